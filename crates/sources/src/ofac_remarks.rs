@@ -1,0 +1,1 @@
+//! The OFAC remarks mini-language.
