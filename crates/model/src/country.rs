@@ -282,11 +282,17 @@ mod tests {
         assert_eq!(code("ru").as_deref(), Some("RU"));
         assert_eq!(code("RUS").as_deref(), Some("RU"));
         assert_eq!(code("Korea, North").as_deref(), Some("KP"));
-        assert_eq!(code("Democratic People's Republic of Korea").as_deref(), Some("KP"));
+        assert_eq!(
+            code("Democratic People's Republic of Korea").as_deref(),
+            Some("KP")
+        );
         assert_eq!(code("Iran (Islamic Republic of)").as_deref(), Some("IR"));
         assert_eq!(code("Burma").as_deref(), Some("MM"));
         assert_eq!(code("Côte d'Ivoire").as_deref(), Some("CI"));
-        assert_eq!(code("Democratic Republic of the Congo").as_deref(), Some("CD"));
+        assert_eq!(
+            code("Democratic Republic of the Congo").as_deref(),
+            Some("CD")
+        );
         assert_eq!(code("Tehran, Iran").as_deref(), Some("IR"));
         assert_eq!(code("Atlantis"), None);
         assert_eq!(code(""), None);

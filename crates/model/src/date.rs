@@ -257,8 +257,14 @@ mod tests {
             PartialDate::parse("22 Nov 1963").map(|d| d.to_string()),
             Some("1963-11-22".into())
         );
-        assert_eq!(PartialDate::parse("Nov 1963").map(|d| d.to_string()), Some("1963-11".into()));
-        assert_eq!(PartialDate::parse("1963").map(|d| d.to_string()), Some("1963".into()));
+        assert_eq!(
+            PartialDate::parse("Nov 1963").map(|d| d.to_string()),
+            Some("1963-11".into())
+        );
+        assert_eq!(
+            PartialDate::parse("1963").map(|d| d.to_string()),
+            Some("1963".into())
+        );
         assert_eq!(
             PartialDate::parse("22.11.1963").map(|d| d.to_string()),
             Some("1963-11-22".into())

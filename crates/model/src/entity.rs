@@ -46,7 +46,9 @@ impl FromStr for EntityId {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.split_once(':') {
             Some((list, id)) if !list.is_empty() && !id.is_empty() => Ok(EntityId(s.to_owned())),
-            _ => Err(format!("entity id {s:?} is not of the form <list>:<source-id>")),
+            _ => Err(format!(
+                "entity id {s:?} is not of the form <list>:<source-id>"
+            )),
         }
     }
 }

@@ -47,7 +47,10 @@ pub struct NameParts {
 impl NameParts {
     /// Whether no part is set.
     pub fn is_empty(&self) -> bool {
-        self.first.is_none() && self.middle.is_none() && self.patronymic.is_none() && self.last.is_none()
+        self.first.is_none()
+            && self.middle.is_none()
+            && self.patronymic.is_none()
+            && self.last.is_none()
     }
 }
 

@@ -1,1 +1,118 @@
-//! placeholder
+//! The versioned list store of interdict, on SQLite (embedded, the default) or Postgres.
+//!
+//! Every import of a list creates an immutable version identified by the SHA-256 of its
+//! canonical content ([`interdict_model::content_hash`]); importing the same content again
+//! creates nothing. One version per list is active. Entity bodies are content-addressed, so an
+//! entity that did not change between two versions is stored once, and a diff between two
+//! versions is a comparison of content hashes.
+//!
+//! The store speaks to both databases through sqlx's `Any` driver with one portable SQL dialect
+//! (`$n` placeholders, TEXT and BIGINT columns); only the migrations differ per backend. It
+//! knows `interdict-model` and nothing else of the workspace.
+
+#![deny(missing_docs)]
+
+mod error;
+mod lists;
+
+pub use error::Error;
+pub use lists::{ImportOutcome, StoredEntity};
+
+use std::str::FromStr;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{AnyPool, ConnectOptions};
+
+/// Which database a [`Store`] runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file.
+    Sqlite,
+    /// A Postgres server.
+    Postgres,
+}
+
+/// A handle on the store: cheap to clone, safe to share between tasks.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens (creating and migrating if needed) the store at `location`: a `postgres://` URL,
+    /// a `sqlite:` URL, or a file path for an embedded SQLite store.
+    pub async fn open(location: &str) -> Result<Store, Error> {
+        install_default_drivers();
+        let (url, backend) =
+            if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+                (location.to_owned(), Backend::Postgres)
+            } else {
+                let path = location.strip_prefix("sqlite://").unwrap_or(location);
+                let path = path.strip_prefix("sqlite:").unwrap_or(path);
+                // Build the URL through SqliteConnectOptions so paths with odd characters survive.
+                let options = SqliteConnectOptions::from_str("sqlite://")?
+                    .filename(path)
+                    .create_if_missing(true);
+                (options.to_url_lossy().to_string(), Backend::Sqlite)
+            };
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers go on while an import writes; the busy timeout makes
+                        // concurrent writers wait instead of failing.
+                        sqlx::query("PRAGMA journal_mode = WAL")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA busy_timeout = 10000")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA foreign_keys = ON")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA synchronous = NORMAL")
+                            .execute(&mut *conn)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await
+            .map_err(|source| Error::Open {
+                location: location.to_owned(),
+                source,
+            })?;
+        let store = Store { pool, backend };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// The database this store runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes the pool, waiting for connections to finish.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn migrate(&self) -> Result<(), Error> {
+        let migrator = match self.backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+        };
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+}

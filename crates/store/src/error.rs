@@ -1,0 +1,57 @@
+//! Store errors.
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The database could not be opened.
+    #[error("cannot open store {location}: {source}")]
+    Open {
+        /// The path or URL given.
+        location: String,
+        /// Why.
+        source: sqlx::Error,
+    },
+    /// A query failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Migrations failed.
+    #[error("cannot migrate the store: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Nothing matches what was asked for.
+    #[error("{what} not found")]
+    NotFound {
+        /// What was looked for, e.g. `version 3fa2`.
+        what: String,
+    },
+    /// A version prefix matches more than one version.
+    #[error("version prefix {prefix:?} is ambiguous: {candidates}")]
+    Ambiguous {
+        /// The prefix given.
+        prefix: String,
+        /// The versions it matches, comma-separated.
+        candidates: String,
+    },
+    /// A stored record does not decode: the store was altered outside interdict.
+    #[error("stored data is corrupt ({what}): {reason}")]
+    Corrupt {
+        /// Which record.
+        what: String,
+        /// Why it does not decode.
+        reason: String,
+    },
+    /// The caller passed something unusable (an empty list id, an entity of another list).
+    #[error("invalid input: {0}")]
+    Invalid(String),
+}
+
+impl Error {
+    /// Whether the error is the caller's fault (bad id, unknown version) rather than the
+    /// store's.
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            Error::NotFound { .. } | Error::Ambiguous { .. } | Error::Invalid(_)
+        )
+    }
+}

@@ -1,0 +1,481 @@
+//! Lists, their versions and their entities.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use interdict_model::{
+    ChangedEntity, Entity, ListDiff, ListVersion, PartialDate, SourceRecord, content_hash,
+    entity_hash,
+};
+use serde_json::Value;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::{Error, Store};
+
+/// Rows per multi-row INSERT: well under SQLite's parameter limit, few round trips.
+const INSERT_BATCH: usize = 200;
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportOutcome {
+    /// The version (content hash) now active.
+    pub version: ListVersion,
+    /// True when this content was already stored: nothing was created.
+    pub unchanged: bool,
+    /// True when the import changed which version is active.
+    pub activated: bool,
+}
+
+/// An entity together with the version it was read from.
+#[derive(Debug, Clone)]
+pub struct StoredEntity {
+    /// The entity.
+    pub entity: Entity,
+    /// Its list version.
+    pub version: ListVersion,
+}
+
+const VERSION_COLUMNS: &str = "v.list_id, v.version, v.format, v.entity_count, v.name_count, \
+     v.imported_at, v.published, CASE WHEN l.active_version = v.version THEN 1 ELSE 0 END AS active";
+
+fn version_from_row(row: &AnyRow) -> Result<ListVersion, Error> {
+    let published: Option<String> = row.try_get("published")?;
+    let count = |name: &str| -> Result<usize, Error> {
+        let n: i64 = row.try_get(name)?;
+        usize::try_from(n).map_err(|_| Error::Corrupt {
+            what: format!("list version {name}"),
+            reason: format!("negative count {n}"),
+        })
+    };
+    let active: i64 = row.try_get("active")?;
+    Ok(ListVersion {
+        list: row.try_get("list_id")?,
+        version: row.try_get("version")?,
+        format: row.try_get("format")?,
+        entities: count("entity_count")?,
+        names: count("name_count")?,
+        imported_at: row.try_get("imported_at")?,
+        published: published.as_deref().and_then(PartialDate::parse),
+        active: active == 1,
+    })
+}
+
+/// Splits an entity into its content (stored once per hash) and its provenance.
+fn split_entity(entity: &Entity) -> Result<(String, String), Error> {
+    let corrupt = |e: serde_json::Error| Error::Invalid(format!("entity {}: {e}", entity.id));
+    let mut body = serde_json::to_value(entity).map_err(corrupt)?;
+    let source = body
+        .as_object_mut()
+        .and_then(|o| o.remove("source"))
+        .unwrap_or(Value::Null);
+    Ok((
+        serde_json::to_string(&body).map_err(corrupt)?,
+        serde_json::to_string(&source).map_err(corrupt)?,
+    ))
+}
+
+/// Rebuilds an entity from its stored content and provenance (none: an empty record).
+fn join_entity(entity_id: &str, body: &str, source: Option<&str>) -> Result<Entity, Error> {
+    let corrupt = |e: serde_json::Error| Error::Corrupt {
+        what: format!("entity {entity_id}"),
+        reason: e.to_string(),
+    };
+    let mut value: Value = serde_json::from_str(body).map_err(corrupt)?;
+    let source: SourceRecord = match source {
+        Some(source) => serde_json::from_str(source).map_err(corrupt)?,
+        None => SourceRecord::default(),
+    };
+    if let Some(object) = value.as_object_mut() {
+        object.insert(
+            "source".into(),
+            serde_json::to_value(source).map_err(corrupt)?,
+        );
+    }
+    serde_json::from_value(value).map_err(corrupt)
+}
+
+fn placeholders(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let cells: Vec<String> = (1..=columns)
+                .map(|c| format!("${}", r * columns + c))
+                .collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Store {
+    /// Imports a parsed list as a new version of `list` and makes it active, atomically:
+    /// either the whole version is stored and active, or nothing changed. Importing content
+    /// that is already stored creates nothing (`unchanged`) and re-activates that version.
+    pub async fn import(
+        &self,
+        list: &str,
+        format: &str,
+        entities: &[Entity],
+        published: Option<PartialDate>,
+        source_files: &[String],
+    ) -> Result<ImportOutcome, Error> {
+        if list.trim().is_empty() || list.contains(':') {
+            return Err(Error::Invalid(format!(
+                "list id {list:?} must be non-empty and contain no ':'"
+            )));
+        }
+        if let Some(stranger) = entities.iter().find(|e| e.id.list() != list) {
+            return Err(Error::Invalid(format!(
+                "entity {} does not belong to list {list}",
+                stranger.id
+            )));
+        }
+        let version = content_hash(entities);
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO lists (list_id, active_version) VALUES ($1, NULL) \
+             ON CONFLICT (list_id) DO NOTHING",
+        )
+        .bind(list)
+        .execute(&mut *tx)
+        .await?;
+        let previous: Option<String> =
+            sqlx::query_scalar("SELECT active_version FROM lists WHERE list_id = $1")
+                .bind(list)
+                .fetch_one(&mut *tx)
+                .await?;
+        let exists: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM list_versions WHERE list_id = $1 AND version = $2",
+        )
+        .bind(list)
+        .bind(&version)
+        .fetch_one(&mut *tx)
+        .await?;
+        let unchanged = exists > 0;
+        if !unchanged {
+            self.insert_version(
+                &mut tx,
+                list,
+                &version,
+                format,
+                entities,
+                published,
+                source_files,
+            )
+            .await?;
+        }
+        sqlx::query("UPDATE lists SET active_version = $1 WHERE list_id = $2")
+            .bind(&version)
+            .bind(list)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let stored = self.version(list, &version).await?;
+        Ok(ImportOutcome {
+            activated: previous.as_deref() != Some(version.as_str()),
+            version: stored,
+            unchanged,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_version(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        list: &str,
+        version: &str,
+        format: &str,
+        entities: &[Entity],
+        published: Option<PartialDate>,
+        source_files: &[String],
+    ) -> Result<(), Error> {
+        let names: usize = entities.iter().map(|e| e.names.len()).sum();
+        let to_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        let files = serde_json::to_string(source_files)
+            .map_err(|e| Error::Invalid(format!("source file names: {e}")))?;
+        sqlx::query(
+            "INSERT INTO list_versions (list_id, version, format, entity_count, name_count, \
+             imported_at, published, source_files) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(list)
+        .bind(version)
+        .bind(format)
+        .bind(to_i64(entities.len()))
+        .bind(to_i64(names))
+        .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .bind(published.map(|d| d.to_string()))
+        .bind(files)
+        .execute(&mut **tx)
+        .await?;
+
+        let mut rows = Vec::with_capacity(entities.len());
+        for entity in entities {
+            let (body, source) = split_entity(entity)?;
+            rows.push((entity.id.as_str(), entity_hash(entity), body, source));
+        }
+        let mut seen = HashSet::new();
+        let contents: Vec<_> = rows
+            .iter()
+            .filter(|(_, hash, _, _)| seen.insert(hash.as_str()))
+            .collect();
+        for chunk in contents.chunks(INSERT_BATCH) {
+            let sql = format!(
+                "INSERT INTO entity_content (content_hash, body) VALUES {} \
+                 ON CONFLICT (content_hash) DO NOTHING",
+                placeholders(chunk.len(), 2)
+            );
+            let mut query = sqlx::query(&sql);
+            for (_, hash, body, _) in chunk {
+                query = query.bind(hash.as_str()).bind(body.as_str());
+            }
+            query.execute(&mut **tx).await?;
+        }
+        for chunk in rows.chunks(INSERT_BATCH) {
+            let sql = format!(
+                "INSERT INTO version_entities (list_id, version, entity_id, content_hash, source) \
+                 VALUES {}",
+                placeholders(chunk.len(), 5)
+            );
+            let mut query = sqlx::query(&sql);
+            for (id, hash, _, source) in chunk {
+                query = query
+                    .bind(list)
+                    .bind(version)
+                    .bind(*id)
+                    .bind(hash.as_str())
+                    .bind(source.as_str());
+            }
+            query.execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Every version of every list, newest import first within each list.
+    pub async fn versions(&self) -> Result<Vec<ListVersion>, Error> {
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS} FROM list_versions v JOIN lists l ON l.list_id = v.list_id \
+             ORDER BY v.list_id, v.imported_at DESC, v.version"
+        );
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(version_from_row).collect()
+    }
+
+    /// Every version of one list, newest first.
+    pub async fn list_versions(&self, list: &str) -> Result<Vec<ListVersion>, Error> {
+        Ok(self
+            .versions()
+            .await?
+            .into_iter()
+            .filter(|v| v.list == list)
+            .collect())
+    }
+
+    /// One version of one list.
+    pub async fn version(&self, list: &str, version: &str) -> Result<ListVersion, Error> {
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS} FROM list_versions v JOIN lists l ON l.list_id = v.list_id \
+             WHERE v.list_id = $1 AND v.version = $2"
+        );
+        let row = sqlx::query(&sql)
+            .bind(list)
+            .bind(version)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                what: format!("version {version} of list {list}"),
+            })?;
+        version_from_row(&row)
+    }
+
+    /// Finds a version by its id or a unique prefix of it (at least 4 hex digits), optionally
+    /// written `list@version`.
+    pub async fn find_version(&self, reference: &str) -> Result<ListVersion, Error> {
+        let (list, prefix) = match reference.split_once('@') {
+            Some((list, prefix)) => (Some(list), prefix),
+            None => (None, reference),
+        };
+        let prefix = prefix.trim().to_ascii_lowercase();
+        if prefix.len() < 4 || !prefix.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(Error::Invalid(format!(
+                "{reference:?} is not a version id (at least 4 hex digits)"
+            )));
+        }
+        let found: Vec<ListVersion> = self
+            .versions()
+            .await?
+            .into_iter()
+            .filter(|v| v.version.starts_with(&prefix) && list.is_none_or(|l| v.list == l))
+            .collect();
+        match found.as_slice() {
+            [] => Err(Error::NotFound {
+                what: format!("version {reference}"),
+            }),
+            [one] => Ok(one.clone()),
+            many => Err(Error::Ambiguous {
+                prefix: reference.to_owned(),
+                candidates: many
+                    .iter()
+                    .map(|v| format!("{}@{}", v.list, v.version))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        }
+    }
+
+    /// The active version of every list, by list id.
+    pub async fn active_versions(&self) -> Result<BTreeMap<String, ListVersion>, Error> {
+        Ok(self
+            .versions()
+            .await?
+            .into_iter()
+            .filter(|v| v.active)
+            .map(|v| (v.list.clone(), v))
+            .collect())
+    }
+
+    /// Makes an already stored version the active one of its list.
+    pub async fn activate(&self, list: &str, version: &str) -> Result<(), Error> {
+        self.version(list, version).await?;
+        sqlx::query("UPDATE lists SET active_version = $1 WHERE list_id = $2")
+            .bind(version)
+            .bind(list)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The entities of one version, in id order.
+    pub async fn version_entities(&self, list: &str, version: &str) -> Result<Vec<Entity>, Error> {
+        let rows = sqlx::query(
+            "SELECT ve.entity_id, c.body, ve.source FROM version_entities ve \
+             JOIN entity_content c ON c.content_hash = ve.content_hash \
+             WHERE ve.list_id = $1 AND ve.version = $2 ORDER BY ve.entity_id",
+        )
+        .bind(list)
+        .bind(version)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let id: String = row.try_get("entity_id")?;
+                let body: String = row.try_get("body")?;
+                let source: String = row.try_get("source")?;
+                join_entity(&id, &body, Some(&source))
+            })
+            .collect()
+    }
+
+    /// The entities of every list's active version, with those versions.
+    pub async fn active_entities(
+        &self,
+    ) -> Result<(BTreeMap<String, ListVersion>, Vec<Entity>), Error> {
+        let active = self.active_versions().await?;
+        let mut entities = Vec::new();
+        for version in active.values() {
+            entities.extend(
+                self.version_entities(&version.list, &version.version)
+                    .await?,
+            );
+        }
+        Ok((active, entities))
+    }
+
+    /// One entity by id: from its list's active version, or else from the newest version
+    /// that has it (a delisted entity stays inspectable).
+    pub async fn entity(&self, id: &str) -> Result<StoredEntity, Error> {
+        let rows = sqlx::query(
+            "SELECT ve.list_id, ve.version, c.body, ve.source FROM version_entities ve \
+             JOIN entity_content c ON c.content_hash = ve.content_hash \
+             WHERE ve.entity_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut best: Option<StoredEntity> = None;
+        for row in &rows {
+            let list: String = row.try_get("list_id")?;
+            let version: String = row.try_get("version")?;
+            let version = self.version(&list, &version).await?;
+            let better = match &best {
+                None => true,
+                Some(current) => {
+                    (version.active, &version.imported_at)
+                        > (current.version.active, &current.version.imported_at)
+                }
+            };
+            if better {
+                let body: String = row.try_get("body")?;
+                let source: String = row.try_get("source")?;
+                best = Some(StoredEntity {
+                    entity: join_entity(id, &body, Some(&source))?,
+                    version,
+                });
+            }
+        }
+        best.ok_or_else(|| Error::NotFound {
+            what: format!("entity {id}"),
+        })
+    }
+
+    /// What changed from version `old` to version `new`. Unchanged entities are recognised by
+    /// their content hash without being decoded.
+    pub async fn diff(&self, old: &ListVersion, new: &ListVersion) -> Result<ListDiff, Error> {
+        let hashes = |v: &ListVersion| {
+            let (list, version) = (v.list.clone(), v.version.clone());
+            async move {
+                let rows = sqlx::query(
+                    "SELECT entity_id, content_hash FROM version_entities \
+                     WHERE list_id = $1 AND version = $2",
+                )
+                .bind(list)
+                .bind(version)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| Ok((r.try_get("entity_id")?, r.try_get("content_hash")?)))
+                    .collect::<Result<HashMap<String, String>, Error>>()
+            }
+        };
+        let before = hashes(old).await?;
+        let after = hashes(new).await?;
+        let mut diff = ListDiff::default();
+        let mut changed_ids: Vec<String> = Vec::new();
+        for (id, hash) in &after {
+            match before.get(id) {
+                None => diff.added.push(id.clone()),
+                Some(old_hash) if old_hash != hash => changed_ids.push(id.clone()),
+                Some(_) => {}
+            }
+        }
+        diff.removed = before
+            .keys()
+            .filter(|id| !after.contains_key(*id))
+            .cloned()
+            .collect();
+        diff.added.sort();
+        diff.removed.sort();
+        changed_ids.sort();
+        for id in changed_ids {
+            let old_entity = self.body(&before, &id).await?;
+            let new_entity = self.body(&after, &id).await?;
+            let fields = interdict_model::diff_entities([&old_entity], [&new_entity])
+                .changed
+                .into_iter()
+                .flat_map(|c| c.fields)
+                .collect();
+            diff.changed.push(ChangedEntity { id, fields });
+        }
+        Ok(diff)
+    }
+
+    async fn body(&self, hashes: &HashMap<String, String>, id: &str) -> Result<Entity, Error> {
+        let hash = hashes.get(id).ok_or_else(|| Error::NotFound {
+            what: format!("entity {id}"),
+        })?;
+        let body: String =
+            sqlx::query_scalar("SELECT body FROM entity_content WHERE content_hash = $1")
+                .bind(hash)
+                .fetch_one(&self.pool)
+                .await?;
+        join_entity(id, &body, None)
+    }
+}

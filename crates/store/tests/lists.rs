@@ -1,0 +1,209 @@
+//! The list store on a real SQLite file: versions, activation, atomicity, diff.
+
+use interdict_model::{
+    Entity, EntityId, Identifier, IdentifierKind, Name, NameKind, PartialDate, Schema,
+};
+use interdict_store::{Error, Store};
+
+fn person(list: &str, id: &str, name: &str) -> Entity {
+    let mut entity = Entity::new(EntityId::new(list, id), Schema::Person, name);
+    entity.source.format = "test".into();
+    entity.source.location = format!("line {id}");
+    entity
+}
+
+async fn fresh() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("store.db");
+    let store = Store::open(path.to_str().expect("utf-8 path"))
+        .await
+        .expect("open");
+    (dir, store)
+}
+
+#[tokio::test]
+async fn import_creates_an_active_version_and_reimport_creates_nothing() {
+    let (_dir, store) = fresh().await;
+    let mut a = person("test", "1", "SHOIGU, Sergei");
+    a.add_name(Name::new("Шойгу Сергей", NameKind::OriginalScript));
+    a.add_identifier(Identifier::new(IdentifierKind::Passport, "AB123"));
+    let b = person("test", "2", "PUTIN, Vladimir");
+    let published = PartialDate::parse("2022-03-21");
+    let first = store
+        .import(
+            "test",
+            "ofac-sdn-csv",
+            &[a.clone(), b.clone()],
+            published,
+            &["sdn.csv".into()],
+        )
+        .await
+        .expect("import");
+    assert!(!first.unchanged);
+    assert!(first.activated);
+    assert_eq!(first.version.entities, 2);
+    assert_eq!(first.version.names, 3);
+    assert_eq!(
+        first.version.version,
+        interdict_model::content_hash([&a, &b])
+    );
+    assert_eq!(first.version.published, published);
+    assert!(first.version.active);
+
+    // Same content in another order and at other lines: the same version.
+    let mut b_moved = b.clone();
+    b_moved.source.location = "line 99".into();
+    let again = store
+        .import("test", "ofac-sdn-csv", &[b_moved, a.clone()], None, &[])
+        .await
+        .expect("reimport");
+    assert!(again.unchanged);
+    assert!(!again.activated);
+    assert_eq!(again.version.version, first.version.version);
+    assert_eq!(store.versions().await.expect("versions").len(), 1);
+
+    let stored = store.entity("test:1").await.expect("entity");
+    assert_eq!(stored.entity, a);
+    assert_eq!(stored.version.version, first.version.version);
+}
+
+#[tokio::test]
+async fn new_content_becomes_active_and_old_versions_stay_intact() {
+    let (_dir, store) = fresh().await;
+    let a = person("test", "1", "A");
+    let b = person("test", "2", "B");
+    let v1 = store
+        .import("test", "f", &[a.clone(), b.clone()], None, &[])
+        .await
+        .expect("v1");
+    let mut b2 = b.clone();
+    b2.programs.push("RUSSIA-EO14024".into());
+    let c = person("test", "3", "C");
+    let v2 = store
+        .import("test", "f", &[b2.clone(), c.clone()], None, &[])
+        .await
+        .expect("v2");
+    assert!(v2.activated);
+    let active = store.active_versions().await.expect("active");
+    assert_eq!(active["test"].version, v2.version.version);
+
+    let old = store
+        .version_entities("test", &v1.version.version)
+        .await
+        .expect("old entities");
+    assert_eq!(old, vec![a.clone(), b.clone()]);
+
+    let diff = store.diff(&v1.version, &v2.version).await.expect("diff");
+    assert_eq!(diff.added, vec!["test:3"]);
+    assert_eq!(diff.removed, vec!["test:1"]);
+    assert_eq!(diff.changed.len(), 1);
+    assert_eq!(diff.changed[0].id, "test:2");
+    assert_eq!(diff.changed[0].fields, vec!["programs"]);
+
+    // A delisted entity is still inspectable from the version that had it.
+    let gone = store.entity("test:1").await.expect("delisted entity");
+    assert_eq!(gone.version.version, v1.version.version);
+    assert!(!gone.version.active);
+
+    // Re-importing the old content re-activates it without creating anything.
+    let back = store
+        .import("test", "f", &[a, b], None, &[])
+        .await
+        .expect("rollback");
+    assert!(back.unchanged && back.activated);
+    assert_eq!(store.versions().await.expect("versions").len(), 2);
+}
+
+#[tokio::test]
+async fn a_failing_import_leaves_the_active_version_untouched() {
+    let (_dir, store) = fresh().await;
+    let good = store
+        .import("test", "f", &[person("test", "1", "A")], None, &[])
+        .await
+        .expect("good import");
+    // Duplicate ids violate the version's primary key half-way through the transaction.
+    let duplicate = vec![person("test", "7", "X"), person("test", "7", "Y")];
+    let failed = store.import("test", "f", &duplicate, None, &[]).await;
+    assert!(matches!(failed, Err(Error::Database(_))), "{failed:?}");
+    let versions = store.versions().await.expect("versions");
+    assert_eq!(versions.len(), 1, "no partial version is visible");
+    assert_eq!(versions[0].version, good.version.version);
+    assert!(versions[0].active);
+    assert_eq!(
+        store
+            .version_entities("test", &good.version.version)
+            .await
+            .expect("entities")
+            .len(),
+        1
+    );
+
+    let stranger = store
+        .import("test", "f", &[person("other", "1", "A")], None, &[])
+        .await;
+    assert!(matches!(stranger, Err(Error::Invalid(_))));
+}
+
+#[tokio::test]
+async fn versions_are_found_by_unique_prefix() {
+    let (_dir, store) = fresh().await;
+    let v = store
+        .import("one", "f", &[person("one", "1", "A")], None, &[])
+        .await
+        .expect("one");
+    store
+        .import("two", "f", &[person("two", "1", "B")], None, &[])
+        .await
+        .expect("two");
+    let id = &v.version.version;
+    assert_eq!(
+        store.find_version(&id[..8]).await.expect("prefix").version,
+        *id
+    );
+    assert_eq!(
+        store
+            .find_version(&format!("one@{}", &id[..6]))
+            .await
+            .expect("list@prefix")
+            .list,
+        "one"
+    );
+    assert!(matches!(
+        store.find_version("abc").await,
+        Err(Error::Invalid(_))
+    ));
+    assert!(matches!(
+        store.find_version("0000000000").await,
+        Err(Error::NotFound { .. })
+    ));
+    assert!(
+        store
+            .find_version("0000000000")
+            .await
+            .is_err_and(|e| e.is_user_error())
+    );
+    assert!(matches!(
+        store.entity("one:404").await,
+        Err(Error::NotFound { .. })
+    ));
+}
+
+#[tokio::test]
+async fn the_store_survives_reopening() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("store.db");
+    let path = path.to_str().expect("utf-8");
+    let version = {
+        let store = Store::open(path).await.expect("open");
+        let v = store
+            .import("test", "f", &[person("test", "1", "A")], None, &[])
+            .await
+            .expect("import");
+        store.close().await;
+        v.version
+    };
+    let store = Store::open(path).await.expect("reopen");
+    let (active, entities) = store.active_entities().await.expect("active");
+    assert_eq!(active["test"], version);
+    assert_eq!(entities.len(), 1);
+}
