@@ -1,0 +1,111 @@
+//! `interdict demo`: the product on a bundled snapshot, offline, in a fresh embedded store.
+//!
+//! The snapshot is the real OFAC SDN list of 2022-03-21 and 2022-03-24 (the day 328 members
+//! of Russia's State Duma were designated) and the UN consolidated list, gzip-compressed
+//! inside the binary.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use flate2::read::GzDecoder;
+use interdict_store::Store;
+
+use crate::args::SourceArgs;
+use crate::lists;
+
+const OFAC_2022_03_21: &[u8] = include_bytes!("../demo/ofac-sdn-2022-03-21.csv.gz");
+const OFAC_2022_03_24: &[u8] = include_bytes!("../demo/ofac-sdn-2022-03-24.csv.gz");
+const UN_2026_02_27: &[u8] = include_bytes!("../demo/un-consolidated-2026-02-27.xml.gz");
+
+fn unpack(dir: &Path, name: &str, gz: &[u8]) -> Result<PathBuf> {
+    let mut bytes = Vec::new();
+    GzDecoder::new(gz)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("bundled snapshot {name} is damaged"))?;
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
+}
+
+fn step(title: &str) {
+    println!("\n== {title}");
+}
+
+pub(crate) async fn run(db: &Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut path = db.as_os_str().to_owned();
+        path.push(suffix);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("cannot replace {}", db.display())),
+        }
+    }
+    let work = std::env::temp_dir().join(format!("interdict-demo-{}", std::process::id()));
+    std::fs::create_dir_all(work.join("2022-03-21"))?;
+    std::fs::create_dir_all(work.join("2022-03-24"))?;
+    let sdn_0321 = unpack(&work.join("2022-03-21"), "sdn.csv", OFAC_2022_03_21)?;
+    let sdn_0324 = unpack(&work.join("2022-03-24"), "sdn.csv", OFAC_2022_03_24)?;
+    let un = unpack(&work, "un-consolidated.xml", UN_2026_02_27)?;
+
+    let db_text = db.to_string_lossy();
+    let store = Store::open(&db_text).await?;
+    println!("interdict demo: a fresh embedded store at {}", db.display());
+
+    step("Import OFAC SDN as published 2022-03-21, and the UN consolidated list");
+    let source = SourceArgs::default();
+    for (path, published) in [(&sdn_0321, "2022-03-21"), (&un, "2026-02-27")] {
+        for report in lists::import(&store, std::slice::from_ref(path), &source, Some(published)).await? {
+            println!("{}", lists::describe_import(&report));
+        }
+    }
+
+    step("Import the same file again: content-hashed, so nothing new is created");
+    for report in lists::import(&store, std::slice::from_ref(&sdn_0321), &source, None).await? {
+        println!("{}", lists::describe_import(&report));
+    }
+
+    step("2022-03-24: OFAC designates members of the State Duma; import the new SDN list");
+    let before = store.active_versions().await?;
+    for report in
+        lists::import(&store, std::slice::from_ref(&sdn_0324), &source, Some("2022-03-24")).await?
+    {
+        println!("{}", lists::describe_import(&report));
+    }
+    let after = store.active_versions().await?;
+
+    step("What changed between the two versions");
+    if let (Some(old), Some(new)) = (before.get("ofac-sdn"), after.get("ofac-sdn")) {
+        let diff = store.diff(old, new).await?;
+        println!(
+            "{} added, {} removed, {} changed",
+            diff.added.len(),
+            diff.removed.len(),
+            diff.changed.len()
+        );
+        for changed in &diff.changed {
+            let entity = store.entity(&changed.id).await?;
+            println!("  ~ {:<16} {:<40} ({})", changed.id, entity.entity.name, changed.fields.join(", "));
+        }
+        for id in diff.added.iter().take(5) {
+            let entity = store.entity(id).await?;
+            println!("  + {:<16} {}", id, entity.entity.name);
+        }
+        if diff.added.len() > 5 {
+            println!("  + ... and {} more", diff.added.len() - 5);
+        }
+    }
+
+    step("Every list and version");
+    lists::run_show(&store, false).await?;
+
+    println!(
+        "\nTry: interdict --db {} entity ofac-sdn:36   |   interdict --db {} lists --json",
+        db.display(),
+        db.display()
+    );
+    store.close().await;
+    std::fs::remove_dir_all(&work).ok();
+    Ok(())
+}

@@ -1,0 +1,282 @@
+//! `interdict screen`: one name, or a CSV of names in bulk, against the active list versions.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use interdict_matching::{Index, Match, Query, ScreenOptions};
+use interdict_model::{CountryCode, DateOfBirth, Schema, country_code};
+use interdict_store::Store;
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::args::{BatchArgs, QueryArgs};
+
+/// Rows screened together: large enough to keep every core busy, small enough that memory does
+/// not grow with the input.
+const BATCH_ROWS: usize = 2048;
+
+/// The active lists, loaded and indexed.
+pub(crate) struct Screener {
+    pub(crate) index: Index,
+    /// Active version per list id.
+    pub(crate) versions: BTreeMap<String, String>,
+}
+
+impl Screener {
+    pub(crate) async fn load(store: &Store) -> Result<Screener> {
+        let (active, entities) = store.active_entities().await?;
+        if entities.is_empty() {
+            bail!("no lists imported yet; run `interdict lists import PATH` first");
+        }
+        let entities = entities.into_iter().map(Arc::new).collect();
+        Ok(Screener {
+            index: Index::build(entities),
+            versions: active.into_iter().map(|(list, v)| (list, v.version)).collect(),
+        })
+    }
+}
+
+/// The JSON of one match: the contract of `screen --json`.
+#[derive(Debug, Serialize)]
+pub(crate) struct MatchJson<'a> {
+    entity_id: &'a str,
+    list: &'a str,
+    schema: Schema,
+    name: &'a str,
+    matched_name: &'a str,
+    query_name: &'a str,
+    score: f64,
+    explanation: &'a interdict_matching::Explanation,
+}
+
+pub(crate) fn match_json(m: &Match) -> MatchJson<'_> {
+    MatchJson {
+        entity_id: m.entity.id.as_str(),
+        list: m.entity.id.list(),
+        schema: m.entity.schema,
+        name: &m.entity.name,
+        matched_name: &m.matched_name,
+        query_name: &m.query_name,
+        score: round(m.score),
+        explanation: &m.explanation,
+    }
+}
+
+fn round(score: f64) -> f64 {
+    (score * 10_000.0).round() / 10_000.0
+}
+
+/// Parses `--schema`: `any` means no restriction.
+pub(crate) fn parse_schema(text: Option<&str>) -> Result<Option<Schema>> {
+    match text.map(str::trim) {
+        None | Some("") | Some("any") => Ok(None),
+        Some(s) => s.parse().map(Some).map_err(|e: String| anyhow::anyhow!("--schema: {e}")),
+    }
+}
+
+/// Builds a query from raw field values, naming the field that is wrong.
+pub(crate) fn build_query(
+    name: &str,
+    dob: Option<&str>,
+    country: Option<&str>,
+    schema: Option<Schema>,
+) -> Result<Query> {
+    let name = name.trim();
+    if name.is_empty() {
+        bail!("the name is empty");
+    }
+    let mut query = Query::name(name);
+    query.schema = schema;
+    if let Some(dob) = dob.map(str::trim).filter(|d| !d.is_empty()) {
+        query.dob = Some(
+            DateOfBirth::parse(dob).with_context(|| format!("date of birth {dob:?} is not a date"))?,
+        );
+    }
+    if let Some(country) = country.map(str::trim).filter(|c| !c.is_empty()) {
+        let codes: Vec<CountryCode> = country
+            .split([';', '|'])
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| country_code(c).with_context(|| format!("country {c:?} is not known")))
+            .collect::<Result<_>>()?;
+        query.countries = codes;
+    }
+    Ok(query)
+}
+
+fn query_json(query: &Query) -> Value {
+    json!({
+        "name": query.name,
+        "dob": query.dob.map(|d| d.to_string()),
+        "countries": query.countries,
+        "schema": query.schema.map_or("any", Schema::as_str),
+    })
+}
+
+pub(crate) async fn run_single(store: &Store, args: &QueryArgs, name: &str) -> Result<()> {
+    let schema = parse_schema(args.schema.as_deref())?;
+    let query = build_query(name, args.dob.as_deref(), args.country.as_deref(), schema)?;
+    let screener = Screener::load(store).await?;
+    let options = args.options();
+    let matches = screener.index.screen(&query, &options);
+    if args.json {
+        let out = json!({
+            "query": query_json(&query),
+            "threshold": options.threshold,
+            "list_versions": screener.versions,
+            "matches": matches.iter().map(match_json).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    if matches.is_empty() {
+        println!("no match for {:?} at threshold {}", query.name, options.threshold);
+    }
+    for m in &matches {
+        println!(
+            "{:.3}  {:<18} {:<13} {}  (matched {:?})",
+            m.score, m.entity.id, m.entity.schema, m.entity.name, m.matched_name
+        );
+        for line in m.explanation.summary_lines() {
+            println!("         {line}");
+        }
+    }
+    Ok(())
+}
+
+/// One input row, read and validated.
+struct Row {
+    number: usize,
+    id: Option<String>,
+    query: Result<Query>,
+}
+
+fn column(headers: &csv::StringRecord, name: &str, path: &Path) -> Result<usize> {
+    headers
+        .iter()
+        .position(|h| h.trim() == name)
+        .with_context(|| {
+            format!(
+                "{}: no column {name:?}; the columns are {}",
+                path.display(),
+                headers.iter().collect::<Vec<_>>().join(", ")
+            )
+        })
+}
+
+pub(crate) async fn run_batch(store: &Store, args: &QueryArgs, batch: &BatchArgs, input: &Path) -> Result<()> {
+    let schema = parse_schema(args.schema.as_deref())?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(input)
+        .with_context(|| format!("cannot read {}", input.display()))?;
+    let headers = reader
+        .headers()
+        .with_context(|| format!("{}: cannot read the header row", input.display()))?
+        .clone();
+    let name_col = column(&headers, &batch.name_column, input)?;
+    let optional = |c: &Option<String>| c.as_deref().map(|c| column(&headers, c, input)).transpose();
+    let id_col = optional(&batch.id_column)?;
+    let dob_col = optional(&batch.dob_column)?;
+    let country_col = optional(&batch.country_column)?;
+
+    let screener = Screener::load(store).await?;
+    let options = args.options();
+    let mut out: Box<dyn Write> = match &batch.output {
+        Some(path) => Box::new(BufWriter::new(
+            File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+        )),
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    };
+    let progress = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos} rows screened, {per_sec} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar
+    });
+
+    let started = Instant::now();
+    let (mut rows_total, mut rows_hit, mut rows_bad) = (0usize, 0usize, 0usize);
+    let mut records = reader.records().enumerate();
+    loop {
+        let mut rows = Vec::with_capacity(BATCH_ROWS);
+        for (i, record) in records.by_ref().take(BATCH_ROWS) {
+            let number = i + 1;
+            let row = match record {
+                Err(e) => Row {
+                    number,
+                    id: None,
+                    query: Err(anyhow::anyhow!("unreadable CSV row: {e}")),
+                },
+                Ok(record) => {
+                    let field = |col: Option<usize>| col.and_then(|c| record.get(c));
+                    Row {
+                        number,
+                        id: field(id_col).map(str::to_owned),
+                        query: build_query(
+                            record.get(name_col).unwrap_or_default(),
+                            field(dob_col),
+                            field(country_col),
+                            schema,
+                        ),
+                    }
+                }
+            };
+            rows.push(row);
+        }
+        if rows.is_empty() {
+            break;
+        }
+        let results: Vec<Result<Vec<Match>, String>> = rows
+            .par_iter()
+            .map(|row| match &row.query {
+                Ok(query) => Ok(screener.index.screen(query, &options)),
+                Err(e) => Err(format!("{e:#}")),
+            })
+            .collect();
+        for (row, result) in rows.iter().zip(results) {
+            rows_total += 1;
+            let line = match result {
+                Ok(matches) => {
+                    if !matches.is_empty() {
+                        rows_hit += 1;
+                    }
+                    json!({
+                        "row": row.number,
+                        "id": row.id,
+                        "matches": matches.iter().map(match_json).collect::<Vec<_>>(),
+                    })
+                }
+                Err(error) => {
+                    rows_bad += 1;
+                    eprintln!("{}: row {}: skipped: {error}", input.display(), row.number);
+                    json!({ "row": row.number, "id": row.id, "error": error })
+                }
+            };
+            serde_json::to_writer(&mut out, &line)?;
+            out.write_all(b"\n")?;
+        }
+        if let Some(bar) = &progress {
+            bar.set_position(rows_total as u64);
+            bar.set_message(format!("{rows_hit} with matches"));
+        }
+    }
+    out.flush()?;
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "screened {rows_total} rows: {rows_hit} with matches, {rows_bad} skipped, {:.0} names/s ({seconds:.2} s, threshold {})",
+        rows_total as f64 / seconds.max(1e-9),
+        options.threshold
+    );
+    Ok(())
+}

@@ -1,0 +1,212 @@
+//! End-to-end tests of the `interdict` binary on real list files and a real SQLite store.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn shared(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(relative)
+}
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env { dir: tempfile::tempdir().expect("tempdir") }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("interdict.db")
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_interdict"))
+            .arg("--db")
+            .arg(self.db())
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("run interdict")
+    }
+
+    /// Runs a command that must succeed and returns its stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert!(
+            output.status.success(),
+            "interdict {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).expect("utf-8 stdout")
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.ok(args)).expect("JSON output")
+    }
+
+    fn json_lines(&self, args: &[&str]) -> Vec<Value> {
+        self.ok(args)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON line"))
+            .collect()
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        path
+    }
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+#[test]
+fn imports_versions_and_diffs_the_duma_designations() {
+    let env = Env::new();
+    let before = shared("lists/ofac-sdn-2022-03-21/sdn.csv");
+    let after = shared("lists/ofac-sdn-2022-03-24/sdn.csv");
+
+    let first = env.json_lines(&["lists", "import", path_str(&before), "--published", "2022-03-21", "--json"]);
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0]["list"], "ofac-sdn");
+    assert_eq!(first[0]["entities"], 9396);
+    assert_eq!(first[0]["unchanged"], false);
+    let v1 = first[0]["version"].as_str().expect("version").to_owned();
+    assert_eq!(v1.len(), 64);
+    assert!(first[0]["names"].as_u64().expect("names") > 9396);
+
+    let again = env.json_lines(&["lists", "import", path_str(&before), "--json"]);
+    assert_eq!(again[0]["unchanged"], true);
+    assert_eq!(again[0]["version"], v1.as_str());
+
+    let second = env.json_lines(&["lists", "import", path_str(&after), "--json"]);
+    assert_eq!(second[0]["entities"], 9793);
+    let v2 = second[0]["version"].as_str().expect("version").to_owned();
+    assert_ne!(v1, v2);
+
+    let diff = env.json(&["lists", "diff", &v1[..12], &v2[..12], "--json"]);
+    assert_eq!(diff["counts"]["added"], 397);
+    assert_eq!(diff["counts"]["removed"], 0);
+    assert_eq!(diff["counts"]["changed"], 7);
+    assert_eq!(diff["added"].as_array().expect("added").len(), 397);
+    let changed = diff["changed"].as_array().expect("changed");
+    assert!(changed.iter().all(|c| !c["fields"].as_array().expect("fields").is_empty()));
+
+    // Diffing the files directly, without the store, says the same.
+    let direct = env.json(&["lists", "diff", path_str(&before), path_str(&after), "--json"]);
+    assert_eq!(direct["counts"], diff["counts"]);
+    assert_eq!(direct["added"], diff["added"]);
+
+    let lists = env.json(&["lists", "--json"]);
+    let ofac = &lists.as_array().expect("lists")[0];
+    assert_eq!(ofac["list"], "ofac-sdn");
+    assert_eq!(ofac["active_version"], v2.as_str());
+    assert_eq!(ofac["versions"].as_array().expect("versions").len(), 2);
+
+    let human = env.ok(&["lists"]);
+    assert!(human.contains("ofac-sdn") && human.contains(&v2[..12]), "{human}");
+}
+
+#[test]
+fn shows_an_entity_with_provenance() {
+    let env = Env::new();
+    env.ok(&["lists", "import", path_str(&shared("lists/ofac-sdn-2024-03-14/sdn.csv"))]);
+    let entity = env.json(&["entity", "ofac-sdn:306", "--json"]);
+    assert_eq!(entity["id"], "ofac-sdn:306");
+    assert_eq!(entity["name"], "BANCO NACIONAL DE CUBA");
+    assert_eq!(entity["schema"], "organization");
+    assert_eq!(entity["source"]["format"], "ofac-sdn-csv");
+    assert!(entity["source"]["location"].as_str().expect("location").contains("line"));
+    assert!(entity["source"]["raw"].as_str().expect("raw").contains("BANCO NACIONAL DE CUBA"));
+    assert_eq!(entity["list_version"]["active"], true);
+    let names: Vec<&str> = entity["names"]
+        .as_array()
+        .expect("names")
+        .iter()
+        .filter_map(|n| n["full"].as_str())
+        .collect();
+    assert!(names.contains(&"BNC"), "{names:?}");
+
+    let human = env.ok(&["entity", "ofac-sdn:306"]);
+    assert!(human.contains("BANCO NACIONAL DE CUBA"));
+
+    let missing = env.run(&["entity", "ofac-sdn:999999999"]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("not found"));
+}
+
+#[test]
+fn a_malformed_file_fails_and_keeps_the_active_version() {
+    let env = Env::new();
+    let good = shared("lists/ofac-sdn-2022-03-21/sdn.csv");
+    let imported = env.json_lines(&["lists", "import", path_str(&good), "--json"]);
+    let version = imported[0]["version"].as_str().expect("version").to_owned();
+
+    // A real file cut off in the middle of a record.
+    let bytes = std::fs::read(&good).expect("read");
+    let truncated = env.write("sdn.csv", &bytes[..bytes.len() / 2]);
+    let output = env.run(&["lists", "import", path_str(&truncated), "--format", "ofac-sdn-csv"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("sdn.csv"), "{stderr}");
+    assert!(stderr.contains("line"), "the error names a line: {stderr}");
+
+    // Garbage of no known format.
+    let garbage = env.write("garbage.bin", b"\x00\x01\x02 not a list at all \xff");
+    let output = env.run(&["lists", "import", path_str(&garbage)]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("garbage.bin"));
+
+    // Several paths where one is bad: nothing at all is imported.
+    let un = shared("lists/un-consolidated-2026-02-27.xml");
+    let output = env.run(&["lists", "import", path_str(&un), path_str(&garbage)]);
+    assert!(!output.status.success());
+
+    let lists = env.json(&["lists", "--json"]);
+    let lists = lists.as_array().expect("lists");
+    assert_eq!(lists.len(), 1, "the UN list was not imported: {lists:?}");
+    assert_eq!(lists[0]["active_version"], version.as_str());
+    assert_eq!(lists[0]["versions"].as_array().expect("versions").len(), 1);
+    assert_eq!(lists[0]["entities"], 9396);
+}
+
+#[test]
+fn imports_every_bundled_format_with_default_list_ids() {
+    let env = Env::new();
+    let reports = env.json_lines(&[
+        "lists",
+        "import",
+        path_str(&shared("lists/un-consolidated-2026-02-27.xml")),
+        path_str(&shared("lists/us-csl-sample.csv")),
+        path_str(&shared("lists/ofac-sdn-2021-07")),
+        path_str(&shared("lists/ftm-yente-fixture")),
+        "--json",
+    ]);
+    let lists: Vec<&str> = reports.iter().filter_map(|r| r["list"].as_str()).collect();
+    assert_eq!(lists[..3], ["un-sc", "us-csl", "ofac-sdn"]);
+    assert_eq!(reports[0]["entities"], 1003);
+    assert_eq!(reports[1]["entities"], 115);
+    assert!(reports[3]["entities"].as_u64().expect("ftm entities") > 0);
+
+    let overridden = env.json_lines(&[
+        "lists",
+        "import",
+        path_str(&shared("lists/us-csl-sample.csv")),
+        "--list",
+        "csl-sample",
+        "--json",
+    ]);
+    assert_eq!(overridden[0]["list"], "csl-sample");
+}
+
+#[test]
+fn the_demo_runs_offline_on_the_bundled_snapshot() {
+    let env = Env::new();
+    let output = env.ok(&["demo", "--demo-db", path_str(&env.dir.path().join("demo.db"))]);
+    assert!(output.contains("397 added, 0 removed, 7 changed"), "{output}");
+}
