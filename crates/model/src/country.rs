@@ -105,6 +105,7 @@ static ALIASES: &[(&str, &str)] = &[
     ("Gaza", "PS"),
     ("Palestinian", "PS"),
     ("Palestine", "PS"),
+    ("State of Palestine", "PS"),
     ("Kosovo", "XK"),
     ("XK", "XK"),
     ("XKX", "XK"),
@@ -179,6 +180,7 @@ static ALIASES: &[(&str, &str)] = &[
     ("Region: Crimea", "UA"),
     ("Crimea", "UA"),
     ("Hong Kong", "HK"),
+    ("China, Hong Kong Special Administrative Region", "HK"),
 ];
 
 fn fold(text: &str) -> String {
@@ -242,15 +244,15 @@ pub fn country_code(text: &str) -> Option<CountryCode> {
     }
     // "Tehran, Iran" or "Iran (Islamic Republic of)": try the last comma part, then without
     // the parenthesis.
-    if let Some((_, last)) = text.rsplit_once(',') {
-        if let Some(code) = index().get(&fold(last)) {
-            return Some(*code);
-        }
+    if let Some((_, last)) = text.rsplit_once(',')
+        && let Some(code) = index().get(&fold(last))
+    {
+        return Some(*code);
     }
-    if let Some((head, _)) = text.split_once('(') {
-        if let Some(code) = index().get(&fold(head)) {
-            return Some(*code);
-        }
+    if let Some((head, _)) = text.split_once('(')
+        && let Some(code) = index().get(&fold(head))
+    {
+        return Some(*code);
     }
     None
 }

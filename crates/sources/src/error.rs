@@ -28,13 +28,17 @@ pub enum Error {
     #[error("no input files")]
     NoInput,
     /// `--format` named no known format.
-    #[error("unknown format {name:?}; known: ofac-sdn-csv, ofac-sdn-xml, un-sc-xml, eu-fsf-xml, uk-ofsi-csv, us-csl-csv, ftm")]
+    #[error(
+        "unknown format {name:?}; known: ofac-sdn-csv, ofac-sdn-xml, un-sc-xml, eu-fsf-xml, uk-ofsi-csv, us-csl-csv, ftm"
+    )]
     UnknownFormat {
         /// What was asked for.
         name: String,
     },
     /// The content matches no known format.
-    #[error("{file}: cannot tell the list format from the content ({reason}); name it with --format")]
+    #[error(
+        "{file}: cannot tell the list format from the content ({reason}); name it with --format"
+    )]
     Undetected {
         /// The file looked at.
         file: String,

@@ -1,7 +1,628 @@
-//! Not yet written.
+//! EU Financial Sanctions Files XML (FSF 1.1: root `export` in namespace
+//! `http://eu.europa.eu/fpi/fsd/export`, one `sanctionEntity` per listed party).
+//!
+//! Mapping choices worth knowing:
+//! - The id is `<list>:<logicalId>`; the EU reference number (`EU.27.28`) and the UN reference
+//!   are kept as identifiers of their own kind, not as the id.
+//! - The primary name is the first strong `nameAlias` written in Latin script (the name the
+//!   list files the party under in its English edition), else the first name given. Other
+//!   aliases are weak when `strong="false"`, original-script names when written in a non-Latin
+//!   script (Cyrillic, Greek, Arabic, ...), strong aliases otherwise. `nameLanguage` becomes the
+//!   name's language tag.
+//! - `citizenship` goes to citizenships; `function` and `title` of any alias to titles; the
+//!   programmes of the regulations to programs, and the earliest regulation publication date
+//!   is the designation date.
+//! - Country codes `00` / `UNKNOWN` mean "not known" in FSF and are dropped.
+//! - Structured values that do not read as dates are issues.
 
-use crate::{Error, Parsed, SourceFile};
+use interdict_model::{
+    Address, DateOfBirth, Entity, EntityId, Gender, Identifier, IdentifierKind, Name, NameKind,
+    NameParts, PartialDate, Schema, SourceRecord, country_code, country_name,
+};
 
-pub(crate) fn parse(_files: &[SourceFile], _list: &str) -> Result<Parsed, Error> {
-    Err(Error::NoInput)
+use crate::xml::{self, Element, push_unique};
+use crate::{Error, Format, Issue, Parsed, SourceFile};
+
+/// The FSF export namespace.
+const NAMESPACE: &str = "http://eu.europa.eu/fpi/fsd/export";
+
+/// Parses EU FSF XML files into entities with ids `<list>:<logicalId>`.
+pub(crate) fn parse(files: &[SourceFile], list: &str) -> Result<Parsed, Error> {
+    let mut parsed = Parsed {
+        format: Format::EuFsfXml,
+        list: list.to_owned(),
+        entities: Vec::new(),
+        issues: Vec::new(),
+    };
+    for file in files {
+        parse_file(file, list, &mut parsed)?;
+    }
+    Ok(parsed)
+}
+
+fn parse_file(file: &SourceFile, list: &str, parsed: &mut Parsed) -> Result<(), Error> {
+    let mut ordinal = 0usize;
+    xml::read_records(file, check_root, 2, |record| {
+        ordinal += 1;
+        let element = &record.element;
+        let location = match element.attr("logicalId") {
+            Some(id) => format!(
+                "{} {ordinal} (logicalId {id}), line {}",
+                element.name, record.line
+            ),
+            None => format!("{} {ordinal}, line {}", element.name, record.line),
+        };
+        let mut problems = Vec::new();
+        let entity = if element.name == "sanctionEntity" {
+            build_entity(element, list, &mut problems)
+        } else {
+            problems.push(format!(
+                "unexpected element <{}> where sanctionEntity records belong",
+                element.name
+            ));
+            None
+        };
+        for message in problems {
+            parsed.issues.push(Issue {
+                file: file.name.clone(),
+                location: location.clone(),
+                message,
+            });
+        }
+        if let Some(mut entity) = entity {
+            entity.source = SourceRecord {
+                format: Format::EuFsfXml.name().to_owned(),
+                file: file.name.clone(),
+                location,
+                raw: record.raw,
+            };
+            parsed.entities.push(entity);
+        }
+    })
+}
+
+fn check_root(root: &Element) -> Result<(), String> {
+    if root.name != "export" {
+        return Err(format!(
+            "root element is <{}>, expected <export> (EU Financial Sanctions Files)",
+            root.name
+        ));
+    }
+    match root.attr("xmlns") {
+        Some(namespace) if namespace != NAMESPACE => Err(format!(
+            "root element <export> is in namespace {namespace}, expected {NAMESPACE}"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// One alias as written.
+struct Alias<'a> {
+    element: &'a Element,
+    full: String,
+    strong: bool,
+    latin: bool,
+}
+
+fn build_entity(element: &Element, list: &str, problems: &mut Vec<String>) -> Option<Entity> {
+    let Some(logical_id) = element.attr("logicalId") else {
+        problems.push("sanctionEntity has no logicalId".into());
+        return None;
+    };
+    let aliases: Vec<Alias<'_>> = element
+        .children_named("nameAlias")
+        .filter_map(|alias| {
+            let full = alias_full_name(alias)?;
+            Some(Alias {
+                element: alias,
+                latin: is_latin_script(&full),
+                strong: alias.attr("strong") != Some("false"),
+                full,
+            })
+        })
+        .collect();
+    let primary = aliases
+        .iter()
+        .position(|a| a.strong && a.latin)
+        .or_else(|| aliases.iter().position(|a| a.strong))
+        .unwrap_or(0);
+    let Some(primary_alias) = aliases.get(primary) else {
+        problems.push(format!(
+            "sanctionEntity {logical_id} has no name (no nameAlias with a name)"
+        ));
+        return None;
+    };
+    let schema = schema(element.child("subjectType"));
+    let mut entity = Entity::new(
+        EntityId::new(list, logical_id),
+        schema,
+        primary_alias.full.clone(),
+    );
+    if let Some(name) = entity.names.first_mut() {
+        name.parts = alias_parts(primary_alias.element);
+        name.lang = alias_language(primary_alias.element);
+    }
+    for (index, alias) in aliases.iter().enumerate() {
+        if index != primary {
+            let kind = if !alias.strong {
+                NameKind::WeakAka
+            } else if !alias.latin {
+                NameKind::OriginalScript
+            } else {
+                NameKind::StrongAka
+            };
+            entity.add_name(Name {
+                full: alias.full.clone(),
+                kind,
+                parts: alias_parts(alias.element),
+                lang: alias_language(alias.element),
+            });
+        }
+        add_alias_details(&mut entity, alias.element);
+    }
+    if let Some(reference) = element.attr("euReferenceNumber") {
+        entity.add_identifier(Identifier::new(
+            IdentifierKind::Other {
+                label: "EU reference number".into(),
+            },
+            reference,
+        ));
+    }
+    if let Some(reference) = element.attr("unitedNationId") {
+        entity.add_identifier(Identifier::new(
+            IdentifierKind::Other {
+                label: "UN reference number".into(),
+            },
+            reference,
+        ));
+    }
+    if let Some(details) = element.attr("designationDetails") {
+        entity.remarks.push(details.to_owned());
+    }
+    for remark in element.children_named("remark").filter_map(Element::text) {
+        entity.remarks.push(remark);
+    }
+    for regulation in element.children_named("regulation") {
+        add_regulation(&mut entity, regulation, problems);
+    }
+    for citizenship in element.children_named("citizenship") {
+        add_citizenship(&mut entity, citizenship);
+    }
+    for birth in element.children_named("birthdate") {
+        add_birthdate(&mut entity, birth, problems);
+    }
+    for identification in element.children_named("identification") {
+        add_identification(&mut entity, identification, problems);
+    }
+    for address in element.children_named("address").filter_map(address) {
+        push_unique(&mut entity.addresses, address);
+    }
+    entity.collect_countries();
+    Some(entity)
+}
+
+fn schema(subject_type: Option<&Element>) -> Schema {
+    let code = subject_type.and_then(|s| s.attr("code"));
+    let class = subject_type.and_then(|s| s.attr("classificationCode"));
+    match (code, class) {
+        (Some("person"), _) | (None, Some("P")) => Schema::Person,
+        (Some("enterprise"), _) | (None, Some("E")) => Schema::Organization,
+        _ => Schema::Unknown,
+    }
+}
+
+/// `wholeName`, or the parts joined when only they are given.
+fn alias_full_name(alias: &Element) -> Option<String> {
+    let whole = alias.attr("wholeName").and_then(xml::collapse_whitespace);
+    whole.or_else(|| {
+        let parts: Vec<&str> = ["firstName", "middleName", "lastName"]
+            .iter()
+            .filter_map(|a| alias.attr(a))
+            .collect();
+        xml::collapse_whitespace(&parts.join(" "))
+    })
+}
+
+fn alias_parts(alias: &Element) -> Option<NameParts> {
+    let part = |name: &str| alias.attr(name).and_then(xml::collapse_whitespace);
+    let parts = NameParts {
+        first: part("firstName"),
+        middle: part("middleName"),
+        patronymic: None,
+        last: part("lastName"),
+    };
+    (!parts.is_empty()).then_some(parts)
+}
+
+fn alias_language(alias: &Element) -> Option<String> {
+    alias.attr("nameLanguage").map(str::to_ascii_lowercase)
+}
+
+/// Whether every letter of `text` is a Latin letter (with or without diacritics).
+fn is_latin_script(text: &str) -> bool {
+    text.chars().filter(|c| c.is_alphabetic()).all(|c| {
+        c.is_ascii_alphabetic() || matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
+    })
+}
+
+/// Gender, function and title of an alias.
+fn add_alias_details(entity: &mut Entity, alias: &Element) {
+    if entity.gender.is_none() {
+        entity.gender = alias.attr("gender").and_then(|g| g.parse::<Gender>().ok());
+    }
+    for attribute in ["function", "title"] {
+        if let Some(title) = alias.attr(attribute).and_then(xml::collapse_whitespace) {
+            push_unique(&mut entity.titles, title);
+        }
+    }
+    for remark in alias.children_named("remark").filter_map(Element::text) {
+        entity.remarks.push(remark);
+    }
+}
+
+fn add_regulation(entity: &mut Entity, regulation: &Element, problems: &mut Vec<String>) {
+    if let Some(programme) = regulation.attr("programme") {
+        push_unique(&mut entity.programs, programme.to_owned());
+    }
+    if let Some(text) = regulation.attr("publicationDate") {
+        match PartialDate::parse(text) {
+            Some(date) => {
+                if entity
+                    .designation_date
+                    .is_none_or(|earliest| date < earliest)
+                {
+                    entity.designation_date = Some(date);
+                }
+            }
+            None => problems.push(format!("regulation publicationDate {text:?} is not a date")),
+        }
+    }
+}
+
+/// The country of an element with `countryIso2Code` and `countryDescription`: the code, or
+/// the description as written when it names no known country. `00`/`UNKNOWN` give neither.
+fn country_of(element: &Element) -> (Option<interdict_model::CountryCode>, Option<String>) {
+    let code = element.attr("countryIso2Code").filter(|c| *c != "00");
+    let description = element
+        .attr("countryDescription")
+        .filter(|d| !d.eq_ignore_ascii_case("unknown"));
+    match code
+        .and_then(country_code)
+        .or_else(|| description.and_then(country_code))
+    {
+        Some(country) => (Some(country), None),
+        None => (None, description.map(str::to_owned)),
+    }
+}
+
+fn add_citizenship(entity: &mut Entity, citizenship: &Element) {
+    match country_of(citizenship) {
+        (Some(country), _) => push_unique(&mut entity.citizenships, country),
+        (None, Some(description)) => entity.remarks.push(format!("citizenship: {description}")),
+        (None, None) => {}
+    }
+    if let Some(region) = citizenship.attr("region") {
+        entity.remarks.push(format!("citizenship region: {region}"));
+    }
+}
+
+fn add_birthdate(entity: &mut Entity, birth: &Element, problems: &mut Vec<String>) {
+    let calendar = birth.attr("calendarType").unwrap_or("GREGORIAN");
+    if calendar.eq_ignore_ascii_case("gregorian") {
+        match birth_date(birth, problems) {
+            Some(date) => push_unique(&mut entity.dates_of_birth, date),
+            // FSF gives day and month without a year when only they are known.
+            None if birth.attr("birthdate").is_none() && birth.attr("year").is_none() => {
+                let known: Vec<String> = [("dayOfMonth", "day"), ("monthOfYear", "month")]
+                    .iter()
+                    .filter_map(|(attribute, said)| {
+                        birth.attr(attribute).map(|v| format!("{said} {v}"))
+                    })
+                    .collect();
+                if !known.is_empty() {
+                    entity.remarks.push(format!(
+                        "date of birth: {} (year unknown)",
+                        known.join(", ")
+                    ));
+                }
+            }
+            None => {}
+        }
+    } else {
+        // A date in another calendar must not be read as a Gregorian one.
+        let written: Vec<String> = ["birthdate", "year", "monthOfYear", "dayOfMonth"]
+            .iter()
+            .filter_map(|a| birth.attr(a).map(|v| format!("{a} {v}")))
+            .collect();
+        if !written.is_empty() {
+            entity.remarks.push(format!(
+                "date of birth ({calendar} calendar): {}",
+                written.join(", ")
+            ));
+        }
+    }
+    let country = match country_of(birth) {
+        (Some(code), _) => Some(country_name(code).to_owned()),
+        (None, description) => description,
+    };
+    let parts = [
+        birth.attr("place"),
+        birth.attr("city"),
+        birth.attr("region"),
+        country.as_deref(),
+    ];
+    let place: Vec<&str> = parts.into_iter().flatten().collect();
+    if !place.is_empty() {
+        push_unique(&mut entity.places_of_birth, place.join(", "));
+    }
+    for remark in birth.children_named("remark").filter_map(Element::text) {
+        entity.remarks.push(format!("date of birth: {remark}"));
+    }
+}
+
+/// The Gregorian date of birth in `birthdate`, or in `year`/`monthOfYear`/`dayOfMonth`, or in
+/// `yearRangeFrom`/`yearRangeTo`; `circa="true"` makes it approximate.
+fn birth_date(birth: &Element, problems: &mut Vec<String>) -> Option<DateOfBirth> {
+    let date = if let Some(text) = birth.attr("birthdate") {
+        let date = PartialDate::parse(text);
+        if date.is_none() {
+            problems.push(format!("birthdate {text:?} is not a date"));
+        }
+        date
+    } else if let Some(year) = birth.attr("year") {
+        let date = date_from_parts(year, birth.attr("monthOfYear"), birth.attr("dayOfMonth"));
+        if date.is_none() {
+            problems.push(format!(
+                "birth year {year:?}, month {:?}, day {:?} is not a date",
+                birth.attr("monthOfYear").unwrap_or(""),
+                birth.attr("dayOfMonth").unwrap_or("")
+            ));
+        }
+        date
+    } else {
+        None
+    };
+    if let Some(date) = date {
+        return Some(if birth.attr("circa") == Some("true") {
+            DateOfBirth::Circa { date }
+        } else {
+            DateOfBirth::Exact { date }
+        });
+    }
+    let (from, to) = (birth.attr("yearRangeFrom")?, birth.attr("yearRangeTo")?);
+    match (
+        date_from_parts(from, None, None),
+        date_from_parts(to, None, None),
+    ) {
+        (Some(from), Some(to)) => Some(DateOfBirth::Range { from, to }),
+        _ => {
+            problems.push(format!(
+                "birth year range {from:?} to {to:?} is not a range of years"
+            ));
+            None
+        }
+    }
+}
+
+fn date_from_parts(year: &str, month: Option<&str>, day: Option<&str>) -> Option<PartialDate> {
+    let year = PartialDate::parse(year).filter(|d| d.month.is_none())?.year;
+    let Some(month) = month else {
+        return Some(PartialDate::year(year));
+    };
+    let month: u8 = month.parse().ok().filter(|m| (1..=12).contains(m))?;
+    match day {
+        Some(day) => PartialDate::ymd(year, month, day.parse().ok()?),
+        None => Some(PartialDate {
+            year,
+            month: Some(month),
+            day: None,
+        }),
+    }
+}
+
+fn identification_kind(code: Option<&str>, description: Option<&str>) -> IdentifierKind {
+    let code_lower = code.unwrap_or_default().to_ascii_lowercase();
+    match code_lower.as_str() {
+        "passport" | "diplomatic-passport" | "nationalpassport" => IdentifierKind::Passport,
+        "id" | "ssn" | "nationalid" => IdentifierKind::NationalId,
+        "fiscalcode" | "tin" | "tax" => IdentifierKind::TaxId,
+        "regnumber" => IdentifierKind::RegistrationNumber,
+        "imo" => IdentifierKind::Imo,
+        "swiftbic" | "swift" => IdentifierKind::SwiftBic,
+        _ => IdentifierKind::Other {
+            label: description.or(code).unwrap_or("identification").to_owned(),
+        },
+    }
+}
+
+fn add_identification(entity: &mut Entity, identification: &Element, problems: &mut Vec<String>) {
+    let number = identification
+        .attr("number")
+        .or_else(|| identification.attr("documentNumber"));
+    let latin = identification.attr("latinNumber");
+    let Some(number) = number.or(latin) else {
+        let remarks: Vec<String> = identification
+            .children_named("remark")
+            .filter_map(Element::text)
+            .collect();
+        let described = identification
+            .attr("identificationTypeDescription")
+            .map(str::to_owned);
+        if let Some(text) = described
+            .into_iter()
+            .chain(remarks)
+            .reduce(|a, b| format!("{a}; {b}"))
+        {
+            entity
+                .remarks
+                .push(format!("identification without number: {text}"));
+        }
+        return;
+    };
+    let description = identification.attr("identificationTypeDescription");
+    let kind = identification_kind(identification.attr("identificationTypeCode"), description);
+    let mut date = |attribute: &str| -> Option<PartialDate> {
+        let text = identification.attr(attribute)?;
+        let date = PartialDate::parse(text);
+        if date.is_none() {
+            problems.push(format!(
+                "identification {number:?} {attribute} {text:?} is not a date"
+            ));
+        }
+        date
+    };
+    let issued = date("issuedDate").or_else(|| date("validFrom"));
+    let expires = date("validTo");
+    let (country, unresolved_country) = country_of(identification);
+    let mut notes: Vec<String> = Vec::new();
+    if let Some(description) = description
+        && !matches!(&kind, IdentifierKind::Other { label } if label == description)
+    {
+        notes.push(description.to_owned());
+    }
+    for (flag, said) in [
+        ("diplomatic", "diplomatic"),
+        ("knownExpired", "known expired"),
+        ("knownFalse", "known false"),
+        ("reportedLost", "reported lost"),
+        ("revokedByIssuer", "revoked by issuer"),
+    ] {
+        if identification.attr(flag) == Some("true") {
+            notes.push(said.to_owned());
+        }
+    }
+    let labelled = [
+        ("issuedBy", "issued by"),
+        ("nameOnDocument", "name on document"),
+        ("region", "region"),
+    ];
+    for (attribute, label) in labelled {
+        if let Some(value) = identification.attr(attribute) {
+            notes.push(format!("{label}: {value}"));
+        }
+    }
+    if let Some(country) = unresolved_country {
+        notes.push(format!("issuing country: {country}"));
+    }
+    notes.extend(
+        identification
+            .children_named("remark")
+            .filter_map(Element::text),
+    );
+    let identifier = Identifier {
+        kind,
+        value: number.to_owned(),
+        country,
+        issued,
+        expires,
+        note: (!notes.is_empty()).then(|| notes.join("; ")),
+    };
+    // A number with non-Latin letters also has its Latin transliteration: keep both, since a
+    // customer's document may be written either way.
+    let latin = latin.filter(|l| *l != number).map(|l| Identifier {
+        value: l.to_owned(),
+        ..identifier.clone()
+    });
+    entity.add_identifier(identifier);
+    if let Some(latin) = latin {
+        entity.add_identifier(latin);
+    }
+}
+
+fn address(element: &Element) -> Option<Address> {
+    let po_box = element.attr("poBox").map(|p| format!("PO Box {p}"));
+    let street_lines: Vec<String> = element
+        .attr("street")
+        .map(str::to_owned)
+        .into_iter()
+        .chain(po_box)
+        .collect();
+    let city = element.attr("city");
+    let place = element.attr("place");
+    let (country, country_name) = country_of(element);
+    let mut notes: Vec<String> = Vec::new();
+    if let (Some(_), Some(place)) = (city, place) {
+        notes.push(place.to_owned());
+    }
+    if element.attr("asAtListingTime") == Some("true") {
+        notes.push("as at listing time".into());
+    }
+    notes.extend(element.children_named("remark").filter_map(Element::text));
+    let address = Address {
+        street: (!street_lines.is_empty()).then(|| street_lines.join(", ")),
+        city: city.or(place).map(str::to_owned),
+        region: element.attr("region").map(str::to_owned),
+        postal_code: element.attr("zipCode").map(str::to_owned),
+        country,
+        country_name,
+        note: (!notes.is_empty()).then(|| notes.join("; ")),
+    };
+    (address != Address::default()).then_some(address)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tells_latin_from_other_scripts() {
+        assert!(is_latin_script("Sergei Kuzhugetovich SHOIGU"));
+        assert!(is_latin_script("Çelik Ağa Łukasz"));
+        assert!(!is_latin_script("Сергей Кужугетович Шойгу"));
+        assert!(!is_latin_script("Σεργκέι"));
+        assert!(!is_latin_script("محمد"));
+    }
+
+    fn birthdate(attributes: &[(&str, &str)]) -> Element {
+        Element {
+            name: "birthdate".into(),
+            attributes: attributes
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            ..Element::default()
+        }
+    }
+
+    #[test]
+    fn reads_year_ranges_and_circa_dates_of_birth() {
+        let mut problems = Vec::new();
+        let range = birth_date(
+            &birthdate(&[("yearRangeFrom", "1960"), ("yearRangeTo", "1965")]),
+            &mut problems,
+        );
+        assert_eq!(range.map(|d| d.year_range()), Some((1960, 1965)));
+        let circa = birth_date(
+            &birthdate(&[("circa", "true"), ("birthdate", "1970-01-02")]),
+            &mut problems,
+        );
+        assert_eq!(
+            circa.map(|d| d.to_string()).as_deref(),
+            Some("circa 1970-01-02")
+        );
+        assert!(problems.is_empty());
+        let bad = birth_date(
+            &birthdate(&[("yearRangeFrom", "60"), ("yearRangeTo", "1965")]),
+            &mut problems,
+        );
+        assert_eq!(bad, None);
+        assert_eq!(
+            problems,
+            ["birth year range \"60\" to \"1965\" is not a range of years"]
+        );
+    }
+
+    #[test]
+    fn builds_dates_from_parts() {
+        let date = |y, m, d| date_from_parts(y, m, d).map(|d| d.to_string());
+        assert_eq!(date("1955", None, None).as_deref(), Some("1955"));
+        assert_eq!(date("1955", Some("5"), None).as_deref(), Some("1955-05"));
+        assert_eq!(
+            date("1955", Some("5"), Some("21")).as_deref(),
+            Some("1955-05-21")
+        );
+        assert_eq!(date("1955", Some("13"), None), None);
+        assert_eq!(date("1955", Some("2"), Some("30")), None);
+        assert_eq!(date("55", None, None), None);
+    }
 }

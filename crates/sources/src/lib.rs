@@ -10,6 +10,7 @@
 
 #![deny(missing_docs)]
 
+mod csv_records;
 mod detect;
 mod error;
 mod eu_fsf;
@@ -20,6 +21,7 @@ mod ofac_xml;
 mod uk_ofsi;
 mod un_xml;
 mod us_csl;
+mod xml;
 
 use std::fmt;
 use std::str::FromStr;
@@ -127,9 +129,7 @@ impl FromStr for Format {
                     || (wanted == "uk" && *f == Format::UkOfsiCsv)
                     || (wanted == "csl" && *f == Format::UsCslCsv)
             })
-            .ok_or_else(|| Error::UnknownFormat {
-                name: s.to_owned(),
-            })
+            .ok_or_else(|| Error::UnknownFormat { name: s.to_owned() })
     }
 }
 
@@ -148,7 +148,11 @@ pub struct Parsed {
 
 /// Parses `files` as `format` (detected from content when `None`), building entity ids with
 /// `list` (the format's default, or the dataset named in the data, when `None`).
-pub fn parse(files: &[SourceFile], format: Option<Format>, list: Option<&str>) -> Result<Parsed, Error> {
+pub fn parse(
+    files: &[SourceFile],
+    format: Option<Format>,
+    list: Option<&str>,
+) -> Result<Parsed, Error> {
     if files.is_empty() {
         return Err(Error::NoInput);
     }

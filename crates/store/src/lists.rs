@@ -36,7 +36,7 @@ pub struct StoredEntity {
 }
 
 const VERSION_COLUMNS: &str = "v.list_id, v.version, v.format, v.entity_count, v.name_count, \
-     v.imported_at, v.published, CASE WHEN l.active_version = v.version THEN 1 ELSE 0 END AS active";
+     v.imported_at, v.published, CAST(CASE WHEN l.active_version = v.version THEN 1 ELSE 0 END AS BIGINT) AS active";
 
 fn version_from_row(row: &AnyRow) -> Result<ListVersion, Error> {
     let published: Option<String> = row.try_get("published")?;

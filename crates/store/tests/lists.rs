@@ -1,4 +1,7 @@
-//! The list store on a real SQLite file: versions, activation, atomicity, diff.
+//! The list store on a real SQLite file and a real Postgres database: versions, activation,
+//! atomicity, diff. Every test runs on both backends.
+
+mod common;
 
 use interdict_model::{
     Entity, EntityId, Identifier, IdentifierKind, Name, NameKind, PartialDate, Schema,
@@ -12,18 +15,14 @@ fn person(list: &str, id: &str, name: &str) -> Entity {
     entity
 }
 
-async fn fresh() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("store.db");
-    let store = Store::open(path.to_str().expect("utf-8 path"))
-        .await
-        .expect("open");
-    (dir, store)
-}
+on_both_backends!(
+    import_creates_an_active_version_and_reimport_creates_nothing,
+    new_content_becomes_active_and_old_versions_stay_intact,
+    a_failing_import_leaves_the_active_version_untouched,
+    versions_are_found_by_unique_prefix,
+);
 
-#[tokio::test]
-async fn import_creates_an_active_version_and_reimport_creates_nothing() {
-    let (_dir, store) = fresh().await;
+async fn import_creates_an_active_version_and_reimport_creates_nothing(store: Store) {
     let mut a = person("test", "1", "SHOIGU, Sergei");
     a.add_name(Name::new("Шойгу Сергей", NameKind::OriginalScript));
     a.add_identifier(Identifier::new(IdentifierKind::Passport, "AB123"));
@@ -67,9 +66,7 @@ async fn import_creates_an_active_version_and_reimport_creates_nothing() {
     assert_eq!(stored.version.version, first.version.version);
 }
 
-#[tokio::test]
-async fn new_content_becomes_active_and_old_versions_stay_intact() {
-    let (_dir, store) = fresh().await;
+async fn new_content_becomes_active_and_old_versions_stay_intact(store: Store) {
     let a = person("test", "1", "A");
     let b = person("test", "2", "B");
     let v1 = store
@@ -114,9 +111,7 @@ async fn new_content_becomes_active_and_old_versions_stay_intact() {
     assert_eq!(store.versions().await.expect("versions").len(), 2);
 }
 
-#[tokio::test]
-async fn a_failing_import_leaves_the_active_version_untouched() {
-    let (_dir, store) = fresh().await;
+async fn a_failing_import_leaves_the_active_version_untouched(store: Store) {
     let good = store
         .import("test", "f", &[person("test", "1", "A")], None, &[])
         .await
@@ -144,9 +139,7 @@ async fn a_failing_import_leaves_the_active_version_untouched() {
     assert!(matches!(stranger, Err(Error::Invalid(_))));
 }
 
-#[tokio::test]
-async fn versions_are_found_by_unique_prefix() {
-    let (_dir, store) = fresh().await;
+async fn versions_are_found_by_unique_prefix(store: Store) {
     let v = store
         .import("one", "f", &[person("one", "1", "A")], None, &[])
         .await

@@ -1,0 +1,70 @@
+//! CSV records with their true line numbers and raw text, for parsers whose errors must name
+//! the line. The csv crate's own line numbers are wrong for CRLF files and after blank lines.
+
+use crate::{Error, SourceFile};
+
+/// One CSV record with its line number and the exact text it was read from.
+pub(crate) struct CsvRecord {
+    /// The 1-based line the record starts on.
+    pub(crate) line: u64,
+    /// The fields, as bytes.
+    pub(crate) fields: csv::ByteRecord,
+    /// The record's text as written, without its line terminator.
+    pub(crate) raw: String,
+}
+
+/// Reads every record of a CSV file (a leading UTF-8 BOM removed), keeping each record's line
+/// and raw text. Blank lines are skipped.
+pub(crate) fn read_csv(file: &SourceFile) -> Result<Vec<CsvRecord>, Error> {
+    let bytes = file
+        .bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&file.bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut records: Vec<(usize, csv::ByteRecord)> = Vec::new();
+    for result in reader.byte_records() {
+        let record = result.map_err(|e| Error::Malformed {
+            file: file.name.clone(),
+            location: format!("record {}", records.len() + 1),
+            reason: format!("not readable as CSV: {e}"),
+        })?;
+        // csv reports where it began reading the record, which is before the `\n` of a CRLF
+        // and before skipped blank lines; its line count is wrong for CRLF files. The record
+        // itself starts after those bytes.
+        let reported = record
+            .position()
+            .and_then(|p| usize::try_from(p.byte()).ok())
+            .unwrap_or(0);
+        let skipped = bytes.get(reported..).map_or(0, |rest| {
+            rest.iter()
+                .take_while(|b| matches!(b, b'\r' | b'\n'))
+                .count()
+        });
+        records.push((reported + skipped, record));
+    }
+    let ends: Vec<usize> = records
+        .iter()
+        .skip(1)
+        .map(|(start, _)| *start)
+        .chain(std::iter::once(bytes.len()))
+        .collect();
+    let mut line = 1u64;
+    let mut counted = 0;
+    let mut out = Vec::with_capacity(records.len());
+    for ((start, fields), end) in records.into_iter().zip(ends) {
+        let newlines = bytes
+            .get(counted..start)
+            .map_or(0, |seen| seen.iter().filter(|b| **b == b'\n').count());
+        line += u64::try_from(newlines).unwrap_or(0);
+        counted = start.max(counted);
+        let raw = bytes
+            .get(start..end)
+            .map(|raw| String::from_utf8_lossy(raw).trim_end().to_owned())
+            .unwrap_or_default();
+        out.push(CsvRecord { line, fields, raw });
+    }
+    Ok(out)
+}

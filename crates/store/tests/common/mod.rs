@@ -1,0 +1,104 @@
+//! Test stores on both backends: a fresh SQLite file, or a fresh database on the throwaway
+//! Postgres cluster that `scripts/test-postgres.sh` installs and starts.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::OnceLock;
+
+use interdict_store::Store;
+
+/// Keeps a test store's backing resources alive.
+pub(crate) struct Guard {
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A store on a fresh SQLite file.
+pub(crate) async fn sqlite() -> (Guard, Store) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("store.db");
+    let store = Store::open(path.to_str().expect("utf-8 path"))
+        .await
+        .expect("open sqlite");
+    (Guard { _dir: Some(dir) }, store)
+}
+
+/// The admin URL of the test cluster: `INTERDICT_TEST_POSTGRES_URL`, or the cluster the
+/// project's script starts (installing Postgres if needed).
+pub(crate) fn postgres_admin_url() -> String {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        if let Ok(url) = std::env::var("INTERDICT_TEST_POSTGRES_URL") {
+            return url;
+        }
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/test-postgres.sh");
+        let output = Command::new("bash")
+            .arg(&script)
+            .arg("start")
+            .output()
+            .expect("run test-postgres.sh");
+        assert!(
+            output.status.success(),
+            "scripts/test-postgres.sh start failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout)
+            .expect("utf-8")
+            .trim()
+            .to_owned()
+    })
+    .clone()
+}
+
+/// A store on a fresh database of the test cluster.
+pub(crate) async fn postgres() -> (Guard, Store) {
+    use sqlx::Connection;
+    let admin = postgres_admin_url();
+    let name = format!(
+        "interdict_test_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default()
+    );
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("connect to the test cluster");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create database");
+    conn.close().await.ok();
+    let base = admin
+        .rsplit_once('/')
+        .map_or(admin.as_str(), |(base, _)| base);
+    let store = Store::open(&format!("{base}/{name}"))
+        .await
+        .expect("open postgres");
+    (Guard { _dir: None }, store)
+}
+
+/// Runs an async test body once on SQLite and once on Postgres.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let (_guard, store) = $crate::common::sqlite().await;
+                    super::$name(store).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let (_guard, store) = $crate::common::postgres().await;
+                    super::$name(store).await;
+                }
+            )*
+        }
+    };
+}

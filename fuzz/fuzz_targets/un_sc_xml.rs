@@ -1,0 +1,15 @@
+//! Fuzzes the UN Security Council XML parser: any bytes, as `consolidated.xml`, must parse or fail with an
+//! error, never panic.
+
+#![no_main]
+
+use interdict_sources::{Format, SourceFile, parse};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|bytes: &[u8]| {
+    let file = SourceFile {
+        name: "consolidated.xml".to_owned(),
+        bytes: bytes.to_vec(),
+    };
+    let _ = parse(&[file], Some(Format::UnScXml), None);
+});
