@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use interdict_matching::{Index, Match, Query, ScreenOptions};
+use interdict_matching::{Explanation, Index, Match, Query};
 use interdict_model::{CountryCode, DateOfBirth, Schema, country_code};
 use interdict_store::Store;
 use rayon::prelude::*;
@@ -52,7 +52,7 @@ pub(crate) struct MatchJson<'a> {
     matched_name: &'a str,
     query_name: &'a str,
     score: f64,
-    explanation: &'a interdict_matching::Explanation,
+    explanation: &'a Explanation,
 }
 
 pub(crate) fn match_json(m: &Match) -> MatchJson<'_> {
@@ -142,11 +142,37 @@ pub(crate) async fn run_single(store: &Store, args: &QueryArgs, name: &str) -> R
             "{:.3}  {:<18} {:<13} {}  (matched {:?})",
             m.score, m.entity.id, m.entity.schema, m.entity.name, m.matched_name
         );
-        for line in m.explanation.summary_lines() {
+        for line in explanation_lines(&m.explanation) {
             println!("         {line}");
         }
     }
     Ok(())
+}
+
+/// The explanation of a match as a few lines an analyst can read.
+fn explanation_lines(explanation: &Explanation) -> Vec<String> {
+    let mut lines = vec![format!(
+        "{:?} ~ {:?}",
+        explanation.query_normalized, explanation.matched_normalized
+    )];
+    let tokens: Vec<String> = explanation
+        .tokens
+        .iter()
+        .map(|t| {
+            format!(
+                "{}={}({:?} {:.2})",
+                t.query.as_deref().unwrap_or("-"),
+                t.matched.as_deref().unwrap_or("-"),
+                t.verdict,
+                t.similarity
+            )
+        })
+        .collect();
+    lines.push(format!("tokens: {}", tokens.join(" ")));
+    for feature in &explanation.features {
+        lines.push(format!("{:+.3}  {}", feature.effect, feature.detail));
+    }
+    lines
 }
 
 /// One input row, read and validated.

@@ -1,4 +1,4 @@
-// Generated from ISO 3166-1 (pycountry); aliases used by sanctions lists are in ALIASES.
+//! Generated from ISO 3166-1 (pycountry); aliases used by sanctions lists are in ALIASES.
 pub(crate) static COUNTRIES: &[(&str, &str, &[&str])] = &[
     ("AW", "ABW", &["Aruba"]),
     (

@@ -1,0 +1,482 @@
+//! Comparing two normalised names: per-token similarity, the best token alignment (order
+//! ignored, adjacent tokens may join: "Abdul Rahman" = "Abdulrahman"), and the weighted name
+//! score with its conflict and extra-token penalties.
+//!
+//! The name score is a weighted agreement ratio:
+//!
+//! ```text
+//!            Σ credit(p)·w(p)
+//! score = ─────────────────────────────────────────────
+//!         Σ w(p)·(1 + CONFLICT·(1 − credit(p))) + EXTRA·Σ w(extra)
+//! ```
+//!
+//! over aligned token pairs `p` and unpaired ("extra") tokens. `credit` turns a token
+//! similarity into how much the pair agrees; a pair that disagrees weighs more than one that
+//! agrees, a near miss (one typo) hardly more (two different surnames are strong evidence of two different people), while a token
+//! only one side has (a dropped middle name, patronymic or qualifier) costs a fraction of its
+//! weight.
+
+use crate::distance;
+use crate::normalize::{NormalizedName, Profile, Token, TokenKind};
+use crate::translit::{is_vowel, merge_consonant, skeleton};
+
+/// Below this token similarity a pair earns no credit.
+const CREDIT_FLOOR: f32 = 0.62;
+/// At or above this token similarity a pair earns full credit.
+const CREDIT_FULL: f32 = 0.96;
+/// How much more a fully disagreeing pair weighs than an agreeing one.
+const CONFLICT: f32 = 1.5;
+/// Factor on the conflict weight of a pair compared across scripts.
+const CROSS_SCRIPT_CONFLICT: f32 = 0.5;
+/// Fraction of its weight an unpaired person-name token costs.
+const EXTRA_PERSON: f32 = 0.35;
+/// Fraction of its weight an unpaired organisation-name token costs.
+const EXTRA_ORGANIZATION: f32 = 0.4;
+/// Factor on the extra-token cost of a patronymic, which lists and customers often omit.
+const EXTRA_PATRONYMIC: f32 = 0.4;
+/// Factor applied to the name score when well-agreeing tokens appear in an order that is
+/// neither the same nor a rotation ("Salman bin Muhammad" vs "Muhammad bin Salman": father
+/// and son).
+const ORDER_PENALTY: f32 = 0.65;
+/// Similarity of two spellings that differ only in vowels and share their consonants
+/// (Osama / Usama, Jensen / Jansen).
+const VOWEL_ONLY_SIMILARITY: f32 = 0.92;
+/// Minimum similarity for joining two adjacent tokens against one ("Abdul Rahman",
+/// "Kaka Zadh" / "Kakazada"); below the single-token level since a joined word also differs
+/// at the seam.
+const JOIN_MIN_SIMILARITY: f32 = 0.8;
+/// Below this spelled similarity, equal consonant skeletons do not lift a pair.
+const SKELETON_MIN_SPELLED: f32 = 0.7;
+/// Similarity of two different numbers.
+const NUMBER_MISMATCH_SIMILARITY: f32 = 0.75;
+/// Similarity of an initial with a word it could abbreviate.
+const INITIAL_SIMILARITY: f32 = 0.9;
+/// Names are compared on at most this many tokens each (the rest are ignored).
+const MAX_TOKENS: usize = 24;
+
+/// A name with the weight of each of its tokens (prior weight, possibly scaled by rarity in
+/// the index).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WeightedName<'a> {
+    /// The normalised name.
+    pub(crate) name: &'a NormalizedName,
+    /// One weight per token.
+    pub(crate) weights: &'a [f32],
+}
+
+/// How one aligned pair or extra token came out, for explanations.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PairTrace {
+    /// Query token indices (start, count); count 0 for an extra on the listed side.
+    pub(crate) query: (usize, usize),
+    /// Listed token indices (start, count); count 0 for an extra on the query side.
+    pub(crate) listed: (usize, usize),
+    /// Token similarity (0 for extras).
+    pub(crate) similarity: f32,
+    /// Credit earned.
+    pub(crate) credit: f32,
+    /// Weight of the pair (or of the extra token).
+    pub(crate) weight: f32,
+    /// Denominator share: weight after conflict amplification, or the extra-token cost.
+    pub(crate) cost: f32,
+}
+
+/// The outcome of comparing two names.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct NameOutcome {
+    /// The name score in [0, 1], order penalty included.
+    pub(crate) score: f32,
+    /// The score before the order penalty.
+    pub(crate) alignment_score: f32,
+    /// Whether the order penalty applied.
+    pub(crate) out_of_order: bool,
+}
+
+/// Similarity of two whole strings of folded letters, from Levenshtein-with-transpositions
+/// (OSA) and Jaro-Winkler: OSA alone is harsh on long names, Jaro-Winkler alone forgives
+/// truncation ("Lind" / "Lindemann"), the mean does neither.
+pub(crate) fn string_similarity(a: &str, b: &str) -> f32 {
+    if a == b {
+        return 1.0;
+    }
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 0.0;
+    }
+    // Most pairs compared are different names: settle those with a cheap upper bound, as
+    // any value below the credit floor earns the same (nothing).
+    let bound = similarity_upper_bound(a.as_bytes(), b.as_bytes());
+    if bound < CREDIT_FLOOR {
+        return bound;
+    }
+    let edit = 1.0 - distance::osa_distance(a, b) as f32 / longest as f32;
+    let jaro = distance::jaro_winkler(a, b) as f32;
+    0.5 * (edit + jaro)
+}
+
+/// An upper bound of [`string_similarity`] from the letters the strings share: at most `m`
+/// characters can match, where `m` counts the characters of each string that occur in the
+/// other, which bounds both the edit similarity (`m / longest`) and Jaro-Winkler.
+fn similarity_upper_bound(a: &[u8], b: &[u8]) -> f32 {
+    let mask = |text: &[u8]| text.iter().fold(0u64, |mask, &byte| mask | 1u64 << (byte % 64));
+    let (mask_a, mask_b) = (mask(a), mask(b));
+    let in_other = |text: &[u8], other: u64| text.iter().filter(|&&byte| other & (1u64 << (byte % 64)) != 0).count();
+    let matches = in_other(a, mask_b).min(in_other(b, mask_a)) as f32;
+    let (la, lb) = (a.len() as f32, b.len() as f32);
+    let edit = matches / la.max(lb);
+    let jaro = (matches / la + matches / lb + 1.0) / 3.0;
+    let winkler = jaro + 0.4 * (1.0 - jaro);
+    0.5 * (edit + winkler)
+}
+
+/// Similarity of two tokens in [0, 1].
+pub(crate) fn token_similarity(a: &Token, b: &Token) -> f32 {
+    match (a.kind, b.kind) {
+        // Series numbers differ between a fund and its successor, a ship and its sister:
+        // related, but not the same word.
+        (TokenKind::Number, TokenKind::Number) => {
+            return if a.folded == b.folded { 1.0 } else { NUMBER_MISMATCH_SIMILARITY };
+        }
+        (TokenKind::Number, _) | (_, TokenKind::Number) => return 0.0,
+        (TokenKind::Initial, TokenKind::Initial) => return f32::from(u8::from(a.folded == b.folded)),
+        (TokenKind::Initial, TokenKind::Word) => return initial_similarity(a, b),
+        (TokenKind::Word, TokenKind::Initial) => return initial_similarity(b, a),
+        (TokenKind::Word, TokenKind::Word) => {}
+    }
+    if let (Some(a_native), Some(b_native)) = (&a.native, &b.native) {
+        return native_similarity(a_native, b_native);
+    }
+    if a.folded == b.folded {
+        return 1.0;
+    }
+    match (a.abjad, b.abjad) {
+        (true, true) => return string_similarity(&a.folded, &b.folded),
+        (true, false) => return abjad_similarity(a, b),
+        (false, true) => return abjad_similarity(b, a),
+        (false, false) => {}
+    }
+    let mut spelled = string_similarity(&a.folded, &b.folded);
+    if a.raw.is_some() || b.raw.is_some() {
+        spelled = spelled.max(string_similarity(unfolded(a), unfolded(b)));
+    }
+    // Same consonants in the same order: a vowel-level romanisation difference, provided the
+    // spellings are not far apart otherwise (Mahmud / Mohamed share `mhmd`).
+    if a.skeleton == b.skeleton && differ_in_vowels_only(&a.folded, &b.folded) {
+        return spelled.max(VOWEL_ONLY_SIMILARITY);
+    }
+    if a.skeleton == b.skeleton && spelled >= SKELETON_MIN_SPELLED {
+        let floor = match a.skeleton.len() {
+            0 | 1 => 0.0,
+            2 => 0.82,
+            _ => 0.9,
+        };
+        return spelled.max(floor);
+    }
+    spelled
+}
+
+/// The spelling of a token before folding.
+fn unfolded(token: &Token) -> &str {
+    token.raw.as_deref().unwrap_or(&token.folded)
+}
+
+/// Whether two equally long spellings differ only in vowels (Osama / Usama, Meloni / Meleni).
+fn differ_in_vowels_only(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .all(|(x, y)| x == y || (is_vowel(x) && is_vowel(y)))
+}
+
+/// Two Han or Hangul tokens: characters are syllables with meaning, so any different
+/// character makes a different name; the share of equal characters only softens that.
+fn native_similarity(a: &str, b: &str) -> f32 {
+    if a == b {
+        return 1.0;
+    }
+    let longest = a.chars().count().max(b.chars().count()).max(1);
+    let equal = a.chars().zip(b.chars()).filter(|(x, y)| x == y).count();
+    0.5 * equal as f32 / longest as f32
+}
+
+/// Similarity of a token from a script without short vowels (Arabic) with a Latin one: the
+/// consonant skeletons must agree, and the long vowels the script does write must fit into the
+/// Latin spelling (محمود `mhmud` fits Mahmud, not Mohamed).
+fn abjad_similarity(abjad: &Token, latin: &Token) -> f32 {
+    let primary = (&abjad.folded, &abjad.skeleton);
+    std::iter::once(primary)
+        .chain(abjad.alternates.iter().map(|(folded, skeleton)| (folded, skeleton)))
+        .map(|(folded, skeleton)| reading_similarity(folded, skeleton, latin))
+        .fold(0.0, f32::max)
+}
+
+/// Similarity of one reading of an abjad token with a Latin token.
+fn reading_similarity(folded: &str, skeleton: &str, latin: &Token) -> f32 {
+    if skeleton.is_empty() || latin.skeleton.is_empty() {
+        return 0.0;
+    }
+    if *skeleton == *latin.skeleton {
+        return if long_vowels_fit(folded, &latin.folded) { 0.95 } else { 0.85 };
+    }
+    0.95 * string_similarity(skeleton, &latin.skeleton)
+}
+
+/// Whether `abjad` (consonants and long vowels) is a subsequence of `latin`, where a long
+/// `a` or `i` may be written `e` (Kamal / Kamel) and `u` may be `o` or `w` (Marwan), and an
+/// opening vowel is ignored (the hamza carrier stands for any vowel).
+fn long_vowels_fit(abjad: &str, latin: &str) -> bool {
+    let canonical = |b: u8| match b {
+        b'o' | b'v' => b'u',
+        other => merge_consonant(other),
+    };
+    let fits = |wanted: u8, written: u8| {
+        wanted == written || (written == b'e' && matches!(wanted, b'a' | b'i'))
+    };
+    let mut wanted = abjad.bytes().map(canonical).peekable();
+    if wanted.peek().is_some_and(|b| matches!(b, b'a' | b'i' | b'u')) {
+        wanted.next();
+    }
+    let mut available = latin.bytes().map(canonical);
+    wanted.all(|w| available.any(|a| fits(w, a)))
+}
+
+fn initial_similarity(initial: &Token, word: &Token) -> f32 {
+    if initial.folded.as_bytes().first() == Some(&word.initial) {
+        INITIAL_SIMILARITY
+    } else {
+        0.0
+    }
+}
+
+/// How much an aligned pair agrees, from its similarity.
+pub(crate) fn credit(similarity: f32) -> f32 {
+    ((similarity - CREDIT_FLOOR) / (CREDIT_FULL - CREDIT_FLOOR)).clamp(0.0, 1.0)
+}
+
+/// A candidate pairing of token spans, considered in decreasing similarity.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    similarity: f32,
+    query_start: u8,
+    query_len: u8,
+    listed_start: u8,
+    listed_len: u8,
+}
+
+fn span_mask(start: u8, len: u8) -> u32 {
+    ((1u32 << len) - 1) << start
+}
+
+/// Compares two names; when `trace` is given, records each aligned pair and extra token.
+pub(crate) fn compare(
+    query: WeightedName<'_>,
+    listed: WeightedName<'_>,
+    profile: Profile,
+    mut trace: Option<&mut Vec<PairTrace>>,
+) -> NameOutcome {
+    let query_tokens = &query.name.tokens[..query.name.tokens.len().min(MAX_TOKENS)];
+    let listed_tokens = &listed.name.tokens[..listed.name.tokens.len().min(MAX_TOKENS)];
+    if query_tokens.is_empty() || listed_tokens.is_empty() {
+        return NameOutcome::default();
+    }
+    let weight_of = |name: &WeightedName<'_>, index: usize| name.weights.get(index).copied().unwrap_or(1.0);
+
+    let mut candidates: Vec<Candidate> =
+        Vec::with_capacity(query_tokens.len() * listed_tokens.len() * 2);
+    for (qi, q) in query_tokens.iter().enumerate() {
+        for (li, l) in listed_tokens.iter().enumerate() {
+            candidates.push(Candidate {
+                similarity: token_similarity(q, l),
+                query_start: qi as u8,
+                query_len: 1,
+                listed_start: li as u8,
+                listed_len: 1,
+            });
+        }
+    }
+    push_joined(query_tokens, listed_tokens, false, &mut candidates);
+    push_joined(listed_tokens, query_tokens, true, &mut candidates);
+    // Best pairs first; among equals, the one covering more tokens, then the one whose
+    // positions are closer (a name repeated in both names pairs with its counterpart).
+    candidates.sort_unstable_by(|x, y| {
+        y.similarity
+            .total_cmp(&x.similarity)
+            .then((y.query_len + y.listed_len).cmp(&(x.query_len + x.listed_len)))
+            .then(x.query_start.abs_diff(x.listed_start).cmp(&y.query_start.abs_diff(y.listed_start)))
+    });
+
+    let mut query_used = 0u32;
+    let mut listed_used = 0u32;
+    let mut numerator = 0.0f32;
+    let mut denominator = 0.0f32;
+    // (query position, listed position) of well-agreeing pairs, for the order check.
+    let mut order: Vec<(u8, u8)> = Vec::new();
+    for candidate in &candidates {
+        let query_mask = span_mask(candidate.query_start, candidate.query_len);
+        let listed_mask = span_mask(candidate.listed_start, candidate.listed_len);
+        if query_used & query_mask != 0 || listed_used & listed_mask != 0 {
+            continue;
+        }
+        query_used |= query_mask;
+        listed_used |= listed_mask;
+        let query_span = usize::from(candidate.query_start)
+            ..usize::from(candidate.query_start + candidate.query_len);
+        let listed_span = usize::from(candidate.listed_start)
+            ..usize::from(candidate.listed_start + candidate.listed_len);
+        let query_weight: f32 = query_span.clone().map(|i| weight_of(&query, i)).sum();
+        let listed_weight: f32 = listed_span.clone().map(|i| weight_of(&listed, i)).sum();
+        let is_initial = |token: Option<&Token>| token.is_some_and(|t| t.kind == TokenKind::Initial);
+        let has_initial = query_span.clone().any(|i| is_initial(query_tokens.get(i)))
+            || listed_span.clone().any(|i| is_initial(listed_tokens.get(i)));
+        let weight = if has_initial {
+            query_weight.min(listed_weight)
+        } else {
+            0.5 * (query_weight + listed_weight)
+        };
+        let pair_credit = credit(candidate.similarity);
+        // Across scripts a "different" token is often just another transliteration: a conflict
+        // there is weaker evidence.
+        let cross_script = query_tokens.get(query_span.start).is_some_and(|t| t.abjad)
+            != listed_tokens.get(listed_span.start).is_some_and(|t| t.abjad);
+        let conflict = if cross_script { CONFLICT * CROSS_SCRIPT_CONFLICT } else { CONFLICT };
+        let cost = weight * (1.0 + conflict * (1.0 - pair_credit).powi(2));
+        numerator += pair_credit * weight;
+        denominator += cost;
+        if pair_credit >= 0.5 {
+            order.push((candidate.query_start, candidate.listed_start));
+        }
+        if let Some(trace) = trace.as_deref_mut() {
+            trace.push(PairTrace {
+                query: (query_span.start, query_span.len()),
+                listed: (listed_span.start, listed_span.len()),
+                similarity: candidate.similarity,
+                credit: pair_credit,
+                weight,
+                cost,
+            });
+        }
+    }
+    let extra_factor = match profile {
+        Profile::Person => EXTRA_PERSON,
+        Profile::Organization | Profile::Generic => EXTRA_ORGANIZATION,
+    };
+    let extra_cost = |token: &Token| {
+        if token.patronymic { extra_factor * EXTRA_PATRONYMIC } else { extra_factor }
+    };
+    for (index, token) in query_tokens.iter().enumerate() {
+        if query_used & (1 << index) == 0 {
+            let weight = weight_of(&query, index);
+            let factor = extra_cost(token);
+            denominator += factor * weight;
+            if let Some(trace) = trace.as_deref_mut() {
+                trace.push(extra_trace((index, 1), (0, 0), weight, factor));
+            }
+        }
+    }
+    for (index, token) in listed_tokens.iter().enumerate() {
+        if listed_used & (1 << index) == 0 {
+            let weight = weight_of(&listed, index);
+            let factor = extra_cost(token);
+            denominator += factor * weight;
+            if let Some(trace) = trace.as_deref_mut() {
+                trace.push(extra_trace((0, 0), (index, 1), weight, factor));
+            }
+        }
+    }
+    let alignment_score = if denominator > 0.0 { numerator / denominator } else { 0.0 };
+    let out_of_order = profile == Profile::Person && !in_order(&mut order);
+    NameOutcome {
+        score: if out_of_order { alignment_score * ORDER_PENALTY } else { alignment_score },
+        alignment_score,
+        out_of_order,
+    }
+}
+
+fn extra_trace(query: (usize, usize), listed: (usize, usize), weight: f32, factor: f32) -> PairTrace {
+    PairTrace {
+        query,
+        listed,
+        similarity: 0.0,
+        credit: 0.0,
+        weight,
+        cost: factor * weight,
+    }
+}
+
+/// Adds candidates pairing one token of `single` with two adjacent tokens of `joined`
+/// ("abdulrahman" with "abdul" + "rahman"). `swapped` says `single` is the listed side.
+fn push_joined(single: &[Token], joined: &[Token], swapped: bool, candidates: &mut Vec<Candidate>) {
+    let mut buffer = String::with_capacity(48);
+    for (si, token) in single.iter().enumerate() {
+        if token.kind != TokenKind::Word || token.folded.len() < 4 {
+            continue;
+        }
+        for (ji, pair) in joined.windows(2).enumerate() {
+            let [first, second] = pair else { continue };
+            if first.kind == TokenKind::Number || second.kind == TokenKind::Number {
+                continue;
+            }
+            let abjad = token.abjad || first.abjad || second.abjad;
+            // Cheap length check before the comparison; abjad spellings lack vowels, so their
+            // consonants are what is compared.
+            let (single_len, joined_len) = if abjad {
+                (token.skeleton.len(), first.skeleton.len() + second.skeleton.len())
+            } else {
+                (token.folded.len(), first.folded.len() + second.folded.len())
+            };
+            if single_len * 4 < joined_len * 3 || joined_len * 4 < single_len * 3 {
+                continue;
+            }
+            buffer.clear();
+            buffer.push_str(&first.folded);
+            buffer.push_str(&second.folded);
+            let similarity = if abjad {
+                // Compare as tokens, so that an Arabic-script side is read by its skeleton.
+                let mut joined = first.clone();
+                joined.skeleton = skeleton(&buffer).into();
+                joined.folded = buffer.as_str().into();
+                joined.native = None;
+                joined.raw = None;
+                token_similarity(token, &joined)
+            } else {
+                string_similarity(&token.folded, &buffer)
+            };
+            if similarity < JOIN_MIN_SIMILARITY {
+                continue;
+            }
+            let (single_start, joined_start) = (si as u8, ji as u8);
+            candidates.push(if swapped {
+                Candidate {
+                    similarity,
+                    query_start: joined_start,
+                    query_len: 2,
+                    listed_start: single_start,
+                    listed_len: 1,
+                }
+            } else {
+                Candidate {
+                    similarity,
+                    query_start: single_start,
+                    query_len: 1,
+                    listed_start: joined_start,
+                    listed_len: 2,
+                }
+            });
+        }
+    }
+}
+
+/// Whether well-agreeing pairs keep their order, allowing a rotation ("Last First" for
+/// "First Last"). Needs three pairs to say anything.
+fn in_order(pairs: &mut [(u8, u8)]) -> bool {
+    if pairs.len() < 3 {
+        return true;
+    }
+    pairs.sort_unstable();
+    let descents = pairs.windows(2).filter(|w| w[1].1 < w[0].1).count();
+    match descents {
+        0 => true,
+        1 => pairs.last().map(|p| p.1) < pairs.first().map(|p| p.1),
+        _ => false,
+    }
+}

@@ -1,0 +1,748 @@
+//! The screening index: entities with pre-normalised names, an inverted index from tokens to
+//! names, and lookups from consonant skeletons and trigrams to tokens, so that a query only
+//! scores names that share some (possibly misspelt) token with it.
+//!
+//! Candidate generation: every query token is looked up exactly, by skeleton and by trigram
+//! overlap in the vocabulary of listed tokens; each similar listed token adds evidence
+//! (credit × weight) to the names containing it; the names with the most evidence are scored
+//! in full, with all their entity's other names.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use interdict_model::{Entity, NameKind, Schema};
+use rayon::prelude::*;
+
+use crate::compare::{NameOutcome, WeightedName, compare, credit, token_similarity};
+use crate::explain::{self, Explanation, Feature, FeatureEffect, round};
+use crate::features;
+use crate::normalize::{NormalizedName, Profile, Token, TokenKind, normalize};
+use crate::{Match, Query, ScreenOptions, name_features};
+
+/// Names scored in full per query: all whose score estimate reaches the floor, at least the
+/// minimum (best first), at most the maximum.
+const CANDIDATE_ESTIMATE_FLOOR: f32 = 0.5;
+const MIN_CANDIDATE_NAMES: usize = 8;
+const MAX_CANDIDATE_NAMES: usize = 2000;
+/// A listed token is a candidate for a query token at this similarity or above.
+const CANDIDATE_SIMILARITY: f32 = 0.7;
+/// Cost of an unexplained token weight in the candidate score estimate (about the name
+/// score's extra-token cost).
+const ESTIMATE_EXTRA: f32 = 0.4;
+/// Trigram Dice coefficient below which a vocabulary token is not even compared.
+const TRIGRAM_MIN_DICE: f32 = 0.4;
+/// Below this many names, token frequencies say nothing and all tokens keep their prior.
+const RARITY_MIN_NAMES: usize = 1000;
+/// Lowest rarity factor of a token present in very many names.
+const RARITY_FLOOR: f32 = 0.4;
+
+/// One listed name, normalised under its entity's profile.
+#[derive(Debug)]
+struct IndexedName {
+    entity: u32,
+    /// The entity's schema.
+    schema: Schema,
+    /// Sum of the token weights.
+    total_weight: f32,
+    /// Index into the entity's `names`.
+    source: u32,
+    kind: NameKind,
+    profile: Profile,
+    normalized: NormalizedName,
+    weights: Box<[f32]>,
+}
+
+/// The distinct folded tokens of all listed names.
+#[derive(Debug, Default)]
+struct Vocabulary {
+    ids: HashMap<Box<str>, u32>,
+    /// A representative token per id (for similarity checks).
+    tokens: Vec<Token>,
+    /// Names containing each token, ascending, a name repeated as often as it has the token.
+    postings: Vec<Vec<u32>>,
+    by_skeleton: HashMap<Box<str>, Vec<u32>>,
+    by_trigram: HashMap<[u8; 3], Vec<u32>>,
+    /// Trigram count per token.
+    trigram_counts: Vec<u16>,
+}
+
+/// An immutable screening index over entities. Cheap to share (`Arc<Index>`), `Send + Sync`.
+#[derive(Debug)]
+pub struct Index {
+    /// Unique per built index (keys per-thread caches).
+    id: u64,
+    entities: Vec<Arc<Entity>>,
+    names: Vec<IndexedName>,
+    /// Names of entity `i` are `names[entity_names[i]]`.
+    entity_names: Vec<Range<u32>>,
+    vocabulary: Vocabulary,
+    /// The profiles the listed names were normalised under (queries need no other).
+    profiles: Vec<Profile>,
+    /// Decisive identifier values (normalised) to the entities carrying them.
+    identifiers: HashMap<String, Vec<u32>>,
+}
+
+/// A query name normalised for one profile, with weights from the index.
+struct PreparedName {
+    normalized: NormalizedName,
+    weights: Vec<f32>,
+}
+
+/// The query, normalised under each profile its candidates may need.
+struct PreparedQuery<'q> {
+    query: &'q Query,
+    person: Option<PreparedName>,
+    organization: Option<PreparedName>,
+    generic: Option<PreparedName>,
+}
+
+impl PreparedQuery<'_> {
+    fn for_profile(&self, profile: Profile) -> Option<&PreparedName> {
+        match profile {
+            Profile::Person => self.person.as_ref(),
+            Profile::Organization => self.organization.as_ref(),
+            Profile::Generic => self.generic.as_ref(),
+        }
+    }
+
+    fn all(&self) -> impl Iterator<Item = &PreparedName> {
+        [&self.person, &self.organization, &self.generic].into_iter().flatten()
+    }
+}
+
+/// Per-thread buffers for candidate generation, so a query allocates little.
+#[derive(Default)]
+struct Scratch {
+    evidence: Vec<f32>,
+    /// Which query token last added evidence to a name (+1; 0 = none).
+    last_token: Vec<u32>,
+    /// How many times that query token added evidence to the name.
+    uses: Vec<u8>,
+    touched: Vec<u32>,
+    trigrams: TrigramScratch,
+    /// Similar vocabulary tokens per query token, for the index `cache_owner`: customer
+    /// files repeat given names and surnames, so most lookups are answered here.
+    similar_cache: HashMap<(Box<str>, bool), Vec<(u32, f32)>>,
+    cache_owner: u64,
+}
+
+/// Trigram counts per vocabulary token, and which counts are non-zero.
+#[derive(Default)]
+struct TrigramScratch {
+    hits: Vec<u16>,
+    touched: Vec<u32>,
+}
+
+/// Entries kept in a thread's similar-token cache before it is emptied.
+const SIMILAR_CACHE_CAPACITY: usize = 50_000;
+
+/// Gives every index its own id, so per-thread caches never answer for another index.
+static NEXT_INDEX_ID: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+fn trigrams(text: &str) -> impl Iterator<Item = [u8; 3]> + '_ {
+    let padded: Vec<u8> = std::iter::once(b'^')
+        .chain(text.bytes())
+        .chain(std::iter::once(b'$'))
+        .collect();
+    (0..padded.len().saturating_sub(2)).filter_map(move |i| {
+        padded.get(i..i + 3).and_then(|w| <[u8; 3]>::try_from(w).ok())
+    })
+}
+
+fn rarity(document_frequency: u32, total_names: usize) -> f32 {
+    if total_names < RARITY_MIN_NAMES || document_frequency <= 1 {
+        return 1.0;
+    }
+    (1.05 - 0.11 * (document_frequency as f32).ln()).clamp(RARITY_FLOOR, 1.0)
+}
+
+fn profile_of(schema: Schema) -> Profile {
+    Profile::for_schema(Some(schema))
+}
+
+impl Index {
+    /// Builds the index: normalises every name of every entity (in parallel) and indexes
+    /// their tokens.
+    pub fn build(entities: Vec<Arc<Entity>>) -> Index {
+        let normalized: Vec<Vec<(u32, NameKind, NormalizedName)>> = entities
+            .par_iter()
+            .map(|entity| {
+                let profile = profile_of(entity.schema);
+                let mut seen: Vec<&str> = Vec::new();
+                entity
+                    .names
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, name)| {
+                        // The same text under two kinds scores the same: keep the first.
+                        let new = !seen.contains(&name.full.as_str());
+                        seen.push(&name.full);
+                        new
+                    })
+                    .map(|(i, name)| (i as u32, name.kind, normalize(&name.full, profile)))
+                    .filter(|(_, _, n)| !n.tokens.is_empty())
+                    .collect()
+            })
+            .collect();
+
+        let mut names = Vec::new();
+        let mut entity_names = Vec::with_capacity(entities.len());
+        for (entity_index, entity_list) in normalized.into_iter().enumerate() {
+            let start = names.len() as u32;
+            let schema = entities.get(entity_index).map_or(Schema::Unknown, |e| e.schema);
+            let profile = profile_of(schema);
+            for (source, kind, normalized) in entity_list {
+                names.push(IndexedName {
+                    entity: entity_index as u32,
+                    schema,
+                    total_weight: 0.0,
+                    source,
+                    kind,
+                    profile,
+                    weights: Box::default(),
+                    normalized,
+                });
+            }
+            entity_names.push(start..names.len() as u32);
+        }
+
+        let mut vocabulary = Vocabulary::default();
+        for (name_index, name) in names.iter().enumerate() {
+            for token in &name.normalized.tokens {
+                if token.kind == TokenKind::Initial {
+                    continue;
+                }
+                let id = match vocabulary.ids.get(&token.folded) {
+                    Some(&id) => id,
+                    None => {
+                        let id = vocabulary.tokens.len() as u32;
+                        vocabulary.ids.insert(token.folded.clone(), id);
+                        vocabulary.tokens.push(token.clone());
+                        vocabulary.postings.push(Vec::new());
+                        id
+                    }
+                };
+                if let Some(postings) = vocabulary.postings.get_mut(id as usize) {
+                    postings.push(name_index as u32);
+                }
+            }
+        }
+        for (id, token) in vocabulary.tokens.iter().enumerate() {
+            let skeletons = std::iter::once(&token.skeleton).chain(token.alternates.iter().map(|(_, s)| s));
+            for skeleton in skeletons.filter(|s| s.len() >= 2) {
+                let ids = vocabulary.by_skeleton.entry(skeleton.clone()).or_default();
+                if ids.last() != Some(&(id as u32)) {
+                    ids.push(id as u32);
+                }
+            }
+            let mut count = 0u16;
+            for trigram in trigrams(&token.folded) {
+                let list = vocabulary.by_trigram.entry(trigram).or_default();
+                if list.last() != Some(&(id as u32)) {
+                    list.push(id as u32);
+                    count += 1;
+                }
+            }
+            vocabulary.trigram_counts.push(count);
+        }
+
+        let total = names.len();
+        let weights: Vec<Box<[f32]>> = names
+            .par_iter()
+            .map(|name| {
+                name.normalized
+                    .tokens
+                    .iter()
+                    .map(|token| token_weight(token, &vocabulary, total))
+                    .collect()
+            })
+            .collect();
+        for (name, weights) in names.iter_mut().zip(weights) {
+            name.total_weight = weights.iter().sum();
+            name.weights = weights;
+        }
+
+        let mut identifiers: HashMap<String, Vec<u32>> = HashMap::new();
+        for (entity_index, entity) in entities.iter().enumerate() {
+            for identifier in entity.identifiers.iter().filter(|i| i.kind.is_decisive()) {
+                let value = identifier.normalized_value();
+                if !value.is_empty() {
+                    identifiers.entry(value).or_default().push(entity_index as u32);
+                }
+            }
+        }
+
+        let mut profiles: Vec<Profile> = Vec::new();
+        for name in &names {
+            if !profiles.contains(&name.profile) {
+                profiles.push(name.profile);
+            }
+        }
+        Index {
+            id: NEXT_INDEX_ID.fetch_add(1, Ordering::Relaxed),
+            profiles,
+            entities,
+            names,
+            entity_names,
+            vocabulary,
+            identifiers,
+        }
+    }
+
+    /// Number of entities.
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    /// Whether the index holds no entity.
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+
+    /// Number of indexed names (primary names and aliases, duplicates removed).
+    pub fn name_count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The indexed entities, in the order given to [`Index::build`].
+    pub fn entities(&self) -> impl Iterator<Item = &Arc<Entity>> {
+        self.entities.iter()
+    }
+
+    /// Screens one query: matches at or above `options.threshold`, best first (ties by
+    /// entity id), at most `options.limit`.
+    pub fn screen(&self, query: &Query, options: &ScreenOptions) -> Vec<Match> {
+        let prepared = self.prepare(query);
+        let candidates = self.candidates(&prepared);
+        self.score_entities(&prepared, candidates, options)
+    }
+
+    /// Screens many queries in parallel; results in query order.
+    pub fn screen_batch(&self, queries: &[Query], options: &ScreenOptions) -> Vec<Vec<Match>> {
+        queries.par_iter().map(|query| self.screen(query, options)).collect()
+    }
+
+    /// Screens one query against every entity, without candidate generation. Slow; for
+    /// measuring what candidate generation misses.
+    pub fn screen_exhaustive(&self, query: &Query, options: &ScreenOptions) -> Vec<Match> {
+        let prepared = self.prepare(query);
+        let candidates = (0..self.names.len() as u32).collect();
+        self.score_entities(&prepared, candidates, options)
+    }
+
+    fn prepare<'q>(&self, query: &'q Query) -> PreparedQuery<'q> {
+        let prepare = |profile: Profile| {
+            let normalized = normalize(&query.name, profile);
+            let weights = normalized
+                .tokens
+                .iter()
+                .map(|token| token_weight(token, &self.vocabulary, self.names.len()))
+                .collect();
+            PreparedName {
+                normalized,
+                weights,
+            }
+        };
+        let wants = |profile: Profile| {
+            self.profiles.contains(&profile)
+                && match query.schema {
+                    None | Some(Schema::Unknown) => true,
+                    Some(schema) => profile_of(schema) == profile || profile == Profile::Generic,
+                }
+        };
+        PreparedQuery {
+            query,
+            person: wants(Profile::Person).then(|| prepare(Profile::Person)),
+            organization: wants(Profile::Organization).then(|| prepare(Profile::Organization)),
+            generic: wants(Profile::Generic).then(|| prepare(Profile::Generic)),
+        }
+    }
+
+    /// Entities worth scoring: those whose names share the most evidence with the query,
+    /// plus any sharing a decisive identifier.
+    /// Names worth scoring (indices into `names`, grouped by entity): those sharing the most
+    /// evidence with the query, plus every name of an entity sharing a decisive identifier.
+    fn candidates(&self, prepared: &PreparedQuery<'_>) -> Vec<u32> {
+        let mut names: Vec<u32> = SCRATCH.with(|cell| {
+            let mut scratch = cell.borrow_mut();
+            self.gather_evidence(prepared, &mut scratch)
+        });
+        for identifier in prepared.query.identifiers.iter().filter(|i| i.kind.is_decisive()) {
+            for &entity in self.identifiers.get(&identifier.normalized_value()).into_iter().flatten() {
+                names.extend(self.entity_names.get(entity as usize).cloned().into_iter().flatten());
+            }
+        }
+        // Names of one entity are contiguous, so sorting groups them.
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    /// Candidate names by accumulated token evidence, best estimate first.
+    fn gather_evidence(&self, prepared: &PreparedQuery<'_>, scratch: &mut Scratch) -> Vec<u32> {
+        if scratch.evidence.len() != self.names.len() {
+            scratch.evidence = vec![0.0; self.names.len()];
+            scratch.last_token = vec![0; self.names.len()];
+            scratch.uses = vec![0; self.names.len()];
+        }
+        // Distinct query tokens (over all profiles), each with its weight and how often it
+        // occurs in one query name ("Mohamed Mohamed").
+        let mut lookups: Vec<(Token, f32, u8)> = Vec::new();
+        let mut query_weight = 0.0f32;
+        for name in prepared.all() {
+            query_weight = query_weight.max(name.weights.iter().sum());
+            for (token, weight) in name.normalized.tokens.iter().zip(&name.weights) {
+                if token.kind == TokenKind::Initial {
+                    continue;
+                }
+                let occurrences = name.normalized.tokens.iter().filter(|t| t.folded == token.folded).count();
+                let occurrences = u8::try_from(occurrences).unwrap_or(u8::MAX);
+                match lookups.iter_mut().find(|(t, _, _)| t.folded == token.folded) {
+                    Some((_, _, count)) => *count = (*count).max(occurrences),
+                    None => lookups.push((token.clone(), *weight, occurrences)),
+                }
+            }
+            // Two query tokens may be one listed word ("Abdul Rahman" / "Abdulrahman").
+            for pair in name.normalized.tokens.windows(2) {
+                if let [first, second] = pair {
+                    if first.kind == TokenKind::Word && second.kind == TokenKind::Word {
+                        let joined = normalize_joined(first, second);
+                        if !lookups.iter().any(|(t, _, _)| t.folded == joined.folded) {
+                            lookups.push((joined, 1.0, 1));
+                        }
+                    }
+                }
+            }
+        }
+        if scratch.cache_owner != self.id || scratch.similar_cache.len() > SIMILAR_CACHE_CAPACITY {
+            scratch.similar_cache.clear();
+            scratch.cache_owner = self.id;
+        }
+        for (lookup_index, (token, weight, occurrences)) in lookups.iter().enumerate() {
+            let key = (token.folded.clone(), token.abjad);
+            if !scratch.similar_cache.contains_key(&key) {
+                let mut similar = Vec::new();
+                self.similar_tokens(token, &mut scratch.trigrams, &mut similar);
+                similar.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                scratch.similar_cache.insert(key.clone(), similar);
+            }
+            let Some(similar) = scratch.similar_cache.get(&key) else { continue };
+            let marker = lookup_index as u32 + 1;
+            for &(id, similarity) in similar {
+                let amount = credit(similarity).max(0.05) * weight;
+                let Some(postings) = self.vocabulary.postings.get(id as usize) else { continue };
+                for &name in postings {
+                    let n = name as usize;
+                    let (Some(last), Some(uses), Some(evidence)) =
+                        (scratch.last_token.get_mut(n), scratch.uses.get_mut(n), scratch.evidence.get_mut(n))
+                    else {
+                        continue;
+                    };
+                    if *last == marker {
+                        // Best similar tokens come first: add again only for a repeated token.
+                        if *uses >= *occurrences {
+                            continue;
+                        }
+                        *uses += 1;
+                    } else {
+                        if *last == 0 {
+                            scratch.touched.push(name);
+                        }
+                        *last = marker;
+                        *uses = 1;
+                    }
+                    *evidence += amount;
+                }
+            }
+        }
+        // Rank by an estimate of the name score: evidence against evidence plus the cost of
+        // the tokens either side leaves unexplained. A short listed name sharing one rare
+        // token can outscore a long one sharing two.
+        let compatible = |name: &IndexedName| {
+            prepared.query.schema.is_none_or(|schema| schema.compatible(name.schema))
+        };
+        // Names clearing the floor, and the rest in case fewer than the minimum do.
+        let mut kept: Vec<(f32, u32)> = Vec::new();
+        let mut rest: Vec<(f32, u32)> = Vec::new();
+        for &n in &scratch.touched {
+            let index = n as usize;
+            let (Some(evidence), Some(last), Some(uses), Some(name)) = (
+                scratch.evidence.get_mut(index),
+                scratch.last_token.get_mut(index),
+                scratch.uses.get_mut(index),
+                self.names.get(index),
+            ) else {
+                continue;
+            };
+            let found = std::mem::take(evidence);
+            *last = 0;
+            *uses = 0;
+            if !compatible(name) {
+                continue;
+            }
+            let unexplained = (query_weight - found).max(0.0) + (name.total_weight - found).max(0.0);
+            let estimate = found / (found + ESTIMATE_EXTRA * unexplained).max(f32::EPSILON);
+            if estimate >= CANDIDATE_ESTIMATE_FLOOR {
+                kept.push((estimate, n));
+            } else {
+                rest.push((estimate, n));
+            }
+        }
+        scratch.touched.clear();
+        let by_estimate = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        let missing = MIN_CANDIDATE_NAMES.saturating_sub(kept.len()).min(rest.len());
+        if missing > 0 {
+            if missing < rest.len() {
+                rest.select_nth_unstable_by(missing - 1, by_estimate);
+            }
+            kept.extend(rest.iter().take(missing));
+        }
+        if kept.len() > MAX_CANDIDATE_NAMES {
+            kept.select_nth_unstable_by(MAX_CANDIDATE_NAMES - 1, by_estimate);
+            kept.truncate(MAX_CANDIDATE_NAMES);
+        }
+        kept.into_iter().map(|(_, n)| n).collect()
+    }
+
+    /// Vocabulary tokens similar to `token`: same spelling, same skeleton, or enough shared
+    /// trigrams and a token similarity of at least [`CANDIDATE_SIMILARITY`].
+    fn similar_tokens(&self, token: &Token, scratch: &mut TrigramScratch, out: &mut Vec<(u32, f32)>) {
+        let vocabulary = &self.vocabulary;
+        if scratch.hits.len() != vocabulary.tokens.len() {
+            scratch.hits = vec![0; vocabulary.tokens.len()];
+        }
+        // A count of SEEN marks a token already considered.
+        const SEEN: u16 = u16::MAX;
+        let TrigramScratch { hits, touched } = scratch;
+        let consider = |id: u32, hits: &mut Vec<u16>, touched: &mut Vec<u32>, out: &mut Vec<(u32, f32)>| {
+            let Some(count) = hits.get_mut(id as usize) else { return };
+            if *count == SEEN {
+                return;
+            }
+            if *count == 0 {
+                touched.push(id);
+            }
+            *count = SEEN;
+            if let Some(candidate) = vocabulary.tokens.get(id as usize) {
+                let similarity = token_similarity(token, candidate);
+                if similarity >= CANDIDATE_SIMILARITY {
+                    out.push((id, similarity));
+                }
+            }
+        };
+        if let Some(&id) = vocabulary.ids.get(&token.folded) {
+            consider(id, hits, touched, out);
+        }
+        let skeletons = std::iter::once(&token.skeleton).chain(token.alternates.iter().map(|(_, s)| s));
+        for skeleton in skeletons.filter(|s| s.len() >= 2) {
+            for &id in vocabulary.by_skeleton.get(skeleton).into_iter().flatten() {
+                consider(id, hits, touched, out);
+            }
+        }
+        // Abjad tokens have no reliable vowels for trigrams: the skeleton is their key.
+        if !token.abjad {
+            let mut own = 0u16;
+            for trigram in trigrams(&token.folded) {
+                own += 1;
+                for &id in vocabulary.by_trigram.get(&trigram).into_iter().flatten() {
+                    if let Some(count) = hits.get_mut(id as usize) {
+                        if *count == 0 {
+                            touched.push(id);
+                        }
+                        if *count < SEEN - 1 {
+                            *count += 1;
+                        }
+                    }
+                }
+            }
+            for index in 0..touched.len() {
+                let Some(&id) = touched.get(index) else { break };
+                let shared = hits.get(id as usize).copied().unwrap_or(SEEN);
+                if shared == SEEN {
+                    continue;
+                }
+                let theirs = vocabulary.trigram_counts.get(id as usize).copied().unwrap_or(0);
+                let dice = 2.0 * f32::from(shared) / f32::from(own.saturating_add(theirs)).max(1.0);
+                if dice >= TRIGRAM_MIN_DICE {
+                    consider(id, hits, touched, out);
+                }
+            }
+        }
+        for &id in touched.iter() {
+            if let Some(count) = hits.get_mut(id as usize) {
+                *count = 0;
+            }
+        }
+        touched.clear();
+    }
+
+    /// Scores candidate entities and keeps those at or above the threshold.
+    /// Scores candidate names (grouped by entity) and keeps the entities at or above the
+    /// threshold.
+    fn score_entities(&self, prepared: &PreparedQuery<'_>, candidates: Vec<u32>, options: &ScreenOptions) -> Vec<Match> {
+        let entity_of = |n: &u32| self.names.get(*n as usize).map(|name| name.entity);
+        let mut matches: Vec<Match> = candidates
+            .chunk_by(|a, b| entity_of(a) == entity_of(b))
+            .filter_map(|group| {
+                let entity = entity_of(group.first()?)?;
+                self.score_entity(prepared, entity, group, options.threshold)
+            })
+            .collect();
+        matches.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.entity.id.cmp(&b.entity.id)));
+        matches.truncate(options.limit);
+        matches
+    }
+
+    fn score_entity(
+        &self,
+        prepared: &PreparedQuery<'_>,
+        entity_index: u32,
+        candidate_names: &[u32],
+        threshold: f64,
+    ) -> Option<Match> {
+        let entity = self.entities.get(entity_index as usize)?;
+        let query = prepared.query;
+        if query.schema.is_some_and(|schema| !schema.compatible(entity.schema)) {
+            return None;
+        }
+        // Best name by name score with its legal-form and weak-alias adjustments.
+        let mut best: Option<(f32, &IndexedName, NameOutcome)> = None;
+        for name in candidate_names.iter().filter_map(|&n| self.names.get(n as usize)) {
+            let Some(query_name) = prepared.for_profile(name.profile) else { continue };
+            let outcome = compare(
+                WeightedName {
+                    name: &query_name.normalized,
+                    weights: &query_name.weights,
+                },
+                WeightedName {
+                    name: &name.normalized,
+                    weights: &name.weights,
+                },
+                name.profile,
+                None,
+            );
+            let adjusted = outcome.score + name_adjustment(&query_name.normalized, name);
+            if best.as_ref().is_none_or(|(score, _, _)| adjusted > *score) {
+                best = Some((adjusted, name, outcome));
+            }
+        }
+        let identifier = features::decisive_identifier(&query.identifiers, entity);
+        let (name_score, name, _) = best?;
+        // Entity features can only move a score by so much; skip hopeless names early.
+        if identifier.is_none() && f64::from(name_score) + ENTITY_FEATURES_MAX_GAIN < threshold {
+            return None;
+        }
+        let explanation = self.explain(prepared, name, entity, identifier);
+        (explanation.score >= threshold).then(|| Match {
+            entity: Arc::clone(entity),
+            score: explanation.score,
+            query_name: query.name.clone(),
+            matched_name: explanation.matched_name.clone(),
+            matched_name_kind: name.kind,
+            explanation,
+        })
+    }
+
+    fn explain(
+        &self,
+        prepared: &PreparedQuery<'_>,
+        name: &IndexedName,
+        entity: &Entity,
+        identifier: Option<&interdict_model::Identifier>,
+    ) -> Explanation {
+        let query = prepared.query;
+        let empty = PreparedName {
+            normalized: NormalizedName::default(),
+            weights: Vec::new(),
+        };
+        let query_name = prepared.for_profile(name.profile).unwrap_or(&empty);
+        let mut trace = Vec::new();
+        let outcome = compare(
+            WeightedName {
+                name: &query_name.normalized,
+                weights: &query_name.weights,
+            },
+            WeightedName {
+                name: &name.normalized,
+                weights: &name.weights,
+            },
+            name.profile,
+            Some(&mut trace),
+        );
+        let mut effects = name_features(&outcome, &query_name.normalized, &name.normalized, name.profile);
+        if name.kind.is_weak() {
+            effects.push(features::weak_alias());
+        }
+        let name_score: f64 = effects.iter().map(|e| e.effect).sum();
+        effects.extend(features::date_of_birth(query.dob.as_ref(), &entity.dates_of_birth));
+        effects.extend(features::country(&query.countries, entity));
+        effects.extend(features::gender(query.gender, entity.gender));
+        let mut score = effects.iter().map(|e| e.effect).sum::<f64>().clamp(0.0, 1.0);
+        if let Some(identifier) = identifier {
+            let floor = f64::from(features::IDENTIFIER_SCORE);
+            let lift = (floor - score).max(0.0);
+            effects.push(FeatureEffect {
+                feature: Feature::Identifier,
+                value: format!("{} {}", identifier.kind.label(), identifier.value),
+                effect: round(lift as f32),
+                detail: "exact match on a decisive identifier".into(),
+            });
+            score = score.max(floor);
+        }
+        let matched = entity.names.get(name.source as usize);
+        Explanation {
+            query_name: query.name.clone(),
+            matched_name: matched.map(|n| n.full.clone()).unwrap_or_default(),
+            matched_name_kind: Some(name.kind),
+            query_normalized: query_name.normalized.display(),
+            matched_normalized: name.normalized.display(),
+            tokens: explain::token_matches(&trace, &query_name.normalized, &name.normalized),
+            name_score: round(name_score as f32),
+            features: effects,
+            score,
+        }
+    }
+}
+
+/// The most the date-of-birth, country and gender features can add together.
+const ENTITY_FEATURES_MAX_GAIN: f64 = 0.12;
+
+/// Legal-form and weak-alias adjustments of one name comparison.
+fn name_adjustment(query: &NormalizedName, name: &IndexedName) -> f32 {
+    let mut adjustment = 0.0;
+    if name.profile != Profile::Person {
+        if let Some(effect) = features::legal_form(&query.legal_forms, &name.normalized.legal_forms) {
+            adjustment += effect.effect as f32;
+        }
+    }
+    if name.kind.is_weak() {
+        adjustment += features::weak_alias().effect as f32;
+    }
+    adjustment
+}
+
+/// The weight of a token given how many indexed names contain it.
+fn token_weight(token: &Token, vocabulary: &Vocabulary, total_names: usize) -> f32 {
+    let frequency = vocabulary
+        .ids
+        .get(&token.folded)
+        .and_then(|&id| vocabulary.postings.get(id as usize))
+        .map_or(0, |p| p.len() as u32);
+    token.weight.min(token.base_weight * rarity(frequency, total_names))
+}
+
+/// A token standing for two adjacent query tokens written as one word.
+fn normalize_joined(first: &Token, second: &Token) -> Token {
+    let mut joined = first.clone();
+    let text = format!("{}{}", first.folded, second.folded);
+    joined.skeleton = crate::translit::skeleton(&text).into();
+    joined.folded = text.into();
+    joined
+}

@@ -1,0 +1,38 @@
+//! Behaviour test on real data: synthetic (non-listed) customers screened against OFAC SDN
+//! 2024-03-14 and the UN list with name, date of birth and nationality, as a bank would.
+//! At most 0.5% of them may raise any alert (goal 0.1%).
+//!
+//! A deterministic sample of every 10th customer keeps the debug-mode run short; the
+//! `evaluate` example screens all 50,000 in release mode.
+
+mod common;
+
+use common::{combined_index, people};
+use interdict_matching::ScreenOptions;
+
+#[test]
+fn few_synthetic_customers_raise_an_alert() {
+    let customers = people("customers_us_50k.csv");
+    assert_eq!(customers.len(), 50_000);
+    let index = combined_index();
+    let sample: Vec<_> = customers.iter().step_by(10).collect();
+    let options = ScreenOptions::default();
+    let mut alerted = Vec::new();
+    for customer in &sample {
+        let matches = index.screen(&customer.query(), &options);
+        if let Some(best) = matches.first() {
+            alerted.push(format!("{:.3} {} -> {} ({})", best.score, customer.full_name, best.matched_name, best.entity.id));
+        }
+    }
+    let rate = alerted.len() as f64 / sample.len() as f64;
+    println!(
+        "customers with an alert: {}/{} = {:.3}%",
+        alerted.len(),
+        sample.len(),
+        100.0 * rate
+    );
+    for line in &alerted {
+        println!("  alert {line}");
+    }
+    assert!(rate <= 0.005, "false-alert rate {:.3}% above 0.5%", 100.0 * rate);
+}
