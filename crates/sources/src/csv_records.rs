@@ -1,6 +1,8 @@
 //! CSV records with their true line numbers and raw text, for parsers whose errors must name
 //! the line. The csv crate's own line numbers are wrong for CRLF files and after blank lines.
 
+use std::collections::HashMap;
+
 use crate::{Error, SourceFile};
 
 /// One CSV record with its line number and the exact text it was read from.
@@ -67,4 +69,36 @@ pub(crate) fn read_csv(file: &SourceFile) -> Result<Vec<CsvRecord>, Error> {
         out.push(CsvRecord { line, fields, raw });
     }
     Ok(out)
+}
+
+/// Maps a header row's column names to their positions, and checks that every `required`
+/// column is there; `format` names the expected format in the error.
+pub(crate) fn header_index(
+    file: &SourceFile,
+    line: u64,
+    header: &csv::ByteRecord,
+    required: &[&str],
+    format: &str,
+) -> Result<HashMap<String, usize>, Error> {
+    let index: HashMap<String, usize> = header
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (String::from_utf8_lossy(name).trim().to_owned(), i))
+        .collect();
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|c| !index.contains_key(*c))
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Malformed {
+            file: file.name.clone(),
+            location: format!("line {line}"),
+            reason: format!(
+                "header lacks column(s) {}; not a {format}",
+                missing.join(", ")
+            ),
+        });
+    }
+    Ok(index)
 }

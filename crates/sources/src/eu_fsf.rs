@@ -17,23 +17,18 @@
 
 use interdict_model::{
     Address, DateOfBirth, Entity, EntityId, Gender, Identifier, IdentifierKind, Name, NameKind,
-    NameParts, PartialDate, Schema, SourceRecord, country_code, country_name,
+    NameParts, PartialDate, Schema, country_code, country_name,
 };
 
 use crate::xml::{self, Element, push_unique};
-use crate::{Error, Format, Issue, Parsed, SourceFile};
+use crate::{Error, Format, Parsed, SourceFile};
 
 /// The FSF export namespace.
 const NAMESPACE: &str = "http://eu.europa.eu/fpi/fsd/export";
 
 /// Parses EU FSF XML files into entities with ids `<list>:<logicalId>`.
 pub(crate) fn parse(files: &[SourceFile], list: &str) -> Result<Parsed, Error> {
-    let mut parsed = Parsed {
-        format: Format::EuFsfXml,
-        list: list.to_owned(),
-        entities: Vec::new(),
-        issues: Vec::new(),
-    };
+    let mut parsed = Parsed::empty(Format::EuFsfXml, list);
     for file in files {
         parse_file(file, list, &mut parsed)?;
     }
@@ -62,22 +57,7 @@ fn parse_file(file: &SourceFile, list: &str, parsed: &mut Parsed) -> Result<(), 
             ));
             None
         };
-        for message in problems {
-            parsed.issues.push(Issue {
-                file: file.name.clone(),
-                location: location.clone(),
-                message,
-            });
-        }
-        if let Some(mut entity) = entity {
-            entity.source = SourceRecord {
-                format: Format::EuFsfXml.name().to_owned(),
-                file: file.name.clone(),
-                location,
-                raw: record.raw,
-            };
-            parsed.entities.push(entity);
-        }
+        parsed.add_record(file, location, problems, entity, record.raw);
     })
 }
 

@@ -146,6 +146,46 @@ pub struct Parsed {
     pub issues: Vec<Issue>,
 }
 
+impl Parsed {
+    /// An empty result for `format` on list `list`.
+    pub(crate) fn empty(format: Format, list: &str) -> Parsed {
+        Parsed {
+            format,
+            list: list.to_owned(),
+            entities: Vec::new(),
+            issues: Vec::new(),
+        }
+    }
+
+    /// Records the outcome of one record: its problems as issues at `location`, and the entity
+    /// (if one could be built) with its provenance.
+    pub(crate) fn add_record(
+        &mut self,
+        file: &SourceFile,
+        location: String,
+        problems: Vec<String>,
+        entity: Option<Entity>,
+        raw: String,
+    ) {
+        for message in problems {
+            self.issues.push(Issue {
+                file: file.name.clone(),
+                location: location.clone(),
+                message,
+            });
+        }
+        if let Some(mut entity) = entity {
+            entity.source = interdict_model::SourceRecord {
+                format: self.format.name().to_owned(),
+                file: file.name.clone(),
+                location,
+                raw,
+            };
+            self.entities.push(entity);
+        }
+    }
+}
+
 /// Parses `files` as `format` (detected from content when `None`), building entity ids with
 /// `list` (the format's default, or the dataset named in the data, when `None`).
 pub fn parse(

@@ -24,7 +24,7 @@ use interdict_model::{
     PartialDate, Schema, SourceRecord, country_code,
 };
 
-use crate::csv_records::read_csv;
+use crate::csv_records::{header_index, read_csv};
 use crate::{Error, Format, Issue, Parsed, SourceFile};
 
 /// Columns without which a file is not an OFSI consolidated list.
@@ -45,12 +45,7 @@ const ADDRESS_COLUMNS: [&str; 6] = [
 
 /// Parses one or more OFSI consolidated list CSV files into entities on list `list`.
 pub(crate) fn parse(files: &[SourceFile], list: &str) -> Result<Parsed, Error> {
-    let mut parsed = Parsed {
-        format: Format::UkOfsiCsv,
-        list: list.to_owned(),
-        entities: Vec::new(),
-        issues: Vec::new(),
-    };
+    let mut parsed = Parsed::empty(Format::UkOfsiCsv, list);
     for file in files {
         parse_file(file, list, &mut parsed)?;
     }
@@ -159,25 +154,13 @@ fn parse_file(file: &SourceFile, list: &str, parsed: &mut Parsed) -> Result<(), 
 }
 
 fn read_header(file: &SourceFile, line: u64, header: &csv::ByteRecord) -> Result<Columns, Error> {
-    let index: HashMap<String, usize> = header
-        .iter()
-        .enumerate()
-        .map(|(i, name)| (String::from_utf8_lossy(name).trim().to_owned(), i))
-        .collect();
-    let missing: Vec<&str> = REQUIRED_COLUMNS
-        .into_iter()
-        .filter(|c| !index.contains_key(*c))
-        .collect();
-    if !missing.is_empty() {
-        return Err(malformed(
-            file,
-            line,
-            format!(
-                "header lacks column(s) {}; not an OFSI consolidated list CSV",
-                missing.join(", ")
-            ),
-        ));
-    }
+    let index = header_index(
+        file,
+        line,
+        header,
+        &REQUIRED_COLUMNS,
+        "OFSI consolidated list CSV",
+    )?;
     // Published rows may end with a trailing comma the header lacks; count named columns.
     let count = header
         .iter()

@@ -19,7 +19,7 @@
 
 use interdict_model::{
     Address, DateOfBirth, Entity, EntityId, Gender, Identifier, IdentifierKind, Name, NameKind,
-    NameParts, PartialDate, Schema, SourceRecord, country_code,
+    NameParts, PartialDate, Schema, country_code,
 };
 
 use crate::xml::{self, Element, Record, push_unique};
@@ -27,12 +27,7 @@ use crate::{Error, Format, Issue, Parsed, SourceFile};
 
 /// Parses UN consolidated list files into entities with ids `<list>:<reference number>`.
 pub(crate) fn parse(files: &[SourceFile], list: &str) -> Result<Parsed, Error> {
-    let mut parsed = Parsed {
-        format: Format::UnScXml,
-        list: list.to_owned(),
-        entities: Vec::new(),
-        issues: Vec::new(),
-    };
+    let mut parsed = Parsed::empty(Format::UnScXml, list);
     for file in files {
         parse_file(file, list, &mut parsed)?;
     }
@@ -66,22 +61,7 @@ fn parse_file(file: &SourceFile, list: &str, parsed: &mut Parsed) -> Result<(), 
         let location = location(&record, ordinal);
         let mut problems = Vec::new();
         let entity = build_entity(&record.element, schema, list, &mut problems);
-        for message in problems {
-            parsed.issues.push(Issue {
-                file: file.name.clone(),
-                location: location.clone(),
-                message,
-            });
-        }
-        if let Some(mut entity) = entity {
-            entity.source = SourceRecord {
-                format: Format::UnScXml.name().to_owned(),
-                file: file.name.clone(),
-                location,
-                raw: record.raw,
-            };
-            parsed.entities.push(entity);
-        }
+        parsed.add_record(file, location, problems, entity, record.raw);
     })
 }
 

@@ -28,7 +28,7 @@ use interdict_model::{
     Name, NameKind, NameParts, PartialDate, Schema, SourceRecord, country_code,
 };
 
-use crate::csv_records::{CsvRecord, read_csv};
+use crate::csv_records::{CsvRecord, header_index, read_csv};
 use crate::{Error, Format, Issue, Parsed, SourceFile};
 
 /// Columns this parser cannot do without.
@@ -36,12 +36,7 @@ const REQUIRED_COLUMNS: [&str; 2] = ["source", "name"];
 
 /// Parses one or more CSL CSV files into entities with ids on list `list`.
 pub(crate) fn parse(files: &[SourceFile], list: &str) -> Result<Parsed, Error> {
-    let mut parsed = Parsed {
-        format: Format::UsCslCsv,
-        list: list.to_owned(),
-        entities: Vec::new(),
-        issues: Vec::new(),
-    };
+    let mut parsed = Parsed::empty(Format::UsCslCsv, list);
     // Shared across files so that ids stay unique over the whole set.
     let mut seen_ids: HashMap<String, usize> = HashMap::new();
     for file in files {
@@ -72,26 +67,13 @@ fn read_header(file: &SourceFile, record: Option<&CsvRecord>) -> Result<Columns,
         location: "line 1".into(),
         reason: "empty file; expected a US CSL header row".into(),
     })?;
-    let index: HashMap<String, usize> = record
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(i, name)| (String::from_utf8_lossy(name).trim().to_owned(), i))
-        .collect();
-    let missing: Vec<&str> = REQUIRED_COLUMNS
-        .into_iter()
-        .filter(|c| !index.contains_key(*c))
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::Malformed {
-            file: file.name.clone(),
-            location: format!("line {}", record.line),
-            reason: format!(
-                "header lacks column(s) {}; not a US Consolidated Screening List CSV",
-                missing.join(", ")
-            ),
-        });
-    }
+    let index = header_index(
+        file,
+        record.line,
+        &record.fields,
+        &REQUIRED_COLUMNS,
+        "US Consolidated Screening List CSV",
+    )?;
     Ok(Columns {
         index,
         count: record.fields.len(),
