@@ -9,7 +9,12 @@ use clap::{Args, Parser, Subcommand};
 #[command(name = "interdict", version, about, propagate_version = true)]
 pub(crate) struct Cli {
     /// The store: a SQLite file path (embedded, the default) or a postgres:// URL.
-    #[arg(long, global = true, env = "INTERDICT_DB", default_value = "interdict.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "INTERDICT_DB",
+        default_value = "interdict.db"
+    )]
     pub(crate) db: String,
 
     #[command(subcommand)]
@@ -119,7 +124,9 @@ impl QueryArgs {
     /// The engine options these flags ask for.
     pub(crate) fn options(&self) -> interdict_matching::ScreenOptions {
         interdict_matching::ScreenOptions {
-            threshold: self.threshold.unwrap_or(interdict_matching::DEFAULT_THRESHOLD),
+            threshold: self
+                .threshold
+                .unwrap_or(interdict_matching::DEFAULT_THRESHOLD),
             limit: self.limit,
         }
     }

@@ -45,7 +45,8 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 /// A customer row of `customers_us_50k.csv` as a query.
 fn customer_queries(path: &Path, limit: usize) -> Result<Vec<Query>> {
-    let mut reader = csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut reader =
+        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
     let headers = reader.headers()?.clone();
     let col = |name: &str| headers.iter().position(|h| h == name);
     let (name, dob, nationality) = (col("full_name"), col("date_of_birth"), col("nationality"));
@@ -66,7 +67,11 @@ pub(crate) async fn run(plan: &BenchPlan) -> Result<()> {
     let ofac = lists.join("ofac-sdn-2024-03-14/sdn.csv");
     let un = lists.join("un-consolidated-2026-02-27.xml");
     let csl = lists.join("us-csl-sample.csv");
-    println!("interdict bench on {} ({} cores)", plan.data.display(), rayon::current_num_threads());
+    println!(
+        "interdict bench on {} ({} cores)",
+        plan.data.display(),
+        rayon::current_num_threads()
+    );
 
     // Import: parse + store, into a fresh embedded store.
     let dir = tempfile::tempdir()?;
@@ -77,7 +82,13 @@ pub(crate) async fn run(plan: &BenchPlan) -> Result<()> {
     for path in [&ofac, &un, &csl] {
         let parsed = parse_path(path, &SourceArgs::default())?;
         store
-            .import(&parsed.list, parsed.format.name(), &parsed.entities, None, &[])
+            .import(
+                &parsed.list,
+                parsed.format.name(),
+                &parsed.entities,
+                None,
+                &[],
+            )
             .await?;
         if path != &csl {
             screening_entities.extend(parsed.entities);
@@ -91,7 +102,11 @@ pub(crate) async fn run(plan: &BenchPlan) -> Result<()> {
     let (_, loaded) = store.active_entities().await?;
     line(
         "load all active entities from the store",
-        format!("{:.2} s ({} entities)", started.elapsed().as_secs_f64(), loaded.len()),
+        format!(
+            "{:.2} s ({} entities)",
+            started.elapsed().as_secs_f64(),
+            loaded.len()
+        ),
     );
     drop(loaded);
     store.close().await;
@@ -104,15 +119,22 @@ pub(crate) async fn run(plan: &BenchPlan) -> Result<()> {
     let index = Index::build(entities);
     line(
         "index build, OFAC 2024 + UN",
-        format!("{:.3} s ({count} entities)", started.elapsed().as_secs_f64()),
+        format!(
+            "{:.3} s ({count} entities)",
+            started.elapsed().as_secs_f64()
+        ),
     );
     if let (Some(before), Some(after)) = (rss_before, rss_mb()) {
-        line("process RSS with both lists indexed", format!("{after:.0} MB (index: {:.0} MB)", after - before));
+        line(
+            "process RSS with both lists indexed",
+            format!("{after:.0} MB (index: {:.0} MB)", after - before),
+        );
     }
 
     // Pair scoring.
     let pairs_path = plan.data.join("eval/name_pairs.dev.csv");
-    let mut reader = csv::Reader::from_path(&pairs_path).with_context(|| format!("cannot read {}", pairs_path.display()))?;
+    let mut reader = csv::Reader::from_path(&pairs_path)
+        .with_context(|| format!("cannot read {}", pairs_path.display()))?;
     let pairs: Vec<(String, String)> = reader
         .records()
         .filter_map(|r| r.ok())
@@ -127,7 +149,10 @@ pub(crate) async fn run(plan: &BenchPlan) -> Result<()> {
         }
     }
     let per_pair = started.elapsed().as_secs_f64() / (rounds * pairs.len().max(1)) as f64;
-    line("pair scoring (name_pairs.dev, with explanation)", format!("{:.2} µs/pair", per_pair * 1e6));
+    line(
+        "pair scoring (name_pairs.dev, with explanation)",
+        format!("{:.2} µs/pair", per_pair * 1e6),
+    );
     std::hint::black_box(sink);
 
     // Single queries, one at a time.
@@ -162,11 +187,18 @@ pub(crate) async fn run(plan: &BenchPlan) -> Result<()> {
     let seconds = started.elapsed().as_secs_f64();
     line(
         "batch screening customers_us_50k (all cores)",
-        format!("{:.0} names/s ({} names in {seconds:.2} s)", queries.len() as f64 / seconds, queries.len()),
+        format!(
+            "{:.0} names/s ({} names in {seconds:.2} s)",
+            queries.len() as f64 / seconds,
+            queries.len()
+        ),
     );
     line(
         "customers with any match at the default threshold",
-        format!("{hits} ({:.2}%)", 100.0 * hits as f64 / queries.len().max(1) as f64),
+        format!(
+            "{hits} ({:.2}%)",
+            100.0 * hits as f64 / queries.len().max(1) as f64
+        ),
     );
     Ok(())
 }

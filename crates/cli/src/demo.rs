@@ -13,6 +13,7 @@ use interdict_store::Store;
 
 use crate::args::SourceArgs;
 use crate::lists;
+use crate::screen::{Screener, build_query};
 
 const OFAC_2022_03_21: &[u8] = include_bytes!("../demo/ofac-sdn-2022-03-21.csv.gz");
 const OFAC_2022_03_24: &[u8] = include_bytes!("../demo/ofac-sdn-2022-03-24.csv.gz");
@@ -30,6 +31,33 @@ fn unpack(dir: &Path, name: &str, gz: &[u8]) -> Result<PathBuf> {
 
 fn step(title: &str) {
     println!("\n== {title}");
+}
+
+/// Screens each (name, date of birth) against the active lists and prints the best hits.
+async fn screen_names(store: &Store, names: &[(&str, Option<&str>)]) -> Result<()> {
+    let screener = Screener::load(store).await?;
+    let options = interdict_matching::ScreenOptions::default();
+    for (name, dob) in names {
+        let query = build_query(name, *dob, None, None)?;
+        let matches = screener.index.screen(&query, &options);
+        let dob = dob.map(|d| format!(" (born {d})")).unwrap_or_default();
+        match matches.first() {
+            None => println!("  {name}{dob}: no match"),
+            Some(best) => println!(
+                "  {name}{dob}: {:.2} {} {} (matched {:?}){}",
+                best.score,
+                best.entity.id,
+                best.entity.name,
+                best.matched_name,
+                if matches.len() > 1 {
+                    format!(" and {} more", matches.len() - 1)
+                } else {
+                    String::new()
+                }
+            ),
+        }
+    }
+    Ok(())
 }
 
 pub(crate) async fn run(db: &Path) -> Result<()> {
@@ -56,10 +84,25 @@ pub(crate) async fn run(db: &Path) -> Result<()> {
     step("Import OFAC SDN as published 2022-03-21, and the UN consolidated list");
     let source = SourceArgs::default();
     for (path, published) in [(&sdn_0321, "2022-03-21"), (&un, "2026-02-27")] {
-        for report in lists::import(&store, std::slice::from_ref(path), &source, Some(published)).await? {
+        for report in
+            lists::import(&store, std::slice::from_ref(path), &source, Some(published)).await?
+        {
             println!("{}", lists::describe_import(&report));
         }
     }
+
+    step("Screen names in any script: transliterations, reordering, typos, dates of birth");
+    screen_names(
+        &store,
+        &[
+            ("Шойгу Сергей Кужугетович", None),
+            ("Sergej Schoigu", Some("1955-05-21")),
+            ("Vladimir Putin", None),
+            ("Анатолий Вассерман", None),
+            ("John Smith", Some("1980-01-01")),
+        ],
+    )
+    .await?;
 
     step("Import the same file again: content-hashed, so nothing new is created");
     for report in lists::import(&store, std::slice::from_ref(&sdn_0321), &source, None).await? {
@@ -68,8 +111,13 @@ pub(crate) async fn run(db: &Path) -> Result<()> {
 
     step("2022-03-24: OFAC designates members of the State Duma; import the new SDN list");
     let before = store.active_versions().await?;
-    for report in
-        lists::import(&store, std::slice::from_ref(&sdn_0324), &source, Some("2022-03-24")).await?
+    for report in lists::import(
+        &store,
+        std::slice::from_ref(&sdn_0324),
+        &source,
+        Some("2022-03-24"),
+    )
+    .await?
     {
         println!("{}", lists::describe_import(&report));
     }
@@ -86,7 +134,12 @@ pub(crate) async fn run(db: &Path) -> Result<()> {
         );
         for changed in &diff.changed {
             let entity = store.entity(&changed.id).await?;
-            println!("  ~ {:<16} {:<40} ({})", changed.id, entity.entity.name, changed.fields.join(", "));
+            println!(
+                "  ~ {:<16} {:<40} ({})",
+                changed.id,
+                entity.entity.name,
+                changed.fields.join(", ")
+            );
         }
         for id in diff.added.iter().take(5) {
             let entity = store.entity(id).await?;
@@ -96,6 +149,18 @@ pub(crate) async fn run(db: &Path) -> Result<()> {
             println!("  + ... and {} more", diff.added.len() - 5);
         }
     }
+
+    step("Screen again: the new designees are found, in Latin or Cyrillic");
+    screen_names(
+        &store,
+        &[
+            ("Анатолий Вассерман", None),
+            ("Wassermann, Anatoli", Some("1952")),
+            ("Kharitonov Nikolai", Some("1948-10-30")),
+            ("John Smith", Some("1980-01-01")),
+        ],
+    )
+    .await?;
 
     step("Every list and version");
     lists::run_show(&store, false).await?;

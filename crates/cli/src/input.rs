@@ -34,7 +34,8 @@ pub(crate) fn read_path(path: &Path) -> Result<Vec<SourceFile>> {
 }
 
 fn collect_dir(root: &Path, dir: &Path, files: &mut Vec<SourceFile>) -> Result<()> {
-    let entries = std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
     for entry in entries {
         let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
         let path = entry.path();
@@ -80,7 +81,10 @@ pub(crate) fn parse_path(path: &Path, source: &SourceArgs) -> Result<Parsed> {
             message.push_str(&format!("\n  {issue}"));
         }
         if parsed.issues.len() > ISSUES_SHOWN {
-            message.push_str(&format!("\n  ... and {} more", parsed.issues.len() - ISSUES_SHOWN));
+            message.push_str(&format!(
+                "\n  ... and {} more",
+                parsed.issues.len() - ISSUES_SHOWN
+            ));
         }
         bail!(message);
     }

@@ -32,9 +32,7 @@ pub(crate) async fn import(
     published: Option<&str>,
 ) -> Result<Vec<ImportReport>> {
     let published = published
-        .map(|p| {
-            PartialDate::parse(p).with_context(|| format!("--published {p:?} is not a date"))
-        })
+        .map(|p| PartialDate::parse(p).with_context(|| format!("--published {p:?} is not a date")))
         .transpose()?;
     let parsed = paths
         .iter()
@@ -44,7 +42,13 @@ pub(crate) async fn import(
     for (path, parsed) in paths.iter().zip(parsed) {
         let files = vec![path.display().to_string()];
         let outcome = store
-            .import(&parsed.list, parsed.format.name(), &parsed.entities, published, &files)
+            .import(
+                &parsed.list,
+                parsed.format.name(),
+                &parsed.entities,
+                published,
+                &files,
+            )
             .await
             .with_context(|| format!("cannot import {}", path.display()))?;
         reports.push(ImportReport {
@@ -103,8 +107,12 @@ pub(crate) async fn run_show(store: &Store, as_json: bool) -> Result<()> {
     if as_json {
         let mut lists: Vec<serde_json::Value> = Vec::new();
         let mut current: Option<(String, Vec<&ListVersion>)> = None;
-        let flush = |lists: &mut Vec<serde_json::Value>, (list, versions): (String, Vec<&ListVersion>)| {
-            let active = versions.iter().find(|v| v.active).map(|v| v.version.clone());
+        let flush = |lists: &mut Vec<serde_json::Value>,
+                     (list, versions): (String, Vec<&ListVersion>)| {
+            let active = versions
+                .iter()
+                .find(|v| v.active)
+                .map(|v| v.version.clone());
             let entities = versions.iter().find(|v| v.active).map(|v| v.entities);
             lists.push(json!({
                 "list": list,
@@ -234,7 +242,10 @@ pub(crate) async fn run_diff(
 ) -> Result<()> {
     let (from, to, diff) = diff(store, from, to, source).await?;
     if as_json {
-        println!("{}", serde_json::to_string_pretty(&diff_json(&from, &to, &diff))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&diff_json(&from, &to, &diff))?
+        );
         return Ok(());
     }
     println!("from {from}\nto   {to}");

@@ -21,7 +21,10 @@ use crate::args::{Cli, Command, EvalCommand, ListsCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -44,7 +47,9 @@ async fn run(cli: Cli) -> Result<()> {
             let store = Store::open(&cli.db).await?;
             match (&args.name, &args.input) {
                 (Some(name), _) => screen::run_single(&store, &args.query, name).await,
-                (None, Some(input)) => screen::run_batch(&store, &args.query, &args.batch, input).await,
+                (None, Some(input)) => {
+                    screen::run_batch(&store, &args.query, &args.batch, input).await
+                }
                 (None, None) => anyhow::bail!("give --name or --input"),
             }
         }
@@ -83,7 +88,10 @@ async fn run(cli: Cli) -> Result<()> {
             if json {
                 let mut value = serde_json::to_value(&stored.entity)?;
                 if let Some(object) = value.as_object_mut() {
-                    object.insert("list_version".into(), serde_json::to_value(&stored.version)?);
+                    object.insert(
+                        "list_version".into(),
+                        serde_json::to_value(&stored.version)?,
+                    );
                 }
                 println!("{}", serde_json::to_string_pretty(&value)?);
             } else {
@@ -93,7 +101,11 @@ async fn run(cli: Cli) -> Result<()> {
                     "version",
                     stored.version.list,
                     stored.version.version,
-                    if stored.version.active { " (active)" } else { " (not active)" }
+                    if stored.version.active {
+                        " (active)"
+                    } else {
+                        " (not active)"
+                    }
                 );
             }
             Ok(())

@@ -16,7 +16,10 @@ pub(crate) fn print_json_line(value: &impl Serialize) -> Result<()> {
 
 /// A readable, multi-line description of an entity for analysts.
 pub(crate) fn describe_entity(entity: &Entity) -> String {
-    let mut lines = vec![format!("{}  [{}]  {}", entity.id, entity.schema, entity.name)];
+    let mut lines = vec![format!(
+        "{}  [{}]  {}",
+        entity.id, entity.schema, entity.name
+    )];
     let mut field = |label: &str, values: Vec<String>| {
         if !values.is_empty() {
             lines.push(format!("  {label:<14} {}", values.join("; ")));
@@ -33,7 +36,11 @@ pub(crate) fn describe_entity(entity: &Entity) -> String {
     );
     field(
         "born",
-        entity.dates_of_birth.iter().map(ToString::to_string).collect(),
+        entity
+            .dates_of_birth
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
     );
     field("birthplace", entity.places_of_birth.clone());
     field(
@@ -48,8 +55,14 @@ pub(crate) fn describe_entity(entity: &Entity) -> String {
         "citizenship",
         entity.citizenships.iter().map(|c| c.to_string()).collect(),
     );
-    field("countries", entity.countries.iter().map(|c| c.to_string()).collect());
-    field("gender", entity.gender.iter().map(|g| format!("{g:?}")).collect());
+    field(
+        "countries",
+        entity.countries.iter().map(|c| c.to_string()).collect(),
+    );
+    field(
+        "gender",
+        entity.gender.iter().map(|g| format!("{g:?}")).collect(),
+    );
     field(
         "identifiers",
         entity
@@ -65,7 +78,11 @@ pub(crate) fn describe_entity(entity: &Entity) -> String {
     field("titles", entity.titles.clone());
     field(
         "listed",
-        entity.designation_date.iter().map(ToString::to_string).collect(),
+        entity
+            .designation_date
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
     );
     field(
         "addresses",
@@ -73,13 +90,19 @@ pub(crate) fn describe_entity(entity: &Entity) -> String {
             .addresses
             .iter()
             .map(|a| {
-                [&a.street, &a.city, &a.region, &a.postal_code, &a.country_name]
-                    .into_iter()
-                    .flatten()
-                    .cloned()
-                    .chain(a.country.map(|c| c.to_string()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                [
+                    &a.street,
+                    &a.city,
+                    &a.region,
+                    &a.postal_code,
+                    &a.country_name,
+                ]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .chain(a.country.map(|c| c.to_string()))
+                .collect::<Vec<_>>()
+                .join(", ")
             })
             .collect(),
     );

@@ -19,12 +19,17 @@ struct Pair {
 
 /// Reads the pairs of `path`; a row that cannot be read is an error naming its line.
 fn read_pairs(path: &Path) -> Result<(csv::StringRecord, Vec<Pair>)> {
-    let mut reader = csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut reader =
+        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
     let headers = reader
         .headers()
         .with_context(|| format!("{}: cannot read the header row", path.display()))?
         .clone();
-    let find = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+    let find = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
     let (Some(name1), Some(name2)) = (find("name1"), find("name2")) else {
         bail!("{}: needs columns name1 and name2", path.display());
     };
@@ -33,18 +38,29 @@ fn read_pairs(path: &Path) -> Result<(csv::StringRecord, Vec<Pair>)> {
     let mut pairs = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
-        let record = record.with_context(|| format!("{}: line {line}: unreadable row", path.display()))?;
-        let get = |col: Option<usize>| col.and_then(|c| record.get(c)).map(str::trim).filter(|v| !v.is_empty());
+        let record =
+            record.with_context(|| format!("{}: line {line}: unreadable row", path.display()))?;
+        let get = |col: Option<usize>| {
+            col.and_then(|c| record.get(c))
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+        };
         let schema = match get(schema_col) {
             None => None,
-            Some(s) => Some(s.parse::<Schema>().map_err(|e| anyhow::anyhow!("{}: line {line}: {e}", path.display()))?),
+            Some(s) => Some(
+                s.parse::<Schema>()
+                    .map_err(|e| anyhow::anyhow!("{}: line {line}: {e}", path.display()))?,
+            ),
         };
         let is_match = match get(label_col) {
             None => None,
             Some(v) => Some(match v.to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" => true,
                 "false" | "0" | "no" => false,
-                other => bail!("{}: line {line}: is_match {other:?} is not true/false", path.display()),
+                other => bail!(
+                    "{}: line {line}: is_match {other:?} is not true/false",
+                    path.display()
+                ),
             }),
         };
         pairs.push(Pair {
@@ -62,7 +78,9 @@ pub(crate) fn run_pairs(input: &Path, output: Option<&Path>, threshold: Option<f
     let threshold = threshold.unwrap_or(DEFAULT_THRESHOLD);
     let (headers, pairs) = read_pairs(input)?;
     let sink: Box<dyn Write> = match output {
-        Some(path) => Box::new(File::create(path).with_context(|| format!("cannot create {}", path.display()))?),
+        Some(path) => Box::new(
+            File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+        ),
         None => Box::new(std::io::stdout().lock()),
     };
     let mut writer = csv::Writer::from_writer(sink);
@@ -111,7 +129,11 @@ pub(crate) fn evaluate(path: &Path, threshold: f64) -> Result<PairScores> {
     let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
     let precision = ratio(tp, tp + fp);
     let recall = ratio(tp, tp + fn_);
-    let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
+    let f1 = if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
+    };
     Ok(PairScores {
         pairs: pairs.len(),
         true_positives: tp,
@@ -128,7 +150,13 @@ pub(crate) fn run_eval(path: &Path, threshold: Option<f64>) -> Result<()> {
     let s = evaluate(path, threshold)?;
     println!(
         "pairs {}  threshold {threshold}  precision {:.3}  recall {:.3}  F1 {:.3}  (tp {}, fp {}, fn {})",
-        s.pairs, s.precision, s.recall, s.f1, s.true_positives, s.false_positives, s.false_negatives
+        s.pairs,
+        s.precision,
+        s.recall,
+        s.f1,
+        s.true_positives,
+        s.false_positives,
+        s.false_negatives
     );
     Ok(())
 }

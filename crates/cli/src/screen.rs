@@ -37,7 +37,10 @@ impl Screener {
         let entities = entities.into_iter().map(Arc::new).collect();
         Ok(Screener {
             index: Index::build(entities),
-            versions: active.into_iter().map(|(list, v)| (list, v.version)).collect(),
+            versions: active
+                .into_iter()
+                .map(|(list, v)| (list, v.version))
+                .collect(),
         })
     }
 }
@@ -76,7 +79,10 @@ fn round(score: f64) -> f64 {
 pub(crate) fn parse_schema(text: Option<&str>) -> Result<Option<Schema>> {
     match text.map(str::trim) {
         None | Some("") | Some("any") => Ok(None),
-        Some(s) => s.parse().map(Some).map_err(|e: String| anyhow::anyhow!("--schema: {e}")),
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|e: String| anyhow::anyhow!("--schema: {e}")),
     }
 }
 
@@ -95,7 +101,8 @@ pub(crate) fn build_query(
     query.schema = schema;
     if let Some(dob) = dob.map(str::trim).filter(|d| !d.is_empty()) {
         query.dob = Some(
-            DateOfBirth::parse(dob).with_context(|| format!("date of birth {dob:?} is not a date"))?,
+            DateOfBirth::parse(dob)
+                .with_context(|| format!("date of birth {dob:?} is not a date"))?,
         );
     }
     if let Some(country) = country.map(str::trim).filter(|c| !c.is_empty()) {
@@ -135,7 +142,10 @@ pub(crate) async fn run_single(store: &Store, args: &QueryArgs, name: &str) -> R
         return Ok(());
     }
     if matches.is_empty() {
-        println!("no match for {:?} at threshold {}", query.name, options.threshold);
+        println!(
+            "no match for {:?} at threshold {}",
+            query.name, options.threshold
+        );
     }
     for m in &matches {
         println!(
@@ -195,7 +205,12 @@ fn column(headers: &csv::StringRecord, name: &str, path: &Path) -> Result<usize>
         })
 }
 
-pub(crate) async fn run_batch(store: &Store, args: &QueryArgs, batch: &BatchArgs, input: &Path) -> Result<()> {
+pub(crate) async fn run_batch(
+    store: &Store,
+    args: &QueryArgs,
+    batch: &BatchArgs,
+    input: &Path,
+) -> Result<()> {
     let schema = parse_schema(args.schema.as_deref())?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -206,7 +221,8 @@ pub(crate) async fn run_batch(store: &Store, args: &QueryArgs, batch: &BatchArgs
         .with_context(|| format!("{}: cannot read the header row", input.display()))?
         .clone();
     let name_col = column(&headers, &batch.name_column, input)?;
-    let optional = |c: &Option<String>| c.as_deref().map(|c| column(&headers, c, input)).transpose();
+    let optional =
+        |c: &Option<String>| c.as_deref().map(|c| column(&headers, c, input)).transpose();
     let id_col = optional(&batch.id_column)?;
     let dob_col = optional(&batch.dob_column)?;
     let country_col = optional(&batch.country_column)?;
@@ -222,8 +238,10 @@ pub(crate) async fn run_batch(store: &Store, args: &QueryArgs, batch: &BatchArgs
     let progress = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {pos} rows screened, {per_sec} {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {pos} rows screened, {per_sec} {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
         );
         bar
     });

@@ -6,7 +6,9 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 fn shared(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(relative)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(relative)
 }
 
 struct Env {
@@ -15,7 +17,9 @@ struct Env {
 
 impl Env {
     fn new() -> Env {
-        Env { dir: tempfile::tempdir().expect("tempdir") }
+        Env {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
     }
 
     fn db(&self) -> PathBuf {
@@ -71,7 +75,14 @@ fn imports_versions_and_diffs_the_duma_designations() {
     let before = shared("lists/ofac-sdn-2022-03-21/sdn.csv");
     let after = shared("lists/ofac-sdn-2022-03-24/sdn.csv");
 
-    let first = env.json_lines(&["lists", "import", path_str(&before), "--published", "2022-03-21", "--json"]);
+    let first = env.json_lines(&[
+        "lists",
+        "import",
+        path_str(&before),
+        "--published",
+        "2022-03-21",
+        "--json",
+    ]);
     assert_eq!(first.len(), 1);
     assert_eq!(first[0]["list"], "ofac-sdn");
     assert_eq!(first[0]["entities"], 9396);
@@ -95,10 +106,20 @@ fn imports_versions_and_diffs_the_duma_designations() {
     assert_eq!(diff["counts"]["changed"], 7);
     assert_eq!(diff["added"].as_array().expect("added").len(), 397);
     let changed = diff["changed"].as_array().expect("changed");
-    assert!(changed.iter().all(|c| !c["fields"].as_array().expect("fields").is_empty()));
+    assert!(
+        changed
+            .iter()
+            .all(|c| !c["fields"].as_array().expect("fields").is_empty())
+    );
 
     // Diffing the files directly, without the store, says the same.
-    let direct = env.json(&["lists", "diff", path_str(&before), path_str(&after), "--json"]);
+    let direct = env.json(&[
+        "lists",
+        "diff",
+        path_str(&before),
+        path_str(&after),
+        "--json",
+    ]);
     assert_eq!(direct["counts"], diff["counts"]);
     assert_eq!(direct["added"], diff["added"]);
 
@@ -109,20 +130,37 @@ fn imports_versions_and_diffs_the_duma_designations() {
     assert_eq!(ofac["versions"].as_array().expect("versions").len(), 2);
 
     let human = env.ok(&["lists"]);
-    assert!(human.contains("ofac-sdn") && human.contains(&v2[..12]), "{human}");
+    assert!(
+        human.contains("ofac-sdn") && human.contains(&v2[..12]),
+        "{human}"
+    );
 }
 
 #[test]
 fn shows_an_entity_with_provenance() {
     let env = Env::new();
-    env.ok(&["lists", "import", path_str(&shared("lists/ofac-sdn-2024-03-14/sdn.csv"))]);
+    env.ok(&[
+        "lists",
+        "import",
+        path_str(&shared("lists/ofac-sdn-2024-03-14/sdn.csv")),
+    ]);
     let entity = env.json(&["entity", "ofac-sdn:306", "--json"]);
     assert_eq!(entity["id"], "ofac-sdn:306");
     assert_eq!(entity["name"], "BANCO NACIONAL DE CUBA");
     assert_eq!(entity["schema"], "organization");
     assert_eq!(entity["source"]["format"], "ofac-sdn-csv");
-    assert!(entity["source"]["location"].as_str().expect("location").contains("line"));
-    assert!(entity["source"]["raw"].as_str().expect("raw").contains("BANCO NACIONAL DE CUBA"));
+    assert!(
+        entity["source"]["location"]
+            .as_str()
+            .expect("location")
+            .contains("line")
+    );
+    assert!(
+        entity["source"]["raw"]
+            .as_str()
+            .expect("raw")
+            .contains("BANCO NACIONAL DE CUBA")
+    );
     assert_eq!(entity["list_version"]["active"], true);
     let names: Vec<&str> = entity["names"]
         .as_array()
@@ -150,7 +188,13 @@ fn a_malformed_file_fails_and_keeps_the_active_version() {
     // A real file cut off in the middle of a record.
     let bytes = std::fs::read(&good).expect("read");
     let truncated = env.write("sdn.csv", &bytes[..bytes.len() / 2]);
-    let output = env.run(&["lists", "import", path_str(&truncated), "--format", "ofac-sdn-csv"]);
+    let output = env.run(&[
+        "lists",
+        "import",
+        path_str(&truncated),
+        "--format",
+        "ofac-sdn-csv",
+    ]);
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("sdn.csv"), "{stderr}");
@@ -207,6 +251,214 @@ fn imports_every_bundled_format_with_default_list_ids() {
 #[test]
 fn the_demo_runs_offline_on_the_bundled_snapshot() {
     let env = Env::new();
-    let output = env.ok(&["demo", "--demo-db", path_str(&env.dir.path().join("demo.db"))]);
-    assert!(output.contains("397 added, 0 removed, 7 changed"), "{output}");
+    let output = env.ok(&[
+        "demo",
+        "--demo-db",
+        path_str(&env.dir.path().join("demo.db")),
+    ]);
+    assert!(
+        output.contains("397 added, 0 removed, 7 changed"),
+        "{output}"
+    );
+}
+
+#[test]
+fn screens_a_name_in_any_script_with_an_explanation() {
+    let env = Env::new();
+    env.ok(&[
+        "lists",
+        "import",
+        path_str(&shared("lists/ofac-sdn-2022-03-24/sdn.csv")),
+    ]);
+    let imported = env.json_lines(&[
+        "lists",
+        "import",
+        path_str(&shared("lists/un-consolidated-2026-02-27.xml")),
+        "--json",
+    ]);
+    let un_version = imported[0]["version"].as_str().expect("version").to_owned();
+
+    let result = env.json(&[
+        "screen",
+        "--name",
+        "Анатолий Вассерман",
+        "--dob",
+        "1952",
+        "--json",
+    ]);
+    assert_eq!(result["query"]["name"], "Анатолий Вассерман");
+    assert_eq!(result["list_versions"]["un-sc"], un_version.as_str());
+    assert!(result["list_versions"]["ofac-sdn"].is_string());
+    let best = &result["matches"][0];
+    assert_eq!(best["entity_id"], "ofac-sdn:35468");
+    assert_eq!(best["list"], "ofac-sdn");
+    assert_eq!(best["schema"], "person");
+    assert_eq!(best["name"], "WASSERMAN, Anatoly Aleksandrovich");
+    assert!(
+        best["score"].as_f64().expect("score") >= result["threshold"].as_f64().expect("threshold")
+    );
+    let features = best["explanation"]["features"]
+        .as_array()
+        .expect("features");
+    assert!(
+        features.iter().any(|f| f["feature"] == "date_of_birth"),
+        "{features:?}"
+    );
+    assert!(
+        !best["explanation"]["tokens"]
+            .as_array()
+            .expect("tokens")
+            .is_empty()
+    );
+
+    // Scores are sorted, and a conflicting date of birth lowers the score.
+    let conflicting = env.json(&[
+        "screen",
+        "--name",
+        "Анатолий Вассерман",
+        "--dob",
+        "1990-01-01",
+        "--threshold",
+        "0.1",
+        "--json",
+    ]);
+    let conflicting_score = conflicting["matches"][0]["score"].as_f64().expect("score");
+    assert!(conflicting_score < best["score"].as_f64().expect("score"));
+
+    // A person never matches a vessel.
+    let vessels = env.json(&[
+        "screen",
+        "--name",
+        "Anatoly Wasserman",
+        "--schema",
+        "vessel",
+        "--json",
+    ]);
+    assert!(vessels["matches"].as_array().expect("matches").is_empty());
+
+    let clean = env.json(&[
+        "screen",
+        "--name",
+        "Ingeborg Abrahamsen",
+        "--dob",
+        "1972-11-21",
+        "--json",
+    ]);
+    assert!(clean["matches"].as_array().expect("matches").is_empty());
+
+    let bad = env.run(&["screen", "--name", "X", "--dob", "not a date"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a date"));
+}
+
+#[test]
+fn screens_a_csv_in_bulk_in_input_order_and_reports_bad_rows() {
+    let env = Env::new();
+    env.ok(&[
+        "lists",
+        "import",
+        path_str(&shared("lists/ofac-sdn-2024-03-14/sdn.csv")),
+    ]);
+    let csv = env.write(
+        "customers.csv",
+        "id,full_name,dob,nationality\n\
+         c1,Ingeborg Abrahamsen,1972-11-21,France\n\
+         c2,,1970-01-01,\n\
+         c3,Sergei Shoigu,1955-05-21,Russia\n\
+         c4,Kathryn Barr,1966-07-06,United Arab Emirates\n\
+         c5,Someone,1970-01-01,Atlantis\n"
+            .as_bytes(),
+    );
+    let out = env.dir.path().join("hits.jsonl");
+    let output = env.run(&[
+        "screen",
+        "--input",
+        path_str(&csv),
+        "--name-column",
+        "full_name",
+        "--id-column",
+        "id",
+        "--dob-column",
+        "dob",
+        "--country-column",
+        "nationality",
+        "--output",
+        path_str(&out),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("row 2"),
+        "the empty name is reported: {stderr}"
+    );
+    assert!(
+        stderr.contains("row 5"),
+        "the unknown country is reported: {stderr}"
+    );
+    assert!(stderr.contains("screened 5 rows"), "{stderr}");
+    let lines: Vec<Value> = std::fs::read_to_string(&out)
+        .expect("output")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    let rows: Vec<u64> = lines.iter().filter_map(|l| l["row"].as_u64()).collect();
+    assert_eq!(rows, [1, 2, 3, 4, 5]);
+    assert_eq!(lines[0]["id"], "c1");
+    assert!(lines[0]["matches"].as_array().expect("matches").is_empty());
+    assert!(lines[1]["error"].is_string());
+    assert_eq!(lines[2]["matches"][0]["entity_id"], "ofac-sdn:35173");
+    assert!(lines[3]["matches"].as_array().expect("matches").is_empty());
+    assert!(
+        lines[4]["error"]
+            .as_str()
+            .expect("error")
+            .contains("Atlantis")
+    );
+
+    let missing = env.run(&["screen", "--input", path_str(&csv), "--name-column", "nom"]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no column \"nom\""));
+}
+
+#[test]
+fn scores_and_evaluates_name_pairs() {
+    let env = Env::new();
+    let pairs = shared("eval/name_pairs.dev.csv");
+    let out = env.dir.path().join("scored.csv");
+    env.ok(&[
+        "pairs",
+        "--input",
+        path_str(&pairs),
+        "--output",
+        path_str(&out),
+    ]);
+    let mut reader = csv::Reader::from_path(&out).expect("scored csv");
+    let headers = reader.headers().expect("headers").clone();
+    assert_eq!(
+        headers.iter().rev().take(2).collect::<Vec<_>>(),
+        ["match", "score"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 418);
+    for row in &rows {
+        let score: f64 = row
+            .get(row.len() - 2)
+            .expect("score")
+            .parse()
+            .expect("number");
+        assert!((0.0..=1.0).contains(&score));
+    }
+
+    let report = env.ok(&["eval", "pairs", path_str(&pairs)]);
+    let f1: f64 = report
+        .split("F1 ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .expect("an F1 figure");
+    assert!(f1 >= 0.88, "{report}");
 }

@@ -9,11 +9,16 @@ fn crates_dir() -> PathBuf {
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            if path.file_name().is_some_and(|n| n == "target" || n == "snapshots") {
+            if path
+                .file_name()
+                .is_some_and(|n| n == "target" || n == "snapshots")
+            {
                 continue;
             }
             rust_files(&path, out);
@@ -36,7 +41,10 @@ fn every_rust_file_has_a_doc_header() {
         })
         .map(|p| p.display().to_string())
         .collect();
-    assert!(missing.is_empty(), "files without a //! header: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "files without a //! header: {missing:#?}"
+    );
 }
 
 /// The workspace crates each library may depend on (normal dependencies only).
@@ -64,7 +72,11 @@ fn dependency_directions_hold() {
             if section != "[dependencies]" {
                 continue;
             }
-            if let Some(name) = line.split(['=', ' ', '.']).next().filter(|n| n.starts_with("interdict")) {
+            if let Some(name) = line
+                .split(['=', ' ', '.'])
+                .next()
+                .filter(|n| n.starts_with("interdict"))
+            {
                 assert!(
                     allowed.contains(&name),
                     "{krate} must not depend on {name} (see ARCHITECTURE.md)"

@@ -13,7 +13,11 @@ use interdict_sources::{SourceFile, parse};
 
 fn load(path: &Path) -> Vec<Arc<Entity>> {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("list").to_owned();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("list")
+        .to_owned();
     parse(&[SourceFile { name, bytes }], None, None)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         .entities
@@ -23,7 +27,8 @@ fn load(path: &Path) -> Vec<Arc<Entity>> {
 }
 
 fn queries(path: &Path) -> Vec<Query> {
-    let mut reader = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut reader =
+        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     reader
         .records()
         .filter_map(Result::ok)
@@ -57,7 +62,11 @@ fn main() {
 
     let started = Instant::now();
     let index = Index::build(entities);
-    println!("index build: {:.3} s, {} names", started.elapsed().as_secs_f64(), index.name_count());
+    println!(
+        "index build: {:.3} s, {} names",
+        started.elapsed().as_secs_f64(),
+        index.name_count()
+    );
     if let Some(rss) = resident_memory_mib() {
         println!("resident memory after build: {rss:.0} MiB");
     }
@@ -75,9 +84,17 @@ fn main() {
         rayon::current_num_threads(),
         100.0 * alerted as f64 / customers.len().max(1) as f64
     );
-    for (query, matches) in customers.iter().zip(&results).filter(|(_, m)| !m.is_empty()).take(15) {
+    for (query, matches) in customers
+        .iter()
+        .zip(&results)
+        .filter(|(_, m)| !m.is_empty())
+        .take(15)
+    {
         if let Some(best) = matches.first() {
-            println!("  alert {:.3}: {} -> {} ({})", best.score, query.name, best.matched_name, best.entity.id);
+            println!(
+                "  alert {:.3}: {} -> {} ({})",
+                best.score, query.name, best.matched_name, best.entity.id
+            );
         }
     }
 
@@ -91,7 +108,12 @@ fn main() {
         })
         .collect();
     latencies.sort_by(f64::total_cmp);
-    let percentile = |p: f64| latencies.get(((latencies.len() as f64 - 1.0) * p) as usize).copied().unwrap_or(0.0);
+    let percentile = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 - 1.0) * p) as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
     println!(
         "single query latency: p50 {:.0} µs, p99 {:.0} µs, max {:.0} µs",
         percentile(0.5),

@@ -23,7 +23,14 @@ fn main() {
                 std::process::exit(1);
             }
         };
-        match parse(&[SourceFile { name: path.clone(), bytes }], None, None) {
+        match parse(
+            &[SourceFile {
+                name: path.clone(),
+                bytes,
+            }],
+            None,
+            None,
+        ) {
             Ok(parsed) => entities.extend(parsed.entities.into_iter().map(Arc::new)),
             Err(e) => {
                 eprintln!("{path}: {e}");
@@ -35,13 +42,20 @@ fn main() {
     let mut query = Query::name(query_args.get(1).cloned().unwrap_or_default());
     query.schema = Some(Schema::Person).filter(|_| std::env::var_os("ANY_SCHEMA").is_none());
     query.dob = query_args.get(2).and_then(|d| DateOfBirth::parse(d));
-    query.countries = query_args.get(3).and_then(|c| country_code(c)).into_iter().collect();
+    query.countries = query_args
+        .get(3)
+        .and_then(|c| country_code(c))
+        .into_iter()
+        .collect();
     let options = ScreenOptions {
         threshold: 0.3,
         limit: 5,
     };
     for found in index.screen(&query, &options) {
-        println!("{:.3} {} {}", found.score, found.entity.id, found.matched_name);
+        println!(
+            "{:.3} {} {}",
+            found.score, found.entity.id, found.matched_name
+        );
         if let Ok(json) = serde_json::to_string(&found.explanation) {
             println!("  {json}");
         }

@@ -118,9 +118,16 @@ pub(crate) fn string_similarity(a: &str, b: &str) -> f32 {
 /// characters can match, where `m` counts the characters of each string that occur in the
 /// other, which bounds both the edit similarity (`m / longest`) and Jaro-Winkler.
 fn similarity_upper_bound(a: &[u8], b: &[u8]) -> f32 {
-    let mask = |text: &[u8]| text.iter().fold(0u64, |mask, &byte| mask | 1u64 << (byte % 64));
+    let mask = |text: &[u8]| {
+        text.iter()
+            .fold(0u64, |mask, &byte| mask | 1u64 << (byte % 64))
+    };
     let (mask_a, mask_b) = (mask(a), mask(b));
-    let in_other = |text: &[u8], other: u64| text.iter().filter(|&&byte| other & (1u64 << (byte % 64)) != 0).count();
+    let in_other = |text: &[u8], other: u64| {
+        text.iter()
+            .filter(|&&byte| other & (1u64 << (byte % 64)) != 0)
+            .count()
+    };
     let matches = in_other(a, mask_b).min(in_other(b, mask_a)) as f32;
     let (la, lb) = (a.len() as f32, b.len() as f32);
     let edit = matches / la.max(lb);
@@ -135,10 +142,16 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f32 {
         // Series numbers differ between a fund and its successor, a ship and its sister:
         // related, but not the same word.
         (TokenKind::Number, TokenKind::Number) => {
-            return if a.folded == b.folded { 1.0 } else { NUMBER_MISMATCH_SIMILARITY };
+            return if a.folded == b.folded {
+                1.0
+            } else {
+                NUMBER_MISMATCH_SIMILARITY
+            };
         }
         (TokenKind::Number, _) | (_, TokenKind::Number) => return 0.0,
-        (TokenKind::Initial, TokenKind::Initial) => return f32::from(u8::from(a.folded == b.folded)),
+        (TokenKind::Initial, TokenKind::Initial) => {
+            return f32::from(u8::from(a.folded == b.folded));
+        }
         (TokenKind::Initial, TokenKind::Word) => return initial_similarity(a, b),
         (TokenKind::Word, TokenKind::Initial) => return initial_similarity(b, a),
         (TokenKind::Word, TokenKind::Word) => {}
@@ -205,7 +218,12 @@ fn native_similarity(a: &str, b: &str) -> f32 {
 fn abjad_similarity(abjad: &Token, latin: &Token) -> f32 {
     let primary = (&abjad.folded, &abjad.skeleton);
     std::iter::once(primary)
-        .chain(abjad.alternates.iter().map(|(folded, skeleton)| (folded, skeleton)))
+        .chain(
+            abjad
+                .alternates
+                .iter()
+                .map(|(folded, skeleton)| (folded, skeleton)),
+        )
         .map(|(folded, skeleton)| reading_similarity(folded, skeleton, latin))
         .fold(0.0, f32::max)
 }
@@ -216,7 +234,11 @@ fn reading_similarity(folded: &str, skeleton: &str, latin: &Token) -> f32 {
         return 0.0;
     }
     if *skeleton == *latin.skeleton {
-        return if long_vowels_fit(folded, &latin.folded) { 0.95 } else { 0.85 };
+        return if long_vowels_fit(folded, &latin.folded) {
+            0.95
+        } else {
+            0.85
+        };
     }
     0.95 * string_similarity(skeleton, &latin.skeleton)
 }
@@ -233,7 +255,10 @@ fn long_vowels_fit(abjad: &str, latin: &str) -> bool {
         wanted == written || (written == b'e' && matches!(wanted, b'a' | b'i'))
     };
     let mut wanted = abjad.bytes().map(canonical).peekable();
-    if wanted.peek().is_some_and(|b| matches!(b, b'a' | b'i' | b'u')) {
+    if wanted
+        .peek()
+        .is_some_and(|b| matches!(b, b'a' | b'i' | b'u'))
+    {
         wanted.next();
     }
     let mut available = latin.bytes().map(canonical);
@@ -279,7 +304,8 @@ pub(crate) fn compare(
     if query_tokens.is_empty() || listed_tokens.is_empty() {
         return NameOutcome::default();
     }
-    let weight_of = |name: &WeightedName<'_>, index: usize| name.weights.get(index).copied().unwrap_or(1.0);
+    let weight_of =
+        |name: &WeightedName<'_>, index: usize| name.weights.get(index).copied().unwrap_or(1.0);
 
     let mut candidates: Vec<Candidate> =
         Vec::with_capacity(query_tokens.len() * listed_tokens.len() * 2);
@@ -302,7 +328,11 @@ pub(crate) fn compare(
         y.similarity
             .total_cmp(&x.similarity)
             .then((y.query_len + y.listed_len).cmp(&(x.query_len + x.listed_len)))
-            .then(x.query_start.abs_diff(x.listed_start).cmp(&y.query_start.abs_diff(y.listed_start)))
+            .then(
+                x.query_start
+                    .abs_diff(x.listed_start)
+                    .cmp(&y.query_start.abs_diff(y.listed_start)),
+            )
     });
 
     let mut query_used = 0u32;
@@ -325,9 +355,12 @@ pub(crate) fn compare(
             ..usize::from(candidate.listed_start + candidate.listed_len);
         let query_weight: f32 = query_span.clone().map(|i| weight_of(&query, i)).sum();
         let listed_weight: f32 = listed_span.clone().map(|i| weight_of(&listed, i)).sum();
-        let is_initial = |token: Option<&Token>| token.is_some_and(|t| t.kind == TokenKind::Initial);
+        let is_initial =
+            |token: Option<&Token>| token.is_some_and(|t| t.kind == TokenKind::Initial);
         let has_initial = query_span.clone().any(|i| is_initial(query_tokens.get(i)))
-            || listed_span.clone().any(|i| is_initial(listed_tokens.get(i)));
+            || listed_span
+                .clone()
+                .any(|i| is_initial(listed_tokens.get(i)));
         let weight = if has_initial {
             query_weight.min(listed_weight)
         } else {
@@ -337,8 +370,14 @@ pub(crate) fn compare(
         // Across scripts a "different" token is often just another transliteration: a conflict
         // there is weaker evidence.
         let cross_script = query_tokens.get(query_span.start).is_some_and(|t| t.abjad)
-            != listed_tokens.get(listed_span.start).is_some_and(|t| t.abjad);
-        let conflict = if cross_script { CONFLICT * CROSS_SCRIPT_CONFLICT } else { CONFLICT };
+            != listed_tokens
+                .get(listed_span.start)
+                .is_some_and(|t| t.abjad);
+        let conflict = if cross_script {
+            CONFLICT * CROSS_SCRIPT_CONFLICT
+        } else {
+            CONFLICT
+        };
         let cost = weight * (1.0 + conflict * (1.0 - pair_credit).powi(2));
         numerator += pair_credit * weight;
         denominator += cost;
@@ -361,7 +400,11 @@ pub(crate) fn compare(
         Profile::Organization | Profile::Generic => EXTRA_ORGANIZATION,
     };
     let extra_cost = |token: &Token| {
-        if token.patronymic { extra_factor * EXTRA_PATRONYMIC } else { extra_factor }
+        if token.patronymic {
+            extra_factor * EXTRA_PATRONYMIC
+        } else {
+            extra_factor
+        }
     };
     for (index, token) in query_tokens.iter().enumerate() {
         if query_used & (1 << index) == 0 {
@@ -383,16 +426,29 @@ pub(crate) fn compare(
             }
         }
     }
-    let alignment_score = if denominator > 0.0 { numerator / denominator } else { 0.0 };
+    let alignment_score = if denominator > 0.0 {
+        numerator / denominator
+    } else {
+        0.0
+    };
     let out_of_order = profile == Profile::Person && !in_order(&mut order);
     NameOutcome {
-        score: if out_of_order { alignment_score * ORDER_PENALTY } else { alignment_score },
+        score: if out_of_order {
+            alignment_score * ORDER_PENALTY
+        } else {
+            alignment_score
+        },
         alignment_score,
         out_of_order,
     }
 }
 
-fn extra_trace(query: (usize, usize), listed: (usize, usize), weight: f32, factor: f32) -> PairTrace {
+fn extra_trace(
+    query: (usize, usize),
+    listed: (usize, usize),
+    weight: f32,
+    factor: f32,
+) -> PairTrace {
     PairTrace {
         query,
         listed,
@@ -420,7 +476,10 @@ fn push_joined(single: &[Token], joined: &[Token], swapped: bool, candidates: &m
             // Cheap length check before the comparison; abjad spellings lack vowels, so their
             // consonants are what is compared.
             let (single_len, joined_len) = if abjad {
-                (token.skeleton.len(), first.skeleton.len() + second.skeleton.len())
+                (
+                    token.skeleton.len(),
+                    first.skeleton.len() + second.skeleton.len(),
+                )
             } else {
                 (token.folded.len(), first.folded.len() + second.folded.len())
             };
@@ -478,5 +537,114 @@ fn in_order(pairs: &mut [(u8, u8)]) -> bool {
         0 => true,
         1 => pairs.last().map(|p| p.1) < pairs.first().map(|p| p.1),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize;
+
+    fn outcome(a: &str, b: &str, profile: Profile) -> (NameOutcome, Vec<PairTrace>) {
+        let (a, b) = (normalize(a, profile), normalize(b, profile));
+        let weights = |n: &NormalizedName| n.tokens.iter().map(|t| t.weight).collect::<Vec<_>>();
+        let (wa, wb) = (weights(&a), weights(&b));
+        let mut trace = Vec::new();
+        let result = compare(
+            WeightedName {
+                name: &a,
+                weights: &wa,
+            },
+            WeightedName {
+                name: &b,
+                weights: &wb,
+            },
+            profile,
+            Some(&mut trace),
+        );
+        (result, trace)
+    }
+
+    fn score(a: &str, b: &str) -> f32 {
+        outcome(a, b, Profile::Person).0.score
+    }
+
+    #[test]
+    fn alignment_ignores_order_and_rotation_is_not_penalised() {
+        assert!(
+            (score("Lavrov Sergey Viktorovich", "Sergey Viktorovich Lavrov") - 1.0).abs() < 1e-6
+        );
+        let (swapped, _) = outcome(
+            "Salman bin Muhammad al-Rawi",
+            "Muhammad bin Salman al-Rawi",
+            Profile::Person,
+        );
+        assert!(swapped.out_of_order);
+        assert!(swapped.score < swapped.alignment_score);
+    }
+
+    #[test]
+    fn joined_tokens_align_with_two() {
+        let (result, trace) = outcome("Abdulrahman Khalil", "Abdul Rahman Khalil", Profile::Person);
+        assert!(result.score > 0.95, "{result:?}");
+        let (joined, _) = outcome(
+            "Mohammadhasni Zarkari",
+            "Mohammad Hasni Zarkari",
+            Profile::Person,
+        );
+        assert!(joined.score > 0.9, "{joined:?}");
+        assert!(trace.iter().all(|p| p.credit > 0.9));
+    }
+
+    #[test]
+    fn initials_fit_at_reduced_weight_and_clash_otherwise() {
+        let fitting = score("W. Frost", "William Frost");
+        let clashing = score("G. Frost", "William Frost");
+        assert!(fitting > 0.8 && clashing < fitting, "{fitting} {clashing}");
+    }
+
+    #[test]
+    fn an_extra_token_costs_less_than_a_conflicting_one() {
+        let extra = score("Anjem Choudary", "Anjem Iftikhar Choudary");
+        let conflict = score("Anjem Mahmood Choudary", "Anjem Iftikhar Choudary");
+        assert!(extra > 0.8 && conflict < 0.7, "{extra} {conflict}");
+    }
+
+    #[test]
+    fn typos_keep_most_credit_different_names_none() {
+        assert!(score("Vladimir Pudin", "Vladimir Putin") > 0.7);
+        assert!(score("Olaf Schloz", "Olaf Scholz") > 0.8);
+        assert!(score("Hugo Chacon", "Hugo Chavez") < 0.7);
+    }
+
+    #[test]
+    fn arabic_script_compares_by_consonants_and_long_vowels() {
+        assert!(score("محمود عباس", "Mahmoud Abbas") > 0.9);
+        let mahmud = normalize("محمود", Profile::Person);
+        let mohamed = normalize("Mohamed", Profile::Person);
+        let mahmoud = normalize("Mahmoud", Profile::Person);
+        let (Some(arabic), Some(wrong), Some(right)) = (
+            mahmud.tokens.first(),
+            mohamed.tokens.first(),
+            mahmoud.tokens.first(),
+        ) else {
+            panic!("tokens");
+        };
+        assert!(token_similarity(arabic, right) > token_similarity(arabic, wrong));
+    }
+
+    #[test]
+    fn upper_bound_never_underestimates() {
+        for (a, b) in [
+            ("putin", "pudin"),
+            ("abdulah", "abdalah"),
+            ("x", "yz"),
+            ("sholz", "shulze"),
+        ] {
+            let bound = similarity_upper_bound(a.as_bytes(), b.as_bytes());
+            let edit = 1.0 - distance::osa_distance(a, b) as f32 / a.len().max(b.len()) as f32;
+            let exact = 0.5 * (edit + distance::jaro_winkler(a, b) as f32);
+            assert!(bound + 1e-6 >= exact, "{a} {b}: {bound} < {exact}");
+        }
     }
 }

@@ -34,7 +34,9 @@ pub(crate) fn osa_distance(a: &str, b: &str) -> usize {
         current[0] = i as u8;
         for j in 1..=b.len() {
             let cost = u8::from(a[i - 1] != b[j - 1]);
-            let mut best = (one_back[j] + 1).min(current[j - 1] + 1).min(one_back[j - 1] + cost);
+            let mut best = (one_back[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(one_back[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(two_back[j - 2] + 1);
             }

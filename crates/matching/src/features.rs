@@ -33,7 +33,12 @@ const GENDER_CONFLICT: f32 = -0.12;
 /// The score an exact decisive identifier match guarantees.
 pub(crate) const IDENTIFIER_SCORE: f32 = 0.99;
 
-pub(crate) fn effect(feature: Feature, value: String, amount: f32, detail: String) -> FeatureEffect {
+pub(crate) fn effect(
+    feature: Feature,
+    value: String,
+    amount: f32,
+    detail: String,
+) -> FeatureEffect {
     FeatureEffect {
         feature,
         value,
@@ -50,7 +55,12 @@ pub(crate) fn legal_form(query: &[&str], listed: &[&str]) -> Option<FeatureEffec
     }
     let value = format!("{} vs {}", query.join("+"), listed.join("+"));
     if query.iter().any(|form| listed.contains(form)) {
-        Some(effect(Feature::LegalForm, value, 0.0, "legal forms agree (no weight)".into()))
+        Some(effect(
+            Feature::LegalForm,
+            value,
+            0.0,
+            "legal forms agree (no weight)".into(),
+        ))
     } else {
         Some(effect(
             Feature::LegalForm,
@@ -72,7 +82,10 @@ pub(crate) fn weak_alias() -> FeatureEffect {
 }
 
 /// Date of birth agreement or conflict; the best agreement over the listed dates counts.
-pub(crate) fn date_of_birth(query: Option<&DateOfBirth>, listed: &[DateOfBirth]) -> Option<FeatureEffect> {
+pub(crate) fn date_of_birth(
+    query: Option<&DateOfBirth>,
+    listed: &[DateOfBirth],
+) -> Option<FeatureEffect> {
     let query = query?;
     let (amount, listed_date, detail) = listed
         .iter()
@@ -90,17 +103,21 @@ pub(crate) fn date_of_birth(query: Option<&DateOfBirth>, listed: &[DateOfBirth])
 }
 
 fn compare_dates(query: &DateOfBirth, listed: &DateOfBirth) -> (f32, &'static str) {
-    if let (DateOfBirth::Exact { date: a }, DateOfBirth::Exact { date: b }) = (query, listed) {
-        if a.year == b.year {
-            return compare_same_year(a, b);
-        }
+    if let (DateOfBirth::Exact { date: a }, DateOfBirth::Exact { date: b }) = (query, listed)
+        && a.year == b.year
+    {
+        return compare_same_year(a, b);
     }
     let (query_from, query_to) = query.year_range();
     let (listed_from, listed_to) = listed.year_range();
     if query_from <= listed_to && listed_from <= query_to {
         return (DOB_OVERLAP, "year ranges overlap");
     }
-    let gap = if query_to < listed_from { listed_from - query_to } else { query_from - listed_to };
+    let gap = if query_to < listed_from {
+        listed_from - query_to
+    } else {
+        query_from - listed_to
+    };
     if gap <= 1 {
         (DOB_NEAR, "years one apart")
     } else {
@@ -117,8 +134,12 @@ fn compare_same_year(a: &PartialDate, b: &PartialDate) -> (f32, &'static str) {
         ((Some(am), Some(ad)), (Some(bm), Some(bd))) if am == bd && ad == bm => {
             (DOB_YEAR, "same year, day and month swapped")
         }
-        ((Some(am), _), (Some(bm), _)) if am != bm => (DOB_DAY_CONFLICT, "same year, different month"),
-        ((Some(_), Some(_)), (Some(_), Some(_))) => (DOB_DAY_CONFLICT, "same year and month, different day"),
+        ((Some(am), _), (Some(bm), _)) if am != bm => {
+            (DOB_DAY_CONFLICT, "same year, different month")
+        }
+        ((Some(_), Some(_)), (Some(_), Some(_))) => {
+            (DOB_DAY_CONFLICT, "same year and month, different day")
+        }
         _ => (DOB_YEAR, "same year of birth"),
     }
 }
@@ -134,12 +155,26 @@ pub(crate) fn country(query: &[CountryCode], entity: &Entity) -> Option<FeatureE
         .map(CountryCode::as_str)
         .collect::<Vec<_>>()
         .join("+");
-    let wanted = query.iter().map(CountryCode::as_str).collect::<Vec<_>>().join("+");
+    let wanted = query
+        .iter()
+        .map(CountryCode::as_str)
+        .collect::<Vec<_>>()
+        .join("+");
     let value = format!("{wanted} vs {listed}");
     if query.iter().any(|c| entity.countries.contains(c)) {
-        Some(effect(Feature::Country, value, COUNTRY_MATCH, "a country in common".into()))
+        Some(effect(
+            Feature::Country,
+            value,
+            COUNTRY_MATCH,
+            "a country in common".into(),
+        ))
     } else {
-        Some(effect(Feature::Country, value, COUNTRY_CONFLICT, "no country in common".into()))
+        Some(effect(
+            Feature::Country,
+            value,
+            COUNTRY_CONFLICT,
+            "no country in common".into(),
+        ))
     }
 }
 
@@ -157,15 +192,21 @@ pub(crate) fn gender(query: Option<Gender>, listed: Option<Gender>) -> Option<Fe
 }
 
 /// The first decisive identifier the query and the entity share exactly, if any.
-pub(crate) fn decisive_identifier<'a>(query: &'a [Identifier], entity: &'a Entity) -> Option<&'a Identifier> {
-    query.iter().filter(|id| id.kind.is_decisive()).find(|wanted| {
-        let value = wanted.normalized_value();
-        !value.is_empty()
-            && entity
-                .identifiers
-                .iter()
-                .any(|listed| listed.kind == wanted.kind && listed.normalized_value() == value)
-    })
+pub(crate) fn decisive_identifier<'a>(
+    query: &'a [Identifier],
+    entity: &'a Entity,
+) -> Option<&'a Identifier> {
+    query
+        .iter()
+        .filter(|id| id.kind.is_decisive())
+        .find(|wanted| {
+            let value = wanted.normalized_value();
+            !value.is_empty()
+                && entity
+                    .identifiers
+                    .iter()
+                    .any(|listed| listed.kind == wanted.kind && listed.normalized_value() == value)
+        })
 }
 
 #[cfg(test)]

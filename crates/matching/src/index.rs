@@ -4,8 +4,10 @@
 //!
 //! Candidate generation: every query token is looked up exactly, by skeleton and by trigram
 //! overlap in the vocabulary of listed tokens; each similar listed token adds evidence
-//! (credit × weight) to the names containing it; the names with the most evidence are scored
-//! in full, with all their entity's other names.
+//! (credit × weight) to the names containing it; from the evidence and both names' sizes an
+//! estimate of the name score is formed, and every name whose estimate clears a floor (at
+//! least a few, at most a cap) is scored in full. The tests check on the UN list and the
+//! dev pairs that this loses no match that scoring every entity finds.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -24,7 +26,7 @@ use crate::{Match, Query, ScreenOptions, name_features};
 
 /// Names scored in full per query: all whose score estimate reaches the floor, at least the
 /// minimum (best first), at most the maximum.
-const CANDIDATE_ESTIMATE_FLOOR: f32 = 0.5;
+const CANDIDATE_ESTIMATE_FLOOR: f32 = 0.45;
 const MIN_CANDIDATE_NAMES: usize = 8;
 const MAX_CANDIDATE_NAMES: usize = 2000;
 /// A listed token is a candidate for a query token at this similarity or above.
@@ -58,7 +60,9 @@ struct IndexedName {
 /// The distinct folded tokens of all listed names.
 #[derive(Debug, Default)]
 struct Vocabulary {
-    ids: HashMap<Box<str>, u32>,
+    /// By folded spelling and abjad flag: the same letters read from Arabic script compare
+    /// differently, so they are a different vocabulary token.
+    ids: HashMap<LookupKey, u32>,
     /// A representative token per id (for similarity checks).
     tokens: Vec<Token>,
     /// Names containing each token, ascending, a name repeated as often as it has the token.
@@ -109,7 +113,9 @@ impl PreparedQuery<'_> {
     }
 
     fn all(&self) -> impl Iterator<Item = &PreparedName> {
-        [&self.person, &self.organization, &self.generic].into_iter().flatten()
+        [&self.person, &self.organization, &self.generic]
+            .into_iter()
+            .flatten()
     }
 }
 
@@ -125,9 +131,12 @@ struct Scratch {
     trigrams: TrigramScratch,
     /// Similar vocabulary tokens per query token, for the index `cache_owner`: customer
     /// files repeat given names and surnames, so most lookups are answered here.
-    similar_cache: HashMap<(Box<str>, bool), Vec<(u32, f32)>>,
+    similar_cache: HashMap<LookupKey, Vec<(u32, f32)>>,
     cache_owner: u64,
 }
+
+/// A query token as the similar-token cache knows it: folded spelling and abjad flag.
+type LookupKey = (Box<str>, bool);
 
 /// Trigram counts per vocabulary token, and which counts are non-zero.
 #[derive(Default)]
@@ -152,8 +161,22 @@ fn trigrams(text: &str) -> impl Iterator<Item = [u8; 3]> + '_ {
         .chain(std::iter::once(b'$'))
         .collect();
     (0..padded.len().saturating_sub(2)).filter_map(move |i| {
-        padded.get(i..i + 3).and_then(|w| <[u8; 3]>::try_from(w).ok())
+        padded
+            .get(i..i + 3)
+            .and_then(|w| <[u8; 3]>::try_from(w).ok())
     })
+}
+
+/// The distinct trigrams of a token's folded spelling and, where folding changed it, of its
+/// spelling before folding: a typo can change how a word folds ("maydhou" / "maychou").
+fn token_trigrams(token: &Token) -> Vec<[u8; 3]> {
+    let mut all: Vec<[u8; 3]> = trigrams(&token.folded).collect();
+    if let Some(raw) = &token.raw {
+        all.extend(trigrams(raw));
+    }
+    all.sort_unstable();
+    all.dedup();
+    all
 }
 
 fn rarity(document_frequency: u32, total_names: usize) -> f32 {
@@ -196,7 +219,9 @@ impl Index {
         let mut entity_names = Vec::with_capacity(entities.len());
         for (entity_index, entity_list) in normalized.into_iter().enumerate() {
             let start = names.len() as u32;
-            let schema = entities.get(entity_index).map_or(Schema::Unknown, |e| e.schema);
+            let schema = entities
+                .get(entity_index)
+                .map_or(Schema::Unknown, |e| e.schema);
             let profile = profile_of(schema);
             for (source, kind, normalized) in entity_list {
                 names.push(IndexedName {
@@ -216,14 +241,12 @@ impl Index {
         let mut vocabulary = Vocabulary::default();
         for (name_index, name) in names.iter().enumerate() {
             for token in &name.normalized.tokens {
-                if token.kind == TokenKind::Initial {
-                    continue;
-                }
-                let id = match vocabulary.ids.get(&token.folded) {
+                let key = (token.folded.clone(), token.abjad);
+                let id = match vocabulary.ids.get(&key) {
                     Some(&id) => id,
                     None => {
                         let id = vocabulary.tokens.len() as u32;
-                        vocabulary.ids.insert(token.folded.clone(), id);
+                        vocabulary.ids.insert(key, id);
                         vocabulary.tokens.push(token.clone());
                         vocabulary.postings.push(Vec::new());
                         id
@@ -235,22 +258,25 @@ impl Index {
             }
         }
         for (id, token) in vocabulary.tokens.iter().enumerate() {
-            let skeletons = std::iter::once(&token.skeleton).chain(token.alternates.iter().map(|(_, s)| s));
+            let skeletons =
+                std::iter::once(&token.skeleton).chain(token.alternates.iter().map(|(_, s)| s));
             for skeleton in skeletons.filter(|s| s.len() >= 2) {
                 let ids = vocabulary.by_skeleton.entry(skeleton.clone()).or_default();
                 if ids.last() != Some(&(id as u32)) {
                     ids.push(id as u32);
                 }
             }
-            let mut count = 0u16;
-            for trigram in trigrams(&token.folded) {
-                let list = vocabulary.by_trigram.entry(trigram).or_default();
-                if list.last() != Some(&(id as u32)) {
-                    list.push(id as u32);
-                    count += 1;
-                }
+            let own = token_trigrams(token);
+            for trigram in &own {
+                vocabulary
+                    .by_trigram
+                    .entry(*trigram)
+                    .or_default()
+                    .push(id as u32);
             }
-            vocabulary.trigram_counts.push(count);
+            vocabulary
+                .trigram_counts
+                .push(u16::try_from(own.len()).unwrap_or(u16::MAX));
         }
 
         let total = names.len();
@@ -274,7 +300,10 @@ impl Index {
             for identifier in entity.identifiers.iter().filter(|i| i.kind.is_decisive()) {
                 let value = identifier.normalized_value();
                 if !value.is_empty() {
-                    identifiers.entry(value).or_default().push(entity_index as u32);
+                    identifiers
+                        .entry(value)
+                        .or_default()
+                        .push(entity_index as u32);
                 }
             }
         }
@@ -326,7 +355,10 @@ impl Index {
 
     /// Screens many queries in parallel; results in query order.
     pub fn screen_batch(&self, queries: &[Query], options: &ScreenOptions) -> Vec<Vec<Match>> {
-        queries.par_iter().map(|query| self.screen(query, options)).collect()
+        queries
+            .par_iter()
+            .map(|query| self.screen(query, options))
+            .collect()
     }
 
     /// Screens one query against every entity, without candidate generation. Slow; for
@@ -374,9 +406,25 @@ impl Index {
             let mut scratch = cell.borrow_mut();
             self.gather_evidence(prepared, &mut scratch)
         });
-        for identifier in prepared.query.identifiers.iter().filter(|i| i.kind.is_decisive()) {
-            for &entity in self.identifiers.get(&identifier.normalized_value()).into_iter().flatten() {
-                names.extend(self.entity_names.get(entity as usize).cloned().into_iter().flatten());
+        for identifier in prepared
+            .query
+            .identifiers
+            .iter()
+            .filter(|i| i.kind.is_decisive())
+        {
+            for &entity in self
+                .identifiers
+                .get(&identifier.normalized_value())
+                .into_iter()
+                .flatten()
+            {
+                names.extend(
+                    self.entity_names
+                        .get(entity as usize)
+                        .cloned()
+                        .into_iter()
+                        .flatten(),
+                );
             }
         }
         // Names of one entity are contiguous, so sorting groups them.
@@ -398,25 +446,40 @@ impl Index {
         let mut query_weight = 0.0f32;
         for name in prepared.all() {
             query_weight = query_weight.max(name.weights.iter().sum());
+            // Initials find too much to be looked up, unless the name has nothing else.
+            let only_initials = name
+                .normalized
+                .tokens
+                .iter()
+                .all(|t| t.kind == TokenKind::Initial);
             for (token, weight) in name.normalized.tokens.iter().zip(&name.weights) {
-                if token.kind == TokenKind::Initial {
+                if token.kind == TokenKind::Initial && !only_initials {
                     continue;
                 }
-                let occurrences = name.normalized.tokens.iter().filter(|t| t.folded == token.folded).count();
+                let occurrences = name
+                    .normalized
+                    .tokens
+                    .iter()
+                    .filter(|t| t.folded == token.folded)
+                    .count();
                 let occurrences = u8::try_from(occurrences).unwrap_or(u8::MAX);
-                match lookups.iter_mut().find(|(t, _, _)| t.folded == token.folded) {
+                match lookups
+                    .iter_mut()
+                    .find(|(t, _, _)| t.folded == token.folded)
+                {
                     Some((_, _, count)) => *count = (*count).max(occurrences),
                     None => lookups.push((token.clone(), *weight, occurrences)),
                 }
             }
             // Two query tokens may be one listed word ("Abdul Rahman" / "Abdulrahman").
             for pair in name.normalized.tokens.windows(2) {
-                if let [first, second] = pair {
-                    if first.kind == TokenKind::Word && second.kind == TokenKind::Word {
-                        let joined = normalize_joined(first, second);
-                        if !lookups.iter().any(|(t, _, _)| t.folded == joined.folded) {
-                            lookups.push((joined, 1.0, 1));
-                        }
+                if let [first, second] = pair
+                    && first.kind == TokenKind::Word
+                    && second.kind == TokenKind::Word
+                {
+                    let joined = normalize_joined(first, second);
+                    if !lookups.iter().any(|(t, _, _)| t.folded == joined.folded) {
+                        lookups.push((joined, 1.0, 1));
                     }
                 }
             }
@@ -433,16 +496,22 @@ impl Index {
                 similar.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
                 scratch.similar_cache.insert(key.clone(), similar);
             }
-            let Some(similar) = scratch.similar_cache.get(&key) else { continue };
+            let Some(similar) = scratch.similar_cache.get(&key) else {
+                continue;
+            };
             let marker = lookup_index as u32 + 1;
             for &(id, similarity) in similar {
                 let amount = credit(similarity).max(0.05) * weight;
-                let Some(postings) = self.vocabulary.postings.get(id as usize) else { continue };
+                let Some(postings) = self.vocabulary.postings.get(id as usize) else {
+                    continue;
+                };
                 for &name in postings {
                     let n = name as usize;
-                    let (Some(last), Some(uses), Some(evidence)) =
-                        (scratch.last_token.get_mut(n), scratch.uses.get_mut(n), scratch.evidence.get_mut(n))
-                    else {
+                    let (Some(last), Some(uses), Some(evidence)) = (
+                        scratch.last_token.get_mut(n),
+                        scratch.uses.get_mut(n),
+                        scratch.evidence.get_mut(n),
+                    ) else {
                         continue;
                     };
                     if *last == marker {
@@ -466,7 +535,10 @@ impl Index {
         // the tokens either side leaves unexplained. A short listed name sharing one rare
         // token can outscore a long one sharing two.
         let compatible = |name: &IndexedName| {
-            prepared.query.schema.is_none_or(|schema| schema.compatible(name.schema))
+            prepared
+                .query
+                .schema
+                .is_none_or(|schema| schema.compatible(name.schema))
         };
         // Names clearing the floor, and the rest in case fewer than the minimum do.
         let mut kept: Vec<(f32, u32)> = Vec::new();
@@ -487,7 +559,8 @@ impl Index {
             if !compatible(name) {
                 continue;
             }
-            let unexplained = (query_weight - found).max(0.0) + (name.total_weight - found).max(0.0);
+            let unexplained =
+                (query_weight - found).max(0.0) + (name.total_weight - found).max(0.0);
             let estimate = found / (found + ESTIMATE_EXTRA * unexplained).max(f32::EPSILON);
             if estimate >= CANDIDATE_ESTIMATE_FLOOR {
                 kept.push((estimate, n));
@@ -497,7 +570,9 @@ impl Index {
         }
         scratch.touched.clear();
         let by_estimate = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        let missing = MIN_CANDIDATE_NAMES.saturating_sub(kept.len()).min(rest.len());
+        let missing = MIN_CANDIDATE_NAMES
+            .saturating_sub(kept.len())
+            .min(rest.len());
         if missing > 0 {
             if missing < rest.len() {
                 rest.select_nth_unstable_by(missing - 1, by_estimate);
@@ -513,7 +588,12 @@ impl Index {
 
     /// Vocabulary tokens similar to `token`: same spelling, same skeleton, or enough shared
     /// trigrams and a token similarity of at least [`CANDIDATE_SIMILARITY`].
-    fn similar_tokens(&self, token: &Token, scratch: &mut TrigramScratch, out: &mut Vec<(u32, f32)>) {
+    fn similar_tokens(
+        &self,
+        token: &Token,
+        scratch: &mut TrigramScratch,
+        out: &mut Vec<(u32, f32)>,
+    ) {
         let vocabulary = &self.vocabulary;
         if scratch.hits.len() != vocabulary.tokens.len() {
             scratch.hits = vec![0; vocabulary.tokens.len()];
@@ -521,26 +601,32 @@ impl Index {
         // A count of SEEN marks a token already considered.
         const SEEN: u16 = u16::MAX;
         let TrigramScratch { hits, touched } = scratch;
-        let consider = |id: u32, hits: &mut Vec<u16>, touched: &mut Vec<u32>, out: &mut Vec<(u32, f32)>| {
-            let Some(count) = hits.get_mut(id as usize) else { return };
-            if *count == SEEN {
-                return;
-            }
-            if *count == 0 {
-                touched.push(id);
-            }
-            *count = SEEN;
-            if let Some(candidate) = vocabulary.tokens.get(id as usize) {
-                let similarity = token_similarity(token, candidate);
-                if similarity >= CANDIDATE_SIMILARITY {
-                    out.push((id, similarity));
+        let consider =
+            |id: u32, hits: &mut Vec<u16>, touched: &mut Vec<u32>, out: &mut Vec<(u32, f32)>| {
+                let Some(count) = hits.get_mut(id as usize) else {
+                    return;
+                };
+                if *count == SEEN {
+                    return;
                 }
+                if *count == 0 {
+                    touched.push(id);
+                }
+                *count = SEEN;
+                if let Some(candidate) = vocabulary.tokens.get(id as usize) {
+                    let similarity = token_similarity(token, candidate);
+                    if similarity >= CANDIDATE_SIMILARITY {
+                        out.push((id, similarity));
+                    }
+                }
+            };
+        for abjad in [false, true] {
+            if let Some(&id) = vocabulary.ids.get(&(token.folded.clone(), abjad)) {
+                consider(id, hits, touched, out);
             }
-        };
-        if let Some(&id) = vocabulary.ids.get(&token.folded) {
-            consider(id, hits, touched, out);
         }
-        let skeletons = std::iter::once(&token.skeleton).chain(token.alternates.iter().map(|(_, s)| s));
+        let skeletons =
+            std::iter::once(&token.skeleton).chain(token.alternates.iter().map(|(_, s)| s));
         for skeleton in skeletons.filter(|s| s.len() >= 2) {
             for &id in vocabulary.by_skeleton.get(skeleton).into_iter().flatten() {
                 consider(id, hits, touched, out);
@@ -548,10 +634,10 @@ impl Index {
         }
         // Abjad tokens have no reliable vowels for trigrams: the skeleton is their key.
         if !token.abjad {
-            let mut own = 0u16;
-            for trigram in trigrams(&token.folded) {
-                own += 1;
-                for &id in vocabulary.by_trigram.get(&trigram).into_iter().flatten() {
+            let own_trigrams = token_trigrams(token);
+            let own = u16::try_from(own_trigrams.len()).unwrap_or(u16::MAX);
+            for trigram in &own_trigrams {
+                for &id in vocabulary.by_trigram.get(trigram).into_iter().flatten() {
                     if let Some(count) = hits.get_mut(id as usize) {
                         if *count == 0 {
                             touched.push(id);
@@ -568,7 +654,11 @@ impl Index {
                 if shared == SEEN {
                     continue;
                 }
-                let theirs = vocabulary.trigram_counts.get(id as usize).copied().unwrap_or(0);
+                let theirs = vocabulary
+                    .trigram_counts
+                    .get(id as usize)
+                    .copied()
+                    .unwrap_or(0);
                 let dice = 2.0 * f32::from(shared) / f32::from(own.saturating_add(theirs)).max(1.0);
                 if dice >= TRIGRAM_MIN_DICE {
                     consider(id, hits, touched, out);
@@ -586,7 +676,12 @@ impl Index {
     /// Scores candidate entities and keeps those at or above the threshold.
     /// Scores candidate names (grouped by entity) and keeps the entities at or above the
     /// threshold.
-    fn score_entities(&self, prepared: &PreparedQuery<'_>, candidates: Vec<u32>, options: &ScreenOptions) -> Vec<Match> {
+    fn score_entities(
+        &self,
+        prepared: &PreparedQuery<'_>,
+        candidates: Vec<u32>,
+        options: &ScreenOptions,
+    ) -> Vec<Match> {
         let entity_of = |n: &u32| self.names.get(*n as usize).map(|name| name.entity);
         let mut matches: Vec<Match> = candidates
             .chunk_by(|a, b| entity_of(a) == entity_of(b))
@@ -595,7 +690,11 @@ impl Index {
                 self.score_entity(prepared, entity, group, options.threshold)
             })
             .collect();
-        matches.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.entity.id.cmp(&b.entity.id)));
+        matches.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.entity.id.cmp(&b.entity.id))
+        });
         matches.truncate(options.limit);
         matches
     }
@@ -609,13 +708,21 @@ impl Index {
     ) -> Option<Match> {
         let entity = self.entities.get(entity_index as usize)?;
         let query = prepared.query;
-        if query.schema.is_some_and(|schema| !schema.compatible(entity.schema)) {
+        if query
+            .schema
+            .is_some_and(|schema| !schema.compatible(entity.schema))
+        {
             return None;
         }
         // Best name by name score with its legal-form and weak-alias adjustments.
         let mut best: Option<(f32, &IndexedName, NameOutcome)> = None;
-        for name in candidate_names.iter().filter_map(|&n| self.names.get(n as usize)) {
-            let Some(query_name) = prepared.for_profile(name.profile) else { continue };
+        for name in candidate_names
+            .iter()
+            .filter_map(|&n| self.names.get(n as usize))
+        {
+            let Some(query_name) = prepared.for_profile(name.profile) else {
+                continue;
+            };
             let outcome = compare(
                 WeightedName {
                     name: &query_name.normalized,
@@ -676,15 +783,29 @@ impl Index {
             name.profile,
             Some(&mut trace),
         );
-        let mut effects = name_features(&outcome, &query_name.normalized, &name.normalized, name.profile);
+        let mut effects = name_features(
+            &outcome,
+            &query_name.normalized,
+            &name.normalized,
+            name.profile,
+        );
         if name.kind.is_weak() {
             effects.push(features::weak_alias());
         }
         let name_score: f64 = effects.iter().map(|e| e.effect).sum();
-        effects.extend(features::date_of_birth(query.dob.as_ref(), &entity.dates_of_birth));
+        effects.extend(features::date_of_birth(
+            query.dob.as_ref(),
+            &entity.dates_of_birth,
+        ));
         effects.extend(features::country(&query.countries, entity));
         effects.extend(features::gender(query.gender, entity.gender));
-        let mut score = effects.iter().map(|e| e.effect).sum::<f64>().clamp(0.0, 1.0);
+        let mut score = round(
+            effects
+                .iter()
+                .map(|e| e.effect)
+                .sum::<f64>()
+                .clamp(0.0, 1.0) as f32,
+        );
         if let Some(identifier) = identifier {
             let floor = f64::from(features::IDENTIFIER_SCORE);
             let lift = (floor - score).max(0.0);
@@ -717,10 +838,10 @@ const ENTITY_FEATURES_MAX_GAIN: f64 = 0.12;
 /// Legal-form and weak-alias adjustments of one name comparison.
 fn name_adjustment(query: &NormalizedName, name: &IndexedName) -> f32 {
     let mut adjustment = 0.0;
-    if name.profile != Profile::Person {
-        if let Some(effect) = features::legal_form(&query.legal_forms, &name.normalized.legal_forms) {
-            adjustment += effect.effect as f32;
-        }
+    if name.profile != Profile::Person
+        && let Some(effect) = features::legal_form(&query.legal_forms, &name.normalized.legal_forms)
+    {
+        adjustment += effect.effect as f32;
     }
     if name.kind.is_weak() {
         adjustment += features::weak_alias().effect as f32;
@@ -730,12 +851,15 @@ fn name_adjustment(query: &NormalizedName, name: &IndexedName) -> f32 {
 
 /// The weight of a token given how many indexed names contain it.
 fn token_weight(token: &Token, vocabulary: &Vocabulary, total_names: usize) -> f32 {
-    let frequency = vocabulary
-        .ids
-        .get(&token.folded)
-        .and_then(|&id| vocabulary.postings.get(id as usize))
-        .map_or(0, |p| p.len() as u32);
-    token.weight.min(token.base_weight * rarity(frequency, total_names))
+    let frequency = [false, true]
+        .into_iter()
+        .filter_map(|abjad| vocabulary.ids.get(&(token.folded.clone(), abjad)))
+        .filter_map(|&id| vocabulary.postings.get(id as usize))
+        .map(|postings| postings.len() as u32)
+        .sum();
+    token
+        .weight
+        .min(token.base_weight * rarity(frequency, total_names))
 }
 
 /// A token standing for two adjacent query tokens written as one word.

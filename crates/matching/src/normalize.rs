@@ -34,9 +34,9 @@ impl Profile {
     pub(crate) fn for_schema(schema: Option<Schema>) -> Profile {
         match schema {
             Some(Schema::Person) => Profile::Person,
-            Some(Schema::Organization | Schema::Vessel | Schema::Aircraft | Schema::CryptoWallet) => {
-                Profile::Organization
-            }
+            Some(
+                Schema::Organization | Schema::Vessel | Schema::Aircraft | Schema::CryptoWallet,
+            ) => Profile::Organization,
             Some(Schema::Unknown) | None => Profile::Generic,
         }
     }
@@ -127,15 +127,24 @@ enum Script {
 
 fn script_of(c: char) -> Script {
     match u32::from(c) {
-        0x0590..=0x05FF | 0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB1D..=0xFDFF
+        0x0590..=0x05FF
+        | 0x0600..=0x06FF
+        | 0x0750..=0x077F
+        | 0x08A0..=0x08FF
+        | 0xFB1D..=0xFDFF
         | 0xFE70..=0xFEFF => Script::Abjad,
         // Thai, Lao, Myanmar, Khmer: any_ascii drops their inherent vowels, so they compare
         // like an abjad, on consonants.
         0x0E00..=0x0EFF | 0x1000..=0x109F | 0x1780..=0x17FF => Script::Abugida,
-        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xAC00..=0xD7AF | 0x20000..=0x2FFFF => {
-            Script::Syllabic
-        }
-        _ if c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c) || ('\u{1E00}'..='\u{1EFF}').contains(&c) => {
+        0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF
+        | 0xAC00..=0xD7AF
+        | 0x20000..=0x2FFFF => Script::Syllabic,
+        _ if c.is_ascii()
+            || ('\u{00C0}'..='\u{024F}').contains(&c)
+            || ('\u{1E00}'..='\u{1EFF}').contains(&c) =>
+        {
             Script::Latin
         }
         _ => Script::Other,
@@ -144,7 +153,10 @@ fn script_of(c: char) -> Script {
 
 /// Characters that join the letters around them rather than separate words.
 fn is_apostrophe(c: char) -> bool {
-    matches!(c, '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | '`' | '´' | 'ʹ' | 'ʿ' | 'ʾ')
+    matches!(
+        c,
+        '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | '`' | '´' | 'ʹ' | 'ʿ' | 'ʾ'
+    )
 }
 
 /// Arabic-script combining marks and the tatweel, which carry no consonant.
@@ -300,19 +312,19 @@ fn transliterate_abjad(word: &str, out: &mut Vec<Piece>) {
     }
     // Joined endings: عبیدالله = Ubaid Allah, نورالدين = Nur al-Din.
     for (suffix, latin) in [("الله", "allah"), ("الدين", "din"), ("الدین", "din")] {
-        if let Some(stem) = word.strip_suffix(suffix) {
-            if stem.chars().count() >= 2 {
-                transliterate_abjad(stem, out);
-                return out.push(Piece::latin(latin));
-            }
+        if let Some(stem) = word.strip_suffix(suffix)
+            && stem.chars().count() >= 2
+        {
+            transliterate_abjad(stem, out);
+            return out.push(Piece::latin(latin));
         }
     }
     for (prefix, latin) in [("عبد", "abd"), ("أبو", "abu"), ("ابو", "abu")] {
-        if let Some(rest) = word.strip_prefix(prefix) {
-            if rest.chars().count() >= 2 {
-                out.push(Piece::latin(latin));
-                return transliterate_abjad(rest, out);
-            }
+        if let Some(rest) = word.strip_prefix(prefix)
+            && rest.chars().count() >= 2
+        {
+            out.push(Piece::latin(latin));
+            return transliterate_abjad(rest, out);
         }
     }
     // The definite article is written joined: السيسي = al-Sisi.
@@ -376,15 +388,26 @@ fn transliterate_abjad(word: &str, out: &mut Vec<Piece>) {
         }
         spellings = grown;
     }
+    // Letter pairs that Latin spellings write as one sound (ز + ه read as `zh` in "Azhar" is
+    // folded to `j` on the Latin side): also keep the reading folded as Latin.
+    let latin_readings: Vec<String> = spellings
+        .iter()
+        .map(|spelling| fold(spelling))
+        .filter(|folded| !spellings.contains(folded))
+        .collect();
+    spellings.extend(latin_readings);
+    spellings.dedup();
     let mut spellings = spellings.into_iter();
-    let Some(primary) = spellings.next() else { return };
+    let Some(primary) = spellings.next() else {
+        return;
+    };
     let first = out.len();
     ascii_pieces(&primary, Origin::Arabic, out);
     // Letters only, so the piece is one word: keep the other readings with it.
-    if out.len() == first + 1 {
-        if let Some(piece) = out.last_mut() {
-            piece.alternates = spellings.collect();
-        }
+    if out.len() == first + 1
+        && let Some(piece) = out.last_mut()
+    {
+        piece.alternates = spellings.collect();
     }
 }
 
@@ -400,7 +423,10 @@ fn transliterate_syllabic(word: &str, profile: Profile, out: &mut Vec<Piece>) {
     let romanise = |chars: &[char]| -> Piece {
         let mut text = String::new();
         for &c in chars {
-            for ascii in any_ascii::any_ascii_char(c).chars().filter(char::is_ascii_alphanumeric) {
+            for ascii in any_ascii::any_ascii_char(c)
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+            {
                 text.push(ascii.to_ascii_lowercase());
             }
         }
@@ -426,7 +452,10 @@ fn respell(mut piece: Piece) -> Piece {
     if piece.origin != Origin::Latin {
         return piece;
     }
-    if let Some((_, word)) = lexicon::ORDINALS.iter().find(|(from, _)| *from == piece.text) {
+    if let Some((_, word)) = lexicon::ORDINALS
+        .iter()
+        .find(|(from, _)| *from == piece.text)
+    {
         piece.text = (*word).to_owned();
         return piece;
     }
@@ -455,7 +484,20 @@ fn respell(mut piece: Piece) -> Piece {
 fn is_roman_numeral(piece: &str) -> bool {
     matches!(
         piece,
-        "i" | "v" | "x" | "ii" | "iii" | "iv" | "vi" | "vii" | "viii" | "ix" | "xi" | "xii" | "xiii" | "xiv" | "xv"
+        "i" | "v"
+            | "x"
+            | "ii"
+            | "iii"
+            | "iv"
+            | "vi"
+            | "vii"
+            | "viii"
+            | "ix"
+            | "xi"
+            | "xii"
+            | "xiii"
+            | "xiv"
+            | "xv"
     )
 }
 
@@ -482,15 +524,19 @@ fn join_letter_runs(pieces: Vec<Piece>) -> Vec<Piece> {
 }
 
 fn push_final_run(run: String, out: &mut Vec<Piece>) {
-    let is_form = |text: &str| lexicon::LEGAL_FORM_WORDS.iter().any(|(word, _, _)| *word == text);
+    let is_form = |text: &str| {
+        lexicon::LEGAL_FORM_WORDS
+            .iter()
+            .any(|(word, _, _)| *word == text)
+    };
     if !is_form(&run) {
         for split in 1..run.len().saturating_sub(1) {
-            if let (Some(head), Some(tail)) = (run.get(..split), run.get(split..)) {
-                if is_form(tail) {
-                    out.push(Piece::latin(head));
-                    out.push(Piece::latin(tail));
-                    return;
-                }
+            if let (Some(head), Some(tail)) = (run.get(..split), run.get(split..))
+                && is_form(tail)
+            {
+                out.push(Piece::latin(head));
+                out.push(Piece::latin(tail));
+                return;
             }
         }
     }
@@ -507,7 +553,12 @@ fn extract_legal_forms(pieces: Vec<Piece>, forms: &mut Vec<&'static str>) -> Vec
     'outer: while i < pieces.len() {
         for (phrase, code) in legal_form_phrases() {
             let end = i + phrase.len();
-            if end <= folded.len() && folded[i..end].iter().zip(phrase.iter()).all(|(a, b)| a == b) {
+            if end <= folded.len()
+                && folded[i..end]
+                    .iter()
+                    .zip(phrase.iter())
+                    .all(|(a, b)| a == b)
+            {
                 forms.push(code);
                 i = end;
                 continue 'outer;
@@ -522,7 +573,10 @@ fn extract_legal_forms(pieces: Vec<Piece>, forms: &mut Vec<&'static str>) -> Vec
     let mut result: Vec<Piece> = Vec::with_capacity(kept.len());
     let total = kept.len();
     for (index, piece) in kept.into_iter().enumerate() {
-        match lexicon::LEGAL_FORM_WORDS.iter().find(|(word, _, _)| *word == piece.text) {
+        match lexicon::LEGAL_FORM_WORDS
+            .iter()
+            .find(|(word, _, _)| *word == piece.text)
+        {
             Some((_, code, false)) if total > 1 => forms.push(code),
             Some((_, code, true)) if total > 1 && (index == 0 || index + 1 == total) => {
                 forms.push(code);
@@ -533,7 +587,10 @@ fn extract_legal_forms(pieces: Vec<Piece>, forms: &mut Vec<&'static str>) -> Vec
     // "Co., Ltd." leaves "co" at the end once "ltd" is gone.
     while result.len() > 1 {
         let Some(last) = result.last() else { break };
-        match lexicon::LEGAL_FORM_WORDS.iter().find(|(word, _, _)| *word == last.text) {
+        match lexicon::LEGAL_FORM_WORDS
+            .iter()
+            .find(|(word, _, _)| *word == last.text)
+        {
             Some((_, code, _)) => {
                 forms.push(code);
                 result.pop();
@@ -559,32 +616,34 @@ fn split_compounds(piece: Piece, out: &mut Vec<Piece>) {
         return out.push(Piece::latin("allah"));
     }
     for suffix in ["ullah", "allah", "ulla", "alla"] {
-        if let Some(stem) = text.strip_suffix(suffix) {
-            if stem.len() >= 3 {
-                out.push(Piece::latin(stem));
-                return out.push(Piece::latin("allah"));
-            }
+        if let Some(stem) = text.strip_suffix(suffix)
+            && stem.len() >= 3
+        {
+            out.push(Piece::latin(stem));
+            return out.push(Piece::latin("allah"));
         }
     }
     for prefix in lexicon::ABD_PREFIXES {
         if text == *prefix {
             return out.push(Piece::latin("abd"));
         }
-        if let Some(rest) = text.strip_prefix(prefix) {
-            if rest.len() >= 3 && *prefix != "abdu" && *prefix != "abd" {
-                out.push(Piece::latin("abd"));
-                out.push(Piece::latin(rest));
-                return;
-            }
+        if let Some(rest) = text.strip_prefix(prefix)
+            && rest.len() >= 3
+            && *prefix != "abdu"
+            && *prefix != "abd"
+        {
+            out.push(Piece::latin("abd"));
+            out.push(Piece::latin(rest));
+            return;
         }
     }
     for suffix in lexicon::DIN_SUFFIXES {
-        if let Some(stem) = text.strip_suffix(suffix) {
-            if stem.len() >= 3 {
-                out.push(Piece::latin(stem));
-                out.push(Piece::latin("din"));
-                return;
-            }
+        if let Some(stem) = text.strip_suffix(suffix)
+            && stem.len() >= 3
+        {
+            out.push(Piece::latin(stem));
+            out.push(Piece::latin("din"));
+            return;
         }
     }
     out.push(piece);
@@ -614,7 +673,10 @@ fn word_sets() -> &'static WordSets {
         honorifics: lexicon::HONORIFICS.iter().copied().collect(),
         particles: lexicon::PARTICLES.iter().copied().collect(),
         generic_org: lexicon::GENERIC_ORG_WORDS.iter().map(|w| fold(w)).collect(),
-        common_person: lexicon::COMMON_PERSON_TOKENS.iter().map(|w| fold(w)).collect(),
+        common_person: lexicon::COMMON_PERSON_TOKENS
+            .iter()
+            .map(|w| fold(w))
+            .collect(),
     })
 }
 
@@ -639,10 +701,18 @@ pub(crate) fn normalize(text: &str, profile: Profile) -> NormalizedName {
             Script::Abjad => transliterate_abjad(&word.text, &mut pieces),
             Script::Syllabic => transliterate_syllabic(&word.text, profile, &mut pieces),
             Script::Abugida => {
-                ascii_pieces(&any_ascii::any_ascii(&word.text), Origin::Consonantal, &mut pieces);
+                ascii_pieces(
+                    &any_ascii::any_ascii(&word.text),
+                    Origin::Consonantal,
+                    &mut pieces,
+                );
             }
             Script::Latin | Script::Other => {
-                ascii_pieces(&any_ascii::any_ascii(&word.text), Origin::Latin, &mut pieces);
+                ascii_pieces(
+                    &any_ascii::any_ascii(&word.text),
+                    Origin::Latin,
+                    &mut pieces,
+                );
             }
         }
     }
@@ -733,7 +803,8 @@ fn make_token(piece: Piece, profile: Profile, sets: &WordSets) -> Token {
         base_weight
     };
     let patronymic = is_patronymic(&folded);
-    let raw = (kind == TokenKind::Word && folded != piece && !abjad).then(|| Box::<str>::from(piece));
+    let raw =
+        (kind == TokenKind::Word && folded != piece && !abjad).then(|| Box::<str>::from(piece));
     Token {
         raw,
         initial: piece.as_bytes().first().copied().unwrap_or(b' '),
@@ -752,16 +823,20 @@ fn make_token(piece: Piece, profile: Profile, sets: &WordSets) -> Token {
 /// Whether a folded token is an East Slavic or Turkic patronymic.
 fn is_patronymic(folded: &str) -> bool {
     folded.len() > 6
-        && ["ovich", "evich", "ovna", "evna", "ichna", "inichna", "ogli", "ogly", "uli", "kizi"]
-            .iter()
-            .any(|ending| folded.ends_with(ending))
+        && [
+            "ovich", "evich", "ovna", "evna", "ichna", "inichna", "ogli", "ogly", "uli", "kizi",
+        ]
+        .iter()
+        .any(|ending| folded.ends_with(ending))
 }
 
 /// "SHOIGU, Sergei Kuzhugetovich" → "Sergei Kuzhugetovich SHOIGU", so token order follows the
 /// spoken order whichever way the list wrote it.
 fn reorder_last_first(text: &str) -> String {
     match text.split_once(',') {
-        Some((last, first)) if !first.contains(',') && !first.trim().is_empty() && !last.trim().is_empty() => {
+        Some((last, first))
+            if !first.contains(',') && !first.trim().is_empty() && !last.trim().is_empty() =>
+        {
             format!("{} {}", first.trim(), last.trim())
         }
         _ => text.to_owned(),
@@ -778,7 +853,10 @@ mod tests {
 
     #[test]
     fn transliterates_and_folds_cyrillic_greek_and_latin_variants() {
-        assert_eq!(folded("Шойгу", Profile::Person), folded("Shoigu", Profile::Person));
+        assert_eq!(
+            folded("Шойгу", Profile::Person),
+            folded("Shoigu", Profile::Person)
+        );
         assert_eq!(folded("Choïgou", Profile::Person), "choigu");
         assert_eq!(folded("Schoigu", Profile::Person), "shoigu");
         assert_eq!(folded("Κυριάκος", Profile::Person), "kiriakos");
@@ -797,29 +875,49 @@ mod tests {
         assert_eq!(folded("Abdulaziz", Profile::Person), "abd aziz");
         assert_eq!(folded("Abd al-Aziz", Profile::Person), "abd aziz");
         assert_eq!(folded("Saifuddin", Profile::Person), "saif din");
-        assert_eq!(folded("Abdallah", Profile::Person), folded("Abd Allah", Profile::Person));
+        assert_eq!(
+            folded("Abdallah", Profile::Person),
+            folded("Abd Allah", Profile::Person)
+        );
         assert_eq!(folded("Hidayatullah", Profile::Person), "hidaiat alah");
         assert_eq!(folded("AlQaida", Profile::Organization), "kaida");
     }
 
     #[test]
     fn extracts_legal_forms() {
-        assert_eq!(folded("OOO Oboronnye Initsiativy", Profile::Organization), "oboronie initsiativi [llc]");
-        assert_eq!(folded("ООО Ромашка", Profile::Organization), "romashka [llc]");
-        assert_eq!(folded("Siemens Aktiengesellschaft", Profile::Organization), "siemens [ag]");
+        assert_eq!(
+            folded("OOO Oboronnye Initsiativy", Profile::Organization),
+            "oboronie initsiativi [llc]"
+        );
+        assert_eq!(
+            folded("ООО Ромашка", Profile::Organization),
+            "romashka [llc]"
+        );
+        assert_eq!(
+            folded("Siemens Aktiengesellschaft", Profile::Organization),
+            "siemens [ag]"
+        );
         assert_eq!(folded("SiemensAG", Profile::Organization), "siemens [ag]");
         assert_eq!(
             folded("Open Joint Stock Company Gazprom", Profile::Organization),
             folded("OAO Gazprom", Profile::Organization)
         );
-        assert_eq!(folded("Samsung Electronics Co., Ltd.", Profile::Organization), "samsung elektroniks [co] [ltd]");
+        assert_eq!(
+            folded("Samsung Electronics Co., Ltd.", Profile::Organization),
+            "samsung elektroniks [co] [ltd]"
+        );
         assert_eq!(folded("A.B.C. Company", Profile::Organization), "abk [co]");
     }
 
     #[test]
     fn transliterates_arabic_with_vowels_and_article() {
         let name = normalize("عبد الفتاح السيسي", Profile::Person);
-        assert!(name.tokens.iter().filter(|t| &*t.folded != "abd").all(|t| t.abjad));
+        assert!(
+            name.tokens
+                .iter()
+                .filter(|t| &*t.folded != "abd")
+                .all(|t| t.abjad)
+        );
         assert_eq!(name.display(), "abd ftah sisi");
     }
 
@@ -831,6 +929,9 @@ mod tests {
     #[test]
     fn reads_leetspeak_and_ordinals() {
         assert_eq!(folded("I9or Sech1n", Profile::Person), "igor sechin");
-        assert_eq!(folded("1st International Bank", Profile::Organization), "first international bank");
+        assert_eq!(
+            folded("1st International Bank", Profile::Organization),
+            "first international bank"
+        );
     }
 }

@@ -28,8 +28,7 @@ fn fold_with(token: &str, digraphs: bool) -> String {
         i = 1;
     }
     while i < bytes.len() {
-        let previous = i.checked_sub(1).and_then(|p| bytes.get(p)).copied();
-        let (replacement, consumed) = match digraphs.then(|| digraph(&bytes[i..], previous)).flatten() {
+        let (replacement, consumed) = match digraphs.then(|| digraph(&bytes[i..])).flatten() {
             Some(found) => found,
             None => single_letter(bytes, i),
         };
@@ -42,24 +41,17 @@ fn fold_with(token: &str, digraphs: bool) -> String {
         out.pop();
     }
     // -off / -ov (Smirnoff), -eff / -ev.
-    if digraphs && (token.ends_with("off") || token.ends_with("eff")) {
-        if let Some(last) = out.last_mut() {
-            *last = b'v';
-        }
+    if digraphs
+        && (token.ends_with("off") || token.ends_with("eff"))
+        && let Some(last) = out.last_mut()
+    {
+        *last = b'v';
     }
     String::from_utf8(out).unwrap_or_default()
 }
 
 /// A Latin digraph (or trigraph) at the start of `rest` and what it folds to.
-fn digraph(rest: &[u8], previous: Option<u8>) -> Option<(&'static [u8], usize)> {
-    // Russian Zh (Zhukov, Brezhnev) is French J, but between vowels it is as often Arabic
-    // z + h (Azhar, Mazhar).
-    if rest.starts_with(b"zh")
-        && previous.is_some_and(is_vowel)
-        && rest.get(2).copied().is_some_and(is_vowel)
-    {
-        return None;
-    }
+fn digraph(rest: &[u8]) -> Option<(&'static [u8], usize)> {
     const DIGRAPHS: &[(&[u8], &[u8])] = &[
         (b"shch", b"sh"),
         (b"tsch", b"ch"),
@@ -119,7 +111,10 @@ fn single_letter(bytes: &[u8], i: usize) -> (&[u8], usize) {
 pub(crate) fn skeleton(folded: &str) -> String {
     // A final `h` may be a consonant (Salah) or only mark a final vowel (Fatimah, and the
     // Arabic ta marbuta): the skeleton leaves it out either way.
-    let letters = folded.strip_suffix('h').filter(|rest| rest.len() >= 2).unwrap_or(folded);
+    let letters = folded
+        .strip_suffix('h')
+        .filter(|rest| rest.len() >= 2)
+        .unwrap_or(folded);
     let mut out: Vec<u8> = Vec::with_capacity(letters.len());
     for &byte in letters.as_bytes() {
         // Vowels, and `v` which stands for the Arabic waw that is a vowel as often as not.
@@ -166,7 +161,6 @@ mod tests {
         same("khodorkovsky", "hodorkovskii");
         same("shchukin", "schukin");
         same("zhukov", "jukov");
-        assert_eq!(fold("azhar"), "azhar");
         assert_eq!(fold("youssef"), "yusef");
         same("sergey", "sergei");
         same("dmitriy", "dmitri");

@@ -21,7 +21,10 @@ fn few_synthetic_customers_raise_an_alert() {
     for customer in &sample {
         let matches = index.screen(&customer.query(), &options);
         if let Some(best) = matches.first() {
-            alerted.push(format!("{:.3} {} -> {} ({})", best.score, customer.full_name, best.matched_name, best.entity.id));
+            alerted.push(format!(
+                "{:.3} {} -> {} ({})",
+                best.score, customer.full_name, best.matched_name, best.entity.id
+            ));
         }
     }
     let rate = alerted.len() as f64 / sample.len() as f64;
@@ -34,5 +37,46 @@ fn few_synthetic_customers_raise_an_alert() {
     for line in &alerted {
         println!("  alert {line}");
     }
-    assert!(rate <= 0.005, "false-alert rate {:.3}% above 0.5%", 100.0 * rate);
+    assert!(
+        rate <= 0.005,
+        "false-alert rate {:.3}% above 0.5%",
+        100.0 * rate
+    );
+}
+
+/// Common names in Arabic, Cyrillic and Chinese script (and romanised) with a date of birth
+/// that conflicts with every listed one must not alert on every listed namesake.
+#[test]
+fn common_multilingual_names_with_conflicting_dates_do_not_flood() {
+    use interdict_matching::Query;
+    use interdict_model::{DateOfBirth, Schema, country_code};
+
+    let index = combined_index();
+    let options = ScreenOptions {
+        limit: 100,
+        ..ScreenOptions::default()
+    };
+    for name in [
+        "Mohammed Ali",
+        "محمد علي",
+        "Ivan Petrov",
+        "Иван Петров",
+        "王伟",
+        "Wang Wei",
+        "Kim Chol",
+    ] {
+        let mut query = Query::name(name);
+        query.schema = Some(Schema::Person);
+        query.dob = DateOfBirth::parse("2001-07-15");
+        query.countries = country_code("United States").into_iter().collect();
+        let matches = index.screen(&query, &options);
+        println!("{name}: {} alerts", matches.len());
+        for found in &matches {
+            println!(
+                "  {:.3} {} ({})",
+                found.score, found.matched_name, found.entity.id
+            );
+        }
+        assert!(matches.len() <= 2, "{name}: {} alerts", matches.len());
+    }
 }

@@ -55,7 +55,11 @@ impl Counts {
     }
     fn f1(&self) -> f64 {
         let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
     }
 }
 
@@ -80,7 +84,11 @@ fn count(scored: &[(f64, &Case)], threshold: f64) -> Counts {
 #[test]
 fn f1_on_dev_name_pairs_reaches_target() {
     let cases = cases();
-    assert!(cases.len() > 400, "expected the full dev set, got {}", cases.len());
+    assert!(
+        cases.len() > 400,
+        "expected the full dev set, got {}",
+        cases.len()
+    );
     let scored: Vec<(f64, &Case)> = cases
         .iter()
         .map(|case| (score_pair(&case.name1, &case.name2, case.schema).0, case))

@@ -67,7 +67,9 @@ fn with_typo(name: &str) -> String {
 fn last_first(name: &str) -> String {
     let tokens = words(name);
     match tokens.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{}, {}", last.to_uppercase(), rest.join(" ")),
+        Some((last, rest)) if !rest.is_empty() => {
+            format!("{}, {}", last.to_uppercase(), rest.join(" "))
+        }
         _ => name.to_owned(),
     }
 }
@@ -114,14 +116,20 @@ fn un_listed_people_are_found_as_given_and_perturbed() {
         }
     }
     for (label, (hits, total)) in labels.iter().zip(counts) {
-        println!("UN recall, {label}: {hits}/{total} = {:.2}%", 100.0 * rate(hits, total));
+        println!(
+            "UN recall, {label}: {hits}/{total} = {:.2}%",
+            100.0 * rate(hits, total)
+        );
     }
     for line in missed.iter().take(40) {
         println!("  missed {line}");
     }
     let floors = [0.99, 0.965, 0.99, 0.98];
     for ((label, (hits, total)), floor) in labels.iter().zip(counts).zip(floors) {
-        assert!(rate(hits, total) >= floor, "{label}: {hits}/{total} below {floor}");
+        assert!(
+            rate(hits, total) >= floor,
+            "{label}: {hits}/{total} below {floor}"
+        );
     }
 }
 
@@ -142,11 +150,22 @@ fn original_script_names_match_their_own_latin_names() {
     let mut organizations = (0usize, 0usize);
     let mut missed = Vec::new();
     for entity in un_entities() {
-        for name in entity.names.iter().filter(|n| n.kind == NameKind::OriginalScript) {
+        for name in entity
+            .names
+            .iter()
+            .filter(|n| n.kind == NameKind::OriginalScript)
+        {
             let mut query = Query::name(name.full.clone());
             query.schema = Some(entity.schema);
-            let hit = index.screen(&query, &options()).iter().any(|m| m.entity.id == entity.id);
-            let counts = if entity.schema == Schema::Person { &mut people } else { &mut organizations };
+            let hit = index
+                .screen(&query, &options())
+                .iter()
+                .any(|m| m.entity.id == entity.id);
+            let counts = if entity.schema == Schema::Person {
+                &mut people
+            } else {
+                &mut organizations
+            };
             counts.0 += usize::from(hit);
             counts.1 += 1;
             if !hit {
@@ -166,11 +185,23 @@ fn original_script_names_match_their_own_latin_names() {
     for line in &missed {
         println!("  missed {line}");
     }
-    assert!(people.1 > 300, "expected the UN original-script names, got {}", people.1);
-    assert!(rate(people.0, people.1) >= 0.95, "people: {}/{} below 95%", people.0, people.1);
+    assert!(
+        people.1 > 300,
+        "expected the UN original-script names, got {}",
+        people.1
+    );
+    assert!(
+        rate(people.0, people.1) >= 0.95,
+        "people: {}/{} below 95%",
+        people.0,
+        people.1
+    );
     // Organisation names in the original script are mostly translations ("الجماعة الاسلامية
     // المسلحة" = "Armed Islamic Group"), which no transliteration can match.
-    assert!(rate(organizations.0, organizations.1) >= 0.25, "organisations: {organizations:?}");
+    assert!(
+        rate(organizations.0, organizations.1) >= 0.25,
+        "organisations: {organizations:?}"
+    );
 }
 
 #[test]
@@ -181,29 +212,104 @@ fn candidate_generation_loses_no_match_that_exhaustive_scoring_finds() {
         limit: usize::MAX,
         ..ScreenOptions::default()
     };
-    // Every third row keeps the debug-mode run short; the perturbations are where
-    // candidate generation is tested hardest.
+    // Exhaustive scoring is slow unoptimised: debug builds check every sixth row, release
+    // builds all of them. The perturbations are where candidate generation is tested hardest.
+    let step = if cfg!(debug_assertions) { 6 } else { 1 };
     let mut compared = 0;
     let mut lost = Vec::new();
-    for row in rows.iter().step_by(3) {
-        for name in [Some(row.full_name.clone()), Some(with_typo(&row.full_name)), without_middle(&row.full_name)]
-            .into_iter()
-            .flatten()
+    for row in rows.iter().step_by(step) {
+        for name in [
+            Some(row.full_name.clone()),
+            Some(with_typo(&row.full_name)),
+            without_middle(&row.full_name),
+        ]
+        .into_iter()
+        .flatten()
         {
             let query = row.query_named(&name);
-            let fast: BTreeSet<EntityId> = index.screen(&query, &all).into_iter().map(|m| m.entity.id.clone()).collect();
+            let fast: BTreeSet<EntityId> = index
+                .screen(&query, &all)
+                .into_iter()
+                .map(|m| m.entity.id.clone())
+                .collect();
             for exhaustive in index.screen_exhaustive(&query, &all) {
                 compared += 1;
                 if !fast.contains(&exhaustive.entity.id) {
-                    lost.push(format!("{name} -> {} ({:.3})", exhaustive.matched_name, exhaustive.score));
+                    lost.push(format!(
+                        "{name} -> {} ({:.3})",
+                        exhaustive.matched_name, exhaustive.score
+                    ));
                 }
             }
         }
     }
-    println!("candidate generation: {} of {compared} exhaustive matches lost", lost.len());
+    println!(
+        "candidate generation: {} of {compared} exhaustive matches lost",
+        lost.len()
+    );
     for line in &lost {
         println!("  lost {line}");
     }
-    assert!(compared > 200);
+    assert!(compared > 100);
+    assert!(lost.is_empty(), "{} matches lost", lost.len());
+}
+
+#[test]
+fn candidate_generation_finds_every_dev_pair_match_that_exhaustive_scoring_finds() {
+    // Every second name of the labelled pairs becomes an entity; every first name is screened.
+    let mut reader =
+        csv::Reader::from_path(common::data_dir().join("eval/name_pairs.dev.csv")).expect("pairs");
+    let rows: Vec<(Option<Schema>, String, String)> = reader
+        .records()
+        .map(|record| {
+            let record = record.expect("record");
+            let field = |i: usize| record.get(i).unwrap_or("").to_owned();
+            (field(1).parse().ok(), field(2), field(3))
+        })
+        .collect();
+    let entities = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (schema, _, listed))| {
+            Arc::new(interdict_model::Entity::new(
+                EntityId::new("pairs", &i.to_string()),
+                schema.unwrap_or(Schema::Unknown),
+                listed.clone(),
+            ))
+        })
+        .collect();
+    let index = Index::build(entities);
+    let all = ScreenOptions {
+        limit: usize::MAX,
+        ..ScreenOptions::default()
+    };
+    let mut compared = 0;
+    let mut lost = Vec::new();
+    for (schema, name, _) in &rows {
+        let mut query = Query::name(name.clone());
+        query.schema = *schema;
+        let fast: BTreeSet<EntityId> = index
+            .screen(&query, &all)
+            .into_iter()
+            .map(|m| m.entity.id.clone())
+            .collect();
+        for exhaustive in index.screen_exhaustive(&query, &all) {
+            compared += 1;
+            if !fast.contains(&exhaustive.entity.id) {
+                lost.push(format!(
+                    "{name} -> {} ({:.3})",
+                    exhaustive.matched_name, exhaustive.score
+                ));
+            }
+        }
+    }
+    println!(
+        "candidate generation on dev pairs: {} of {compared} exhaustive matches lost",
+        lost.len()
+    );
+    for line in &lost {
+        println!("  lost {line}");
+    }
+    assert!(compared > 150);
     assert!(lost.is_empty(), "{} matches lost", lost.len());
 }

@@ -19,7 +19,11 @@ pub fn data_dir() -> PathBuf {
 fn load(relative: &str) -> Vec<Entity> {
     let path = data_dir().join(relative);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("list").to_owned();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("list")
+        .to_owned();
     let parsed = parse(&[SourceFile { name, bytes }], None, None).expect("list parses");
     parsed.entities
 }
@@ -91,7 +95,8 @@ impl Person {
 /// Reads a people CSV from `eval/`.
 pub fn people(file: &str) -> Vec<Person> {
     let path = data_dir().join("eval").join(file);
-    let mut reader = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut reader =
+        csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     reader
         .records()
         .map(|record| {
