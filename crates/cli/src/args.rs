@@ -53,14 +53,49 @@ pub(crate) enum Command {
         command: EvalCommand,
     },
     /// Measure import, index build, pair scoring, query latency and bulk throughput on the
-    /// shared data, and print the figures.
+    /// shared data, and print the figures; `bench http` measures a running service.
+    #[command(args_conflicts_with_subcommands = true)]
     Bench {
+        #[command(subcommand)]
+        command: Option<BenchCommand>,
         /// The shared data directory (with lists/ and eval/).
         #[arg(long, default_value = "../shared/data")]
         data: PathBuf,
         /// How many customers to screen in bulk.
         #[arg(long, default_value_t = 50_000)]
         customers: usize,
+    },
+    /// Run the HTTP service (JSON API, OpenAPI at /openapi.json, Swagger UI at /docs).
+    Serve(ServeArgs),
+    /// Create, list and revoke API keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Verify, replay and export the audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// The customer portfolio that monitoring screens: import a CSV, remove customers.
+    Portfolio {
+        #[command(subcommand)]
+        command: PortfolioCommand,
+    },
+    /// Continuous monitoring: screen what changed since the last run.
+    Monitor {
+        #[command(subcommand)]
+        command: MonitorCommand,
+    },
+    /// Review monitoring alerts: list, show, decide (four-eyes), approve, reject.
+    Alerts {
+        #[command(subcommand)]
+        command: AlertsCommand,
+    },
+    /// Webhook subscriptions to alert events, and their delivery.
+    Webhooks {
+        #[command(subcommand)]
+        command: WebhooksCommand,
     },
     /// Run the product on the bundled snapshot in a fresh embedded store.
     Demo {
@@ -203,4 +238,309 @@ pub(crate) struct SourceArgs {
     /// The list id (defaults from the format, e.g. `ofac-sdn`).
     #[arg(long = "list")]
     pub(crate) list: Option<String>,
+}
+
+/// `interdict serve`.
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// The address to listen on (port 0 picks a free port; the address is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub(crate) listen: std::net::SocketAddr,
+    /// Serve without API keys, every caller an admin: for demos only, and only on loopback.
+    #[arg(long)]
+    pub(crate) insecure_no_auth: bool,
+    /// Requests per second allowed per API key, e.g. `50/s` (default: unlimited).
+    #[arg(long, value_parser = parse_rate)]
+    pub(crate) rate_limit: Option<u32>,
+    /// Seconds between polls of the active list versions (imports made through other
+    /// replicas become active within about this long).
+    #[arg(long, default_value_t = 1.0)]
+    pub(crate) poll_interval: f64,
+    /// Most requests in one batch.
+    #[arg(long, default_value_t = 1000)]
+    pub(crate) max_batch: usize,
+    /// Seconds a request may take (imports excepted).
+    #[arg(long, default_value_t = 30.0)]
+    pub(crate) request_timeout: f64,
+}
+
+/// Parses `N/s` or `N`.
+fn parse_rate(text: &str) -> Result<u32, String> {
+    let number = text.trim().trim_end_matches("/s");
+    match number.parse::<u32>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("{text:?} is not a rate such as 50/s")),
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeysCommand {
+    /// Create a key; it is printed once and cannot be shown again.
+    Create {
+        /// screener, analyst, reviewer or admin.
+        #[arg(long)]
+        role: String,
+        /// What the key is for.
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Print `{"id", "key"}` as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List keys (never their secrets).
+    List {
+        /// Print JSON lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a key for good.
+    Revoke {
+        /// The key id.
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuditCommand {
+    /// Walk the whole chain; fails naming the first bad record.
+    Verify {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Re-run a recorded screening against its recorded list versions; fails unless the
+    /// result is identical.
+    Replay {
+        /// The screening id.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the records appended in [from, to) as JSON lines.
+    Export {
+        /// Start (RFC 3339 time or YYYY-MM-DD), inclusive.
+        #[arg(long)]
+        from: String,
+        /// End (RFC 3339 time or YYYY-MM-DD), exclusive.
+        #[arg(long)]
+        to: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum BenchCommand {
+    /// Load a running service (loopback only) and report throughput, latency and errors.
+    Http(HttpBenchArgs),
+}
+
+/// `interdict bench http`.
+#[derive(Debug, Args)]
+pub(crate) struct HttpBenchArgs {
+    /// The service, e.g. http://127.0.0.1:8080 (loopback only).
+    #[arg(long)]
+    pub(crate) url: String,
+    /// An API key (an admin key with --import-during).
+    #[arg(long, env = "INTERDICT_KEY")]
+    pub(crate) key: String,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 64)]
+    pub(crate) concurrency: usize,
+    /// How long to run, e.g. 20s, 1m, 500ms.
+    #[arg(long, default_value = "20s", value_parser = parse_duration)]
+    pub(crate) duration: std::time::Duration,
+    /// A list file to import through the service half-way through the run.
+    #[arg(long)]
+    pub(crate) import_during: Option<PathBuf>,
+    /// The CSV of names to screen (columns full_name, date_of_birth, nationality).
+    #[arg(long, default_value = "../shared/data/eval/customers_us_50k.csv")]
+    pub(crate) names: PathBuf,
+    /// Print the figures as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// Parses `20s`, `1m`, `500ms` or plain seconds.
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration such as 20s"))?;
+    let seconds = match unit {
+        "ms" => value / 1000.0,
+        "s" => value,
+        "m" => value * 60.0,
+        _ => return Err(format!("{text:?}: the unit is ms, s or m")),
+    };
+    std::time::Duration::try_from_secs_f64(seconds).map_err(|e| format!("{text:?}: {e}"))
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PortfolioCommand {
+    /// Add or update customers from a CSV with a header row; invalid rows are reported with
+    /// their row number and skipped, good rows are imported.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+        #[command(flatten)]
+        columns: PortfolioColumns,
+        /// Print `{"new", "changed", "unchanged", "invalid": [{"row", "error"}]}`.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove customers (their open alerts close with reason `customer_removed`).
+    Remove {
+        /// Customer ids.
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Columns of a portfolio CSV.
+#[derive(Debug, Args)]
+pub(crate) struct PortfolioColumns {
+    /// The column holding the customer id.
+    #[arg(long)]
+    pub(crate) id_column: String,
+    /// The column holding the name.
+    #[arg(long)]
+    pub(crate) name_column: String,
+    /// The column holding a date of birth.
+    #[arg(long)]
+    pub(crate) dob_column: Option<String>,
+    /// The column holding countries (ISO codes or names, `;`-separated).
+    #[arg(long)]
+    pub(crate) country_column: Option<String>,
+    /// The column holding the kind of party (person, organization, vessel, ...).
+    #[arg(long)]
+    pub(crate) schema_column: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum MonitorCommand {
+    /// Screen new and changed customers against the active lists, and the entities added
+    /// or changed since the last run against the whole portfolio; close alerts of delisted
+    /// entities.
+    Run {
+        /// Re-screen every customer against the whole of the active lists.
+        #[arg(long)]
+        full: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AlertsCommand {
+    /// List alerts, oldest first.
+    List {
+        /// open, escalated, true-match, false-positive, closed, or pending (a decision waits
+        /// for approval).
+        #[arg(long)]
+        status: Option<String>,
+        /// Only this customer's alerts.
+        #[arg(long)]
+        customer: Option<String>,
+        /// Print JSON lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show an alert with its explanation, history and any previous decision.
+    Show {
+        /// The alert id.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Propose a decision (true-match, false-positive), which another user must approve, or
+    /// escalate.
+    Decide {
+        /// The alert id.
+        id: String,
+        /// true-match, false-positive or escalate.
+        #[arg(long)]
+        decision: String,
+        /// Who decides.
+        #[arg(long)]
+        by: String,
+        /// Why.
+        #[arg(long)]
+        note: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve the decision waiting on an alert (not your own).
+    Approve {
+        /// The alert id.
+        id: String,
+        /// Who approves.
+        #[arg(long)]
+        by: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reject the decision waiting on an alert (not your own); the alert stays as it was.
+    Reject {
+        /// The alert id.
+        id: String,
+        /// Who rejects.
+        #[arg(long)]
+        by: String,
+        /// Why.
+        #[arg(long)]
+        note: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum WebhooksCommand {
+    /// Subscribe a URL to alert events (new alerts, decisions), signed with a shared secret.
+    Add {
+        /// Where to POST events (http:// or https://).
+        url: String,
+        /// The shared secret for the `X-Interdict-Signature` HMAC.
+        #[arg(long, env = "INTERDICT_WEBHOOK_SECRET", hide_env_values = true)]
+        secret: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List subscriptions with their delivery counts (never their secrets).
+    List {
+        /// Print JSON lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a subscription and its undelivered events.
+    Remove {
+        /// The subscription id.
+        id: String,
+    },
+    /// Send the events that are due, once each (failures are retried later with backoff).
+    Deliver {
+        /// Keep delivering until interrupted.
+        #[arg(long)]
+        watch: bool,
+        /// Seconds before the second attempt of a failed delivery (doubling after each
+        /// further failure, up to an hour).
+        #[arg(long, default_value_t = 10.0)]
+        backoff: f64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }

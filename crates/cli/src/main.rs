@@ -2,14 +2,22 @@
 //! together: `interdict-sources` parses, `interdict-store` keeps versions,
 //! `interdict-matching` screens.
 
+mod alerts;
 mod args;
+mod audit;
 mod bench;
+mod bench_http;
 mod demo;
 mod input;
+mod keys;
 mod lists;
+mod monitor;
 mod output;
 mod pairs;
+mod portfolio;
 mod screen;
+mod serve;
+mod webhooks;
 
 use std::process::ExitCode;
 
@@ -17,7 +25,9 @@ use anyhow::Result;
 use clap::Parser;
 use interdict_store::Store;
 
-use crate::args::{Cli, Command, EvalCommand, ListsCommand};
+use crate::args::{
+    AuditCommand, BenchCommand, Cli, Command, EvalCommand, KeysCommand, ListsCommand,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -61,9 +71,15 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Eval {
             command: EvalCommand::Pairs { file, threshold },
         } => pairs::run_eval(&file, threshold),
-        Command::Bench { data, customers } => {
-            bench::run(&bench::BenchPlan { data, customers }).await
-        }
+        Command::Bench {
+            command: Some(BenchCommand::Http(args)),
+            ..
+        } => bench_http::run(&args).await,
+        Command::Bench {
+            command: None,
+            data,
+            customers,
+        } => bench::run(&bench::BenchPlan { data, customers }).await,
         Command::Lists(lists_args) => {
             let store = Store::open(&cli.db).await?;
             match lists_args.command {
@@ -82,6 +98,31 @@ async fn run(cli: Cli) -> Result<()> {
                 }) => lists::run_diff(&store, &from, &to, &source, json).await,
             }
         }
+        Command::Serve(args) => serve::run(&cli.db, &args).await,
+        Command::Keys { command } => {
+            let store = Store::open(&cli.db).await?;
+            match command {
+                KeysCommand::Create { role, name, json } => {
+                    keys::run_create(&store, &role, &name, json).await
+                }
+                KeysCommand::List { json } => keys::run_list(&store, json).await,
+                KeysCommand::Revoke { id } => keys::run_revoke(&store, &id).await,
+            }
+        }
+        Command::Audit { command } => {
+            let store = Store::open(&cli.db).await?;
+            match command {
+                AuditCommand::Verify { json } => audit::run_verify(&store, json).await,
+                AuditCommand::Replay { id, json } => audit::run_replay(&store, &id, json).await,
+                AuditCommand::Export { from, to } => audit::run_export(&store, &from, &to).await,
+            }
+        }
+        Command::Portfolio { command } => {
+            portfolio::run(&Store::open(&cli.db).await?, command).await
+        }
+        Command::Monitor { command } => monitor::run(&Store::open(&cli.db).await?, command).await,
+        Command::Alerts { command } => alerts::run(&Store::open(&cli.db).await?, command).await,
+        Command::Webhooks { command } => webhooks::run(&Store::open(&cli.db).await?, command).await,
         Command::Entity { id, json } => {
             let store = Store::open(&cli.db).await?;
             let stored = store.entity(&id).await?;

@@ -10,12 +10,14 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use interdict_matching::{Explanation, Index, Match, Query};
 use interdict_model::{CountryCode, DateOfBirth, Schema, country_code};
+use interdict_server::ScreenRequest;
 use interdict_store::Store;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::args::{BatchArgs, QueryArgs};
+use crate::audit;
 
 /// Rows screened together: large enough to keep every core busy, small enough that memory does
 /// not grow with the input.
@@ -131,6 +133,17 @@ pub(crate) async fn run_single(store: &Store, args: &QueryArgs, name: &str) -> R
     let screener = Screener::load(store).await?;
     let options = args.options();
     let matches = screener.index.screen(&query, &options);
+    let request = audit::screen_request(args, name, args.dob.as_deref(), args.country.as_deref());
+    let recorded = audit::record_screenings(
+        store,
+        &screener.versions,
+        options,
+        [(&request, &query, &matches[..])],
+    )
+    .await?;
+    for id in &recorded {
+        eprintln!("recorded in the audit trail as screening {id}");
+    }
     if args.json {
         let out = json!({
             "query": query_json(&query),
@@ -189,6 +202,8 @@ fn explanation_lines(explanation: &Explanation) -> Vec<String> {
 struct Row {
     number: usize,
     id: Option<String>,
+    /// The row's fields as given, for the audit trail.
+    request: ScreenRequest,
     query: Result<Query>,
 }
 
@@ -257,6 +272,7 @@ pub(crate) async fn run_batch(
                 Err(e) => Row {
                     number,
                     id: None,
+                    request: ScreenRequest::default(),
                     query: Err(anyhow::anyhow!("unreadable CSV row: {e}")),
                 },
                 Ok(record) => {
@@ -264,6 +280,12 @@ pub(crate) async fn run_batch(
                     Row {
                         number,
                         id: field(id_col).map(str::to_owned),
+                        request: audit::screen_request(
+                            args,
+                            record.get(name_col).unwrap_or_default(),
+                            field(dob_col),
+                            field(country_col),
+                        ),
                         query: build_query(
                             record.get(name_col).unwrap_or_default(),
                             field(dob_col),
@@ -285,6 +307,14 @@ pub(crate) async fn run_batch(
                 Err(e) => Err(format!("{e:#}")),
             })
             .collect();
+        let screened = rows.iter().zip(&results).filter_map(|(row, result)| {
+            Some((
+                &row.request,
+                row.query.as_ref().ok()?,
+                result.as_ref().ok()?.as_slice(),
+            ))
+        });
+        audit::record_screenings(store, &screener.versions, options, screened).await?;
         for (row, result) in rows.iter().zip(results) {
             rows_total += 1;
             let line = match result {

@@ -54,6 +54,17 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ("sources", &["interdict-model"][..]),
         ("matching", &["interdict-model"][..]),
         ("store", &["interdict-model"][..]),
+        ("monitor", &["interdict-model", "interdict-matching"][..]),
+        ("notify", &["interdict-store"][..]),
+        (
+            "server",
+            &[
+                "interdict-model",
+                "interdict-sources",
+                "interdict-matching",
+                "interdict-store",
+            ][..],
+        ),
     ])
 }
 

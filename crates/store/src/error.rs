@@ -40,6 +40,9 @@ pub enum Error {
         /// Why it does not decode.
         reason: String,
     },
+    /// The operating system gave no randomness for an id or a key.
+    #[error("no randomness from the operating system: {0}")]
+    Randomness(String),
     /// The caller passed something unusable (an empty list id, an entity of another list).
     #[error("invalid input: {0}")]
     Invalid(String),

@@ -12,13 +12,33 @@
 
 #![deny(missing_docs)]
 
+mod alerts;
+mod audit;
 mod error;
+mod keys;
 mod lists;
+mod portfolio;
+mod webhooks;
 
+pub use alerts::{
+    Alert, AlertDetail, AlertEvent, AlertFilter, AlertKey, AlertReason, AlertStatus, Decision,
+    DecisionRecord, MonitorRun, MonitorRunOutcome, NewAlert, Proposal, ProposalState,
+};
+pub use audit::{
+    AuditBreak, AuditKind, AuditRecord, AuditVerification, GENESIS_HASH, NewAuditRecord,
+    chain_input,
+};
 pub use error::Error;
+pub use keys::{KeyInfo, NewKey, Role};
 pub use lists::{ImportOutcome, StoredEntity};
+pub use portfolio::{
+    Customer, MonitorState, Pending, PortfolioSnapshot, RemoveOutcome, StoredCustomer,
+    UpsertOutcome,
+};
+pub use webhooks::{Delivery, Webhook};
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::sqlite::SqliteConnectOptions;
@@ -38,6 +58,8 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Audit appends of this process take turns here (see `audit.rs`).
+    audit_writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -86,7 +108,11 @@ impl Store {
                 location: location.to_owned(),
                 source,
             })?;
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            audit_writer: Arc::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }

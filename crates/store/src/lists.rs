@@ -94,7 +94,7 @@ fn join_entity(entity_id: &str, body: &str, source: Option<&str>) -> Result<Enti
     serde_json::from_value(value).map_err(corrupt)
 }
 
-fn placeholders(rows: usize, columns: usize) -> String {
+pub(crate) fn placeholders(rows: usize, columns: usize) -> String {
     (0..rows)
         .map(|r| {
             let cells: Vec<String> = (1..=columns)

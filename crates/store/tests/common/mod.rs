@@ -10,16 +10,44 @@ use interdict_store::Store;
 /// Keeps a test store's backing resources alive.
 pub(crate) struct Guard {
     _dir: Option<tempfile::TempDir>,
+    /// A URL for a second, raw connection to the same database.
+    url: String,
+}
+
+impl Guard {
+    /// Runs SQL on the store's database behind its back, as someone tampering with it would.
+    #[allow(dead_code, reason = "only the tests that tamper with a store use it")]
+    pub(crate) async fn execute_raw(&self, sql: &str) -> u64 {
+        use sqlx::Connection;
+        let mut conn = sqlx::AnyConnection::connect(&self.url)
+            .await
+            .expect("raw connection");
+        let done = sqlx::query(sql).execute(&mut conn).await.expect(sql);
+        conn.close().await.ok();
+        done.rows_affected()
+    }
+
+    /// Opens another store on the same database, as another process would.
+    #[allow(dead_code, reason = "only the tests of concurrent writers use it")]
+    pub(crate) async fn reopen(&self) -> Store {
+        Store::open(&self.url).await.expect("reopen")
+    }
 }
 
 /// A store on a fresh SQLite file.
 pub(crate) async fn sqlite() -> (Guard, Store) {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("store.db");
-    let store = Store::open(path.to_str().expect("utf-8 path"))
-        .await
-        .expect("open sqlite");
-    (Guard { _dir: Some(dir) }, store)
+    let path = path.to_str().expect("utf-8 path");
+    let store = Store::open(path).await.expect("open sqlite");
+    let url = format!("sqlite://{path}");
+    (
+        Guard {
+            _dir: Some(dir),
+            url,
+        },
+        store,
+    )
 }
 
 /// The admin URL of the test cluster: `INTERDICT_TEST_POSTGRES_URL`, or the cluster the
@@ -72,10 +100,35 @@ pub(crate) async fn postgres() -> (Guard, Store) {
     let base = admin
         .rsplit_once('/')
         .map_or(admin.as_str(), |(base, _)| base);
-    let store = Store::open(&format!("{base}/{name}"))
-        .await
-        .expect("open postgres");
-    (Guard { _dir: None }, store)
+    let url = format!("{base}/{name}");
+    let store = Store::open(&url).await.expect("open postgres");
+    (Guard { _dir: None, url }, store)
+}
+
+/// Runs an async test body once on SQLite and once on Postgres, giving it the store and the
+/// guard of its database (for raw access behind the store's back).
+#[macro_export]
+macro_rules! on_both_backends_with_guard {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let (guard, store) = $crate::common::sqlite().await;
+                    super::$name(store, guard).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let (guard, store) = $crate::common::postgres().await;
+                    super::$name(store, guard).await;
+                }
+            )*
+        }
+    };
 }
 
 /// Runs an async test body once on SQLite and once on Postgres.

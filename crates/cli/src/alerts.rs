@@ -1,0 +1,338 @@
+//! `interdict alerts`: list and show alerts, propose decisions, approve or reject them.
+
+use anyhow::{Context, Result, bail};
+use interdict_store::{
+    Alert, AlertDetail, AlertFilter, AlertStatus, Decision, DecisionRecord, Proposal, Store,
+};
+use serde_json::{Value, json};
+
+use crate::args::AlertsCommand;
+use crate::output::print_json_line;
+
+pub(crate) async fn run(store: &Store, command: AlertsCommand) -> Result<()> {
+    match command {
+        AlertsCommand::List {
+            status,
+            customer,
+            json,
+        } => run_list(store, status.as_deref(), customer, json).await,
+        AlertsCommand::Show { id, json } => run_show(store, &id, json).await,
+        AlertsCommand::Decide {
+            id,
+            decision,
+            by,
+            note,
+            json,
+        } => {
+            let id = alert_id(&id)?;
+            let alert = match decision
+                .trim()
+                .to_ascii_lowercase()
+                .replace('_', "-")
+                .as_str()
+            {
+                "true-match" => {
+                    store
+                        .propose_decision(id, Decision::TrueMatch, &by, &note)
+                        .await?
+                }
+                "false-positive" => {
+                    store
+                        .propose_decision(id, Decision::FalsePositive, &by, &note)
+                        .await?
+                }
+                "escalate" => store.escalate(id, &by, &note).await?,
+                other => bail!("--decision {other:?}: use true-match, false-positive or escalate"),
+            };
+            print_outcome(&alert, json)
+        }
+        AlertsCommand::Approve { id, by, json } => {
+            let alert = store.approve_decision(alert_id(&id)?, &by).await?;
+            print_outcome(&alert, json)
+        }
+        AlertsCommand::Reject { id, by, note, json } => {
+            let alert = store
+                .reject_decision(alert_id(&id)?, &by, note.as_deref())
+                .await?;
+            print_outcome(&alert, json)
+        }
+    }
+}
+
+fn alert_id(text: &str) -> Result<i64> {
+    text.trim()
+        .parse()
+        .with_context(|| format!("{text:?} is not an alert id (a number)"))
+}
+
+fn decision_json(decision: &DecisionRecord) -> Value {
+    json!({
+        "decision": decision.status.as_str(),
+        "note": decision.note,
+        "decided_by": decision.decided_by,
+        "approved_by": decision.approved_by,
+        "decided_at": decision.decided_at,
+    })
+}
+
+fn proposal_json(proposal: &Proposal) -> Value {
+    json!({
+        "id": proposal.id,
+        "decision": proposal.decision.status().as_str(),
+        "note": proposal.note,
+        "proposed_by": proposal.proposed_by,
+        "proposed_at": proposal.proposed_at,
+        "state": proposal.state.as_str(),
+        "reviewed_by": proposal.reviewed_by,
+        "reviewed_at": proposal.reviewed_at,
+        "review_note": proposal.review_note,
+    })
+}
+
+/// One line of `alerts list --json`: the contract of the command.
+fn list_json(alert: &Alert) -> Value {
+    json!({
+        "id": alert.id,
+        "customer_id": alert.customer_id,
+        "entity_id": alert.entity_id,
+        "list": alert.list,
+        "list_version": alert.list_version,
+        "score": alert.score,
+        "status": alert.status.as_str(),
+        "reason": alert.reason.as_str(),
+        "created_at": alert.created_at,
+        "pending_decision": alert.pending.as_ref().map(|p| p.decision.status().as_str()),
+    })
+}
+
+fn alert_json(alert: &Alert) -> Value {
+    let mut value = list_json(alert);
+    if let Some(object) = value.as_object_mut() {
+        object.insert("matched_name".into(), json!(alert.matched_name));
+        object.insert("updated_at".into(), json!(alert.updated_at));
+        object.insert(
+            "decision".into(),
+            alert.decision.as_ref().map_or(Value::Null, decision_json),
+        );
+        object.insert(
+            "previous_decision".into(),
+            alert
+                .previous_decision
+                .as_ref()
+                .map_or(Value::Null, decision_json),
+        );
+        object.insert(
+            "pending".into(),
+            alert.pending.as_ref().map_or(Value::Null, proposal_json),
+        );
+    }
+    value
+}
+
+fn describe_decision(decision: &DecisionRecord) -> String {
+    format!(
+        "{} by {} approved by {} on {}: {}",
+        decision.status,
+        decision.decided_by,
+        decision.approved_by,
+        decision.decided_at,
+        decision.note
+    )
+}
+
+async fn run_list(
+    store: &Store,
+    status: Option<&str>,
+    customer_id: Option<String>,
+    json: bool,
+) -> Result<()> {
+    let mut filter = AlertFilter {
+        customer_id,
+        ..AlertFilter::default()
+    };
+    match status.map(str::trim) {
+        None => {}
+        Some("pending") => filter.awaiting_approval = true,
+        Some(status) => {
+            filter.status = Some(
+                status
+                    .parse::<AlertStatus>()
+                    .map_err(|e| anyhow::anyhow!("--status: {e}, or pending"))?,
+            );
+        }
+    }
+    let alerts = store.alerts(&filter).await?;
+    for alert in &alerts {
+        if json {
+            print_json_line(&list_json(alert))?;
+        } else {
+            println!(
+                "{:>6}  {:<14} {:.3}  {:<16} {:<20} {}{}",
+                alert.id,
+                alert.status,
+                alert.score,
+                alert.reason,
+                alert.customer_id,
+                alert.entity_id,
+                alert
+                    .pending
+                    .as_ref()
+                    .map(|p| format!("  ({} proposed by {})", p.decision.status(), p.proposed_by))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    if !json && alerts.is_empty() {
+        println!("no alerts");
+    }
+    Ok(())
+}
+
+async fn run_show(store: &Store, id: &str, json: bool) -> Result<()> {
+    let detail: AlertDetail = store.alert(alert_id(id)?).await?;
+    let alert = &detail.alert;
+    let customer = match store.customer(&alert.customer_id).await {
+        Ok(stored) => Some(stored.customer),
+        Err(e) if e.is_user_error() => None,
+        Err(e) => return Err(e.into()),
+    };
+    let entity = match store.entity(&alert.entity_id).await {
+        Ok(stored) => Some(stored.entity),
+        Err(e) if e.is_user_error() => None,
+        Err(e) => return Err(e.into()),
+    };
+    if json {
+        let mut value = alert_json(alert);
+        if let Some(object) = value.as_object_mut() {
+            object.insert(
+                "customer".into(),
+                customer.as_ref().map_or(Value::Null, |c| {
+                    json!({
+                        "id": c.id,
+                        "name": c.name,
+                        "dob": c.dob.map(|d| d.to_string()),
+                        "countries": c.countries,
+                        "schema": c.schema,
+                    })
+                }),
+            );
+            object.insert(
+                "entity_name".into(),
+                json!(entity.as_ref().map(|e| e.name.as_str())),
+            );
+            object.insert("explanation".into(), detail.explanation.clone());
+            object.insert(
+                "history".into(),
+                Value::Array(
+                    detail
+                        .history
+                        .iter()
+                        .map(|e| {
+                            json!({
+                                "id": e.id,
+                                "at": e.at,
+                                "actor": e.actor,
+                                "action": e.action,
+                                "status": e.status.as_str(),
+                                "note": e.note,
+                                "detail": e.detail,
+                            })
+                        })
+                        .collect(),
+                ),
+            );
+            object.insert(
+                "proposals".into(),
+                Value::Array(detail.proposals.iter().map(proposal_json).collect()),
+            );
+        }
+        println!("{}", serde_json::to_string_pretty(&value)?);
+        return Ok(());
+    }
+    println!(
+        "alert {}  {}  ({}), score {:.3}",
+        alert.id, alert.status, alert.reason, alert.score
+    );
+    match &customer {
+        Some(c) => println!(
+            "  customer     {} {:?}{}{}",
+            c.id,
+            c.name,
+            c.dob.map(|d| format!(", born {d}")).unwrap_or_default(),
+            if c.countries.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", {}",
+                    c.countries
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join("+")
+                )
+            }
+        ),
+        None => println!(
+            "  customer     {} (no longer in the portfolio)",
+            alert.customer_id
+        ),
+    }
+    println!(
+        "  entity       {} {:?} (matched {:?}) in {}@{}",
+        alert.entity_id,
+        entity.as_ref().map_or("", |e| e.name.as_str()),
+        alert.matched_name,
+        alert.list,
+        alert.list_version
+    );
+    if let Some(decision) = &alert.decision {
+        println!("  decision     {}", describe_decision(decision));
+    }
+    if let Some(previous) = &alert.previous_decision {
+        println!("  previously   {}", describe_decision(previous));
+    }
+    if let Some(pending) = &alert.pending {
+        println!(
+            "  waiting      {} proposed by {} on {}: {} (another user must approve or reject)",
+            pending.decision.status(),
+            pending.proposed_by,
+            pending.proposed_at,
+            pending.note
+        );
+    }
+    println!("  explanation  {}", detail.explanation);
+    println!("  history");
+    for event in &detail.history {
+        println!(
+            "    {}  {:<10} {:<14} by {}{}",
+            event.at,
+            event.action,
+            event.status,
+            event.actor,
+            event
+                .note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+fn print_outcome(alert: &Alert, json: bool) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string(&alert_json(alert))?);
+        return Ok(());
+    }
+    match &alert.pending {
+        Some(pending) => println!(
+            "alert {} is {}; {} proposed by {} waits for another user's approval",
+            alert.id,
+            alert.status,
+            pending.decision.status(),
+            pending.proposed_by
+        ),
+        None => println!("alert {} is {}", alert.id, alert.status),
+    }
+    Ok(())
+}

@@ -1,0 +1,320 @@
+//! `interdict bench http`: load a running service with concurrent screenings and report
+//! throughput, latency percentiles and errors; optionally import a list through the service
+//! half-way through and report that no request failed while the index was swapped.
+//! A benchmark, not a test: it prints figures. It only talks to loopback addresses.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use reqwest::Url;
+use serde_json::{Value, json};
+
+use crate::args::HttpBenchArgs;
+
+/// Distinct error messages shown.
+const ERRORS_SHOWN: usize = 5;
+
+/// One request's outcome.
+struct Sample {
+    /// When it completed, since the start of the run.
+    done: Duration,
+    latency: Duration,
+    /// The `list_versions` object of a successful answer; the error otherwise.
+    outcome: Result<String, String>,
+}
+
+/// What the import half-way through did.
+struct ImportRun {
+    started: Duration,
+    finished: Duration,
+    status: u16,
+    answer: Value,
+}
+
+fn check_loopback(url: &Url) -> Result<()> {
+    let host = url
+        .host_str()
+        .unwrap_or_default()
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if !loopback {
+        bail!("{url}: the benchmark only loads services on loopback (127.0.0.1, ::1, localhost)");
+    }
+    Ok(())
+}
+
+/// Request bodies from a CSV of customers (full_name, date_of_birth, nationality).
+fn request_bodies(path: &Path) -> Result<Vec<String>> {
+    let mut reader =
+        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let headers = reader.headers()?.clone();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let name = column("full_name")
+        .or_else(|| column("name"))
+        .with_context(|| format!("{}: no full_name or name column", path.display()))?;
+    let (dob, country) = (column("date_of_birth"), column("nationality"));
+    let mut bodies = Vec::new();
+    for record in reader.records() {
+        let record = record?;
+        let field = |c: Option<usize>| c.and_then(|c| record.get(c)).filter(|v| !v.is_empty());
+        let mut body = json!({ "name": record.get(name).unwrap_or_default() });
+        if let Some(dob) = field(dob) {
+            body["dob"] = json!(dob);
+        }
+        if let Some(country) = field(country) {
+            body["country"] = json!(country);
+        }
+        bodies.push(body.to_string());
+    }
+    if bodies.is_empty() {
+        bail!("{}: no names", path.display());
+    }
+    Ok(bodies)
+}
+
+/// The `list_versions` object of an answer, found without parsing the whole answer.
+fn list_versions(answer: &str) -> String {
+    answer
+        .find("\"list_versions\":")
+        .and_then(|start| {
+            let rest = &answer[start..];
+            rest.find('}').map(|end| rest[..=end].to_owned())
+        })
+        .unwrap_or_default()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(rank).copied().unwrap_or_default()
+}
+
+fn millis(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1e5).round() / 100.0
+}
+
+pub(crate) async fn run(args: &HttpBenchArgs) -> Result<()> {
+    let base = Url::parse(&args.url).with_context(|| format!("{:?} is not a URL", args.url))?;
+    check_loopback(&base)?;
+    if args.concurrency == 0 {
+        bail!("--concurrency must be at least 1");
+    }
+    let bodies = Arc::new(request_bodies(&args.names)?);
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency)
+        .timeout(Duration::from_secs(120))
+        .build()?;
+    let ready = client.get(base.join("/readyz")?).send().await?;
+    if !ready.status().is_success() {
+        bail!(
+            "{base} is not ready: {}",
+            ready.text().await.unwrap_or_default()
+        );
+    }
+
+    let screen_url = base.join("/v1/screen")?;
+    let started = Instant::now();
+    let deadline = started + args.duration;
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut workers = Vec::with_capacity(args.concurrency);
+    for _ in 0..args.concurrency {
+        let (client, url, key) = (client.clone(), screen_url.clone(), args.key.clone());
+        let (bodies, next) = (bodies.clone(), next.clone());
+        workers.push(tokio::spawn(async move {
+            let mut samples = Vec::new();
+            while Instant::now() < deadline {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let body = bodies[i % bodies.len()].clone();
+                let sent = Instant::now();
+                let answer = client
+                    .post(url.clone())
+                    .bearer_auth(&key)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await;
+                let outcome = match answer {
+                    Err(e) => Err(format!("request failed: {e}")),
+                    Ok(response) => {
+                        let status = response.status();
+                        match response.text().await {
+                            Ok(text) if status.is_success() => Ok(list_versions(&text)),
+                            Ok(text) => Err(format!("HTTP {status}: {text}")),
+                            Err(e) => Err(format!("HTTP {status}: unreadable body: {e}")),
+                        }
+                    }
+                };
+                samples.push(Sample {
+                    done: started.elapsed(),
+                    latency: sent.elapsed(),
+                    outcome,
+                });
+            }
+            samples
+        }));
+    }
+    let import = match &args.import_during {
+        None => None,
+        Some(path) => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let mut url = base.join("/v1/lists/import")?;
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            url.query_pairs_mut().append_pair("filename", &name);
+            let (client, key, half) = (client.clone(), args.key.clone(), args.duration / 2);
+            Some(tokio::spawn(async move {
+                tokio::time::sleep(half).await;
+                let begun = started.elapsed();
+                let response = client.post(url).bearer_auth(&key).body(bytes).send().await;
+                let finished = started.elapsed();
+                match response {
+                    Err(e) => ImportRun {
+                        started: begun,
+                        finished,
+                        status: 0,
+                        answer: json!({ "error": e.to_string() }),
+                    },
+                    Ok(response) => {
+                        let status = response.status().as_u16();
+                        let text = response.text().await.unwrap_or_default();
+                        ImportRun {
+                            started: begun,
+                            finished,
+                            status,
+                            answer: serde_json::from_str(&text).unwrap_or(Value::String(text)),
+                        }
+                    }
+                }
+            }))
+        }
+    };
+
+    let mut samples = Vec::new();
+    for worker in workers {
+        samples.extend(worker.await?);
+    }
+    let elapsed = started.elapsed();
+    let import = match import {
+        Some(task) => Some(task.await?),
+        None => None,
+    };
+    report(args, &samples, elapsed, import.as_ref())
+}
+
+fn report(
+    args: &HttpBenchArgs,
+    samples: &[Sample],
+    elapsed: Duration,
+    import: Option<&ImportRun>,
+) -> Result<()> {
+    let ok: Vec<&Sample> = samples.iter().filter(|s| s.outcome.is_ok()).collect();
+    let errors: Vec<&String> = samples
+        .iter()
+        .filter_map(|s| s.outcome.as_ref().err())
+        .collect();
+    let mut latencies: Vec<Duration> = ok.iter().map(|s| s.latency).collect();
+    latencies.sort();
+    let throughput = ok.len() as f64 / elapsed.as_secs_f64().max(1e-9);
+    let mut versions: BTreeMap<&str, usize> = BTreeMap::new();
+    for sample in &ok {
+        if let Ok(v) = &sample.outcome {
+            *versions.entry(v.as_str()).or_default() += 1;
+        }
+    }
+    // Requests that completed while the import was running (and could have seen the swap).
+    let during = import.map(|run| {
+        let window: Vec<&Sample> = samples
+            .iter()
+            .filter(|s| s.done >= run.started && s.done <= run.finished)
+            .collect();
+        let failed = window.iter().filter(|s| s.outcome.is_err()).count();
+        (window.len(), failed)
+    });
+    let figures = json!({
+        "url": args.url,
+        "concurrency": args.concurrency,
+        "seconds": elapsed.as_secs_f64(),
+        "requests": samples.len(),
+        "ok": ok.len(),
+        "errors": errors.len(),
+        "throughput_per_second": (throughput * 10.0).round() / 10.0,
+        "latency_ms": {
+            "p50": millis(percentile(&latencies, 0.50)),
+            "p99": millis(percentile(&latencies, 0.99)),
+            "max": millis(latencies.last().copied().unwrap_or_default()),
+        },
+        "list_versions_served": versions,
+        "import": import.map(|run| json!({
+            "status": run.status,
+            "seconds": (run.finished - run.started).as_secs_f64(),
+            "answer": run.answer,
+            "requests_during_import": during.map_or(0, |d| d.0),
+            "errors_during_import": during.map_or(0, |d| d.1),
+        })),
+    });
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&figures)?);
+    } else {
+        println!(
+            "interdict bench http on {} ({} in flight, {:.1} s)",
+            args.url,
+            args.concurrency,
+            elapsed.as_secs_f64()
+        );
+        println!(
+            "{:<34} {} ({} ok, {} errors)",
+            "requests",
+            samples.len(),
+            ok.len(),
+            errors.len()
+        );
+        println!("{:<34} {throughput:.0} screenings/s", "throughput");
+        println!(
+            "{:<34} {} ms / {} ms / {} ms",
+            "latency p50 / p99 / max",
+            figures["latency_ms"]["p50"],
+            figures["latency_ms"]["p99"],
+            figures["latency_ms"]["max"]
+        );
+        for (version, count) in &versions {
+            println!("{:<34} {count} answers with {version}", "served");
+        }
+        if let (Some(run), Some((requests, failed))) = (import, during) {
+            println!(
+                "{:<34} HTTP {} in {:.2} s: {}",
+                "import half-way through",
+                run.status,
+                (run.finished - run.started).as_secs_f64(),
+                run.answer
+            );
+            println!(
+                "{:<34} {requests} requests completed, {failed} errors",
+                "while importing"
+            );
+        }
+    }
+    let mut distinct: Vec<&String> = errors.clone();
+    distinct.sort();
+    distinct.dedup();
+    for error in distinct.iter().take(ERRORS_SHOWN) {
+        eprintln!("error: {error}");
+    }
+    if !errors.is_empty() {
+        bail!("{} of {} requests failed", errors.len(), samples.len());
+    }
+    if let Some(run) = import
+        && run.status != 200
+    {
+        bail!("the import failed with HTTP {}: {}", run.status, run.answer);
+    }
+    Ok(())
+}

@@ -1,0 +1,417 @@
+//! `interdict serve`, `keys` and `audit` end to end: real `interdict` processes on real list
+//! files. Two replicas on one Postgres database: an import through one becomes active on the
+//! other, and concurrent screenings through both leave one valid audit chain. On SQLite: the
+//! service answers in the shape of `screen --json`, command-line screenings are recorded and
+//! replay identically, keys are managed, and the audit trail is exported.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+fn shared(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(relative)
+}
+
+/// Runs `interdict --db DB ARGS`.
+fn interdict(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_interdict"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run interdict")
+}
+
+/// Runs a command that must succeed; returns its stdout.
+fn ok(db: &str, args: &[&str]) -> String {
+    let output = interdict(db, args);
+    assert!(
+        output.status.success(),
+        "interdict {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("utf-8")
+}
+
+/// A running `interdict serve`, stopped (SIGTERM, then killed if need be) when dropped.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(db: &str, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_interdict"))
+            .arg("--db")
+            .arg(db)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start interdict serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the address");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        Server { child, url }
+    }
+
+    /// Sends SIGTERM and waits: a graceful stop exits with success.
+    fn stop(mut self) -> bool {
+        let terminated = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .is_ok_and(|s| s.success());
+        terminated && self.child.wait().is_ok_and(|s| s.success())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            self.child.kill().ok();
+            self.child.wait().ok();
+        }
+    }
+}
+
+/// Polls `check` every 100 ms until it holds, for at most `limit` (a liveness bound, not a
+/// speed requirement); returns how long it took.
+async fn eventually<F, Fut>(limit: Duration, what: &str, mut check: F) -> Duration
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = Instant::now();
+    while !check().await {
+        assert!(
+            started.elapsed() < limit,
+            "{what} did not happen within {limit:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    started.elapsed()
+}
+
+async fn json_of(response: reqwest::Response) -> Option<Value> {
+    serde_json::from_slice(&response.bytes().await.ok()?).ok()
+}
+
+async fn get(client: &reqwest::Client, url: &str) -> (u16, Value) {
+    match client.get(url).send().await {
+        Err(_) => (0, Value::Null),
+        Ok(response) => {
+            let status = response.status().as_u16();
+            (status, json_of(response).await.unwrap_or(Value::Null))
+        }
+    }
+}
+
+async fn screen(client: &reqwest::Client, base: &str, key: &str, body: &Value) -> (u16, Value) {
+    let response = client
+        .post(format!("{base}/v1/screen"))
+        .bearer_auth(key)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("screen");
+    let status = response.status().as_u16();
+    (status, json_of(response).await.expect("JSON"))
+}
+
+async fn wait_ready(client: &reqwest::Client, server: &Server) {
+    let url = format!("{}/readyz", server.url);
+    eventually(Duration::from_secs(180), "readiness", || async {
+        get(client, &url).await.0 == 200
+    })
+    .await;
+}
+
+/// The admin URL of the throwaway test cluster (see `scripts/test-postgres.sh`).
+fn postgres_admin_url() -> String {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        if let Ok(url) = std::env::var("INTERDICT_TEST_POSTGRES_URL") {
+            return url;
+        }
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/test-postgres.sh");
+        let output = Command::new("bash")
+            .arg(&script)
+            .arg("start")
+            .output()
+            .expect("run test-postgres.sh");
+        assert!(
+            output.status.success(),
+            "scripts/test-postgres.sh start failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout)
+            .expect("utf-8")
+            .trim()
+            .to_owned()
+    })
+    .clone()
+}
+
+async fn fresh_postgres_database() -> String {
+    use sqlx::Connection;
+    let admin = postgres_admin_url();
+    let name = format!(
+        "interdict_cli_test_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default()
+    );
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("connect to the test cluster");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create database");
+    conn.close().await.ok();
+    let base = admin
+        .rsplit_once('/')
+        .map_or(admin.as_str(), |(base, _)| base);
+    format!("{base}/{name}")
+}
+
+fn admin_key(db: &str) -> String {
+    let created: Value =
+        serde_json::from_str(&ok(db, &["keys", "create", "--role", "admin", "--json"]))
+            .expect("JSON");
+    created["key"].as_str().expect("key").to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_replicas_on_one_postgres_share_imports_and_one_audit_chain() {
+    let db = fresh_postgres_database().await;
+    let old = shared("lists/ofac-sdn-2022-03-21/sdn.csv");
+    ok(&db, &["lists", "import", old.to_str().expect("utf-8")]);
+    let key = admin_key(&db);
+    let first = Server::start(&db, &["--poll-interval", "0.5"]);
+    let second = Server::start(&db, &["--poll-interval", "0.5"]);
+    let client = reqwest::Client::new();
+    wait_ready(&client, &first).await;
+    wait_ready(&client, &second).await;
+
+    // Not on the list yet, on either replica.
+    let duma = json!({ "name": "Sergey Shargunov" });
+    let (_, before) = screen(&client, &second.url, &key, &duma).await;
+    assert_eq!(before["matches"], json!([]), "{before}");
+
+    // Import the 2022-03-24 list through the first replica.
+    let new = std::fs::read(shared("lists/ofac-sdn-2022-03-24/sdn.csv")).expect("read");
+    let response = client
+        .post(format!("{}/v1/lists/import?filename=sdn.csv", first.url))
+        .bearer_auth(&key)
+        .body(new)
+        .send()
+        .await
+        .expect("import");
+    assert_eq!(response.status().as_u16(), 200);
+    let imported: Value = json_of(response).await.expect("JSON");
+    let version = imported["version"].as_str().expect("version").to_owned();
+    assert_eq!(imported["entities"], 9793);
+
+    // The second replica picks it up by itself.
+    let ready = format!("{}/readyz", second.url);
+    let took =
+        eventually(
+            Duration::from_secs(60),
+            "the import reaching the other replica",
+            || {
+                let (client, ready, version) = (&client, &ready, &version);
+                async move {
+                    get(client, ready).await.1["list_versions"]["ofac-sdn"] == version.as_str()
+                }
+            },
+        )
+        .await;
+    eprintln!("the import became active on the other replica after {took:?}");
+    let (status, after) = screen(&client, &second.url, &key, &duma).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        after["matches"][0]["entity_id"], "ofac-sdn:35391",
+        "{after}"
+    );
+    assert_eq!(after["list_versions"]["ofac-sdn"], version.as_str());
+
+    // Concurrent screenings through both replicas append to one chain.
+    let names = [
+        "Vladimir Putin",
+        "Leonid Slutsky",
+        "Jane Doe",
+        "Nikolay Kharitonov",
+    ];
+    let mut tasks = Vec::new();
+    for worker in 0..8 {
+        let (client, key) = (client.clone(), key.clone());
+        let url = if worker % 2 == 0 {
+            first.url.clone()
+        } else {
+            second.url.clone()
+        };
+        tasks.push(tokio::spawn(async move {
+            let mut statuses = Vec::new();
+            for i in 0..20 {
+                let body = json!({ "name": names[(worker + i) % names.len()] });
+                statuses.push(screen(&client, &url, &key, &body).await.0);
+            }
+            statuses
+        }));
+    }
+    for task in tasks {
+        assert!(task.await.expect("worker").iter().all(|&s| s == 200));
+    }
+
+    assert!(first.stop(), "SIGTERM stops the first replica cleanly");
+    assert!(second.stop(), "SIGTERM stops the second replica cleanly");
+    let verify: Value =
+        serde_json::from_str(&ok(&db, &["audit", "verify", "--json"])).expect("JSON");
+    assert_eq!(verify["intact"], true, "{verify}");
+    // The key, the import, two single screenings and 160 concurrent ones.
+    assert_eq!(verify["records"], 1 + 1 + 2 + 160, "{verify}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_service_and_the_command_line_screen_alike_and_record_everything() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("interdict.db");
+    let db = db.to_str().expect("utf-8");
+    let un = shared("lists/un-consolidated-2026-02-27.xml");
+    ok(db, &["lists", "import", un.to_str().expect("utf-8")]);
+
+    // A command-line screening is recorded, and replays identically.
+    let output = interdict(db, &["screen", "--name", "Janan Agha", "--json"]);
+    assert!(output.status.success());
+    let from_cli: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert!(!from_cli["matches"].as_array().expect("matches").is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let cli_id = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("recorded in the audit trail as screening "))
+        .unwrap_or_else(|| panic!("no screening id in {stderr}"))
+        .trim()
+        .to_owned();
+    assert!(ok(db, &["audit", "replay", &cli_id]).contains("identical"));
+
+    // So is each row of a batch.
+    let csv = dir.path().join("names.csv");
+    std::fs::write(&csv, "name,dob\nJANAN AGHA,1958\nNobody Atall,\n").expect("write");
+    let lines = ok(
+        db,
+        &[
+            "screen",
+            "--input",
+            csv.to_str().expect("utf-8"),
+            "--dob-column",
+            "dob",
+        ],
+    );
+    assert_eq!(lines.lines().count(), 2);
+
+    // The service answers in the shape of `screen --json`, plus the screening id.
+    let key = admin_key(db);
+    let server = Server::start(db, &[]);
+    let client = reqwest::Client::new();
+    wait_ready(&client, &server).await;
+    let (status, mut from_http) =
+        screen(&client, &server.url, &key, &json!({ "name": "Janan Agha" })).await;
+    assert_eq!(status, 200);
+    let http_id = from_http
+        .as_object_mut()
+        .and_then(|o| o.remove("screening_id"))
+        .and_then(|id| id.as_str().map(str::to_owned))
+        .expect("screening_id");
+    assert_eq!(from_http, from_cli);
+    let (status, _) = get(&client, &format!("{}/v1/lists", server.url)).await;
+    assert_eq!(status, 401, "the service requires a key by default");
+    assert!(server.stop(), "SIGTERM stops the service cleanly");
+    assert!(ok(db, &["audit", "replay", &http_id, "--json"]).contains("\"identical\":true"));
+
+    // Without authentication, only loopback.
+    let refused = interdict(
+        db,
+        &["serve", "--insecure-no-auth", "--listen", "0.0.0.0:0"],
+    );
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("loopback"));
+
+    // Keys: listed without secrets, revoked for good.
+    let keys = ok(db, &["keys", "list", "--json"]);
+    assert_eq!(keys.lines().count(), 1);
+    assert!(!keys.contains(key.rsplit('_').next().expect("secret")));
+    let id = key.split('_').nth(1).expect("key id");
+    ok(db, &["keys", "revoke", id]);
+    assert!(ok(db, &["keys", "list"]).contains(id));
+
+    // Everything is on record, in one intact chain, and exported in order.
+    assert!(ok(db, &["audit", "verify"]).contains("intact"));
+    let exported = ok(
+        db,
+        &[
+            "audit",
+            "export",
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2100-01-01",
+        ],
+    );
+    let records: Vec<Value> = exported
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    let kinds: Vec<&str> = records.iter().filter_map(|r| r["kind"].as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "screening",
+            "screening",
+            "screening",
+            "key",
+            "screening",
+            "key"
+        ]
+    );
+    assert!(
+        records
+            .windows(2)
+            .all(|w| w[0]["hash"] == w[1]["prev_hash"])
+    );
+    assert_eq!(
+        records[0]["actor"].as_str().map(|a| a.starts_with("cli:")),
+        Some(true)
+    );
+    assert_eq!(records[4]["actor"], id);
+    assert_eq!(records[1]["payload"]["request"]["dob"], "1958");
+    let none = ok(
+        db,
+        &[
+            "audit",
+            "export",
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2000-01-02",
+        ],
+    );
+    assert!(none.is_empty());
+}

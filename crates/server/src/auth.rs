@@ -1,0 +1,155 @@
+//! Who is calling: the API key from `Authorization: Bearer KEY` or `X-API-Key`, checked
+//! against the store, its role, and its rate limit.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use interdict_store::Role;
+
+use crate::error::ApiError;
+use crate::{AppState, AuthMode};
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    /// What the audit trail records: the key id, or `anonymous` without authentication.
+    pub(crate) actor: String,
+    /// What the caller may do.
+    pub(crate) role: Role,
+}
+
+impl Caller {
+    /// Fails with 403 unless the caller's role is at least `needed`.
+    pub(crate) fn require(&self, needed: Role) -> Result<(), ApiError> {
+        if self.role >= needed {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden {
+                needed,
+                held: self.role,
+            })
+        }
+    }
+}
+
+/// The key presented, if any.
+fn presented_key(parts: &Parts) -> Option<&str> {
+    if let Some(value) = parts.headers.get(AUTHORIZATION) {
+        let value = value.to_str().ok()?.trim();
+        let (scheme, key) = value.split_once(' ')?;
+        return scheme.eq_ignore_ascii_case("bearer").then_some(key.trim());
+    }
+    parts
+        .headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let caller = match state.config().auth {
+            AuthMode::Disabled => Caller {
+                actor: "anonymous".into(),
+                role: Role::Admin,
+            },
+            AuthMode::Required => {
+                let key = presented_key(parts).filter(|k| !k.is_empty()).ok_or(
+                    ApiError::Unauthenticated(
+                        "no API key: send `Authorization: Bearer KEY` or `X-API-Key: KEY`",
+                    ),
+                )?;
+                let info = state
+                    .store()
+                    .authenticate(key)
+                    .await?
+                    .ok_or(ApiError::Unauthenticated("unknown or revoked API key"))?;
+                Caller {
+                    actor: info.id,
+                    role: info.role,
+                }
+            }
+        };
+        state.rate_limiter().admit(&caller.actor)?;
+        Ok(caller)
+    }
+}
+
+/// A token bucket per caller: `rate` requests a second on average, bursts of up to `rate`.
+#[derive(Debug)]
+pub(crate) struct RateLimiter {
+    rate: Option<f64>,
+    buckets: Mutex<HashMap<String, Bucket>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    updated: Instant,
+}
+
+impl RateLimiter {
+    /// A limiter at `per_second` requests per caller, or none.
+    pub(crate) fn new(per_second: Option<u32>) -> RateLimiter {
+        RateLimiter {
+            rate: per_second.filter(|&r| r > 0).map(f64::from),
+            buckets: Mutex::default(),
+        }
+    }
+
+    /// Takes one token from `caller`'s bucket, or says when one will be there. Buckets exist
+    /// only for authenticated callers, so their number is bounded by the keys in the store.
+    pub(crate) fn admit(&self, caller: &str) -> Result<(), ApiError> {
+        let Some(rate) = self.rate else {
+            return Ok(());
+        };
+        let now = Instant::now();
+        let mut buckets = self
+            .buckets
+            .lock()
+            .map_err(|_| ApiError::internal("the rate limiter's lock is poisoned"))?;
+        let bucket = buckets.entry(caller.to_owned()).or_insert(Bucket {
+            tokens: rate,
+            updated: now,
+        });
+        let refill = now.duration_since(bucket.updated).as_secs_f64() * rate;
+        bucket.tokens = (bucket.tokens + refill).min(rate);
+        bucket.updated = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(ApiError::RateLimited {
+                retry_after: Duration::from_secs_f64((1.0 - bucket.tokens) / rate),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bucket_allows_its_burst_then_refuses_and_buckets_are_per_caller() {
+        let limiter = RateLimiter::new(Some(3));
+        for _ in 0..3 {
+            assert!(limiter.admit("a").is_ok());
+        }
+        assert!(matches!(
+            limiter.admit("a"),
+            Err(ApiError::RateLimited { .. })
+        ));
+        assert!(limiter.admit("b").is_ok());
+        let unlimited = RateLimiter::new(None);
+        for _ in 0..1000 {
+            assert!(unlimited.admit("a").is_ok());
+        }
+    }
+}

@@ -1,0 +1,642 @@
+//! Continuous monitoring over HTTP: the customer portfolio (analyst), alerts (analyst), and
+//! four-eyes decisions: an analyst proposes, a reviewer who is another key approves or
+//! rejects. The acting user is the API key; without authentication every caller is the same
+//! `anonymous` user, so nothing can be approved.
+//!
+//! The request and response types are this module's own (the monitoring part of the API
+//! contract). Monitoring runs themselves stay with `interdict monitor run`.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use interdict_store::{
+    Alert, AlertDetail, AlertFilter, AlertStatus, Customer, Decision, DecisionRecord, Proposal,
+    Role,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::api::ScreenRequest;
+use crate::auth::Caller;
+use crate::body::JsonBody;
+use crate::error::{ApiError, ErrorBody};
+use crate::screening::validate;
+
+/// A customer's fields (the id is in the path or the batch item).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CustomerRequest {
+    /// The name, in any script and order.
+    #[schema(example = "Yelena Mizulina")]
+    pub(crate) name: String,
+    /// Date of birth: `YYYY-MM-DD`, `YYYY`, `circa 1960`, ...
+    #[serde(default)]
+    pub(crate) dob: Option<String>,
+    /// Countries, ISO codes or names, separated by `;`.
+    #[serde(default)]
+    pub(crate) country: Option<String>,
+    /// `person`, `organization`, `vessel`, `aircraft` or `any` (the default).
+    #[serde(default)]
+    pub(crate) schema: Option<String>,
+}
+
+/// One customer of a bulk upload.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BulkCustomer {
+    /// The bank's customer id.
+    pub(crate) id: String,
+    /// The name.
+    pub(crate) name: String,
+    /// Date of birth.
+    #[serde(default)]
+    pub(crate) dob: Option<String>,
+    /// Countries, `;`-separated.
+    #[serde(default)]
+    pub(crate) country: Option<String>,
+    /// The kind of party.
+    #[serde(default)]
+    pub(crate) schema: Option<String>,
+}
+
+/// A bulk upload of customers.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BulkCustomersRequest {
+    /// The customers; invalid ones are reported and skipped.
+    pub(crate) customers: Vec<BulkCustomer>,
+}
+
+/// What happened to one customer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct CustomerOutcomeJson {
+    /// The customer id.
+    pub(crate) id: String,
+    /// `new`, `changed` or `unchanged`.
+    pub(crate) outcome: String,
+}
+
+/// A customer that was not imported.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct InvalidCustomerJson {
+    /// Its position in `customers`, from 0.
+    pub(crate) index: usize,
+    /// What is wrong with it.
+    pub(crate) error: String,
+}
+
+/// What a bulk upload did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct BulkOutcomeJson {
+    /// Customers added.
+    pub(crate) new: usize,
+    /// Customers changed.
+    pub(crate) changed: usize,
+    /// Customers given as stored.
+    pub(crate) unchanged: usize,
+    /// Customers refused, with why.
+    pub(crate) invalid: Vec<InvalidCustomerJson>,
+}
+
+/// What removing a customer did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct RemovedCustomerJson {
+    /// The customer id.
+    pub(crate) id: String,
+    /// Open alerts closed with reason `customer_removed`.
+    pub(crate) alerts_closed: usize,
+}
+
+/// An approved decision.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct DecisionJson {
+    /// `true_match` or `false_positive`.
+    pub(crate) decision: String,
+    /// The analyst's note.
+    pub(crate) note: String,
+    /// Who proposed it (key id).
+    pub(crate) decided_by: String,
+    /// Who approved it (key id).
+    pub(crate) approved_by: String,
+    /// When it was approved.
+    pub(crate) decided_at: String,
+}
+
+/// A proposed decision.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct ProposalJson {
+    /// Its id.
+    pub(crate) id: i64,
+    /// `true_match` or `false_positive`.
+    pub(crate) decision: String,
+    /// The analyst's note.
+    pub(crate) note: String,
+    /// Who proposed it.
+    pub(crate) proposed_by: String,
+    /// When.
+    pub(crate) proposed_at: String,
+    /// `pending`, `approved`, `rejected` or `superseded`.
+    pub(crate) state: String,
+    /// Who reviewed it.
+    pub(crate) reviewed_by: Option<String>,
+    /// When it was reviewed.
+    pub(crate) reviewed_at: Option<String>,
+    /// The reviewer's note.
+    pub(crate) review_note: Option<String>,
+}
+
+/// An alert.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct AlertJson {
+    /// Its id.
+    pub(crate) id: i64,
+    /// The customer id.
+    pub(crate) customer_id: String,
+    /// The listed entity id.
+    pub(crate) entity_id: String,
+    /// The entity's list.
+    pub(crate) list: String,
+    /// The list version it was last screened in.
+    pub(crate) list_version: String,
+    /// The score in [0, 1].
+    pub(crate) score: f64,
+    /// `open`, `escalated`, `true_match`, `false_positive` or `closed`.
+    pub(crate) status: String,
+    /// `new_customer`, `customer_changed`, `list_update`, `entity_changed`, `rescreen`,
+    /// `delisted` or `customer_removed`.
+    pub(crate) reason: String,
+    /// The entity's name that matched.
+    pub(crate) matched_name: String,
+    /// When it was created.
+    pub(crate) created_at: String,
+    /// When it last changed.
+    pub(crate) updated_at: String,
+    /// Its decision, when decided.
+    pub(crate) decision: Option<DecisionJson>,
+    /// The decision the pair had before it was raised again.
+    pub(crate) previous_decision: Option<DecisionJson>,
+    /// The decision waiting for approval.
+    pub(crate) pending: Option<ProposalJson>,
+}
+
+/// One entry of an alert's history.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct AlertEventJson {
+    /// Its id (the `event_id` of webhook notifications).
+    pub(crate) id: i64,
+    /// When.
+    pub(crate) at: String,
+    /// Who.
+    pub(crate) actor: String,
+    /// What: `created`, `reraised`, `proposed`, `approved`, ...
+    pub(crate) action: String,
+    /// The alert's status after it.
+    pub(crate) status: String,
+    /// A note.
+    pub(crate) note: Option<String>,
+    /// Details.
+    pub(crate) detail: Value,
+}
+
+/// An alert with its explanation, history and proposals.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct AlertDetailJson {
+    /// The alert.
+    #[serde(flatten)]
+    pub(crate) alert: AlertJson,
+    /// Why it scored what it did.
+    pub(crate) explanation: Value,
+    /// Its history, oldest first.
+    pub(crate) history: Vec<AlertEventJson>,
+    /// Every decision proposed on it.
+    pub(crate) proposals: Vec<ProposalJson>,
+}
+
+/// Which alerts to list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct AlertsQuery {
+    /// `open`, `escalated`, `true_match`, `false_positive`, `closed`, or `pending` (a
+    /// decision waits for approval).
+    pub(crate) status: Option<String>,
+    /// Only this customer's alerts.
+    pub(crate) customer: Option<String>,
+}
+
+/// A decision to propose (`true_match`, `false_positive`) or an escalation.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DecisionRequest {
+    /// `true_match`, `false_positive` or `escalate`.
+    #[schema(example = "false_positive")]
+    pub(crate) decision: String,
+    /// Why.
+    pub(crate) note: String,
+}
+
+/// A review of the decision waiting on an alert.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReviewRequest {
+    /// Why (for a rejection).
+    #[serde(default)]
+    pub(crate) note: Option<String>,
+}
+
+fn decision_json(d: &DecisionRecord) -> DecisionJson {
+    DecisionJson {
+        decision: d.status.as_str().to_owned(),
+        note: d.note.clone(),
+        decided_by: d.decided_by.clone(),
+        approved_by: d.approved_by.clone(),
+        decided_at: d.decided_at.clone(),
+    }
+}
+
+fn proposal_json(p: &Proposal) -> ProposalJson {
+    ProposalJson {
+        id: p.id,
+        decision: p.decision.status().as_str().to_owned(),
+        note: p.note.clone(),
+        proposed_by: p.proposed_by.clone(),
+        proposed_at: p.proposed_at.clone(),
+        state: p.state.as_str().to_owned(),
+        reviewed_by: p.reviewed_by.clone(),
+        reviewed_at: p.reviewed_at.clone(),
+        review_note: p.review_note.clone(),
+    }
+}
+
+fn alert_json(a: &Alert) -> AlertJson {
+    AlertJson {
+        id: a.id,
+        customer_id: a.customer_id.clone(),
+        entity_id: a.entity_id.clone(),
+        list: a.list.clone(),
+        list_version: a.list_version.clone(),
+        score: a.score,
+        status: a.status.as_str().to_owned(),
+        reason: a.reason.as_str().to_owned(),
+        matched_name: a.matched_name.clone(),
+        created_at: a.created_at.clone(),
+        updated_at: a.updated_at.clone(),
+        decision: a.decision.as_ref().map(decision_json),
+        previous_decision: a.previous_decision.as_ref().map(decision_json),
+        pending: a.pending.as_ref().map(proposal_json),
+    }
+}
+
+fn detail_json(d: &AlertDetail) -> AlertDetailJson {
+    AlertDetailJson {
+        alert: alert_json(&d.alert),
+        explanation: d.explanation.clone(),
+        history: d
+            .history
+            .iter()
+            .map(|e| AlertEventJson {
+                id: e.id,
+                at: e.at.clone(),
+                actor: e.actor.clone(),
+                action: e.action.clone(),
+                status: e.status.as_str().to_owned(),
+                note: e.note.clone(),
+                detail: e.detail.clone(),
+            })
+            .collect(),
+        proposals: d.proposals.iter().map(proposal_json).collect(),
+    }
+}
+
+/// Validates a customer's fields as a screening request's, naming the field at fault.
+fn customer(
+    state: &AppState,
+    id: &str,
+    request: CustomerRequest,
+    prefix: &str,
+) -> Result<Customer, ApiError> {
+    let id = id.trim();
+    if id.is_empty() {
+        return Err(ApiError::invalid(format!("{prefix}id"), "the id is empty"));
+    }
+    let screening = validate(
+        &ScreenRequest {
+            name: request.name,
+            dob: request.dob,
+            country: request.country,
+            schema: request.schema,
+            ..ScreenRequest::default()
+        },
+        state.field_limits(),
+        prefix,
+    )?;
+    Ok(Customer {
+        id: id.to_owned(),
+        name: screening.query.name,
+        dob: screening.query.dob,
+        countries: screening.query.countries,
+        schema: screening.query.schema,
+    })
+}
+
+fn alert_id(text: &str) -> Result<i64, ApiError> {
+    text.trim()
+        .parse()
+        .map_err(|_| ApiError::NotFound(format!("alert {text}")))
+}
+
+/// Adds or updates one customer.
+#[utoipa::path(
+    put,
+    path = "/v1/portfolio/{id}",
+    tag = "monitoring",
+    params(("id" = String, Path, description = "The bank's customer id")),
+    request_body = CustomerRequest,
+    responses(
+        (status = 200, description = "new, changed or unchanged", body = CustomerOutcomeJson),
+        (status = 401, description = "No or unknown API key", body = ErrorBody),
+        (status = 403, description = "Not an analyst key", body = ErrorBody),
+        (status = 422, description = "A field is wrong", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub(crate) async fn put_customer(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(request): JsonBody<CustomerRequest>,
+) -> Result<Json<CustomerOutcomeJson>, ApiError> {
+    caller.require(Role::Analyst)?;
+    let customer = customer(&state, &id, request, "")?;
+    let outcome = state
+        .store()
+        .upsert_customers(std::slice::from_ref(&customer))
+        .await?;
+    let word = if outcome.new > 0 {
+        "new"
+    } else if outcome.changed > 0 {
+        "changed"
+    } else {
+        "unchanged"
+    };
+    Ok(Json(CustomerOutcomeJson {
+        id: customer.id,
+        outcome: word.into(),
+    }))
+}
+
+/// Adds or updates many customers; invalid ones are reported by position and skipped.
+#[utoipa::path(
+    post,
+    path = "/v1/portfolio",
+    tag = "monitoring",
+    request_body = BulkCustomersRequest,
+    responses(
+        (status = 200, description = "Counts and invalid customers", body = BulkOutcomeJson),
+        (status = 401, description = "No or unknown API key", body = ErrorBody),
+        (status = 403, description = "Not an analyst key", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub(crate) async fn bulk_customers(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(request): JsonBody<BulkCustomersRequest>,
+) -> Result<Json<BulkOutcomeJson>, ApiError> {
+    caller.require(Role::Analyst)?;
+    let mut good: Vec<Customer> = Vec::new();
+    let mut invalid = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for (index, item) in request.customers.into_iter().enumerate() {
+        let fields = CustomerRequest {
+            name: item.name,
+            dob: item.dob,
+            country: item.country,
+            schema: item.schema,
+        };
+        match customer(&state, &item.id, fields, &format!("customers[{index}].")) {
+            Ok(c) => match seen.get(&c.id) {
+                Some(first) => invalid.push(InvalidCustomerJson {
+                    index,
+                    error: format!("customer id {:?} is already at index {first}", c.id),
+                }),
+                None => {
+                    seen.insert(c.id.clone(), index);
+                    good.push(c);
+                }
+            },
+            Err(e) => invalid.push(InvalidCustomerJson {
+                index,
+                error: e.to_string(),
+            }),
+        }
+    }
+    let outcome = state.store().upsert_customers(&good).await?;
+    Ok(Json(BulkOutcomeJson {
+        new: outcome.new,
+        changed: outcome.changed,
+        unchanged: outcome.unchanged,
+        invalid,
+    }))
+}
+
+/// Removes a customer; its open alerts close with reason `customer_removed`.
+#[utoipa::path(
+    delete,
+    path = "/v1/portfolio/{id}",
+    tag = "monitoring",
+    params(("id" = String, Path, description = "The bank's customer id")),
+    responses(
+        (status = 200, description = "Removed", body = RemovedCustomerJson),
+        (status = 401, description = "No or unknown API key", body = ErrorBody),
+        (status = 403, description = "Not an analyst key", body = ErrorBody),
+        (status = 404, description = "No such customer", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub(crate) async fn delete_customer(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<RemovedCustomerJson>, ApiError> {
+    caller.require(Role::Analyst)?;
+    let outcome = state
+        .store()
+        .remove_customers(std::slice::from_ref(&id), &caller.actor)
+        .await?;
+    if outcome.removed.is_empty() {
+        return Err(ApiError::NotFound(format!("customer {id}")));
+    }
+    Ok(Json(RemovedCustomerJson {
+        id,
+        alerts_closed: outcome.alerts_closed,
+    }))
+}
+
+/// Alerts, oldest first.
+#[utoipa::path(
+    get,
+    path = "/v1/alerts",
+    tag = "monitoring",
+    params(AlertsQuery),
+    responses(
+        (status = 200, description = "Alerts", body = [AlertJson]),
+        (status = 401, description = "No or unknown API key", body = ErrorBody),
+        (status = 403, description = "Not an analyst key", body = ErrorBody),
+        (status = 422, description = "Unknown status", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub(crate) async fn alerts(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<AlertsQuery>,
+) -> Result<Json<Vec<AlertJson>>, ApiError> {
+    caller.require(Role::Analyst)?;
+    let mut filter = AlertFilter {
+        customer_id: query.customer,
+        ..AlertFilter::default()
+    };
+    match query.status.as_deref().map(str::trim) {
+        None | Some("") => {}
+        Some("pending") => filter.awaiting_approval = true,
+        Some(status) => {
+            filter.status = Some(
+                status
+                    .parse::<AlertStatus>()
+                    .map_err(|e| ApiError::invalid("status", e))?,
+            );
+        }
+    }
+    let alerts = state.store().alerts(&filter).await?;
+    Ok(Json(alerts.iter().map(alert_json).collect()))
+}
+
+/// One alert with its explanation, history and proposals.
+#[utoipa::path(
+    get,
+    path = "/v1/alerts/{id}",
+    tag = "monitoring",
+    params(("id" = i64, Path, description = "The alert id")),
+    responses(
+        (status = 200, description = "The alert", body = AlertDetailJson),
+        (status = 401, description = "No or unknown API key", body = ErrorBody),
+        (status = 403, description = "Not an analyst key", body = ErrorBody),
+        (status = 404, description = "No such alert", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub(crate) async fn alert(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<AlertDetailJson>, ApiError> {
+    caller.require(Role::Analyst)?;
+    let detail = state.store().alert(alert_id(&id)?).await?;
+    Ok(Json(detail_json(&detail)))
+}
+
+/// Proposes a decision (another key must approve it) or escalates.
+#[utoipa::path(
+    post,
+    path = "/v1/alerts/{id}/decision",
+    tag = "monitoring",
+    params(("id" = i64, Path, description = "The alert id")),
+    request_body = DecisionRequest,
+    responses(
+        (status = 200, description = "The alert, with the proposal pending", body = AlertJson),
+        (status = 401, description = "No or unknown API key", body = ErrorBody),
+        (status = 403, description = "Not an analyst key", body = ErrorBody),
+        (status = 404, description = "No such alert", body = ErrorBody),
+        (status = 422, description = "Not decidable now, or no note", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub(crate) async fn decide(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(request): JsonBody<DecisionRequest>,
+) -> Result<Json<AlertJson>, ApiError> {
+    caller.require(Role::Analyst)?;
+    let id = alert_id(&id)?;
+    let store = state.store();
+    let alert = match request.decision.trim() {
+        "true_match" => {
+            store
+                .propose_decision(id, Decision::TrueMatch, &caller.actor, &request.note)
+                .await?
+        }
+        "false_positive" => {
+            store
+                .propose_decision(id, Decision::FalsePositive, &caller.actor, &request.note)
+                .await?
+        }
+        "escalate" => store.escalate(id, &caller.actor, &request.note).await?,
+        other => {
+            return Err(ApiError::invalid(
+                "decision",
+                format!("{other:?}: use true_match, false_positive or escalate"),
+            ));
+        }
+    };
+    Ok(Json(alert_json(&alert)))
+}
+
+/// Approves the decision waiting on an alert; the key that proposed it cannot.
+#[utoipa::path(
+    post,
+    path = "/v1/alerts/{id}/approve",
+    tag = "monitoring",
+    params(("id" = i64, Path, description = "The alert id")),
+    responses(
+        (status = 200, description = "The decided alert", body = AlertJson),
+        (status = 401, description = "No or unknown API key", body = ErrorBody),
+        (status = 403, description = "Not a reviewer key", body = ErrorBody),
+        (status = 404, description = "No such alert", body = ErrorBody),
+        (status = 422, description = "Nothing to approve, or the caller proposed it", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub(crate) async fn approve(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<AlertJson>, ApiError> {
+    caller.require(Role::Reviewer)?;
+    let alert = state
+        .store()
+        .approve_decision(alert_id(&id)?, &caller.actor)
+        .await?;
+    Ok(Json(alert_json(&alert)))
+}
+
+/// Rejects the decision waiting on an alert; the key that proposed it cannot.
+#[utoipa::path(
+    post,
+    path = "/v1/alerts/{id}/reject",
+    tag = "monitoring",
+    params(("id" = i64, Path, description = "The alert id")),
+    request_body = ReviewRequest,
+    responses(
+        (status = 200, description = "The alert, as it was", body = AlertJson),
+        (status = 401, description = "No or unknown API key", body = ErrorBody),
+        (status = 403, description = "Not a reviewer key", body = ErrorBody),
+        (status = 404, description = "No such alert", body = ErrorBody),
+        (status = 422, description = "Nothing to reject, or the caller proposed it", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub(crate) async fn reject(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(request): JsonBody<ReviewRequest>,
+) -> Result<Json<AlertJson>, ApiError> {
+    caller.require(Role::Reviewer)?;
+    let alert = state
+        .store()
+        .reject_decision(alert_id(&id)?, &caller.actor, request.note.as_deref())
+        .await?;
+    Ok(Json(alert_json(&alert)))
+}

@@ -1,0 +1,149 @@
+//! `POST /v1/screen` and `POST /v1/screen/batch`: screen, record in the audit trail, answer.
+//! A screening is recorded before its response is sent; one that cannot be recorded fails.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request, State};
+use interdict_matching::Match;
+use interdict_store::Role;
+
+use crate::api::{BatchResponse, ScreenRequest, ScreenResponse};
+use crate::auth::Caller;
+use crate::body::{JsonBody, is_ndjson, parse_batch, read_error};
+use crate::error::{ApiError, ErrorBody};
+use crate::live::Snapshot;
+use crate::screening::{Screening, matches_json, query_json, screening_record, validate};
+use crate::{AppState, metrics};
+
+/// Screens validated requests against one snapshot, off the async workers.
+async fn run(
+    snapshot: Arc<Snapshot>,
+    screenings: Vec<Screening>,
+) -> Result<(Vec<Screening>, Vec<Vec<Match>>), ApiError> {
+    Ok(tokio::task::spawn_blocking(move || {
+        let results = screenings
+            .iter()
+            .map(|s| snapshot.index.screen(&s.query, &s.options))
+            .collect();
+        (screenings, results)
+    })
+    .await?)
+}
+
+/// Screens and records a batch in one audit transaction; results in request order.
+async fn screen_all(
+    state: &AppState,
+    caller: &Caller,
+    requests: Vec<ScreenRequest>,
+    in_batch: bool,
+) -> Result<Vec<ScreenResponse>, ApiError> {
+    let limits = state.field_limits();
+    let screenings = requests
+        .iter()
+        .enumerate()
+        .map(|(i, request)| {
+            let prefix = if in_batch {
+                format!("[{i}].")
+            } else {
+                String::new()
+            };
+            validate(request, limits, &prefix)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let snapshot = state.index().require()?;
+    let versions = snapshot.versions.clone();
+    let (screenings, results) = run(snapshot, screenings).await?;
+    let mut records = Vec::with_capacity(requests.len());
+    let mut responses = Vec::with_capacity(requests.len());
+    let mut match_count = 0;
+    for ((request, screening), matches) in requests.iter().zip(&screenings).zip(&results) {
+        let matches = matches_json(matches)?;
+        match_count += matches.len();
+        records.push(screening_record(
+            &caller.actor,
+            request,
+            screening,
+            &versions,
+            &matches,
+        )?);
+        responses.push(ScreenResponse {
+            screening_id: String::new(),
+            query: query_json(&screening.query),
+            threshold: screening.options.threshold,
+            list_versions: versions.clone(),
+            matches,
+        });
+    }
+    let stored = state.store().append_audit_all(records).await?;
+    for (response, record) in responses.iter_mut().zip(stored) {
+        response.screening_id = record.id;
+    }
+    metrics::screened(responses.len(), match_count);
+    Ok(responses)
+}
+
+/// Screens one name against the active list versions.
+#[utoipa::path(
+    post,
+    path = "/v1/screen",
+    tag = "screening",
+    request_body = ScreenRequest,
+    responses(
+        (status = 200, description = "Matches, recorded in the audit trail", body = ScreenResponse),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "No or unknown API key", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 422, description = "Invalid field", body = ErrorBody),
+        (status = 429, description = "Rate limit exceeded", body = ErrorBody),
+        (status = 503, description = "No list loaded yet", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub(crate) async fn screen(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(request): JsonBody<ScreenRequest>,
+) -> Result<Json<ScreenResponse>, ApiError> {
+    caller.require(Role::Screener)?;
+    let mut responses = screen_all(&state, &caller, vec![request], false).await?;
+    responses
+        .pop()
+        .map(Json)
+        .ok_or_else(|| ApiError::internal("a screening produced no result"))
+}
+
+/// Screens many names: a JSON array, or NDJSON with `Content-Type: application/x-ndjson`.
+/// Every request is validated before any is screened; each is recorded in the audit trail.
+#[utoipa::path(
+    post,
+    path = "/v1/screen/batch",
+    tag = "screening",
+    request_body(content = Vec<ScreenRequest>, description = "A JSON array, or one request per line as application/x-ndjson"),
+    responses(
+        (status = 200, description = "One result per request, in order", body = BatchResponse),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "No or unknown API key", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 422, description = "Invalid field, empty or too long batch", body = ErrorBody),
+        (status = 429, description = "Rate limit exceeded", body = ErrorBody),
+        (status = 503, description = "No list loaded yet", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub(crate) async fn screen_batch(
+    State(state): State<AppState>,
+    caller: Caller,
+    request: Request,
+) -> Result<Json<BatchResponse>, ApiError> {
+    caller.require(Role::Screener)?;
+    let ndjson = is_ndjson(&request);
+    let limits = state.config().limits;
+    let bytes = Bytes::from_request(request, &state)
+        .await
+        .map_err(|e| read_error(e, limits.max_body_bytes))?;
+    let requests: Vec<ScreenRequest> = parse_batch(&bytes, ndjson, limits.max_batch)?;
+    let results = screen_all(&state, &caller, requests, true).await?;
+    Ok(Json(BatchResponse { results }))
+}

@@ -1,0 +1,247 @@
+//! The interdict HTTP service: screening with an audit trail, lists and their versions,
+//! entities, API keys with roles, Prometheus metrics, and an OpenAPI document with Swagger UI.
+//!
+//! [`app`] builds the whole service as an axum `Router` over an [`AppState`] (a store, the
+//! live index and the configuration), so tests drive it in-process; [`serve`] runs it on a
+//! listener until a shutdown signal, finishing requests in flight. Everything a client sees
+//! is JSON: the API types live in `api` (apart from the model's types, so the contract is
+//! stable) and every failure is an [`ApiError`], mapped to a status and a stable code in one
+//! table.
+//!
+//! Replicas are stateless: the store (Postgres) holds lists, keys and the audit trail, and each
+//! replica polls the active list versions and rebuilds its index when they change.
+//!
+//! This crate wires the libraries together (model, sources, matching, store) and is the only
+//! one that knows HTTP; it knows nothing of the command line.
+
+#![deny(missing_docs)]
+
+mod api;
+mod auth;
+mod body;
+mod error;
+mod handlers;
+mod live;
+mod metrics;
+mod openapi;
+mod screening;
+mod serve;
+
+pub use api::{
+    AuditBreakJson, AuditRecordJson, BatchResponse, ChangedJson, CreateKeyRequest, CreatedKeyJson,
+    DiffCounts, DiffJson, HealthJson, ImportResponse, KeyJson, ListJson, ListVersionJson,
+    MatchJson, QueryJson, ReplayResponse, ScreenRequest, ScreenResponse, VerifyResponse,
+};
+pub use error::{ApiError, ErrorBody, ErrorDetail};
+pub use live::{LiveIndex, Refresh, Snapshot};
+pub use openapi::openapi;
+pub use screening::{
+    DEFAULT_LIMIT, ENGINE_VERSION, FieldLimits, Screening, match_json, matches_json, query_json,
+    replay, screening_record, validate,
+};
+pub use serve::{ServeError, serve, shutdown_signal};
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use interdict_store::Store;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+/// Whether requests must carry an API key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMode {
+    /// Every `/v1` request needs a valid key (the default).
+    Required,
+    /// No keys; every caller is an admin. Only for demos: [`serve`] then refuses to listen
+    /// on anything but loopback.
+    Disabled,
+}
+
+/// Bounds on what a request may ask for.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest JSON body, in bytes.
+    pub max_body_bytes: usize,
+    /// Largest list file uploaded to `POST /v1/lists/import`, in bytes.
+    pub max_import_bytes: usize,
+    /// Most requests in one batch.
+    pub max_batch: usize,
+    /// Longest name, in characters.
+    pub max_name_chars: usize,
+    /// Most matches per screening.
+    pub max_matches: usize,
+    /// Longest a request may take (imports excepted).
+    pub request_timeout: Duration,
+    /// Longest an import may take.
+    pub import_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: 2 * 1024 * 1024,
+            max_import_bytes: 256 * 1024 * 1024,
+            max_batch: 1000,
+            max_name_chars: 500,
+            max_matches: 100,
+            request_timeout: Duration::from_secs(30),
+            import_timeout: Duration::from_secs(600),
+        }
+    }
+}
+
+/// How the service runs.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Whether keys are required.
+    pub auth: AuthMode,
+    /// Requests per second allowed per key (bursts of as many); `None`: unlimited.
+    pub rate_limit: Option<u32>,
+    /// Request bounds.
+    pub limits: Limits,
+    /// How often the active list versions are polled, to pick up imports made elsewhere.
+    pub poll_interval: Duration,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            auth: AuthMode::Required,
+            rate_limit: None,
+            limits: Limits::default(),
+            poll_interval: Duration::from_secs(1),
+        }
+    }
+}
+
+/// What every request handler shares: cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    shared: Arc<Shared>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    store: Store,
+    index: LiveIndex,
+    config: ServerConfig,
+    rate_limiter: auth::RateLimiter,
+}
+
+impl AppState {
+    /// State over `store` with an empty index: call [`AppState::refresh_index`] (or let
+    /// [`serve`] do it) to load the active lists.
+    pub fn new(store: Store, config: ServerConfig) -> AppState {
+        AppState {
+            shared: Arc::new(Shared {
+                store,
+                index: LiveIndex::default(),
+                rate_limiter: auth::RateLimiter::new(config.rate_limit),
+                config,
+            }),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.shared.store
+    }
+
+    /// The live index.
+    pub fn index(&self) -> &LiveIndex {
+        &self.shared.index
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ServerConfig {
+        &self.shared.config
+    }
+
+    pub(crate) fn rate_limiter(&self) -> &auth::RateLimiter {
+        &self.shared.rate_limiter
+    }
+
+    /// Loads the active lists into the index if they changed.
+    pub async fn refresh_index(&self) -> Result<Refresh, ApiError> {
+        self.index().refresh(self.store()).await
+    }
+
+    /// The field limits of screening requests.
+    pub(crate) fn field_limits(&self) -> FieldLimits {
+        FieldLimits {
+            max_name_chars: self.config().limits.max_name_chars,
+            max_matches: self.config().limits.max_matches,
+        }
+    }
+}
+
+/// The whole service: API routes, probes, metrics, OpenAPI document and Swagger UI.
+pub fn app(state: AppState) -> Router {
+    metrics::handle();
+    let limits = state.config().limits;
+    let api = Router::new()
+        .route("/v1/screen", post(handlers::screen::screen))
+        .route("/v1/screen/batch", post(handlers::screen::screen_batch))
+        .route("/v1/lists", get(handlers::lists::lists))
+        .route("/v1/lists/diff", get(handlers::lists::diff))
+        .route("/v1/lists/{list}/versions", get(handlers::lists::versions))
+        .route("/v1/entities/{id}", get(handlers::lists::entity))
+        .route("/v1/audit/verify", get(handlers::audit::verify))
+        .route("/v1/audit/{id}", get(handlers::audit::record))
+        .route("/v1/audit/{id}/replay", post(handlers::audit::replay))
+        .route(
+            "/v1/keys",
+            get(handlers::keys::list).post(handlers::keys::create),
+        )
+        .route(
+            "/v1/keys/{id}",
+            axum::routing::delete(handlers::keys::revoke),
+        )
+        .route("/v1/portfolio", post(handlers::monitoring::bulk_customers))
+        .route(
+            "/v1/portfolio/{id}",
+            axum::routing::put(handlers::monitoring::put_customer)
+                .delete(handlers::monitoring::delete_customer),
+        )
+        .route("/v1/alerts", get(handlers::monitoring::alerts))
+        .route("/v1/alerts/{id}", get(handlers::monitoring::alert))
+        .route(
+            "/v1/alerts/{id}/decision",
+            post(handlers::monitoring::decide),
+        )
+        .route(
+            "/v1/alerts/{id}/approve",
+            post(handlers::monitoring::approve),
+        )
+        .route("/v1/alerts/{id}/reject", post(handlers::monitoring::reject))
+        .route("/healthz", get(handlers::ops::healthz))
+        .route("/readyz", get(handlers::ops::readyz))
+        .route("/metrics", get(handlers::ops::metrics))
+        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        .route_layer(axum::middleware::from_fn_with_state(
+            limits.request_timeout,
+            handlers::ops::time_limit,
+        ));
+    let import = Router::new()
+        .route("/v1/lists/import", post(handlers::lists::import))
+        .layer(DefaultBodyLimit::max(limits.max_import_bytes))
+        .route_layer(axum::middleware::from_fn_with_state(
+            limits.import_timeout,
+            handlers::ops::time_limit,
+        ));
+    let docs = utoipa_swagger_ui::SwaggerUi::new("/docs").url("/openapi.json", openapi());
+    Router::new()
+        .merge(api)
+        .merge(import)
+        .merge(docs)
+        .fallback(handlers::ops::not_found)
+        .method_not_allowed_fallback(handlers::ops::method_not_allowed)
+        .layer(axum::middleware::from_fn(metrics::track))
+        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::custom(handlers::ops::panicked))
+        .with_state(state)
+}

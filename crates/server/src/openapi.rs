@@ -1,0 +1,100 @@
+//! The OpenAPI 3 document of the API, generated from the handlers' annotations and the API
+//! types, served at `/openapi.json` and rendered by Swagger UI at `/docs`.
+
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::api::{
+    AuditBreakJson, AuditRecordJson, BatchResponse, ChangedJson, CreateKeyRequest, CreatedKeyJson,
+    DiffCounts, DiffJson, HealthJson, ImportResponse, KeyJson, ListJson, ListVersionJson,
+    MatchJson, QueryJson, ReplayResponse, ScreenRequest, ScreenResponse, VerifyResponse,
+};
+use crate::error::{ErrorBody, ErrorDetail};
+use crate::handlers;
+use crate::handlers::monitoring;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "interdict",
+        description = "Sanctions screening with explained matches, versioned lists and a \
+            hash-chained audit trail.\n\n\
+            Authenticate with `Authorization: Bearer KEY` or `X-API-Key: KEY`. Roles, each \
+            allowed what the previous ones are: screener (screen, read lists and entities), \
+            analyst (read audit records; maintain the portfolio, read alerts, propose \
+            decisions), reviewer (verify the chain, replay screenings; approve or reject \
+            another key's decision), admin (import lists, manage keys).\n\n\
+            Errors are `{\"error\": {\"code\", \"message\"}}`: 400 malformed_json, \
+            401 unauthenticated, 403 forbidden, 404 not_found, 405 method_not_allowed, \
+            413 payload_too_large, 422 invalid_field or invalid_list, 429 rate_limited, \
+            503 not_ready or timeout, 500 internal."
+    ),
+    paths(
+        handlers::screen::screen,
+        handlers::screen::screen_batch,
+        handlers::lists::lists,
+        handlers::lists::versions,
+        handlers::lists::diff,
+        handlers::lists::entity,
+        handlers::lists::import,
+        handlers::audit::record,
+        handlers::audit::verify,
+        handlers::audit::replay,
+        handlers::keys::create,
+        handlers::keys::list,
+        handlers::keys::revoke,
+        handlers::monitoring::put_customer,
+        handlers::monitoring::bulk_customers,
+        handlers::monitoring::delete_customer,
+        handlers::monitoring::alerts,
+        handlers::monitoring::alert,
+        handlers::monitoring::decide,
+        handlers::monitoring::approve,
+        handlers::monitoring::reject,
+        handlers::ops::healthz,
+        handlers::ops::readyz,
+        handlers::ops::metrics,
+    ),
+    components(schemas(
+        ScreenRequest, ScreenResponse, BatchResponse, QueryJson, MatchJson, ListJson,
+        ListVersionJson, DiffJson, DiffCounts, ChangedJson, ImportResponse, AuditRecordJson,
+        AuditBreakJson, VerifyResponse, ReplayResponse, CreateKeyRequest, CreatedKeyJson,
+        KeyJson, HealthJson, ErrorBody, ErrorDetail,
+        monitoring::CustomerRequest, monitoring::BulkCustomer, monitoring::BulkCustomersRequest,
+        monitoring::CustomerOutcomeJson, monitoring::InvalidCustomerJson,
+        monitoring::BulkOutcomeJson, monitoring::RemovedCustomerJson, monitoring::DecisionJson,
+        monitoring::ProposalJson, monitoring::AlertJson, monitoring::AlertEventJson,
+        monitoring::AlertDetailJson, monitoring::DecisionRequest, monitoring::ReviewRequest,
+    )),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "screening", description = "Screen names against the active list versions"),
+        (name = "lists", description = "Lists, versions, diffs, entities, imports"),
+        (name = "audit", description = "The hash-chained audit trail"),
+        (name = "keys", description = "API keys and roles"),
+        (name = "monitoring", description = "Customer portfolio, alerts and four-eyes decisions"),
+        (name = "operations", description = "Probes and metrics"),
+    )
+)]
+struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-API-Key"))),
+        );
+    }
+}
+
+/// The OpenAPI document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}

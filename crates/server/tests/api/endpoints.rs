@@ -1,0 +1,478 @@
+//! Each endpoint answers what it documents, on both backends.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use interdict_server::ServerConfig;
+use interdict_store::{Role, Store};
+use serde_json::{Value, json};
+
+use crate::common::{Guard, Harness, import, send};
+
+on_both_backends!(
+    a_screening_has_the_cli_shape_is_recorded_and_replays_identically,
+    batches_of_json_and_ndjson_are_answered_in_order_and_each_recorded,
+    lists_versions_diffs_and_entities_describe_the_store,
+    keys_are_managed_by_admins_and_revocation_takes_effect,
+    roles_are_enforced_along_the_ladder,
+    verification_names_the_first_tampered_record,
+    probes_metrics_and_the_openapi_document_answer,
+);
+
+const UN: &str = "lists/un-consolidated-2026-02-27.xml";
+
+async fn a_screening_has_the_cli_shape_is_recorded_and_replays_identically(
+    store: Store,
+    _guard: Guard,
+) {
+    let version = import(&store, UN).await;
+    let app = Harness::new(store, ServerConfig::default()).await;
+    let screener = app.key(Role::Screener).await;
+    let (status, body) = app
+        .call(
+            "POST",
+            "/v1/screen",
+            Some(&screener),
+            Some(json!({ "name": "Abdulhai Salek", "dob": "1965", "country": "Afghanistan" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let id = body["screening_id"]
+        .as_str()
+        .expect("screening_id")
+        .to_owned();
+    assert_eq!(id.len(), 32);
+    assert_eq!(body["query"]["name"], "Abdulhai Salek");
+    assert_eq!(body["query"]["countries"], json!(["AF"]));
+    assert_eq!(body["query"]["schema"], "any");
+    assert_eq!(body["threshold"], interdict_matching::DEFAULT_THRESHOLD);
+    assert_eq!(body["list_versions"], json!({ "un-sc": version }));
+    let matches = body["matches"].as_array().expect("matches");
+    assert!(!matches.is_empty(), "a UN-listed person is found: {body}");
+    let best = &matches[0];
+    assert_eq!(best["list"], "un-sc");
+    assert!(
+        best["entity_id"]
+            .as_str()
+            .expect("id")
+            .starts_with("un-sc:")
+    );
+    assert_eq!(best["schema"], "person");
+    assert_eq!(best["query_name"], "Abdulhai Salek");
+    assert!(best["score"].as_f64().expect("score") >= interdict_matching::DEFAULT_THRESHOLD);
+    for field in ["name", "matched_name", "explanation"] {
+        assert!(!best[field].is_null(), "{field} in {best}");
+    }
+
+    // The record holds the request, the versions, the engine, the threshold and the result.
+    let analyst = app.key(Role::Analyst).await;
+    let (status, record) = app
+        .call("GET", &format!("/v1/audit/{id}"), Some(&analyst), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{record}");
+    assert_eq!(record["kind"], "screening");
+    assert_eq!(record["actor"], screener.split('_').nth(1).expect("key id"));
+    let payload = &record["payload"];
+    assert_eq!(payload["request"]["name"], "Abdulhai Salek");
+    assert_eq!(payload["list_versions"], body["list_versions"]);
+    assert_eq!(
+        payload["engine"]["version"],
+        interdict_server::ENGINE_VERSION
+    );
+    assert_eq!(payload["threshold"], body["threshold"]);
+    assert_eq!(payload["result"]["matches"], body["matches"]);
+
+    let reviewer = app.key(Role::Reviewer).await;
+    let (status, replay) = app
+        .call(
+            "POST",
+            &format!("/v1/audit/{id}/replay"),
+            Some(&reviewer),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{replay}");
+    assert_eq!(replay["identical"], true, "{replay}");
+    assert_eq!(replay["replayed_matches"], matches.len());
+
+    // A name nobody is listed under is recorded too, with no matches.
+    let (status, none) = app
+        .call(
+            "POST",
+            "/v1/screen",
+            Some(&screener),
+            Some(json!({ "name": "Wilhelmina Quarterbridge", "threshold": 0.95, "limit": 3 })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(none["matches"], json!([]));
+    assert_eq!(none["threshold"], 0.95);
+}
+
+async fn batches_of_json_and_ndjson_are_answered_in_order_and_each_recorded(
+    store: Store,
+    _guard: Guard,
+) {
+    import(&store, UN).await;
+    let app = Harness::new(store, ServerConfig::default()).await;
+    let names = ["JANAN AGHA", "Nobody Atall", "ABDULHAI SALEK"];
+    let array: Vec<Value> = names.iter().map(|n| json!({ "name": n })).collect();
+    let (status, body) = app
+        .admin("POST", "/v1/screen/batch", Some(Value::Array(array)))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let results = body["results"].as_array().expect("results");
+    let answered: Vec<&str> = results
+        .iter()
+        .filter_map(|r| r["query"]["name"].as_str())
+        .collect();
+    assert_eq!(answered, names);
+    assert!(!results[0]["matches"].as_array().expect("m").is_empty());
+    assert!(results[1]["matches"].as_array().expect("m").is_empty());
+
+    let ndjson = names
+        .iter()
+        .map(|n| json!({ "name": n, "schema": "person" }).to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let request = Request::post("/v1/screen/batch")
+        .header("x-api-key", &app.admin)
+        .header("content-type", "application/x-ndjson")
+        .body(Body::from(ndjson))
+        .expect("request");
+    let (status, lines) = app.send(request).await;
+    assert_eq!(status, StatusCode::OK, "{lines}");
+    let lines = lines["results"].as_array().expect("results");
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[2]["query"]["schema"], "person");
+
+    let mut ids: Vec<&str> = results
+        .iter()
+        .chain(lines)
+        .filter_map(|r| r["screening_id"].as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 6, "one record per screening");
+    let (_, verify) = app.admin("GET", "/v1/audit/verify", None).await;
+    assert_eq!(verify["intact"], true, "{verify}");
+    assert_eq!(verify["records"], 6 + 1, "six screenings and the admin key");
+}
+
+async fn lists_versions_diffs_and_entities_describe_the_store(store: Store, _guard: Guard) {
+    let old = import(&store, "lists/ofac-sdn-2022-03-21/sdn.csv").await;
+    let new = import(&store, "lists/ofac-sdn-2022-03-24/sdn.csv").await;
+    import(&store, "lists/us-csl-sample.csv").await;
+    let app = Harness::new(store, ServerConfig::default()).await;
+    let key = app.key(Role::Screener).await;
+
+    let (status, lists) = app.call("GET", "/v1/lists", Some(&key), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let lists = lists.as_array().expect("lists");
+    assert_eq!(lists.len(), 2);
+    assert_eq!(lists[0]["list"], "ofac-sdn");
+    assert_eq!(lists[0]["active_version"], new.as_str());
+    assert_eq!(lists[0]["entities"], 9793);
+    assert_eq!(lists[0]["versions"].as_array().expect("versions").len(), 2);
+    assert_eq!(lists[1]["list"], "us-csl");
+
+    let (status, versions) = app
+        .call("GET", "/v1/lists/ofac-sdn/versions", Some(&key), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let versions = versions.as_array().expect("versions");
+    assert!(
+        versions
+            .iter()
+            .any(|v| v["version"] == old.as_str() && v["active"] == false)
+    );
+    assert!(
+        versions
+            .iter()
+            .any(|v| v["version"] == new.as_str() && v["active"] == true)
+    );
+
+    let (status, diff) = app
+        .call(
+            "GET",
+            &format!(
+                "/v1/lists/diff?from={}&to=ofac-sdn@{}",
+                &old[..10],
+                &new[..8]
+            ),
+            Some(&key),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{diff}");
+    assert_eq!(
+        diff["counts"],
+        json!({ "added": 397, "removed": 0, "changed": 7 })
+    );
+    assert!(
+        diff["added"]
+            .as_array()
+            .expect("added")
+            .contains(&json!("ofac-sdn:35391"))
+    );
+
+    let (status, entity) = app
+        .call("GET", "/v1/entities/ofac-sdn:35391", Some(&key), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(entity["name"], "SHARGUNOV, Sergey Aleksandrovich");
+    assert_eq!(entity["source"]["format"], "ofac-sdn-csv");
+    assert_eq!(entity["list_version"]["version"], new.as_str());
+    assert_eq!(entity["list_version"]["active"], true);
+
+    // The new Duma member is found by a screening against the active versions.
+    let (_, found) = app
+        .call(
+            "POST",
+            "/v1/screen",
+            Some(&key),
+            Some(json!({ "name": "Sergey Shargunov" })),
+        )
+        .await;
+    assert_eq!(
+        found["matches"][0]["entity_id"], "ofac-sdn:35391",
+        "{found}"
+    );
+    assert_eq!(found["list_versions"]["ofac-sdn"], new.as_str());
+}
+
+async fn keys_are_managed_by_admins_and_revocation_takes_effect(store: Store, _guard: Guard) {
+    import(&store, UN).await;
+    let app = Harness::new(store, ServerConfig::default()).await;
+    let (status, created) = app
+        .admin(
+            "POST",
+            "/v1/keys",
+            Some(json!({ "role": "screener", "name": "payments" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{created}");
+    let key = created["key"].as_str().expect("key").to_owned();
+    let id = created["id"].as_str().expect("id").to_owned();
+    assert_eq!(created["role"], "screener");
+
+    // X-API-Key works as well as Bearer.
+    let request = Request::get("/v1/lists")
+        .header("x-api-key", &key)
+        .body(Body::empty())
+        .expect("request");
+    assert_eq!(send(&app.router, request).await.0, StatusCode::OK);
+
+    let (status, keys) = app.admin("GET", "/v1/keys", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let listed = keys.as_array().expect("keys");
+    assert_eq!(listed.len(), 2);
+    assert!(
+        !keys
+            .to_string()
+            .contains(key.rsplit('_').next().expect("secret"))
+    );
+
+    let (status, revoked) = app.admin("DELETE", &format!("/v1/keys/{id}"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(revoked["revoked_at"].is_string());
+    let (status, _) = app.call("GET", "/v1/lists", Some(&key), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let (status, _) = app
+        .admin("POST", "/v1/keys", Some(json!({ "role": "root" })))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = app.admin("DELETE", "/v1/keys/0000000000000000", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn roles_are_enforced_along_the_ladder(store: Store, _guard: Guard) {
+    import(&store, UN).await;
+    let app = Harness::new(store, ServerConfig::default()).await;
+    let (_, screening) = app
+        .admin("POST", "/v1/screen", Some(json!({ "name": "Janan Agha" })))
+        .await;
+    let screening_id = screening["screening_id"].as_str().expect("id").to_owned();
+    // (method, path, body, least role allowed)
+    let routes: Vec<(&str, String, Option<Value>, Role)> = vec![
+        (
+            "POST",
+            "/v1/screen".into(),
+            Some(json!({ "name": "x" })),
+            Role::Screener,
+        ),
+        (
+            "POST",
+            "/v1/screen/batch".into(),
+            Some(json!([{ "name": "x" }])),
+            Role::Screener,
+        ),
+        ("GET", "/v1/lists".into(), None, Role::Screener),
+        (
+            "GET",
+            "/v1/lists/un-sc/versions".into(),
+            None,
+            Role::Screener,
+        ),
+        (
+            "GET",
+            "/v1/entities/un-sc:CDi.001".into(),
+            None,
+            Role::Screener,
+        ),
+        (
+            "GET",
+            format!("/v1/audit/{screening_id}"),
+            None,
+            Role::Analyst,
+        ),
+        ("GET", "/v1/audit/verify".into(), None, Role::Reviewer),
+        (
+            "POST",
+            format!("/v1/audit/{screening_id}/replay"),
+            None,
+            Role::Reviewer,
+        ),
+        ("GET", "/v1/keys".into(), None, Role::Admin),
+        (
+            "POST",
+            "/v1/keys".into(),
+            Some(json!({ "role": "screener" })),
+            Role::Admin,
+        ),
+        ("POST", "/v1/lists/import".into(), None, Role::Admin),
+    ];
+    for role in Role::ALL {
+        let key = app.key(role).await;
+        for (method, path, body, least) in &routes {
+            let (status, answer) = app.call(method, path, Some(&key), body.clone()).await;
+            if role >= *least {
+                assert_ne!(
+                    status,
+                    StatusCode::FORBIDDEN,
+                    "{role} {method} {path}: {answer}"
+                );
+                assert_ne!(status, StatusCode::UNAUTHORIZED, "{role} {method} {path}");
+            } else {
+                crate::common::assert_error(status, &answer, StatusCode::FORBIDDEN, "forbidden");
+            }
+        }
+    }
+}
+
+async fn verification_names_the_first_tampered_record(store: Store, guard: Guard) {
+    import(&store, UN).await;
+    let app = Harness::new(store, ServerConfig::default()).await;
+    let mut ids = Vec::new();
+    for name in [
+        "Janan Agha",
+        "Abdulhai Salek",
+        "Someone Else",
+        "Another One",
+    ] {
+        let (_, body) = app
+            .admin("POST", "/v1/screen", Some(json!({ "name": name })))
+            .await;
+        ids.push(body["screening_id"].as_str().expect("id").to_owned());
+    }
+    let (_, verify) = app.admin("GET", "/v1/audit/verify", None).await;
+    assert_eq!(verify["intact"], true);
+    assert_eq!(verify["records"], 5);
+
+    // Someone with database access rewrites who was screened in the second screening.
+    let changed = guard
+        .execute_raw(&format!(
+            "UPDATE audit_records SET payload = REPLACE(payload, 'Abdulhai Salek', 'A. N. Other') \
+             WHERE record_id = '{}'",
+            ids[1]
+        ))
+        .await;
+    assert_eq!(changed, 1);
+    let (status, verify) = app.admin("GET", "/v1/audit/verify", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(verify["intact"], false, "{verify}");
+    assert_eq!(verify["first_break"]["id"], ids[1].as_str());
+    assert_eq!(verify["first_break"]["seq"], 3, "the admin key is record 1");
+
+    // And deletes the last one.
+    guard
+        .execute_raw(&format!(
+            "DELETE FROM audit_records WHERE record_id = '{}'",
+            ids[3]
+        ))
+        .await;
+    guard
+        .execute_raw(&format!(
+            "UPDATE audit_records SET payload = REPLACE(payload, 'A. N. Other', 'Abdulhai Salek') \
+             WHERE record_id = '{}'",
+            ids[1]
+        ))
+        .await;
+    let (_, verify) = app.admin("GET", "/v1/audit/verify", None).await;
+    assert_eq!(verify["intact"], false, "{verify}");
+    assert_eq!(verify["first_break"]["seq"], 5, "{verify}");
+}
+
+async fn probes_metrics_and_the_openapi_document_answer(store: Store, _guard: Guard) {
+    import(&store, UN).await;
+    let app = Harness::new(store, ServerConfig::default()).await;
+    let (status, health) = app.call("GET", "/healthz", None, None).await;
+    assert_eq!((status, &health["status"]), (StatusCode::OK, &json!("ok")));
+    let (status, ready) = app.call("GET", "/readyz", None, None).await;
+    assert_eq!(status, StatusCode::OK, "{ready}");
+    assert_eq!(ready["status"], "ready");
+    assert_eq!(ready["entities"], 1003);
+
+    app.admin("POST", "/v1/screen", Some(json!({ "name": "Janan Agha" })))
+        .await;
+    let (status, metrics) = app.call("GET", "/metrics", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let metrics = metrics.as_str().expect("text");
+    for expected in [
+        "interdict_http_requests_total{",
+        "route=\"/v1/screen\"",
+        "status=\"200\"",
+        "interdict_http_request_duration_seconds_bucket{",
+        "interdict_screenings_total",
+        "interdict_matches_total",
+        "interdict_index_entities",
+        "interdict_list_version_info{",
+    ] {
+        assert!(metrics.contains(expected), "{expected} in\n{metrics}");
+    }
+
+    let (status, doc) = app.call("GET", "/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["openapi"].as_str().expect("version").starts_with("3."));
+    let paths = doc["paths"].as_object().expect("paths");
+    for path in [
+        "/v1/screen",
+        "/v1/screen/batch",
+        "/v1/lists",
+        "/v1/lists/{list}/versions",
+        "/v1/lists/diff",
+        "/v1/lists/import",
+        "/v1/entities/{id}",
+        "/v1/audit/{id}",
+        "/v1/audit/verify",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+    ] {
+        assert!(paths.contains_key(path), "{path} is documented");
+    }
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+
+    let (status, page) = app.call("GET", "/docs/", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.as_str().expect("html").contains("swagger"), "{page}");
+    let (status, script) = app
+        .call("GET", "/docs/swagger-ui-bundle.js", None, None)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "Swagger UI is served from the binary, no CDN"
+    );
+    assert!(script.as_str().is_some_and(|s| s.len() > 100_000));
+}

@@ -1,0 +1,455 @@
+//! The audit trail: append-only, hash-chained records of what was screened, imported and
+//! changed, by whom, against which list versions.
+//!
+//! Record `n` carries the hash of record `n - 1` (`prev_hash`; the first carries 64 zeros) and
+//! its own `hash`, the SHA-256 of [`chain_input`]: the previous hash and the record's fields,
+//! each length-prefixed. A one-row table, `audit_head`, holds the last sequence number and
+//! hash. Every append updates it first in its transaction (`UPDATE ... RETURNING`), which takes
+//! the row's write lock on Postgres and the database's write lock on SQLite: appends from any
+//! number of processes are serialised and the chain stays linear. Altering, deleting or
+//! inserting a record breaks the chain where it happened, and [`Store::verify_audit`] names
+//! the first broken record.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::{Error, Store};
+
+/// The `prev_hash` of the first record.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Records read per query when walking the chain: memory stays flat however long it is.
+const PAGE: i64 = 1000;
+
+/// Rows per multi-row INSERT of records (8 columns each): under SQLite's parameter limit.
+const INSERT_BATCH: usize = 100;
+
+/// Tags the hash input so that no other SHA-256 in interdict can be mistaken for a record's.
+const HASH_DOMAIN: &str = "interdict-audit-v1";
+
+/// What a record is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum AuditKind {
+    /// A name was screened: request, list versions, engine version, threshold, result.
+    Screening,
+    /// A list version was imported.
+    Import,
+    /// An API key was created or revoked.
+    Key,
+}
+
+impl AuditKind {
+    /// The name stored and shown, e.g. `screening`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditKind::Screening => "screening",
+            AuditKind::Import => "import",
+            AuditKind::Key => "key",
+        }
+    }
+}
+
+/// A record to append: the store assigns its sequence number, id, time and hashes.
+#[derive(Debug, Clone)]
+pub struct NewAuditRecord {
+    /// What it is about.
+    pub kind: AuditKind,
+    /// Who did it: an API key id, or `cli:<user>`. Never a secret.
+    pub actor: String,
+    /// What happened, as JSON.
+    pub payload: Value,
+}
+
+/// A stored audit record.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditRecord {
+    /// Position in the chain, from 1, without gaps.
+    pub seq: u64,
+    /// Unique id (32 hex digits), e.g. the `screening_id` given to a client.
+    pub id: String,
+    /// `screening`, `import`, `key`.
+    pub kind: String,
+    /// When it was appended, RFC 3339 UTC with microseconds.
+    pub recorded_at: String,
+    /// Who: an API key id or `cli:<user>`.
+    pub actor: String,
+    /// The payload exactly as hashed: JSON text.
+    pub payload: Box<RawValue>,
+    /// The hash of the previous record ([`GENESIS_HASH`] for the first).
+    pub prev_hash: String,
+    /// SHA-256 (hex) of [`chain_input`] of this record.
+    pub hash: String,
+}
+
+impl AuditRecord {
+    /// The payload as a JSON value.
+    pub fn payload_value(&self) -> Result<Value, Error> {
+        serde_json::from_str(self.payload.get()).map_err(|e| Error::Corrupt {
+            what: format!("audit record {}", self.seq),
+            reason: e.to_string(),
+        })
+    }
+
+    /// The hash this record should carry, recomputed from its fields.
+    pub fn computed_hash(&self) -> String {
+        hex::encode(Sha256::digest(chain_input(
+            &self.prev_hash,
+            self.seq,
+            &self.id,
+            &self.kind,
+            &self.recorded_at,
+            &self.actor,
+            self.payload.get(),
+        )))
+    }
+}
+
+/// The bytes a record's hash is computed over: a domain tag, then the previous hash, the
+/// sequence number (decimal), id, kind, time, actor and payload text, each written as
+/// `<byte length>:<bytes>`, so that no two different records give the same input.
+pub fn chain_input(
+    prev_hash: &str,
+    seq: u64,
+    id: &str,
+    kind: &str,
+    recorded_at: &str,
+    actor: &str,
+    payload: &str,
+) -> Vec<u8> {
+    let seq = seq.to_string();
+    let fields = [
+        HASH_DOMAIN,
+        prev_hash,
+        &seq,
+        id,
+        kind,
+        recorded_at,
+        actor,
+        payload,
+    ];
+    let mut input = Vec::with_capacity(fields.iter().map(|f| f.len() + 8).sum());
+    for field in fields {
+        input.extend_from_slice(field.len().to_string().as_bytes());
+        input.push(b':');
+        input.extend_from_slice(field.as_bytes());
+    }
+    input
+}
+
+/// The first record at which the chain is broken, and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditBreak {
+    /// The sequence number of the first bad (or missing) record.
+    pub seq: u64,
+    /// Its id, when the record is there.
+    pub id: Option<String>,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// The outcome of walking the whole chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditVerification {
+    /// Records read.
+    pub records: u64,
+    /// The head's sequence number: how many records there should be.
+    pub head_seq: u64,
+    /// The head's hash: anchoring it elsewhere (a ticket, a signed mail) lets an examiner
+    /// detect a rewrite of the whole chain later.
+    pub head_hash: String,
+    /// The first break, or `None` when the chain is intact.
+    pub first_break: Option<AuditBreak>,
+}
+
+impl AuditVerification {
+    /// Whether the chain is intact.
+    pub fn is_intact(&self) -> bool {
+        self.first_break.is_none()
+    }
+}
+
+/// A fresh random id: 16 bytes from the operating system, in hex.
+pub(crate) fn random_hex(bytes: usize) -> Result<String, Error> {
+    let mut buffer = vec![0u8; bytes];
+    getrandom::fill(&mut buffer).map_err(|e| Error::Randomness(e.to_string()))?;
+    Ok(hex::encode(buffer))
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// The stored time form of an instant, comparable as text with `recorded_at`.
+fn time_key(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+const RECORD_COLUMNS: &str = "seq, record_id, kind, recorded_at, actor, payload, prev_hash, hash";
+
+fn record_from_row(row: &AnyRow) -> Result<AuditRecord, Error> {
+    let seq: i64 = row.try_get("seq")?;
+    let payload: String = row.try_get("payload")?;
+    let corrupt = |reason: String| Error::Corrupt {
+        what: format!("audit record {seq}"),
+        reason,
+    };
+    Ok(AuditRecord {
+        seq: u64::try_from(seq).map_err(|_| corrupt(format!("negative sequence number {seq}")))?,
+        id: row.try_get("record_id")?,
+        kind: row.try_get("kind")?,
+        recorded_at: row.try_get("recorded_at")?,
+        actor: row.try_get("actor")?,
+        payload: RawValue::from_string(payload).map_err(|e| corrupt(e.to_string()))?,
+        prev_hash: row.try_get("prev_hash")?,
+        hash: row.try_get("hash")?,
+    })
+}
+
+fn to_i64(n: u64) -> Result<i64, Error> {
+    i64::try_from(n).map_err(|_| Error::Invalid(format!("sequence number {n} is out of range")))
+}
+
+impl Store {
+    /// Appends one record to the audit trail and returns it as stored.
+    pub async fn append_audit(&self, record: NewAuditRecord) -> Result<AuditRecord, Error> {
+        let mut stored = self.append_audit_all(vec![record]).await?;
+        stored.pop().ok_or_else(|| Error::Corrupt {
+            what: "audit trail".into(),
+            reason: "an append stored nothing".into(),
+        })
+    }
+
+    /// Appends records in order, in one transaction: all of them or none.
+    pub async fn append_audit_all(
+        &self,
+        records: Vec<NewAuditRecord>,
+    ) -> Result<Vec<AuditRecord>, Error> {
+        if records.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Writers of this process take turns here rather than in the database, where a
+        // waiting SQLite writer would sleep in its busy handler.
+        let _turn = self.audit_writer.lock().await;
+        let mut tx = self.pool.begin().await?;
+        let stored = append_in(&mut tx, records).await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    /// One record by id.
+    pub async fn audit_record(&self, id: &str) -> Result<AuditRecord, Error> {
+        let sql = format!("SELECT {RECORD_COLUMNS} FROM audit_records WHERE record_id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                what: format!("audit record {id}"),
+            })?;
+        record_from_row(&row)
+    }
+
+    /// The records appended at or after `from` and before `to`, in chain order, at most
+    /// `limit` of them after sequence number `after` (pass 0 to start): callers page through
+    /// long ranges without holding them in memory.
+    pub async fn audit_records_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>, Error> {
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM audit_records \
+             WHERE recorded_at >= $1 AND recorded_at < $2 AND seq > $3 ORDER BY seq LIMIT $4"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(time_key(from))
+            .bind(time_key(to))
+            .bind(to_i64(after)?)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(record_from_row).collect()
+    }
+
+    /// Walks the whole chain and reports the first record that is missing, altered or out of
+    /// place, or that the head does not match the last record (deleted tail).
+    pub async fn verify_audit(&self) -> Result<AuditVerification, Error> {
+        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        let head_seq: i64 = head.try_get("seq")?;
+        let head_hash: String = head.try_get("hash")?;
+        let head_seq = u64::try_from(head_seq).map_err(|_| Error::Corrupt {
+            what: "audit head".into(),
+            reason: format!("negative sequence number {head_seq}"),
+        })?;
+        let mut report = AuditVerification {
+            records: 0,
+            head_seq,
+            head_hash: head_hash.clone(),
+            first_break: None,
+        };
+        let mut expected_seq = 1u64;
+        let mut prev_hash = GENESIS_HASH.to_owned();
+        let mut last_seen = i64::MIN;
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM audit_records WHERE seq > $1 ORDER BY seq LIMIT $2"
+        );
+        loop {
+            let rows = sqlx::query(&sql)
+                .bind(last_seen)
+                .bind(PAGE)
+                .fetch_all(&self.pool)
+                .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for row in &rows {
+                last_seen = row.try_get("seq")?;
+                let record = match record_from_row(row) {
+                    Ok(record) => record,
+                    Err(e) => {
+                        report.first_break = Some(AuditBreak {
+                            seq: u64::try_from(last_seen).unwrap_or(0),
+                            id: row.try_get("record_id").ok(),
+                            reason: format!("unreadable: {e}"),
+                        });
+                        return Ok(report);
+                    }
+                };
+                report.records += 1;
+                let problem = if record.seq > expected_seq {
+                    report.first_break = Some(AuditBreak {
+                        seq: expected_seq,
+                        id: None,
+                        reason: format!(
+                            "record {expected_seq} is missing: the chain jumps to record {}",
+                            record.seq
+                        ),
+                    });
+                    return Ok(report);
+                } else if record.seq < expected_seq {
+                    Some(format!(
+                        "sequence number {} is out of place (expected {expected_seq})",
+                        record.seq
+                    ))
+                } else if record.prev_hash != prev_hash {
+                    Some(format!(
+                        "prev_hash does not match the hash of record {}",
+                        expected_seq - 1
+                    ))
+                } else if record.computed_hash() != record.hash {
+                    Some("content does not match its hash: the record was altered".into())
+                } else {
+                    None
+                };
+                if let Some(reason) = problem {
+                    report.first_break = Some(AuditBreak {
+                        seq: record.seq,
+                        id: Some(record.id),
+                        reason,
+                    });
+                    return Ok(report);
+                }
+                prev_hash = record.hash;
+                expected_seq += 1;
+            }
+        }
+        let last_seq = expected_seq - 1;
+        if head_seq > last_seq {
+            report.first_break = Some(AuditBreak {
+                seq: expected_seq,
+                id: None,
+                reason: format!(
+                    "records {expected_seq} to {head_seq} are missing: the chain ends at record \
+                     {last_seq} but its head says {head_seq}"
+                ),
+            });
+        } else if head_seq < last_seq || head_hash != prev_hash {
+            report.first_break = Some(AuditBreak {
+                seq: last_seq,
+                id: None,
+                reason: format!(
+                    "the chain head (record {head_seq}, hash {head_hash}) does not match record \
+                     {last_seq}"
+                ),
+            });
+        }
+        Ok(report)
+    }
+}
+
+/// Appends `records` inside `tx`, which must go on to commit: the head is updated first, so
+/// that concurrent writers wait for this transaction, then the records and the head's hash.
+pub(crate) async fn append_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    records: Vec<NewAuditRecord>,
+) -> Result<Vec<AuditRecord>, Error> {
+    let count = records.len();
+    let head = sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+        .bind(i64::try_from(count).map_err(|_| Error::Invalid("too many audit records".into()))?)
+        .fetch_one(&mut **tx)
+        .await?;
+    let last_seq: i64 = head.try_get("seq")?;
+    let mut prev_hash: String = head.try_get("hash")?;
+    let last_seq = u64::try_from(last_seq).map_err(|_| Error::Corrupt {
+        what: "audit head".into(),
+        reason: format!("negative sequence number {last_seq}"),
+    })?;
+    // `count` ≥ 1 and the head was just advanced by it, so this cannot underflow.
+    let first_seq = last_seq + 1 - count as u64;
+    let recorded_at = now();
+    let mut stored = Vec::with_capacity(count);
+    for (offset, record) in records.into_iter().enumerate() {
+        let payload = serde_json::to_string(&record.payload)
+            .map_err(|e| Error::Invalid(format!("audit payload: {e}")))?;
+        let payload = RawValue::from_string(payload)
+            .map_err(|e| Error::Invalid(format!("audit payload: {e}")))?;
+        let mut record = AuditRecord {
+            seq: first_seq + offset as u64,
+            id: random_hex(16)?,
+            kind: record.kind.as_str().to_owned(),
+            recorded_at: recorded_at.clone(),
+            actor: record.actor,
+            payload,
+            prev_hash: prev_hash.clone(),
+            hash: String::new(),
+        };
+        record.hash = record.computed_hash();
+        prev_hash.clone_from(&record.hash);
+        stored.push(record);
+    }
+    for chunk in stored.chunks(INSERT_BATCH) {
+        let sql = format!(
+            "INSERT INTO audit_records ({RECORD_COLUMNS}) VALUES {}",
+            crate::lists::placeholders(chunk.len(), 8)
+        );
+        let mut query = sqlx::query(&sql);
+        for record in chunk {
+            query = query
+                .bind(to_i64(record.seq)?)
+                .bind(record.id.as_str())
+                .bind(record.kind.as_str())
+                .bind(record.recorded_at.as_str())
+                .bind(record.actor.as_str())
+                .bind(record.payload.get())
+                .bind(record.prev_hash.as_str())
+                .bind(record.hash.as_str());
+        }
+        query.execute(&mut **tx).await?;
+    }
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(prev_hash.as_str())
+        .execute(&mut **tx)
+        .await?;
+    Ok(stored)
+}
