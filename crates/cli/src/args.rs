@@ -256,6 +256,10 @@ pub(crate) struct ServeArgs {
     /// replicas become active within about this long).
     #[arg(long, default_value_t = 1.0)]
     pub(crate) poll_interval: f64,
+    /// Seconds a successful API key check is trusted before the store is asked again (a key
+    /// revoked through another replica is refused within this long; 0: ask every time).
+    #[arg(long, default_value_t = 2.0)]
+    pub(crate) key_cache_ttl: f64,
     /// Most requests in one batch.
     #[arg(long, default_value_t = 1000)]
     pub(crate) max_batch: usize,

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{Context, Result, bail};
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use anyhow::{Result, bail};
+use chrono::{DateTime, Utc};
 use interdict_matching::{Match, Query, ScreenOptions};
 use interdict_server::{ScreenRequest, Screening, matches_json, screening_record};
 use interdict_store::Store;
@@ -132,15 +132,8 @@ pub(crate) async fn run_replay(store: &Store, id: &str, as_json: bool) -> Result
     Ok(())
 }
 
-/// Parses an RFC 3339 time, or a date meaning its midnight UTC.
 fn parse_time(text: &str, flag: &str) -> Result<DateTime<Utc>> {
-    let text = text.trim();
-    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
-        return Ok(time.with_timezone(&Utc));
-    }
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .with_context(|| format!("{flag} {text:?} is neither an RFC 3339 time nor YYYY-MM-DD"))?;
-    Ok(date.and_time(NaiveTime::MIN).and_utc())
+    interdict_server::parse_time(text).map_err(|e| anyhow::anyhow!("{flag} {e}"))
 }
 
 pub(crate) async fn run_export(store: &Store, from: &str, to: &str) -> Result<()> {

@@ -35,6 +35,12 @@ fn config(args: &ServeArgs) -> Result<ServerConfig> {
             ..Limits::default()
         },
         poll_interval: seconds(args.poll_interval, "--poll-interval")?,
+        key_cache_ttl: Duration::try_from_secs_f64(args.key_cache_ttl).with_context(|| {
+            format!(
+                "--key-cache-ttl {} is not a number of seconds",
+                args.key_cache_ttl
+            )
+        })?,
     })
 }
 

@@ -7,10 +7,13 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+#[path = "../../store/tests/common/mod.rs"]
+#[allow(dead_code, reason = "this test uses only the Postgres harness")]
+mod backends;
 
 fn shared(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -141,55 +144,13 @@ async fn wait_ready(client: &reqwest::Client, server: &Server) {
     .await;
 }
 
-/// The admin URL of the throwaway test cluster (see `scripts/test-postgres.sh`).
-fn postgres_admin_url() -> String {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        if let Ok(url) = std::env::var("INTERDICT_TEST_POSTGRES_URL") {
-            return url;
-        }
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/test-postgres.sh");
-        let output = Command::new("bash")
-            .arg(&script)
-            .arg("start")
-            .output()
-            .expect("run test-postgres.sh");
-        assert!(
-            output.status.success(),
-            "scripts/test-postgres.sh start failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout)
-            .expect("utf-8")
-            .trim()
-            .to_owned()
-    })
-    .clone()
-}
-
-async fn fresh_postgres_database() -> String {
-    use sqlx::Connection;
-    let admin = postgres_admin_url();
-    let name = format!(
-        "interdict_cli_test_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default()
-    );
-    let mut conn = sqlx::PgConnection::connect(&admin)
-        .await
-        .expect("connect to the test cluster");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .expect("create database");
-    conn.close().await.ok();
-    let base = admin
-        .rsplit_once('/')
-        .map_or(admin.as_str(), |(base, _)| base);
-    format!("{base}/{name}")
+/// A fresh, migrated database on the throwaway test cluster, from the store tests' harness;
+/// the guard keeps it.
+async fn fresh_postgres_database() -> (backends::Guard, String) {
+    let (guard, store) = backends::postgres().await;
+    store.close().await;
+    let url = guard.url().to_owned();
+    (guard, url)
 }
 
 fn admin_key(db: &str) -> String {
@@ -201,7 +162,7 @@ fn admin_key(db: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_replicas_on_one_postgres_share_imports_and_one_audit_chain() {
-    let db = fresh_postgres_database().await;
+    let (_guard, db) = fresh_postgres_database().await;
     let old = shared("lists/ofac-sdn-2022-03-21/sdn.csv");
     ok(&db, &["lists", "import", old.to_str().expect("utf-8")]);
     let key = admin_key(&db);

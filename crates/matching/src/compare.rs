@@ -1,6 +1,7 @@
-//! Comparing two normalised names: per-token similarity, the best token alignment (order
-//! ignored, adjacent tokens may join: "Abdul Rahman" = "Abdulrahman"), and the weighted name
-//! score with its conflict and extra-token penalties.
+//! Comparing two normalised names: per-token similarity (one typo costs little, even in a
+//! short word), the best token alignment (order ignored, adjacent tokens may join: "Abdul
+//! Rahman" = "Abdulrahman", and a word split by a lexicon rule also compares whole), and the
+//! weighted name score with its conflict and extra-token penalties.
 //!
 //! The name score is a weighted agreement ratio:
 //!
@@ -51,6 +52,15 @@ const SKELETON_MIN_SPELLED: f32 = 0.7;
 const NUMBER_MISMATCH_SIMILARITY: f32 = 0.75;
 /// Similarity of an initial with a word it could abbreviate.
 const INITIAL_SIMILARITY: f32 = 0.9;
+/// One typo (a letter substituted, inserted, deleted or two swapped) is the commonest way a
+/// name is mistyped, and edit-distance measures punish it in proportion to the word's
+/// length, so that "Gon" / "Gpn" would look as different as two unrelated names. Two words
+/// one edit apart are at least this similar, less `ONE_TYPO_LENGTH_COST / length` (a typo
+/// in a short word is likelier to be another name).
+const ONE_TYPO_SIMILARITY: f32 = 0.96;
+const ONE_TYPO_LENGTH_COST: f32 = 0.36;
+/// Words shorter than this have too many one-edit neighbours for the typo floor.
+const ONE_TYPO_MIN_LEN: usize = 3;
 /// Names are compared on at most this many tokens each (the rest are ignored).
 const MAX_TOKENS: usize = 24;
 
@@ -96,6 +106,13 @@ pub(crate) struct NameOutcome {
 /// (OSA) and Jaro-Winkler: OSA alone is harsh on long names, Jaro-Winkler alone forgives
 /// truncation ("Lind" / "Lindemann"), the mean does neither.
 pub(crate) fn string_similarity(a: &str, b: &str) -> f32 {
+    spelling_similarity(a, b, false)
+}
+
+/// [`string_similarity`] of two spellings of a word; when both were `typed` in letters, one
+/// typo costs little (see [`ONE_TYPO_SIMILARITY`]). A romanised Han or Hangul syllable has
+/// no typos: one letter off, it is another syllable.
+fn spelling_similarity(a: &str, b: &str, typed: bool) -> f32 {
     if a == b {
         return 1.0;
     }
@@ -109,9 +126,15 @@ pub(crate) fn string_similarity(a: &str, b: &str) -> f32 {
     if bound < CREDIT_FLOOR {
         return bound;
     }
-    let edit = 1.0 - distance::osa_distance(a, b) as f32 / longest as f32;
+    let distance = distance::osa_distance(a, b);
+    let edit = 1.0 - distance as f32 / longest as f32;
     let jaro = distance::jaro_winkler(a, b) as f32;
-    0.5 * (edit + jaro)
+    let similarity = 0.5 * (edit + jaro);
+    if typed && distance == 1 && a.len().min(b.len()) >= ONE_TYPO_MIN_LEN {
+        similarity.max(ONE_TYPO_SIMILARITY - ONE_TYPO_LENGTH_COST / longest as f32)
+    } else {
+        similarity
+    }
 }
 
 /// An upper bound of [`string_similarity`] from the letters the strings share: at most `m`
@@ -168,9 +191,10 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f32 {
         (false, true) => return abjad_similarity(b, a),
         (false, false) => {}
     }
-    let mut spelled = string_similarity(&a.folded, &b.folded);
+    let typed = is_typed(a) && is_typed(b);
+    let mut spelled = spelling_similarity(&a.folded, &b.folded, typed);
     if a.raw.is_some() || b.raw.is_some() {
-        spelled = spelled.max(string_similarity(unfolded(a), unfolded(b)));
+        spelled = spelled.max(spelling_similarity(unfolded(a), unfolded(b), typed));
     }
     // Same consonants in the same order: a vowel-level romanisation difference, provided the
     // spellings are not far apart otherwise (Mahmud / Mohamed share `mhmd`).
@@ -186,6 +210,11 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f32 {
         return spelled.max(floor);
     }
     spelled
+}
+
+/// Whether a token was typed in letters rather than romanised from Han or Hangul.
+fn is_typed(token: &Token) -> bool {
+    token.native.is_none()
 }
 
 /// The spelling of a token before folding.
@@ -483,13 +512,21 @@ fn push_joined(single: &[Token], joined: &[Token], swapped: bool, candidates: &m
             } else {
                 (token.folded.len(), first.folded.len() + second.folded.len())
             };
-            if single_len * 4 < joined_len * 3 || joined_len * 4 < single_len * 3 {
+            let lengths_fit = single_len * 4 >= joined_len * 3 && joined_len * 4 >= single_len * 3;
+            // Two tokens split from one written word also compare with that word.
+            let compound = first.compound.as_deref().filter(|_| !abjad);
+            if !lengths_fit && compound.is_none() {
                 continue;
             }
             buffer.clear();
             buffer.push_str(&first.folded);
             buffer.push_str(&second.folded);
-            let similarity = if abjad {
+            let typed = is_typed(token) && is_typed(first) && is_typed(second);
+            let similarity = if let Some((folded, written)) = compound {
+                spelling_similarity(&token.folded, folded, typed)
+                    .max(spelling_similarity(unfolded(token), written, typed))
+                    .max(spelling_similarity(&token.folded, &buffer, typed))
+            } else if abjad {
                 // Compare as tokens, so that an Arabic-script side is read by its skeleton.
                 let mut joined = first.clone();
                 joined.skeleton = skeleton(&buffer).into();
@@ -498,7 +535,7 @@ fn push_joined(single: &[Token], joined: &[Token], swapped: bool, candidates: &m
                 joined.raw = None;
                 token_similarity(token, &joined)
             } else {
-                string_similarity(&token.folded, &buffer)
+                spelling_similarity(&token.folded, &buffer, typed)
             };
             if similarity < JOIN_MIN_SIMILARITY {
                 continue;
@@ -615,6 +652,23 @@ mod tests {
         assert!(score("Vladimir Pudin", "Vladimir Putin") > 0.7);
         assert!(score("Olaf Schloz", "Olaf Scholz") > 0.8);
         assert!(score("Hugo Chacon", "Hugo Chavez") < 0.7);
+    }
+
+    #[test]
+    fn one_typo_costs_little_even_in_short_words() {
+        assert!(score("Ri Wpn Ho", "Ri Won Ho") > 0.7);
+        assert!(score("Pak Hbn Se", "Pak Han Se") > 0.7);
+        assert!(score("Ri Won Ho", "Ri Pak Ho") < 0.7);
+        // A typo that keeps a compound from splitting still compares with the whole word.
+        assert!(score("Amir Abdumlah", "Amir Abdullah") > 0.8);
+        assert!(score("Abeul Haq", "Abdul Haq") > 0.8);
+        // Romanised Han syllables one letter apart are different syllables, not typos.
+        let token = |text: &str| normalize(text, Profile::Person).tokens.first().cloned();
+        let (Some(han), Some(typed), Some(other)) = (token("熊"), token("Xiong"), token("Kiong"))
+        else {
+            panic!("tokens");
+        };
+        assert!(token_similarity(&han, &other) < token_similarity(&typed, &other));
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! names, and lookups from consonant skeletons and trigrams to tokens, so that a query only
 //! scores names that share some (possibly misspelt) token with it.
 //!
-//! Candidate generation: every query token is looked up exactly, by skeleton and by trigram
-//! overlap in the vocabulary of listed tokens; each similar listed token adds evidence
+//! Candidate generation: every query token is looked up exactly, by skeleton, by one-letter
+//! deletions (short tokens, which a typo leaves few trigrams) and by trigram overlap in the
+//! vocabulary of listed tokens; each similar listed token adds evidence
 //! (credit × weight) to the names containing it; from the evidence and both names' sizes an
 //! estimate of the name score is formed, and every name whose estimate clears a floor (at
 //! least a few, at most a cap) is scored in full. The tests check on the UN list and the
@@ -40,6 +41,9 @@ const TRIGRAM_MIN_DICE: f32 = 0.4;
 const RARITY_MIN_NAMES: usize = 1000;
 /// Lowest rarity factor of a token present in very many names.
 const RARITY_FLOOR: f32 = 0.4;
+/// Lengths of the spellings keyed by one-letter deletions; longer words keep enough
+/// trigrams through a typo.
+const DELETION_KEY_LENGTHS: std::ops::RangeInclusive<usize> = 3..=6;
 
 /// One listed name, normalised under its entity's profile.
 #[derive(Debug)]
@@ -69,6 +73,10 @@ struct Vocabulary {
     postings: Vec<Vec<u32>>,
     by_skeleton: HashMap<Box<str>, Vec<u32>>,
     by_trigram: HashMap<[u8; 3], Vec<u32>>,
+    /// Short tokens by the hash of their spelling and of each spelling with one letter
+    /// deleted, sorted: one typo changes most trigrams of a short word, but two words one
+    /// edit apart share one of these keys. (A hash collision only costs a comparison.)
+    by_deletion: Vec<(u64, u32)>,
     /// Trigram count per token.
     trigram_counts: Vec<u16>,
 }
@@ -179,6 +187,37 @@ fn token_trigrams(token: &Token) -> Vec<[u8; 3]> {
     all
 }
 
+/// Deletion keys of a token: hashes of its folded spelling and of its spelling before
+/// folding, each whole and with any one letter deleted (see [`Vocabulary::by_deletion`]).
+fn deletion_keys(token: &Token) -> Vec<u64> {
+    let mut keys: Vec<u64> = Vec::new();
+    if token.kind != TokenKind::Word || token.abjad || token.native.is_some() {
+        return keys;
+    }
+    for spelling in std::iter::once(&token.folded).chain(&token.raw) {
+        let bytes = spelling.as_bytes();
+        if !DELETION_KEY_LENGTHS.contains(&bytes.len()) {
+            continue;
+        }
+        keys.push(hash_without(bytes, None));
+        keys.extend((0..bytes.len()).map(|deleted| hash_without(bytes, Some(deleted))));
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// FNV-1a hash of `bytes` without the byte at `skipped`.
+fn hash_without(bytes: &[u8], skipped: Option<usize>) -> u64 {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| Some(*index) != skipped)
+        .fold(0xcbf2_9ce4_8422_2325, |hash, (_, &byte)| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+}
+
 fn rarity(document_frequency: u32, total_names: usize) -> f32 {
     if total_names < RARITY_MIN_NAMES || document_frequency <= 1 {
         return 1.0;
@@ -240,7 +279,15 @@ impl Index {
 
         let mut vocabulary = Vocabulary::default();
         for (name_index, name) in names.iter().enumerate() {
-            for token in &name.normalized.tokens {
+            // A word split in two ("abdulaziz") is also looked up whole, for queries whose
+            // typo kept it from splitting.
+            let compounds = name
+                .normalized
+                .tokens
+                .iter()
+                .filter_map(Token::compound_token)
+                .collect::<Vec<_>>();
+            for token in name.normalized.tokens.iter().chain(&compounds) {
                 let key = (token.folded.clone(), token.abjad);
                 let id = match vocabulary.ids.get(&key) {
                     Some(&id) => id,
@@ -266,6 +313,9 @@ impl Index {
                     ids.push(id as u32);
                 }
             }
+            vocabulary
+                .by_deletion
+                .extend(deletion_keys(token).into_iter().map(|key| (key, id as u32)));
             let own = token_trigrams(token);
             for trigram in &own {
                 vocabulary
@@ -279,6 +329,8 @@ impl Index {
                 .push(u16::try_from(own.len()).unwrap_or(u16::MAX));
         }
 
+        vocabulary.by_deletion.sort_unstable();
+        vocabulary.by_deletion.dedup();
         let total = names.len();
         let weights: Vec<Box<[f32]>> = names
             .par_iter()
@@ -586,8 +638,9 @@ impl Index {
         kept.into_iter().map(|(_, n)| n).collect()
     }
 
-    /// Vocabulary tokens similar to `token`: same spelling, same skeleton, or enough shared
-    /// trigrams and a token similarity of at least [`CANDIDATE_SIMILARITY`].
+    /// Vocabulary tokens similar to `token`: same spelling, same skeleton, within one edit (if
+    /// short) or enough shared trigrams, and a token similarity of at least
+    /// [`CANDIDATE_SIMILARITY`].
     fn similar_tokens(
         &self,
         token: &Token,
@@ -629,6 +682,18 @@ impl Index {
             std::iter::once(&token.skeleton).chain(token.alternates.iter().map(|(_, s)| s));
         for skeleton in skeletons.filter(|s| s.len() >= 2) {
             for &id in vocabulary.by_skeleton.get(skeleton).into_iter().flatten() {
+                consider(id, hits, touched, out);
+            }
+        }
+        for key in deletion_keys(token) {
+            let start = vocabulary.by_deletion.partition_point(|(k, _)| *k < key);
+            for &(_, id) in vocabulary
+                .by_deletion
+                .get(start..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|(k, _)| *k == key)
+            {
                 consider(id, hits, touched, out);
             }
         }

@@ -212,6 +212,18 @@ pub(crate) static PARTICLES: &[&str] = &[
     "et", "ould", "uld",
 ];
 
+/// Dutch, Flemish and German particles that open a compound surname ("van Laar", "von
+/// Bismarck", "ten Hag"): they are part of the surname, which is a different one without
+/// them, so they are joined to it ("vanlaar", as Flemish often writes it) rather than
+/// dropped.
+pub(crate) static SURNAME_PREFIXES: &[&str] =
+    &["van", "von", "vom", "ten", "ter", "zu", "zum", "zur"];
+
+/// Articles that may follow a [`SURNAME_PREFIXES`] word inside the compound ("van de Greef",
+/// "van der Berg", "van 't Hof"). Alone, "de", "der" and "den" stay ordinary particles
+/// (Romance "de" is not part of the surname).
+pub(crate) static SURNAME_ARTICLES: &[&str] = &["de", "der", "den", "het", "t"];
+
 /// Particles that are also common given names, so they are only particles when they do not
 /// open the name ("Ben Ali" vs "Noureddine Ben Ali").
 pub(crate) static PARTICLES_NOT_FIRST: &[&str] = &["ben", "da", "del", "la", "le", "y", "an", "as"];

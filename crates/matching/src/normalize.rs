@@ -4,7 +4,8 @@
 //! NFKC, script detection, transliteration of non-Latin scripts to ASCII (any_ascii, with
 //! Arabic-script and Han/Hangul specifics), case folding, punctuation to spaces, camelCase and
 //! compound splitting, then per-schema clean-up: legal forms are pulled out of organisation
-//! names, honorifics out of person names, particles (al-, bin, de, van, the, of) out of both.
+//! names, honorifics out of person names, particles (al-, bin, de, the, of) out of both, while
+//! Dutch and German ones are joined to the surname they belong to (van Laar → vanlaar).
 //! Each remaining token carries its folded spelling ([`crate::translit::fold`]), consonant
 //! skeleton, kind and prior weight.
 
@@ -59,7 +60,8 @@ pub(crate) struct Token {
     /// Canonical spelling after transliteration-variant folding.
     pub(crate) folded: Box<str>,
     /// The spelling before folding, when folding changed it: a typo can look bigger after
-    /// folding ("yoog" folds to "yug"), so similarity also compares these.
+    /// folding ("yoog" folds to "yug"), so similarity also compares these. For an element a
+    /// lexicon rule put in place of the written word ("abd" for "abdul"), that word.
     pub(crate) raw: Option<Box<str>>,
     /// Consonant skeleton of `folded`.
     pub(crate) skeleton: Box<str>,
@@ -74,6 +76,10 @@ pub(crate) struct Token {
     pub(crate) alternates: Box<[(Box<str>, Box<str>)]>,
     /// The native characters of a Han or Hangul token.
     pub(crate) native: Option<Box<str>>,
+    /// The word this token and the next were split from ("abdulaziz" for `abd` `aziz`), folded
+    /// and as written: a typo can defeat the split ("abdumlah" for "abdullah" stays whole),
+    /// and the one token left compares better with the word than with its elements.
+    pub(crate) compound: Option<Box<(Box<str>, Box<str>)>>,
     /// A patronymic (Viktorovich, Ivanovna, Ogly): often dropped, so missing it costs less.
     pub(crate) patronymic: bool,
     /// Weight from kind and length alone.
@@ -81,6 +87,20 @@ pub(crate) struct Token {
     /// Prior weight: `base_weight` lowered for words common in names of this kind (before any
     /// index frequency).
     pub(crate) weight: f32,
+}
+
+impl Token {
+    /// The word this token and the next were split from, as one token.
+    pub(crate) fn compound_token(&self) -> Option<Token> {
+        let (folded, written) = self.compound.as_deref()?;
+        Some(Token {
+            raw: (folded != written).then(|| written.clone()),
+            skeleton: skeleton(folded).into(),
+            folded: folded.clone(),
+            compound: None,
+            ..self.clone()
+        })
+    }
 }
 
 /// A normalised name: its tokens in written order (after reordering "LAST, First") and the
@@ -244,6 +264,11 @@ struct Piece {
     native: Option<String>,
     /// Other readings of an Arabic-script word.
     alternates: Vec<String>,
+    /// The word as written, when a lexicon rule replaced it with its canonical element
+    /// ("abdul" → "abd"): a typo in the written word is still one typo away from it.
+    written: Option<String>,
+    /// The word as written that this piece and the next were split from ("abdulaziz").
+    compound: Option<String>,
 }
 
 impl Piece {
@@ -253,6 +278,24 @@ impl Piece {
             origin: Origin::Latin,
             native: None,
             alternates: Vec::new(),
+            written: None,
+            compound: None,
+        }
+    }
+
+    /// The first element of the compound `written` split into two.
+    fn first_of(self, compound: &str) -> Piece {
+        Piece {
+            compound: Some(compound.to_owned()),
+            ..self
+        }
+    }
+
+    /// The canonical element `text` standing for `written`.
+    fn canonical(text: &str, written: &str) -> Piece {
+        Piece {
+            written: Some(written.to_owned()),
+            ..Piece::latin(text)
         }
     }
 }
@@ -268,6 +311,8 @@ fn ascii_pieces(ascii: &str, origin: Origin, out: &mut Vec<Piece>) {
                 origin,
                 native: None,
                 alternates: Vec::new(),
+                written: None,
+                compound: None,
             });
         }
     };
@@ -435,6 +480,8 @@ fn transliterate_syllabic(word: &str, profile: Profile, out: &mut Vec<Piece>) {
             origin: Origin::Syllabic,
             native: Some(chars.iter().collect()),
             alternates: Vec::new(),
+            written: None,
+            compound: None,
         }
     };
     let chars: Vec<char> = word.chars().collect();
@@ -603,8 +650,50 @@ fn extract_legal_forms(pieces: Vec<Piece>, forms: &mut Vec<&'static str>) -> Vec
     result
 }
 
+/// Joins a Dutch, Flemish or German surname to the particles before it ("van de Greef" →
+/// "vandegreef"), so that a name with the particles never equals one without. Particles
+/// with no surname after them are left alone.
+fn join_compound_surnames(pieces: Vec<Piece>) -> Vec<Piece> {
+    let is_latin = |piece: &Piece, words: &[&str]| {
+        piece.origin == Origin::Latin && words.contains(&piece.text.as_str())
+    };
+    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+    let mut index = 0;
+    while let Some(piece) = pieces.get(index) {
+        if is_latin(piece, lexicon::SURNAME_PREFIXES) {
+            let articles = pieces
+                .get(index + 1..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|p| is_latin(p, lexicon::SURNAME_ARTICLES))
+                .count();
+            let surname_at = index + 1 + articles;
+            if let Some(surname) = pieces.get(surname_at).filter(|p| {
+                p.origin == Origin::Latin && !word_sets().particles.contains(p.text.as_str())
+            }) {
+                let text: String = pieces
+                    .get(index..=surname_at)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|p| p.text.as_str())
+                    .collect();
+                out.push(Piece {
+                    text,
+                    ..surname.clone()
+                });
+                index = surname_at + 1;
+                continue;
+            }
+        }
+        out.push(piece.clone());
+        index += 1;
+    }
+    out
+}
+
 /// Splits Arabic compound given names written joined: `abdulaziz` → `abd` `aziz`,
-/// `saifuddin` → `saif` `din`.
+/// `saifuddin` → `saif` `din`. The first element remembers the word (see
+/// [`Token::compound`]).
 fn split_compounds(piece: Piece, out: &mut Vec<Piece>) {
     if piece.origin != Origin::Latin {
         return out.push(piece);
@@ -612,27 +701,27 @@ fn split_compounds(piece: Piece, out: &mut Vec<Piece>) {
     let text = piece.text.as_str();
     // Abdullah = Abd Allah, Hidayatullah = Hidayat Allah: written joined or apart.
     if lexicon::ABDULLAH_FORMS.contains(&text) {
-        out.push(Piece::latin("abd"));
+        out.push(Piece::latin("abd").first_of(text));
         return out.push(Piece::latin("allah"));
     }
     for suffix in ["ullah", "allah", "ulla", "alla"] {
         if let Some(stem) = text.strip_suffix(suffix)
             && stem.len() >= 3
         {
-            out.push(Piece::latin(stem));
+            out.push(Piece::latin(stem).first_of(text));
             return out.push(Piece::latin("allah"));
         }
     }
     for prefix in lexicon::ABD_PREFIXES {
         if text == *prefix {
-            return out.push(Piece::latin("abd"));
+            return out.push(Piece::canonical("abd", prefix));
         }
         if let Some(rest) = text.strip_prefix(prefix)
             && rest.len() >= 3
             && *prefix != "abdu"
             && *prefix != "abd"
         {
-            out.push(Piece::latin("abd"));
+            out.push(Piece::canonical("abd", prefix).first_of(text));
             out.push(Piece::latin(rest));
             return;
         }
@@ -641,7 +730,7 @@ fn split_compounds(piece: Piece, out: &mut Vec<Piece>) {
         if let Some(stem) = text.strip_suffix(suffix)
             && stem.len() >= 3
         {
-            out.push(Piece::latin(stem));
+            out.push(Piece::latin(stem).first_of(text));
             out.push(Piece::latin("din"));
             return;
         }
@@ -732,6 +821,7 @@ pub(crate) fn normalize(text: &str, profile: Profile) -> NormalizedName {
             pieces.retain(|p| !is_honorific(p));
         }
     }
+    pieces = join_compound_surnames(pieces);
     let is_particle = |index: usize, p: &Piece| {
         sets.particles.contains(p.text.as_str())
             && !(index == 0 && lexicon::PARTICLES_NOT_FIRST.contains(&p.text.as_str()))
@@ -762,6 +852,10 @@ fn make_token(piece: Piece, profile: Profile, sets: &WordSets) -> Token {
     let piece_origin = piece.origin;
     let abjad = matches!(piece_origin, Origin::Arabic | Origin::Consonantal);
     let native = piece.native.map(String::into_boxed_str);
+    let written = piece.written;
+    let compound = piece
+        .compound
+        .map(|word| Box::new((fold(&word).into_boxed_str(), word.into_boxed_str())));
     let alternates: Box<[(Box<str>, Box<str>)]> = piece
         .alternates
         .iter()
@@ -803,8 +897,9 @@ fn make_token(piece: Piece, profile: Profile, sets: &WordSets) -> Token {
         base_weight
     };
     let patronymic = is_patronymic(&folded);
-    let raw =
-        (kind == TokenKind::Word && folded != piece && !abjad).then(|| Box::<str>::from(piece));
+    let raw = written.map(String::into_boxed_str).or_else(|| {
+        (kind == TokenKind::Word && folded != piece && !abjad).then(|| Box::<str>::from(piece))
+    });
     Token {
         raw,
         initial: piece.as_bytes().first().copied().unwrap_or(b' '),
@@ -814,6 +909,7 @@ fn make_token(piece: Piece, profile: Profile, sets: &WordSets) -> Token {
         abjad,
         native,
         alternates,
+        compound,
         patronymic,
         base_weight,
         weight,
@@ -924,6 +1020,34 @@ mod tests {
     #[test]
     fn splits_chinese_surname_from_given_name() {
         assert_eq!(folded("习近平", Profile::Person), "si jinping");
+    }
+
+    #[test]
+    fn joins_dutch_and_german_particles_to_the_surname() {
+        assert_eq!(
+            folded("Herman van de Greef", Profile::Person),
+            "herman vandegref"
+        );
+        assert_eq!(
+            folded("BEETHOVEN, Ludwig van", Profile::Person),
+            folded("Ludwig van Beethoven", Profile::Person)
+        );
+        assert_eq!(
+            folded("Jan van der Berg", Profile::Person),
+            folded("Jan Vanderberg", Profile::Person)
+        );
+        assert_eq!(folded("Erik ten Hag", Profile::Person), "erik tenhag");
+        // Nothing to join: left to the particle rules.
+        assert_eq!(folded("Ludwig van", Profile::Person), "ludvig");
+        // Arabic and Romance particles are still dropped.
+        assert_eq!(
+            folded("Charles de Gaulle", Profile::Person),
+            folded("Charles Gaulle", Profile::Person)
+        );
+        assert_eq!(
+            folded("Isa bin Tarif al-Khalifa", Profile::Person),
+            folded("Isa Tarif Khalifa", Profile::Person)
+        );
     }
 
     #[test]

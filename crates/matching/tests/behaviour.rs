@@ -73,6 +73,43 @@ fn arabic_particles_and_compounds_match() {
 }
 
 #[test]
+fn dutch_and_german_particles_belong_to_the_surname() {
+    // A surname with particles is a different surname from one without them.
+    assert!(!person(pair("Iván van Laar", "LOOR, Ivan", Schema::Person)));
+    assert!(!person(pair(
+        "Herman van de Greef",
+        "GREF, Herman",
+        Schema::Person
+    )));
+    assert!(person(pair(
+        "Ludwig van Beethoven",
+        "BEETHOVEN, Ludwig van",
+        Schema::Person
+    )));
+    assert!(person(pair(
+        "Jan van der Berg",
+        "Jan Vanderberg",
+        Schema::Person
+    )));
+    assert!(person(pair(
+        "Otto von Bismarck",
+        "BISMARCK, Otto Eduard Leopold von",
+        Schema::Person
+    )));
+    // Arabic particles are still optional.
+    assert!(person(pair(
+        "Muhammad bin Rashid al-Maktoum",
+        "Muhammad Rashid Maktoum",
+        Schema::Person
+    )));
+    assert!(person(pair(
+        "Abu Bakr al-Baghdadi",
+        "Abu Bakr Baghdadi",
+        Schema::Person
+    )));
+}
+
+#[test]
 fn order_initials_and_honorifics() {
     assert!(person(pair(
         "PUTIN, Vladimir",

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use interdict_model::ListVersion;
 use interdict_store::{AuditBreak, AuditRecord, AuditVerification, KeyInfo};
 use serde::{Deserialize, Serialize};
@@ -238,6 +239,27 @@ impl AuditRecordJson {
             hash: record.hash.clone(),
         })
     }
+}
+
+/// A page of exported audit records.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AuditExportJson {
+    /// The records, in chain order.
+    pub records: Vec<AuditRecordJson>,
+    /// Pass as `after` for the next page; null when this page is the last.
+    pub next_after: Option<u64>,
+}
+
+/// Parses a time bound of an audit range: RFC 3339, or `YYYY-MM-DD` meaning its midnight
+/// UTC. The message says what was expected.
+pub fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
+    let text = text.trim();
+    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+        return Ok(time.with_timezone(&Utc));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(|date| date.and_time(NaiveTime::MIN).and_utc())
+        .map_err(|_| format!("{text:?} is neither an RFC 3339 time nor YYYY-MM-DD"))
 }
 
 /// Where the chain is first broken.

@@ -1,5 +1,5 @@
 //! Who is calling: the API key from `Authorization: Bearer KEY` or `X-API-Key`, checked
-//! against the store, its role, and its rate limit.
+//! against the store (through a short-lived cache), its role, and its rate limit.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use interdict_store::Role;
+use interdict_store::{KeyInfo, Role};
+use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
 use crate::{AppState, AuthMode};
@@ -65,11 +66,21 @@ impl FromRequestParts<AppState> for Caller {
                         "no API key: send `Authorization: Bearer KEY` or `X-API-Key: KEY`",
                     ),
                 )?;
-                let info = state
-                    .store()
-                    .authenticate(key)
-                    .await?
-                    .ok_or(ApiError::Unauthenticated("unknown or revoked API key"))?;
+                let info = match state.key_cache().get(key) {
+                    Some(info) => info,
+                    None => {
+                        let info = state
+                            .store()
+                            .authenticate(key)
+                            .await?
+                            .ok_or(ApiError::Unauthenticated("unknown or revoked API key"))?;
+                        state.key_cache().insert(key, &info);
+                        CachedKey {
+                            id: info.id,
+                            role: info.role,
+                        }
+                    }
+                };
                 Caller {
                     actor: info.id,
                     role: info.role,
@@ -78,6 +89,71 @@ impl FromRequestParts<AppState> for Caller {
         };
         state.rate_limiter().admit(&caller.actor)?;
         Ok(caller)
+    }
+}
+
+/// What authenticating a key established.
+#[derive(Debug, Clone)]
+pub(crate) struct CachedKey {
+    id: String,
+    role: Role,
+}
+
+/// Keys recently authenticated, so that a busy client costs the store one lookup per `ttl`
+/// rather than one per request. Entries are found by the SHA-256 of the presented key, so no
+/// secret is kept. A key revoked through this process is forgotten at once
+/// ([`KeyCache::clear`]); one revoked through another replica is refused within `ttl`.
+#[derive(Debug)]
+pub(crate) struct KeyCache {
+    ttl: Duration,
+    entries: Mutex<HashMap<[u8; 32], (CachedKey, Instant)>>,
+}
+
+impl KeyCache {
+    /// A cache keeping authentications for `ttl`; a zero `ttl` caches nothing.
+    pub(crate) fn new(ttl: Duration) -> KeyCache {
+        KeyCache {
+            ttl,
+            entries: Mutex::default(),
+        }
+    }
+
+    fn fingerprint(key: &str) -> [u8; 32] {
+        Sha256::digest(key.as_bytes()).into()
+    }
+
+    /// The key's id and role, when authenticated less than `ttl` ago.
+    fn get(&self, key: &str) -> Option<CachedKey> {
+        let entries = self.entries.lock().ok()?;
+        let (cached, at) = entries.get(&Self::fingerprint(key))?;
+        (at.elapsed() < self.ttl).then(|| cached.clone())
+    }
+
+    /// Remembers a successful authentication. Only valid keys get here, so the cache is
+    /// bounded by the keys in the store; expired entries are dropped as it grows.
+    fn insert(&self, key: &str, info: &KeyInfo) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
+        if entries.len() >= 1024 {
+            entries.retain(|_, (_, at)| at.elapsed() < self.ttl);
+        }
+        let cached = CachedKey {
+            id: info.id.clone(),
+            role: info.role,
+        };
+        entries.insert(Self::fingerprint(key), (cached, Instant::now()));
+    }
+
+    /// Forgets every authentication: after a revocation, the next request of every key goes
+    /// to the store again.
+    pub(crate) fn clear(&self) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.clear();
+        }
     }
 }
 

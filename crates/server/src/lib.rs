@@ -28,9 +28,10 @@ mod screening;
 mod serve;
 
 pub use api::{
-    AuditBreakJson, AuditRecordJson, BatchResponse, ChangedJson, CreateKeyRequest, CreatedKeyJson,
+    AuditBreakJson, AuditExportJson, AuditRecordJson, BatchResponse, ChangedJson, CreateKeyRequest, CreatedKeyJson,
     DiffCounts, DiffJson, HealthJson, ImportResponse, KeyJson, ListJson, ListVersionJson,
     MatchJson, QueryJson, ReplayResponse, ScreenRequest, ScreenResponse, VerifyResponse,
+    parse_time,
 };
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use live::{LiveIndex, Refresh, Snapshot};
@@ -105,6 +106,10 @@ pub struct ServerConfig {
     pub limits: Limits,
     /// How often the active list versions are polled, to pick up imports made elsewhere.
     pub poll_interval: Duration,
+    /// How long a successful key authentication is trusted without asking the store again:
+    /// a key revoked through another replica is refused within this long (one revoked
+    /// through this one, at once). Zero asks the store on every request.
+    pub key_cache_ttl: Duration,
 }
 
 impl Default for ServerConfig {
@@ -114,6 +119,7 @@ impl Default for ServerConfig {
             rate_limit: None,
             limits: Limits::default(),
             poll_interval: Duration::from_secs(1),
+            key_cache_ttl: Duration::from_secs(2),
         }
     }
 }
@@ -130,6 +136,7 @@ struct Shared {
     index: LiveIndex,
     config: ServerConfig,
     rate_limiter: auth::RateLimiter,
+    key_cache: auth::KeyCache,
 }
 
 impl AppState {
@@ -141,6 +148,7 @@ impl AppState {
                 store,
                 index: LiveIndex::default(),
                 rate_limiter: auth::RateLimiter::new(config.rate_limit),
+                key_cache: auth::KeyCache::new(config.key_cache_ttl),
                 config,
             }),
         }
@@ -163,6 +171,10 @@ impl AppState {
 
     pub(crate) fn rate_limiter(&self) -> &auth::RateLimiter {
         &self.shared.rate_limiter
+    }
+
+    pub(crate) fn key_cache(&self) -> &auth::KeyCache {
+        &self.shared.key_cache
     }
 
     /// Loads the active lists into the index if they changed.
@@ -191,6 +203,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/lists/{list}/versions", get(handlers::lists::versions))
         .route("/v1/entities/{id}", get(handlers::lists::entity))
         .route("/v1/audit/verify", get(handlers::audit::verify))
+        .route("/v1/audit/export", get(handlers::audit::export))
         .route("/v1/audit/{id}", get(handlers::audit::record))
         .route("/v1/audit/{id}/replay", post(handlers::audit::replay))
         .route(

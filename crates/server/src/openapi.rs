@@ -5,7 +5,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::api::{
-    AuditBreakJson, AuditRecordJson, BatchResponse, ChangedJson, CreateKeyRequest, CreatedKeyJson,
+    AuditBreakJson, AuditExportJson, AuditRecordJson, BatchResponse, ChangedJson, CreateKeyRequest, CreatedKeyJson,
     DiffCounts, DiffJson, HealthJson, ImportResponse, KeyJson, ListJson, ListVersionJson,
     MatchJson, QueryJson, ReplayResponse, ScreenRequest, ScreenResponse, VerifyResponse,
 };
@@ -22,7 +22,7 @@ use crate::handlers::monitoring;
             Authenticate with `Authorization: Bearer KEY` or `X-API-Key: KEY`. Roles, each \
             allowed what the previous ones are: screener (screen, read lists and entities), \
             analyst (read audit records; maintain the portfolio, read alerts, propose \
-            decisions), reviewer (verify the chain, replay screenings; approve or reject \
+            decisions), reviewer (verify the chain, replay screenings, export records; approve or reject \
             another key's decision), admin (import lists, manage keys).\n\n\
             Errors are `{\"error\": {\"code\", \"message\"}}`: 400 malformed_json, \
             401 unauthenticated, 403 forbidden, 404 not_found, 405 method_not_allowed, \
@@ -39,6 +39,7 @@ use crate::handlers::monitoring;
         handlers::lists::import,
         handlers::audit::record,
         handlers::audit::verify,
+        handlers::audit::export,
         handlers::audit::replay,
         handlers::keys::create,
         handlers::keys::list,
@@ -58,7 +59,7 @@ use crate::handlers::monitoring;
     components(schemas(
         ScreenRequest, ScreenResponse, BatchResponse, QueryJson, MatchJson, ListJson,
         ListVersionJson, DiffJson, DiffCounts, ChangedJson, ImportResponse, AuditRecordJson,
-        AuditBreakJson, VerifyResponse, ReplayResponse, CreateKeyRequest, CreatedKeyJson,
+        AuditBreakJson, AuditExportJson, VerifyResponse, ReplayResponse, CreateKeyRequest, CreatedKeyJson,
         KeyJson, HealthJson, ErrorBody, ErrorDetail,
         monitoring::CustomerRequest, monitoring::BulkCustomer, monitoring::BulkCustomersRequest,
         monitoring::CustomerOutcomeJson, monitoring::InvalidCustomerJson,

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use common::{Guard, Harness, assert_error, import};
 
-on_both_backends!(
+on_both_backends_with_guard!(
     the_portfolio_is_maintained_by_analysts_with_field_errors_named,
     decisions_need_a_second_key_with_the_reviewer_role,
 );

@@ -10,6 +10,8 @@
 //! inserting a record breaks the chain where it happened, and [`Store::verify_audit`] names
 //! the first broken record.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use serde_json::Value;
@@ -17,6 +19,7 @@ use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use tokio::sync::oneshot;
 
 use crate::{Error, Store};
 
@@ -28,6 +31,9 @@ const PAGE: i64 = 1000;
 
 /// Rows per multi-row INSERT of records (8 columns each): under SQLite's parameter limit.
 const INSERT_BATCH: usize = 100;
+
+/// Most records one group commit writes; appends beyond wait for the next turn.
+const GROUP_RECORDS: usize = 5000;
 
 /// Tags the hash input so that no other SHA-256 in interdict can be mistaken for a record's.
 const HASH_DOMAIN: &str = "interdict-audit-v1";
@@ -54,6 +60,33 @@ impl AuditKind {
             AuditKind::Key => "key",
         }
     }
+}
+
+/// An append waiting in the group-commit queue for its answer.
+#[derive(Debug)]
+pub(crate) struct QueuedAppend {
+    records: Vec<NewAuditRecord>,
+    reply: oneshot::Sender<Result<Vec<AuditRecord>, Error>>,
+}
+
+/// The appends the next transaction writes, oldest first: at least one, then as many more as
+/// fit in [`GROUP_RECORDS`].
+fn take_group(queue: &mut Vec<QueuedAppend>) -> Vec<QueuedAppend> {
+    let mut total = 0;
+    let count = queue
+        .iter()
+        .take_while(|queued| {
+            total += queued.records.len();
+            total <= GROUP_RECORDS
+        })
+        .count()
+        .max(1)
+        .min(queue.len());
+    queue.drain(..count).collect()
+}
+
+fn queue_poisoned() -> Error {
+    Error::Invalid("the audit queue's lock is poisoned".into())
 }
 
 /// A record to append: the store assigns its sequence number, id, time and hashes.
@@ -227,6 +260,12 @@ impl Store {
     }
 
     /// Appends records in order, in one transaction: all of them or none.
+    ///
+    /// Concurrent appends of this process are committed together (group commit): each one
+    /// joins a queue, and whoever gets the writer's turn writes everything queued in one
+    /// transaction and answers every waiter. A caller's records stay consecutive in the chain
+    /// and its answer comes only after they are committed. The write runs in its own task,
+    /// so a caller that goes away (a client hanging up) cannot abort the others' records.
     pub async fn append_audit_all(
         &self,
         records: Vec<NewAuditRecord>,
@@ -234,13 +273,69 @@ impl Store {
         if records.is_empty() {
             return Ok(Vec::new());
         }
-        // Writers of this process take turns here rather than in the database, where a
-        // waiting SQLite writer would sleep in its busy handler.
-        let _turn = self.audit_writer.lock().await;
-        let mut tx = self.pool.begin().await?;
-        let stored = append_in(&mut tx, records).await?;
-        tx.commit().await?;
-        Ok(stored)
+        let (reply, mut answer) = oneshot::channel();
+        self.audit_queue
+            .lock()
+            .map_err(|_| queue_poisoned())?
+            .push(QueuedAppend { records, reply });
+        loop {
+            tokio::select! {
+                biased;
+                answer = &mut answer => {
+                    return answer.map_err(|_| Error::Invalid(
+                        "the audit writer stopped before recording this append".into(),
+                    ))?;
+                }
+                turn = self.audit_writer.clone().lock_owned() => {
+                    let group = take_group(
+                        &mut *self.audit_queue.lock().map_err(|_| queue_poisoned())?,
+                    );
+                    if group.is_empty() {
+                        // An earlier writer took ours: its answer is already sent.
+                        continue;
+                    }
+                    let store = self.clone();
+                    tokio::spawn(async move {
+                        store.write_group(group).await;
+                        drop(turn);
+                    });
+                }
+            }
+        }
+    }
+
+    /// Commits a group of queued appends in one transaction and answers each of them.
+    async fn write_group(&self, group: Vec<QueuedAppend>) {
+        let mut sizes = Vec::with_capacity(group.len());
+        let mut replies = Vec::with_capacity(group.len());
+        let mut records = Vec::new();
+        for queued in group {
+            sizes.push(queued.records.len());
+            replies.push(queued.reply);
+            records.extend(queued.records);
+        }
+        let outcome = async {
+            let mut tx = self.pool.begin().await?;
+            let stored = append_in(&mut tx, records).await?;
+            tx.commit().await?;
+            Ok::<_, Error>(stored)
+        }
+        .await;
+        match outcome {
+            Ok(stored) => {
+                let mut stored = stored.into_iter();
+                for (reply, size) in replies.into_iter().zip(sizes) {
+                    // A waiter that went away needs no answer; its records are committed.
+                    let _ = reply.send(Ok(stored.by_ref().take(size).collect()));
+                }
+            }
+            Err(error) => {
+                let error = Arc::new(error);
+                for reply in replies {
+                    let _ = reply.send(Err(Error::Grouped(Arc::clone(&error))));
+                }
+            }
+        }
     }
 
     /// One record by id.

@@ -43,6 +43,9 @@ pub enum Error {
     /// The operating system gave no randomness for an id or a key.
     #[error("no randomness from the operating system: {0}")]
     Randomness(String),
+    /// An audit append committed together with others failed with them.
+    #[error("{0}")]
+    Grouped(std::sync::Arc<Error>),
     /// The caller passed something unusable (an empty list id, an entity of another list).
     #[error("invalid input: {0}")]
     Invalid(String),

@@ -60,6 +60,8 @@ pub struct Store {
     backend: Backend,
     /// Audit appends of this process take turns here (see `audit.rs`).
     audit_writer: Arc<tokio::sync::Mutex<()>>,
+    /// Audit appends waiting to be committed together (see `audit.rs`).
+    audit_queue: Arc<std::sync::Mutex<Vec<audit::QueuedAppend>>>,
 }
 
 impl Store {
@@ -112,6 +114,7 @@ impl Store {
             pool,
             backend,
             audit_writer: Arc::default(),
+            audit_queue: Arc::default(),
         };
         store.migrate().await?;
         Ok(store)

@@ -20,6 +20,7 @@ on_both_backends_with_guard!(
     a_deleted_record_is_named_as_missing,
     a_deleted_tail_is_caught_by_the_head,
     concurrent_writers_on_separate_pools_keep_one_chain,
+    concurrent_appends_of_one_store_are_committed_together_and_each_answered,
     records_are_exported_between_two_times,
     keys_authenticate_until_revoked_and_only_their_hash_is_stored,
 );
@@ -229,6 +230,46 @@ async fn concurrent_writers_on_separate_pools_keep_one_chain(store: Store, guard
     let report = store.verify_audit().await.expect("verify");
     assert!(report.is_intact(), "{report:?}");
     assert_eq!(report.records, expected);
+    assert_eq!(report.head_seq, expected);
+}
+
+async fn concurrent_appends_of_one_store_are_committed_together_and_each_answered(
+    store: Store,
+    _guard: Guard,
+) {
+    const CALLERS: usize = 64;
+    let mut tasks = Vec::new();
+    for caller in 0..CALLERS {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            // Every third caller appends three records at once: they must stay together.
+            let records: Vec<_> = (0..if caller % 3 == 0 { 3 } else { 1 })
+                .map(|i| screening(caller * 10 + i))
+                .collect();
+            let sent: Vec<_> = records.iter().map(|r| r.payload.clone()).collect();
+            let stored = store.append_audit_all(records).await.expect("append");
+            (sent, stored)
+        }));
+    }
+    let mut seqs = Vec::new();
+    for task in tasks {
+        let (sent, stored) = task.await.expect("caller");
+        // Each caller gets its own records back, in its order, consecutive in the chain.
+        assert_eq!(sent.len(), stored.len());
+        for (payload, record) in sent.iter().zip(&stored) {
+            assert_eq!(&record.payload_value().expect("payload"), payload);
+        }
+        for pair in stored.windows(2) {
+            assert_eq!(pair[1].seq, pair[0].seq + 1);
+            assert_eq!(pair[1].prev_hash, pair[0].hash);
+        }
+        seqs.extend(stored.iter().map(|r| r.seq));
+    }
+    seqs.sort_unstable();
+    let expected = (CALLERS + 2 * CALLERS.div_ceil(3)) as u64;
+    assert_eq!(seqs, (1..=expected).collect::<Vec<_>>());
+    let report = store.verify_audit().await.expect("verify");
+    assert!(report.is_intact(), "{report:?}");
     assert_eq!(report.head_seq, expected);
 }
 

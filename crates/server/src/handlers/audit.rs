@@ -1,11 +1,14 @@
-//! The audit trail: one record, verification of the whole chain, replay of a screening.
+//! The audit trail: one record, verification of the whole chain, replay of a screening, and
+//! export of a time range for examiners, page by page.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use interdict_store::Role;
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::AppState;
-use crate::api::{AuditRecordJson, ReplayResponse, VerifyResponse};
+use crate::api::{AuditExportJson, AuditRecordJson, ReplayResponse, VerifyResponse, parse_time};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 
@@ -76,4 +79,73 @@ pub(crate) async fn replay(
 ) -> Result<Json<ReplayResponse>, ApiError> {
     caller.require(Role::Reviewer)?;
     Ok(Json(crate::screening::replay(state.store(), &id).await?))
+}
+
+/// Most records one export page holds.
+const MAX_EXPORT_PAGE: u32 = 1000;
+
+/// Which records to export.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ExportParams {
+    /// Records appended at or after this time: RFC 3339, or YYYY-MM-DD for its midnight UTC.
+    from: String,
+    /// Records appended before this time, in the same forms.
+    to: String,
+    /// Only records after this sequence number: the `next_after` of the previous page.
+    #[serde(default)]
+    after: u64,
+    /// Most records in this page (default and at most 1000).
+    limit: Option<u32>,
+}
+
+/// The records appended in a time range, in chain order, a page at a time: follow
+/// `next_after` until it is null. The CLI's `audit export` writes the same records as JSONL.
+#[utoipa::path(
+    get,
+    path = "/v1/audit/export",
+    tag = "audit",
+    params(ExportParams),
+    responses(
+        (status = 200, description = "A page of records", body = AuditExportJson),
+        (status = 401, description = "No or unknown API key", body = ErrorBody),
+        (status = 403, description = "Needs the reviewer role", body = ErrorBody),
+        (status = 422, description = "Missing or unreadable time, empty range, bad limit", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub(crate) async fn export(
+    State(state): State<AppState>,
+    caller: Caller,
+    params: Result<Query<ExportParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<AuditExportJson>, ApiError> {
+    caller.require(Role::Reviewer)?;
+    let Query(params) = params.map_err(|e| ApiError::invalid("query", e.body_text()))?;
+    let from = parse_time(&params.from).map_err(|e| ApiError::invalid("from", e))?;
+    let to = parse_time(&params.to).map_err(|e| ApiError::invalid("to", e))?;
+    if from >= to {
+        return Err(ApiError::invalid("to", "`to` must be after `from`"));
+    }
+    let limit = params.limit.unwrap_or(MAX_EXPORT_PAGE);
+    if limit == 0 || limit > MAX_EXPORT_PAGE {
+        return Err(ApiError::invalid(
+            "limit",
+            format!("must be between 1 and {MAX_EXPORT_PAGE}"),
+        ));
+    }
+    let page = state
+        .store()
+        .audit_records_between(from, to, params.after, limit)
+        .await?;
+    let next_after = (page.len() == limit as usize)
+        .then(|| page.last().map(|r| r.seq))
+        .flatten();
+    let records = page
+        .iter()
+        .map(AuditRecordJson::from_record)
+        .collect::<Result<_, _>>()?;
+    Ok(Json(AuditExportJson {
+        records,
+        next_after,
+    }))
 }

@@ -88,5 +88,6 @@ pub(crate) async fn revoke(
 ) -> Result<Json<KeyJson>, ApiError> {
     caller.require(Role::Admin)?;
     let revoked = state.store().revoke_key(&id, &caller.actor).await?;
+    state.key_cache().clear();
     Ok(Json(KeyJson::from(&revoked)))
 }

@@ -1,5 +1,7 @@
 //! Each endpoint answers what it documents, on both backends.
 
+use std::time::Duration;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use interdict_server::ServerConfig;
@@ -8,13 +10,15 @@ use serde_json::{Value, json};
 
 use crate::common::{Guard, Harness, import, send};
 
-on_both_backends!(
+on_both_backends_with_guard!(
     a_screening_has_the_cli_shape_is_recorded_and_replays_identically,
     batches_of_json_and_ndjson_are_answered_in_order_and_each_recorded,
     lists_versions_diffs_and_entities_describe_the_store,
     keys_are_managed_by_admins_and_revocation_takes_effect,
+    a_key_revoked_elsewhere_is_refused_once_its_cached_check_expires,
     roles_are_enforced_along_the_ladder,
     verification_names_the_first_tampered_record,
+    the_audit_trail_is_exported_page_by_page,
     probes_metrics_and_the_openapi_document_answer,
 );
 
@@ -286,6 +290,71 @@ async fn keys_are_managed_by_admins_and_revocation_takes_effect(store: Store, _g
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+/// The store id of a key `idk_<id>_<secret>`.
+fn key_id(key: &str) -> String {
+    key.split('_').nth(1).expect("key id").to_owned()
+}
+
+async fn a_key_revoked_elsewhere_is_refused_once_its_cached_check_expires(
+    store: Store,
+    _guard: Guard,
+) {
+    import(&store, UN).await;
+    // A long-lived cache: a revocation made behind this replica's back (as another replica
+    // would) is not seen until the entry expires, but one made through it is seen at once.
+    let cached = Harness::new(
+        store.clone(),
+        ServerConfig {
+            key_cache_ttl: Duration::from_secs(3600),
+            ..ServerConfig::default()
+        },
+    )
+    .await;
+    let key = cached.key(Role::Screener).await;
+    let other = cached.key(Role::Screener).await;
+    for key in [&key, &other] {
+        let (status, _) = cached.call("GET", "/v1/lists", Some(key), None).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    store
+        .revoke_key(&key_id(&key), "cli:test")
+        .await
+        .expect("revoke behind the replica's back");
+    let (status, _) = cached.call("GET", "/v1/lists", Some(&key), None).await;
+    assert_eq!(status, StatusCode::OK, "still trusted from the cache");
+    let (status, _) = cached
+        .admin("DELETE", &format!("/v1/keys/{}", key_id(&other)), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    for key in [&key, &other] {
+        let (status, _) = cached.call("GET", "/v1/lists", Some(key), None).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "a revocation here clears the cache"
+        );
+    }
+
+    // Without a cache, a revocation anywhere is refused on the next request.
+    let uncached = Harness::new(
+        store.clone(),
+        ServerConfig {
+            key_cache_ttl: Duration::ZERO,
+            ..ServerConfig::default()
+        },
+    )
+    .await;
+    let key = uncached.key(Role::Screener).await;
+    let (status, _) = uncached.call("GET", "/v1/lists", Some(&key), None).await;
+    assert_eq!(status, StatusCode::OK);
+    store
+        .revoke_key(&key_id(&key), "cli:test")
+        .await
+        .expect("revoke");
+    let (status, _) = uncached.call("GET", "/v1/lists", Some(&key), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
 async fn roles_are_enforced_along_the_ladder(store: Store, _guard: Guard) {
     import(&store, UN).await;
     let app = Harness::new(store, ServerConfig::default()).await;
@@ -327,6 +396,12 @@ async fn roles_are_enforced_along_the_ladder(store: Store, _guard: Guard) {
             Role::Analyst,
         ),
         ("GET", "/v1/audit/verify".into(), None, Role::Reviewer),
+        (
+            "GET",
+            "/v1/audit/export?from=2000-01-01&to=2100-01-01".into(),
+            None,
+            Role::Reviewer,
+        ),
         (
             "POST",
             format!("/v1/audit/{screening_id}/replay"),
@@ -411,6 +486,72 @@ async fn verification_names_the_first_tampered_record(store: Store, guard: Guard
     let (_, verify) = app.admin("GET", "/v1/audit/verify", None).await;
     assert_eq!(verify["intact"], false, "{verify}");
     assert_eq!(verify["first_break"]["seq"], 5, "{verify}");
+}
+
+async fn the_audit_trail_is_exported_page_by_page(store: Store, _guard: Guard) {
+    import(&store, UN).await;
+    let app = Harness::new(store, ServerConfig::default()).await;
+    for name in ["Janan Agha", "Abdulhai Salek", "Tharwat Salah Shihata"] {
+        let (status, _) = app
+            .admin("POST", "/v1/screen", Some(json!({ "name": name })))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let range = "from=2000-01-01&to=2100-01-01T00:00:00Z";
+    let (status, whole) = app
+        .admin("GET", &format!("/v1/audit/export?{range}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{whole}");
+    assert!(whole["next_after"].is_null());
+    let whole = whole["records"].as_array().expect("records").clone();
+    // The admin key's creation and the three screenings.
+    assert_eq!(whole.len(), 4, "{whole:?}");
+    let kinds: Vec<_> = whole.iter().map(|r| r["kind"].clone()).collect();
+    assert_eq!(kinds, ["key", "screening", "screening", "screening"]);
+
+    let mut paged = Vec::new();
+    let mut after = 0;
+    loop {
+        let (status, page) = app
+            .admin(
+                "GET",
+                &format!("/v1/audit/export?{range}&limit=3&after={after}"),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        paged.extend(page["records"].as_array().expect("records").clone());
+        match page["next_after"].as_u64() {
+            Some(next) => after = next,
+            None => break,
+        }
+    }
+    assert_eq!(paged, whole);
+
+    // A range that ends before anything was recorded is empty.
+    let (status, empty) = app
+        .admin("GET", "/v1/audit/export?from=2000-01-01&to=2001-01-01", None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(empty["records"], json!([]));
+
+    for (query, field) in [
+        ("from=yesterday&to=2100-01-01", "from"),
+        ("from=2100-01-01&to=2000-01-01", "to"),
+        ("from=2000-01-01&to=2100-01-01&limit=0", "limit"),
+        ("from=2000-01-01", "query"),
+    ] {
+        let (status, error) = app
+            .admin("GET", &format!("/v1/audit/export?{query}"), None)
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {error}");
+        assert!(
+            error["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(field)),
+            "{query}: {error}"
+        );
+    }
 }
 
 async fn probes_metrics_and_the_openapi_document_answer(store: Store, _guard: Guard) {

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::common::{Guard, Harness, assert_error, import};
 
-on_both_backends!(
+on_both_backends_with_guard!(
     every_error_status_has_the_error_shape,
     a_key_over_its_rate_is_told_when_to_come_back,
     without_lists_screening_is_not_ready,

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::common::{Guard, Harness, assert_error, import, send, shared};
 
-on_both_backends!(
+on_both_backends_with_guard!(
     an_import_swaps_the_index_while_screenings_go_on,
     a_broken_list_is_refused_and_the_active_version_stays,
     another_replica_picks_up_an_import_when_it_polls,

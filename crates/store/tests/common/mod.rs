@@ -1,5 +1,8 @@
 //! Test stores on both backends: a fresh SQLite file, or a fresh database on the throwaway
 //! Postgres cluster that `scripts/test-postgres.sh` installs and starts.
+//!
+//! The one harness of the workspace's store-backed tests: the notify, server and CLI tests
+//! include this file with `#[path]`.
 
 use std::path::Path;
 use std::process::Command;
@@ -25,6 +28,12 @@ impl Guard {
         let done = sqlx::query(sql).execute(&mut conn).await.expect(sql);
         conn.close().await.ok();
         done.rows_affected()
+    }
+
+    /// The database's URL, for a process of its own (`interdict --db URL`).
+    #[allow(dead_code, reason = "only the tests that run the binary use it")]
+    pub(crate) fn url(&self) -> &str {
+        &self.url
     }
 
     /// Opens another store on the same database, as another process would.
@@ -112,7 +121,7 @@ macro_rules! on_both_backends_with_guard {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
             $(
-                #[tokio::test]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn $name() {
                     let (guard, store) = $crate::common::sqlite().await;
                     super::$name(store, guard).await;
@@ -121,7 +130,7 @@ macro_rules! on_both_backends_with_guard {
         }
         mod postgres {
             $(
-                #[tokio::test]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn $name() {
                     let (guard, store) = $crate::common::postgres().await;
                     super::$name(store, guard).await;
@@ -137,7 +146,7 @@ macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
             $(
-                #[tokio::test]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn $name() {
                     let (_guard, store) = $crate::common::sqlite().await;
                     super::$name(store).await;
@@ -146,7 +155,7 @@ macro_rules! on_both_backends {
         }
         mod postgres {
             $(
-                #[tokio::test]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn $name() {
                     let (_guard, store) = $crate::common::postgres().await;
                     super::$name(store).await;

@@ -3,8 +3,6 @@
 //! the shared data, and requests sent to the router in-process.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::OnceLock;
 
 use axum::Router;
 use axum::body::Body;
@@ -16,125 +14,11 @@ use interdict_store::{Role, Store};
 use serde_json::Value;
 use tower::ServiceExt;
 
-/// Keeps a test store's backing resources alive.
-pub(crate) struct Guard {
-    _dir: Option<tempfile::TempDir>,
-    url: String,
-}
+#[macro_use]
+#[path = "../../../../store/tests/common/mod.rs"]
+mod backends;
 
-impl Guard {
-    /// Runs SQL on the store's database behind its back, as someone tampering with it would.
-    pub(crate) async fn execute_raw(&self, sql: &str) -> u64 {
-        use sqlx::Connection;
-        let mut conn = sqlx::AnyConnection::connect(&self.url)
-            .await
-            .expect("raw connection");
-        let done = sqlx::query(sql).execute(&mut conn).await.expect(sql);
-        conn.close().await.ok();
-        done.rows_affected()
-    }
-
-    /// Opens another store on the same database, as another replica would.
-    pub(crate) async fn reopen(&self) -> Store {
-        Store::open(&self.url).await.expect("reopen")
-    }
-}
-
-/// A store on a fresh SQLite file.
-pub(crate) async fn sqlite() -> (Guard, Store) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("store.db");
-    let path = path.to_str().expect("utf-8 path");
-    let store = Store::open(path).await.expect("open sqlite");
-    let url = format!("sqlite://{path}");
-    (
-        Guard {
-            _dir: Some(dir),
-            url,
-        },
-        store,
-    )
-}
-
-/// The admin URL of the test cluster: `INTERDICT_TEST_POSTGRES_URL`, or the cluster the
-/// project's script starts (installing Postgres if needed).
-pub(crate) fn postgres_admin_url() -> String {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        if let Ok(url) = std::env::var("INTERDICT_TEST_POSTGRES_URL") {
-            return url;
-        }
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/test-postgres.sh");
-        let output = Command::new("bash")
-            .arg(&script)
-            .arg("start")
-            .output()
-            .expect("run test-postgres.sh");
-        assert!(
-            output.status.success(),
-            "scripts/test-postgres.sh start failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout)
-            .expect("utf-8")
-            .trim()
-            .to_owned()
-    })
-    .clone()
-}
-
-/// A store on a fresh database of the test cluster.
-pub(crate) async fn postgres() -> (Guard, Store) {
-    use sqlx::Connection;
-    let admin = postgres_admin_url();
-    let name = format!(
-        "interdict_server_test_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default()
-    );
-    let mut conn = sqlx::PgConnection::connect(&admin)
-        .await
-        .expect("connect to the test cluster");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .expect("create database");
-    conn.close().await.ok();
-    let base = admin
-        .rsplit_once('/')
-        .map_or(admin.as_str(), |(base, _)| base);
-    let url = format!("{base}/{name}");
-    let store = Store::open(&url).await.expect("open postgres");
-    (Guard { _dir: None, url }, store)
-}
-
-/// Runs an async test body once on SQLite and once on Postgres, with the store and its guard.
-#[macro_export]
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    let (guard, store) = $crate::common::sqlite().await;
-                    super::$name(store, guard).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    let (guard, store) = $crate::common::postgres().await;
-                    super::$name(store, guard).await;
-                }
-            )*
-        }
-    };
-}
+pub(crate) use backends::{Guard, postgres, sqlite};
 
 /// A file of the shared data.
 pub(crate) fn shared(relative: &str) -> PathBuf {
