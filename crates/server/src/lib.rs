@@ -28,10 +28,10 @@ mod screening;
 mod serve;
 
 pub use api::{
-    AuditBreakJson, AuditExportJson, AuditRecordJson, BatchResponse, ChangedJson, CreateKeyRequest, CreatedKeyJson,
-    DiffCounts, DiffJson, HealthJson, ImportResponse, KeyJson, ListJson, ListVersionJson,
-    MatchJson, QueryJson, ReplayResponse, ScreenRequest, ScreenResponse, VerifyResponse,
-    parse_time,
+    AuditBreakJson, AuditExportJson, AuditRecordJson, BatchResponse, ChangedJson, CreateKeyRequest,
+    CreatedKeyJson, DiffCounts, DiffJson, HealthJson, ImportResponse, KeyJson, ListJson,
+    ListVersionJson, MatchJson, QueryJson, ReplayResponse, ScreenRequest, ScreenResponse,
+    VerifyResponse, parse_time,
 };
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use live::{LiveIndex, Refresh, Snapshot};

@@ -530,7 +530,11 @@ async fn the_audit_trail_is_exported_page_by_page(store: Store, _guard: Guard) {
 
     // A range that ends before anything was recorded is empty.
     let (status, empty) = app
-        .admin("GET", "/v1/audit/export?from=2000-01-01&to=2001-01-01", None)
+        .admin(
+            "GET",
+            "/v1/audit/export?from=2000-01-01&to=2001-01-01",
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(empty["records"], json!([]));
