@@ -260,6 +260,9 @@ pub(crate) struct ServeArgs {
     /// revoked through another replica is refused within this long; 0: ask every time).
     #[arg(long, default_value_t = 2.0)]
     pub(crate) key_cache_ttl: f64,
+    /// Threads that screen (default: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub(crate) screening_threads: usize,
     /// Most requests in one batch.
     #[arg(long, default_value_t = 1000)]
     pub(crate) max_batch: usize,

@@ -41,6 +41,7 @@ fn config(args: &ServeArgs) -> Result<ServerConfig> {
                 args.key_cache_ttl
             )
         })?,
+        screening_threads: args.screening_threads,
     })
 }
 
@@ -73,7 +74,7 @@ pub(crate) async fn run(db: &str, args: &ServeArgs) -> Result<()> {
     if config.auth == AuthMode::Disabled {
         eprintln!("warning: serving WITHOUT authentication (--insecure-no-auth); demo use only");
     }
-    let state = AppState::new(store.clone(), config);
+    let state = AppState::new(store.clone(), config)?;
     serve(listener, state, shutdown_signal()).await?;
     store.close().await;
     Ok(())

@@ -110,6 +110,9 @@ pub struct ServerConfig {
     /// a key revoked through another replica is refused within this long (one revoked
     /// through this one, at once). Zero asks the store on every request.
     pub key_cache_ttl: Duration,
+    /// Threads that screen (the screening pool); 0: one per core. Screenings queue for them
+    /// rather than time-share the cores, which keeps each thread's caches warm.
+    pub screening_threads: usize,
 }
 
 impl Default for ServerConfig {
@@ -120,6 +123,7 @@ impl Default for ServerConfig {
             limits: Limits::default(),
             poll_interval: Duration::from_secs(1),
             key_cache_ttl: Duration::from_secs(2),
+            screening_threads: 0,
         }
     }
 }
@@ -137,21 +141,31 @@ struct Shared {
     config: ServerConfig,
     rate_limiter: auth::RateLimiter,
     key_cache: auth::KeyCache,
+    screening_pool: rayon::ThreadPool,
 }
 
 impl AppState {
     /// State over `store` with an empty index: call [`AppState::refresh_index`] (or let
-    /// [`serve`] do it) to load the active lists.
-    pub fn new(store: Store, config: ServerConfig) -> AppState {
-        AppState {
+    /// [`serve`] do it) to load the active lists. Fails only when the operating system
+    /// refuses the screening pool's threads.
+    pub fn new(store: Store, config: ServerConfig) -> Result<AppState, ApiError> {
+        let screening_pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(config.screening_threads)
+            .thread_name(|i| format!("interdict-screen-{i}"))
+            // A panicking screening fails its request (500), never the process.
+            .panic_handler(|_| tracing::error!("a screening panicked"))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(AppState {
             shared: Arc::new(Shared {
                 store,
                 index: LiveIndex::default(),
                 rate_limiter: auth::RateLimiter::new(config.rate_limit),
                 key_cache: auth::KeyCache::new(config.key_cache_ttl),
+                screening_pool,
                 config,
             }),
-        }
+        })
     }
 
     /// The store.
@@ -171,6 +185,10 @@ impl AppState {
 
     pub(crate) fn rate_limiter(&self) -> &auth::RateLimiter {
         &self.shared.rate_limiter
+    }
+
+    pub(crate) fn screening_pool(&self) -> &rayon::ThreadPool {
+        &self.shared.screening_pool
     }
 
     pub(crate) fn key_cache(&self) -> &auth::KeyCache {

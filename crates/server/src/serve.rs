@@ -13,6 +13,10 @@ use crate::{AppState, AuthMode, app};
 /// How often histogram observations are folded, so memory stays flat between scrapes.
 const METRICS_UPKEEP: Duration = Duration::from_secs(5);
 
+/// How often an embedded store's write-ahead log is copied back into the database, off the
+/// request path (see [`interdict_store::Store::checkpoint`]).
+const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(500);
+
 /// Why the service could not run.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -51,12 +55,14 @@ pub async fn serve(
             }
         }
     });
+    let checkpointer = tokio::spawn(checkpoint_forever(state.clone()));
     tracing::info!(%address, auth = ?state.config().auth, "serving");
     let served = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
         .await;
     refresher.abort();
     upkeep.abort();
+    checkpointer.abort();
     tracing::info!("stopped");
     Ok(served?)
 }
@@ -68,6 +74,17 @@ async fn refresh_forever(state: AppState) {
         ticks.tick().await;
         if let Err(error) = state.refresh_index().await {
             tracing::warn!(%error, "cannot refresh the index; serving the previous one");
+        }
+    }
+}
+
+async fn checkpoint_forever(state: AppState) {
+    let mut ticks = tokio::time::interval(CHECKPOINT_INTERVAL);
+    ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(error) = state.store().checkpoint().await {
+            tracing::warn!(%error, "cannot checkpoint the store's write-ahead log");
         }
     }
 }

@@ -100,6 +100,13 @@ impl Store {
                         sqlx::query("PRAGMA synchronous = NORMAL")
                             .execute(&mut *conn)
                             .await?;
+                        // The commit that fills the log past this many pages copies it back
+                        // into the database, stalling every append queued behind it; a long-
+                        // running server checkpoints in the background instead (`checkpoint`),
+                        // so this is only the backstop.
+                        sqlx::query("PRAGMA wal_autocheckpoint = 16384")
+                            .execute(&mut *conn)
+                            .await?;
                     }
                     Ok(())
                 })
@@ -128,6 +135,18 @@ impl Store {
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<(), Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Copies what the write-ahead log of an embedded store holds back into the database
+    /// without waiting for (or blocking) readers and writers, so that commits need not do it.
+    /// Postgres manages its own log: nothing to do there.
+    pub async fn checkpoint(&self) -> Result<(), Error> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(())
     }
 

@@ -8,6 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
 use interdict_matching::Match;
 use interdict_store::Role;
+use rayon::prelude::*;
 
 use crate::api::{BatchResponse, ScreenRequest, ScreenResponse};
 use crate::auth::Caller;
@@ -17,19 +18,25 @@ use crate::live::Snapshot;
 use crate::screening::{Screening, matches_json, query_json, screening_record, validate};
 use crate::{AppState, metrics};
 
-/// Screens validated requests against one snapshot, off the async workers.
+/// Screens validated requests against one snapshot on the screening pool, off the async
+/// workers; a batch is spread over the pool's threads.
 async fn run(
+    state: &AppState,
     snapshot: Arc<Snapshot>,
     screenings: Vec<Screening>,
 ) -> Result<(Vec<Screening>, Vec<Vec<Match>>), ApiError> {
-    Ok(tokio::task::spawn_blocking(move || {
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    state.screening_pool().spawn(move || {
         let results = screenings
-            .iter()
+            .par_iter()
             .map(|s| snapshot.index.screen(&s.query, &s.options))
             .collect();
-        (screenings, results)
-    })
-    .await?)
+        // A request that timed out meanwhile no longer waits for its answer.
+        let _ = reply.send((screenings, results));
+    });
+    answer
+        .await
+        .map_err(|_| ApiError::internal("a screening failed on the screening pool"))
 }
 
 /// Screens and records a batch in one audit transaction; results in request order.
@@ -54,7 +61,7 @@ async fn screen_all(
         .collect::<Result<Vec<_>, _>>()?;
     let snapshot = state.index().require()?;
     let versions = snapshot.versions.clone();
-    let (screenings, results) = run(snapshot, screenings).await?;
+    let (screenings, results) = run(state, snapshot, screenings).await?;
     let mut records = Vec::with_capacity(requests.len());
     let mut responses = Vec::with_capacity(requests.len());
     let mut match_count = 0;

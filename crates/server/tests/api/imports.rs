@@ -191,7 +191,7 @@ async fn a_broken_list_is_refused_and_the_active_version_stays(store: Store, _gu
 async fn another_replica_picks_up_an_import_when_it_polls(store: Store, guard: Guard) {
     import(&store, "lists/un-consolidated-2026-02-27.xml").await;
     let first = Harness::new(store, ServerConfig::default()).await;
-    let second = AppState::new(guard.reopen().await, ServerConfig::default());
+    let second = AppState::new(guard.reopen().await, ServerConfig::default()).expect("state");
     assert_eq!(
         second.refresh_index().await.expect("load"),
         Refresh::Reloaded

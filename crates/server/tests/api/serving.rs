@@ -24,7 +24,7 @@ async fn shutdown_lets_the_request_in_flight_finish() {
         .await
         .expect("bind");
     let address = listener.local_addr().expect("address");
-    let state = AppState::new(store.clone(), ServerConfig::default());
+    let state = AppState::new(store.clone(), ServerConfig::default()).expect("state");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(serve(listener, state, async {
         stopped.await.ok();
@@ -80,7 +80,7 @@ async fn without_authentication_only_loopback_is_served() {
         auth: AuthMode::Disabled,
         ..ServerConfig::default()
     };
-    let state = AppState::new(store, config);
+    let state = AppState::new(store, config).expect("state");
     let everywhere = tokio::net::TcpListener::bind("0.0.0.0:0")
         .await
         .expect("bind");

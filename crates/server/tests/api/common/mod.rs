@@ -66,7 +66,7 @@ impl Harness {
             .await
             .expect("admin key")
             .key;
-        let state = AppState::new(store, config);
+        let state = AppState::new(store, config).expect("state");
         state.refresh_index().await.expect("load the index");
         Harness {
             router: app(state.clone()),
