@@ -51,6 +51,24 @@ pub(crate) async fn import(
             )
             .await
             .with_context(|| format!("cannot import {}", path.display()))?;
+        // On record like an import through the API; the version is stored and active even if
+        // recording fails, which the error then says.
+        store
+            .append_audit(interdict_server::import_record(
+                &crate::audit::cli_actor(),
+                &outcome,
+                &path.display().to_string(),
+            ))
+            .await
+            .with_context(|| {
+                format!(
+                    "{} was imported as {}@{}, but recording the import in the audit trail \
+                     failed",
+                    path.display(),
+                    outcome.version.list,
+                    outcome.version.version
+                )
+            })?;
         reports.push(ImportReport {
             list: outcome.version.list,
             version: outcome.version.version,

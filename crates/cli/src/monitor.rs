@@ -89,13 +89,6 @@ fn prior_state(status: AlertStatus) -> PriorState {
     }
 }
 
-fn reason(reason: interdict_monitor::Reason) -> Result<AlertReason> {
-    reason
-        .as_str()
-        .parse()
-        .map_err(|e: String| anyhow::anyhow!(e))
-}
-
 /// The store's form of a hit.
 fn new_alert(hit: Hit, why: AlertReason, versions: &BTreeMap<String, String>) -> Result<NewAlert> {
     Ok(NewAlert {
@@ -233,12 +226,10 @@ async fn run_monitor(store: &Store, full: bool, json: bool) -> Result<()> {
         ..MonitorRun::default()
     };
     for (hit, why) in plan.create {
-        record.create.push(new_alert(hit, reason(why)?, &versions)?);
+        record.create.push(new_alert(hit, why, &versions)?);
     }
     for (hit, why) in plan.reraise {
-        record
-            .reraise
-            .push(new_alert(hit, reason(why)?, &versions)?);
+        record.reraise.push(new_alert(hit, why, &versions)?);
     }
     for hit in plan.refresh {
         record
@@ -246,7 +237,7 @@ async fn run_monitor(store: &Store, full: bool, json: bool) -> Result<()> {
             .push(new_alert(hit, AlertReason::Rescreen, &versions)?);
     }
     for (customer, entity, why) in plan.close {
-        record.close.push((customer, entity, reason(why)?));
+        record.close.push((customer, entity, why));
     }
     let outcome = store.record_monitor_run(&record).await?;
 

@@ -247,8 +247,9 @@ async fn two_replicas_on_one_postgres_share_imports_and_one_audit_chain() {
     let verify: Value =
         serde_json::from_str(&ok(&db, &["audit", "verify", "--json"])).expect("JSON");
     assert_eq!(verify["intact"], true, "{verify}");
-    // The key, the import, two single screenings and 160 concurrent ones.
-    assert_eq!(verify["records"], 1 + 1 + 2 + 160, "{verify}");
+    // The command-line import, the key, the import through a replica, two single screenings
+    // and 160 concurrent ones.
+    assert_eq!(verify["records"], 1 + 1 + 1 + 2 + 160, "{verify}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -344,6 +345,7 @@ async fn the_service_and_the_command_line_screen_alike_and_record_everything() {
     assert_eq!(
         kinds,
         [
+            "import",
             "screening",
             "screening",
             "screening",
@@ -351,6 +353,14 @@ async fn the_service_and_the_command_line_screen_alike_and_record_everything() {
             "screening",
             "key"
         ]
+    );
+    // The command-line import is on record like one through the API.
+    assert_eq!(records[0]["payload"]["list"], "un-sc");
+    assert_eq!(records[0]["payload"]["activated"], true);
+    assert!(
+        records[0]["payload"]["source"]
+            .as_str()
+            .is_some_and(|s| s.ends_with("un-consolidated-2026-02-27.xml"))
     );
     assert!(
         records
@@ -361,8 +371,8 @@ async fn the_service_and_the_command_line_screen_alike_and_record_everything() {
         records[0]["actor"].as_str().map(|a| a.starts_with("cli:")),
         Some(true)
     );
-    assert_eq!(records[4]["actor"], id);
-    assert_eq!(records[1]["payload"]["request"]["dob"], "1958");
+    assert_eq!(records[5]["actor"], id);
+    assert_eq!(records[2]["payload"]["request"]["dob"], "1958");
     let none = ok(
         db,
         &[

@@ -11,6 +11,7 @@
 
 #![deny(missing_docs)]
 
+mod alert;
 mod country;
 mod date;
 mod diff;
@@ -19,6 +20,7 @@ mod identifier;
 mod name;
 mod version;
 
+pub use alert::AlertReason;
 pub use country::{CountryCode, country_code, country_name};
 pub use date::{DateOfBirth, PartialDate};
 pub use diff::{ChangedEntity, ListDiff, diff_entities};

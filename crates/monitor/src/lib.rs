@@ -31,5 +31,6 @@ mod screen;
 
 pub use customer::{Customer, PORTFOLIO_LIST, query_for};
 pub use fingerprint::match_fingerprint;
-pub use plan::{Changes, Plan, Prior, PriorState, Reason, plan};
+pub use interdict_model::AlertReason;
+pub use plan::{Changes, Plan, Prior, PriorState, plan};
 pub use screen::{DELTA_MARGIN, DeltaOutcome, Hit, Portfolio, screen_customers};

@@ -2,74 +2,10 @@
 //! of decided pairs, re-raised pairs, refreshed open alerts, and alerts closed by delisting.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt;
-use std::str::FromStr;
+
+use interdict_model::AlertReason;
 
 use crate::screen::Hit;
-
-/// Why an alert was raised, re-raised or closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Reason {
-    /// The customer was screened for the first time.
-    NewCustomer,
-    /// The customer's record changed (name, date of birth, country, schema).
-    CustomerChanged,
-    /// The entity was added to its list.
-    ListUpdate,
-    /// The entity's match-relevant data changed (names, dates of birth, countries,
-    /// identifiers).
-    EntityChanged,
-    /// A full re-screen found a pair that neither side's change explains (a new threshold
-    /// or engine).
-    Rescreen,
-    /// Closing: the entity is no longer on its list.
-    Delisted,
-    /// Closing: the customer left the portfolio.
-    CustomerRemoved,
-}
-
-impl Reason {
-    /// Every reason, in the order above.
-    pub const ALL: [Reason; 7] = [
-        Reason::NewCustomer,
-        Reason::CustomerChanged,
-        Reason::ListUpdate,
-        Reason::EntityChanged,
-        Reason::Rescreen,
-        Reason::Delisted,
-        Reason::CustomerRemoved,
-    ];
-
-    /// The stored and printed name, e.g. `list_update`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::NewCustomer => "new_customer",
-            Reason::CustomerChanged => "customer_changed",
-            Reason::ListUpdate => "list_update",
-            Reason::EntityChanged => "entity_changed",
-            Reason::Rescreen => "rescreen",
-            Reason::Delisted => "delisted",
-            Reason::CustomerRemoved => "customer_removed",
-        }
-    }
-}
-
-impl fmt::Display for Reason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Reason {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Reason::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| format!("unknown alert reason {s:?}"))
-    }
-}
 
 /// Where an existing alert stands, as far as planning cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,17 +45,17 @@ pub struct Changes {
 impl Changes {
     /// Why screening looked at this pair, most specific first: a customer's change before a
     /// list's.
-    fn reason(&self, customer_id: &str, entity_id: &str) -> Reason {
+    fn reason(&self, customer_id: &str, entity_id: &str) -> AlertReason {
         if self.new_customers.contains(customer_id) {
-            Reason::NewCustomer
+            AlertReason::NewCustomer
         } else if self.changed_customers.contains(customer_id) {
-            Reason::CustomerChanged
+            AlertReason::CustomerChanged
         } else if self.added_entities.contains(entity_id) {
-            Reason::ListUpdate
+            AlertReason::ListUpdate
         } else if self.changed_entities.contains(entity_id) {
-            Reason::EntityChanged
+            AlertReason::EntityChanged
         } else {
-            Reason::Rescreen
+            AlertReason::Rescreen
         }
     }
 }
@@ -128,15 +64,15 @@ impl Changes {
 #[derive(Debug, Default)]
 pub struct Plan {
     /// Pairs with no alert yet: raise one, with its reason.
-    pub create: Vec<(Hit, Reason)>,
+    pub create: Vec<(Hit, AlertReason)>,
     /// Decided or closed pairs found again after a side changed (or the entity came back):
     /// open them again, keeping the previous decision beside them.
-    pub reraise: Vec<(Hit, Reason)>,
+    pub reraise: Vec<(Hit, AlertReason)>,
     /// Open pairs whose data changed: update their score, explanation and fingerprints
     /// (a decision proposed on the old data no longer stands).
     pub refresh: Vec<Hit>,
     /// Open alerts to close, as (customer id, entity id), with the reason.
-    pub close: Vec<(String, String, Reason)>,
+    pub close: Vec<(String, String, AlertReason)>,
     /// Hits on decided pairs with both sides unchanged: no alert.
     pub suppressed: usize,
     /// Hits on open pairs with both sides unchanged: the alert stands as it is.
@@ -178,9 +114,9 @@ pub fn plan(
                     PriorState::Decided if customer_same && entity_same => plan.suppressed += 1,
                     PriorState::Decided => {
                         let reason = if customer_same {
-                            Reason::EntityChanged
+                            AlertReason::EntityChanged
                         } else {
-                            Reason::CustomerChanged
+                            AlertReason::CustomerChanged
                         };
                         plan.reraise.push((hit, reason));
                     }
@@ -189,10 +125,10 @@ pub fn plan(
             }
         }
     }
-    let mut closing: Vec<(String, String, Reason)> = priors
+    let mut closing: Vec<(String, String, AlertReason)> = priors
         .iter()
         .filter(|((_, entity), prior)| prior.state == PriorState::Open && delisted.contains(entity))
-        .map(|((customer, entity), _)| (customer.clone(), entity.clone(), Reason::Delisted))
+        .map(|((customer, entity), _)| (customer.clone(), entity.clone(), AlertReason::Delisted))
         .collect();
     closing.sort();
     plan.close = closing;
@@ -251,7 +187,7 @@ mod tests {
             hit("c3", "3", "a", "b"),
         ];
         let plan = plan(hits, &HashMap::new(), &changes, &HashSet::new());
-        let reasons: Vec<(&str, &str, Reason)> = plan
+        let reasons: Vec<(&str, &str, AlertReason)> = plan
             .create
             .iter()
             .map(|(h, r)| (h.customer_id.as_str(), h.entity.id.as_str(), *r))
@@ -259,11 +195,11 @@ mod tests {
         assert_eq!(
             reasons,
             [
-                ("c1", "ofac-sdn:1", Reason::NewCustomer),
-                ("c2", "ofac-sdn:1", Reason::CustomerChanged),
-                ("c3", "ofac-sdn:1", Reason::ListUpdate),
-                ("c3", "ofac-sdn:2", Reason::EntityChanged),
-                ("c3", "ofac-sdn:3", Reason::Rescreen),
+                ("c1", "ofac-sdn:1", AlertReason::NewCustomer),
+                ("c2", "ofac-sdn:1", AlertReason::CustomerChanged),
+                ("c3", "ofac-sdn:1", AlertReason::ListUpdate),
+                ("c3", "ofac-sdn:2", AlertReason::EntityChanged),
+                ("c3", "ofac-sdn:3", AlertReason::Rescreen),
             ]
         );
     }
@@ -283,7 +219,7 @@ mod tests {
         let plan = plan(hits, &priors, &Changes::default(), &HashSet::new());
         assert_eq!(plan.suppressed, 1);
         assert!(plan.create.is_empty());
-        let reraised: Vec<(&str, Reason)> = plan
+        let reraised: Vec<(&str, AlertReason)> = plan
             .reraise
             .iter()
             .map(|(h, r)| (h.customer_id.as_str(), *r))
@@ -291,8 +227,8 @@ mod tests {
         assert_eq!(
             reraised,
             [
-                ("c2", Reason::EntityChanged),
-                ("c3", Reason::CustomerChanged)
+                ("c2", AlertReason::EntityChanged),
+                ("c3", AlertReason::CustomerChanged)
             ]
         );
     }
@@ -326,20 +262,24 @@ mod tests {
         let plan = plan(vec![hit("c4", "3", "a", "b")], &priors, &changes, &delisted);
         assert_eq!(
             plan.close,
-            [("c1".to_owned(), "ofac-sdn:1".to_owned(), Reason::Delisted)]
+            [(
+                "c1".to_owned(),
+                "ofac-sdn:1".to_owned(),
+                AlertReason::Delisted
+            )]
         );
         assert_eq!(plan.reraise.len(), 1);
         assert_eq!(
             plan.reraise.first().map(|(_, r)| *r),
-            Some(Reason::ListUpdate)
+            Some(AlertReason::ListUpdate)
         );
     }
 
     #[test]
     fn reasons_round_trip() {
-        for reason in Reason::ALL {
-            assert_eq!(reason.as_str().parse::<Reason>(), Ok(reason));
+        for reason in AlertReason::ALL {
+            assert_eq!(reason.as_str().parse::<AlertReason>(), Ok(reason));
         }
-        assert!("nope".parse::<Reason>().is_err());
+        assert!("nope".parse::<AlertReason>().is_err());
     }
 }

@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 use interdict_matching::{Index, ScreenOptions};
 use interdict_model::Entity;
 use interdict_monitor::{
-    Changes, Customer, Hit, Portfolio, Prior, PriorState, Reason, match_fingerprint, plan,
+    AlertReason, Changes, Customer, Hit, Portfolio, Prior, PriorState, match_fingerprint, plan,
     screen_customers,
 };
 
@@ -205,9 +205,9 @@ fn a_decided_pair_is_not_raised_again_by_the_update_unless_a_side_changed() {
     assert_eq!(outcome.create.len(), delta.hits.len() - 1);
     assert!(outcome.create.iter().all(|(h, r)| {
         let expected = if update.added.contains(h.entity.id.as_str()) {
-            Reason::ListUpdate
+            AlertReason::ListUpdate
         } else {
-            Reason::EntityChanged
+            AlertReason::EntityChanged
         };
         *r == expected
     }));
@@ -225,6 +225,6 @@ fn a_decided_pair_is_not_raised_again_by_the_update_unless_a_side_changed() {
     assert_eq!(outcome.suppressed, 0);
     assert_eq!(
         outcome.reraise.iter().map(|(_, r)| *r).collect::<Vec<_>>(),
-        [Reason::EntityChanged]
+        [AlertReason::EntityChanged]
     );
 }

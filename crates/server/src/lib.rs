@@ -34,6 +34,7 @@ pub use api::{
     VerifyResponse, parse_time,
 };
 pub use error::{ApiError, ErrorBody, ErrorDetail};
+pub use handlers::lists::import_record;
 pub use live::{LiveIndex, Refresh, Snapshot};
 pub use openapi::openapi;
 pub use screening::{

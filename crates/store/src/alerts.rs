@@ -20,6 +20,8 @@ use serde_json::{Value, json};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use interdict_model::AlertReason;
+
 use crate::portfolio::now;
 use crate::{Error, Store};
 
@@ -91,68 +93,6 @@ impl FromStr for AlertStatus {
                     AlertStatus::ALL.map(AlertStatus::as_str).join(", ")
                 )
             })
-    }
-}
-
-/// Why an alert was raised, re-raised or closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum AlertReason {
-    /// The customer was screened for the first time.
-    NewCustomer,
-    /// The customer's record changed.
-    CustomerChanged,
-    /// The entity was added to its list.
-    ListUpdate,
-    /// The entity's match-relevant data changed.
-    EntityChanged,
-    /// A full re-screen found the pair.
-    Rescreen,
-    /// Closed: the entity left its list.
-    Delisted,
-    /// Closed: the customer left the portfolio.
-    CustomerRemoved,
-}
-
-impl AlertReason {
-    /// Every reason.
-    pub const ALL: [AlertReason; 7] = [
-        AlertReason::NewCustomer,
-        AlertReason::CustomerChanged,
-        AlertReason::ListUpdate,
-        AlertReason::EntityChanged,
-        AlertReason::Rescreen,
-        AlertReason::Delisted,
-        AlertReason::CustomerRemoved,
-    ];
-
-    /// The stored and printed name, e.g. `list_update`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AlertReason::NewCustomer => "new_customer",
-            AlertReason::CustomerChanged => "customer_changed",
-            AlertReason::ListUpdate => "list_update",
-            AlertReason::EntityChanged => "entity_changed",
-            AlertReason::Rescreen => "rescreen",
-            AlertReason::Delisted => "delisted",
-            AlertReason::CustomerRemoved => "customer_removed",
-        }
-    }
-}
-
-impl fmt::Display for AlertReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for AlertReason {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        AlertReason::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| format!("unknown alert reason {s:?}"))
     }
 }
 

@@ -21,14 +21,15 @@ mod portfolio;
 mod webhooks;
 
 pub use alerts::{
-    Alert, AlertDetail, AlertEvent, AlertFilter, AlertKey, AlertReason, AlertStatus, Decision,
-    DecisionRecord, MonitorRun, MonitorRunOutcome, NewAlert, Proposal, ProposalState,
+    Alert, AlertDetail, AlertEvent, AlertFilter, AlertKey, AlertStatus, Decision, DecisionRecord,
+    MonitorRun, MonitorRunOutcome, NewAlert, Proposal, ProposalState,
 };
 pub use audit::{
     AuditBreak, AuditKind, AuditRecord, AuditVerification, GENESIS_HASH, NewAuditRecord,
     chain_input,
 };
 pub use error::Error;
+pub use interdict_model::AlertReason;
 pub use keys::{KeyInfo, NewKey, Role};
 pub use lists::{ImportOutcome, StoredEntity};
 pub use portfolio::{

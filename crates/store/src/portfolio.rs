@@ -9,11 +9,11 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use interdict_model::{CountryCode, DateOfBirth, Schema};
+use interdict_model::{AlertReason, CountryCode, DateOfBirth, Schema};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::alerts::{AlertReason, close_alerts_of_customers};
+use crate::alerts::close_alerts_of_customers;
 use crate::lists::placeholders;
 use crate::{Error, Store};
 

@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use interdict_model::{ListVersion, PartialDate};
 use interdict_sources::{Format, SourceFile};
-use interdict_store::{AuditKind, NewAuditRecord, Role};
+use interdict_store::{AuditKind, ImportOutcome, NewAuditRecord, Role};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
@@ -15,6 +15,27 @@ use crate::api::{ChangedJson, DiffCounts, DiffJson, ImportResponse, ListJson, Li
 use crate::auth::Caller;
 use crate::body::read_error;
 use crate::error::{ApiError, ErrorBody};
+
+/// The audit record of an import by `actor` from `source` (a file name): which version of
+/// which list, and whether it changed what is active. The API and the CLI record the same.
+pub fn import_record(actor: &str, outcome: &ImportOutcome, source: &str) -> NewAuditRecord {
+    let version = &outcome.version;
+    NewAuditRecord {
+        kind: AuditKind::Import,
+        actor: actor.to_owned(),
+        payload: json!({
+            "list": version.list,
+            "version": version.version,
+            "format": version.format,
+            "entities": version.entities,
+            "names": version.names,
+            "published": version.published.map(|d| d.to_string()),
+            "source": source,
+            "unchanged": outcome.unchanged,
+            "activated": outcome.activated,
+        }),
+    }
+}
 
 /// How many per-record issues an import error lists before summarising the rest.
 const ISSUES_SHOWN: usize = 20;
@@ -296,21 +317,7 @@ pub(crate) async fn import(
     let version = &outcome.version;
     let record = state
         .store()
-        .append_audit(NewAuditRecord {
-            kind: AuditKind::Import,
-            actor: caller.actor.clone(),
-            payload: json!({
-                "list": version.list,
-                "version": version.version,
-                "format": version.format,
-                "entities": version.entities,
-                "names": version.names,
-                "published": version.published.map(|d| d.to_string()),
-                "source": filename,
-                "unchanged": outcome.unchanged,
-                "activated": outcome.activated,
-            }),
-        })
+        .append_audit(import_record(&caller.actor, &outcome, &filename))
         .await?;
     state.refresh_index().await?;
     let index_entities = state.index().snapshot().map_or(0, |s| s.entities);
