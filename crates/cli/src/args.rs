@@ -263,6 +263,10 @@ pub(crate) struct ServeArgs {
     /// Threads that screen (default: one per core).
     #[arg(long, default_value_t = 0)]
     pub(crate) screening_threads: usize,
+    /// Also deliver webhook events from the outbox while serving, as `webhooks deliver
+    /// --watch` would (any number of replicas may: deliveries are claimed with a lease).
+    #[arg(long)]
+    pub(crate) deliver_webhooks: bool,
     /// Most requests in one batch.
     #[arg(long, default_value_t = 1000)]
     pub(crate) max_batch: usize,

@@ -1,10 +1,12 @@
 //! `interdict serve`: flags into a server configuration, then the service until ctrl-c or
-//! SIGTERM. Everything else is in `interdict-server`.
+//! SIGTERM, optionally with webhook delivery beside it. Everything else is in
+//! `interdict-server` and `interdict-notify`.
 
 use std::io::Write;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use interdict_notify::{DeliveryOptions, client, deliver_until};
 use interdict_server::{AppState, AuthMode, Limits, ServerConfig, serve, shutdown_signal};
 use interdict_store::Store;
 
@@ -75,7 +77,43 @@ pub(crate) async fn run(db: &str, args: &ServeArgs) -> Result<()> {
         eprintln!("warning: serving WITHOUT authentication (--insecure-no-auth); demo use only");
     }
     let state = AppState::new(store.clone(), config)?;
-    serve(listener, state, shutdown_signal()).await?;
+    let delivery = args
+        .deliver_webhooks
+        .then(|| tokio::spawn(deliver_webhooks(store.clone())));
+    let served = serve(listener, state, shutdown_signal()).await;
+    // A delivery cut short is leased, not lost: it is retried once its lease runs out.
+    if let Some(delivery) = delivery {
+        delivery.abort();
+    }
+    served?;
     store.close().await;
     Ok(())
 }
+
+/// Delivers webhook events from the outbox for as long as the service runs. A store that
+/// fails is retried, not given up on: the service must not stop notifying because the
+/// database was briefly away.
+async fn deliver_webhooks(store: Store) {
+    let options = DeliveryOptions::default();
+    let client = match client(&options) {
+        Ok(client) => client,
+        Err(error) => {
+            tracing::error!(%error, "cannot build the webhook client; not delivering webhooks");
+            return;
+        }
+    };
+    tracing::info!("delivering webhook events");
+    loop {
+        let stop = std::future::pending::<()>();
+        if let Err(error) = deliver_until(&store, &client, &options, DELIVERY_POLL, stop).await {
+            tracing::warn!(%error, "webhook delivery failed; trying again shortly");
+            tokio::time::sleep(DELIVERY_RETRY).await;
+        }
+    }
+}
+
+/// How often the outbox is looked at when nothing is due.
+const DELIVERY_POLL: Duration = Duration::from_secs(1);
+
+/// How long to wait after the store failed during delivery.
+const DELIVERY_RETRY: Duration = Duration::from_secs(5);

@@ -386,3 +386,127 @@ async fn the_service_and_the_command_line_screen_alike_and_record_everything() {
     );
     assert!(none.is_empty());
 }
+
+/// A webhook receiver on loopback that answers 200 to every request and keeps what it got.
+async fn receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind the receiver");
+    let url = format!("http://{}/hooks", listener.local_addr().expect("address"));
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = received.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let kept = kept.clone();
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 4096];
+                // The head, then as many body bytes as it announces.
+                loop {
+                    let Ok(read) = socket.read(&mut buffer).await else {
+                        return;
+                    };
+                    if read == 0 {
+                        return;
+                    }
+                    request.extend_from_slice(&buffer[..read]);
+                    let text = String::from_utf8_lossy(&request).to_string();
+                    let Some(head_end) = text.find("\r\n\r\n") else {
+                        continue;
+                    };
+                    let length = text[..head_end]
+                        .lines()
+                        .find_map(|l| {
+                            let (name, value) = l.split_once(':')?;
+                            name.eq_ignore_ascii_case("content-length")
+                                .then(|| value.trim().parse::<usize>().ok())?
+                        })
+                        .unwrap_or(0);
+                    if request.len() >= head_end + 4 + length {
+                        kept.lock().expect("lock").push(text);
+                        let answer =
+                            "HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+                        socket.write_all(answer.as_bytes()).await.ok();
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (url, received)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_service_delivers_webhook_events_when_asked_to() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("interdict.db");
+    let db = db.to_str().expect("utf-8");
+    let un = shared("lists/un-consolidated-2026-02-27.xml");
+    ok(db, &["lists", "import", un.to_str().expect("utf-8")]);
+    let (url, received) = receiver().await;
+    ok(
+        db,
+        &["webhooks", "add", &url, "--secret", "shared-with-the-bank"],
+    );
+    let customers = dir.path().join("customers.csv");
+    std::fs::write(
+        &customers,
+        "id,full_name,date_of_birth,nationality\nC-1,Janan Agha,1958,af\n",
+    )
+    .expect("write customers");
+    ok(
+        db,
+        &[
+            "portfolio",
+            "import",
+            customers.to_str().expect("utf-8"),
+            "--id-column",
+            "id",
+            "--name-column",
+            "full_name",
+            "--dob-column",
+            "date_of_birth",
+            "--country-column",
+            "nationality",
+        ],
+    );
+    let run: Value = serde_json::from_str(&ok(db, &["monitor", "run", "--json"])).expect("JSON");
+    // Several UN entries bear the name: one alert, and one event, for each.
+    let created = run["alerts_created"].as_u64().expect("alerts_created");
+    assert!(created >= 1, "{run}");
+
+    // Without the flag the service leaves the outbox alone.
+    let quiet = Server::start(db, &[]);
+    let client = reqwest::Client::new();
+    wait_ready(&client, &quiet).await;
+    assert!(quiet.stop());
+    assert!(received.lock().expect("lock").is_empty());
+
+    let server = Server::start(db, &["--deliver-webhooks"]);
+    wait_ready(&client, &server).await;
+    eventually(Duration::from_secs(30), "webhook delivery", || async {
+        received.lock().expect("lock").len() as u64 >= created
+    })
+    .await;
+    assert!(server.stop(), "SIGTERM stops the service cleanly");
+    let requests = received.lock().expect("lock").clone();
+    assert_eq!(requests.len() as u64, created, "{requests:?}");
+    for request in &requests {
+        let request = request.to_ascii_lowercase();
+        assert!(request.starts_with("post /hooks"), "{request}");
+        assert!(
+            request.contains("x-interdict-signature: sha256="),
+            "{request}"
+        );
+        assert!(request.contains("c-1"), "{request}");
+    }
+    let hooks = ok(db, &["webhooks", "list", "--json"]);
+    let hook: Value =
+        serde_json::from_str(hooks.lines().next().expect("one webhook")).expect("JSON");
+    assert_eq!(
+        (hook["pending"].as_u64(), hook["delivered"].as_u64()),
+        (Some(0), Some(created)),
+        "{hook}"
+    );
+}
