@@ -108,6 +108,11 @@ impl Store {
                         sqlx::query("PRAGMA wal_autocheckpoint = 16384")
                             .execute(&mut *conn)
                             .await?;
+                        // 8 MiB of pages per connection (the default is 2): the audit trail's
+                        // index pages stay in memory instead of being read back per append.
+                        sqlx::query("PRAGMA cache_size = -8192")
+                            .execute(&mut *conn)
+                            .await?;
                     }
                     Ok(())
                 })
