@@ -105,7 +105,8 @@ pub struct NewAuditRecord {
 pub struct AuditRecord {
     /// Position in the chain, from 1, without gaps.
     pub seq: u64,
-    /// Unique id (32 hex digits), e.g. the `screening_id` given to a client.
+    /// Unique id (32 hex digits: 12 of time in milliseconds, 20 random), e.g. the
+    /// `screening_id` given to a client.
     pub id: String,
     /// `screening`, `import`, `key`.
     pub kind: String,
