@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use interdict_store::{KeyInfo, Role};
+use interdict_store::Role;
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
@@ -74,11 +74,12 @@ impl FromRequestParts<AppState> for Caller {
                             .authenticate(key)
                             .await?
                             .ok_or(ApiError::Unauthenticated("unknown or revoked API key"))?;
-                        state.key_cache().insert(key, &info);
-                        CachedKey {
+                        let info = CachedKey {
                             id: info.id,
                             role: info.role,
-                        }
+                        };
+                        state.key_cache().insert(key, info.clone());
+                        info
                     }
                 };
                 Caller {
@@ -131,7 +132,7 @@ impl KeyCache {
 
     /// Remembers a successful authentication. Only valid keys get here, so the cache is
     /// bounded by the keys in the store; expired entries are dropped as it grows.
-    fn insert(&self, key: &str, info: &KeyInfo) {
+    fn insert(&self, key: &str, info: CachedKey) {
         if self.ttl.is_zero() {
             return;
         }
@@ -141,11 +142,7 @@ impl KeyCache {
         if entries.len() >= 1024 {
             entries.retain(|_, (_, at)| at.elapsed() < self.ttl);
         }
-        let cached = CachedKey {
-            id: info.id.clone(),
-            role: info.role,
-        };
-        entries.insert(Self::fingerprint(key), (cached, Instant::now()));
+        entries.insert(Self::fingerprint(key), (info, Instant::now()));
     }
 
     /// Forgets every authentication: after a revocation, the next request of every key goes

@@ -86,7 +86,7 @@ fn take_group(queue: &mut Vec<QueuedAppend>) -> Vec<QueuedAppend> {
 }
 
 fn queue_poisoned() -> Error {
-    Error::Invalid("the audit queue's lock is poisoned".into())
+    Error::AuditWriter("its queue's lock is poisoned")
 }
 
 /// A record to append: the store assigns its sequence number, id, time and hashes.
@@ -291,8 +291,8 @@ impl Store {
             tokio::select! {
                 biased;
                 answer = &mut answer => {
-                    return answer.map_err(|_| Error::Invalid(
-                        "the audit writer stopped before recording this append".into(),
+                    return answer.map_err(|_| Error::AuditWriter(
+                        "it stopped before recording this append",
                     ))?;
                 }
                 turn = self.audit_writer.clone().lock_owned() => {

@@ -43,6 +43,10 @@ pub enum Error {
     /// The operating system gave no randomness for an id or a key.
     #[error("no randomness from the operating system: {0}")]
     Randomness(String),
+    /// The process's audit writer failed (a poisoned lock, a writer task that stopped): the
+    /// store's fault, never the caller's.
+    #[error("the audit writer failed: {0}")]
+    AuditWriter(&'static str),
     /// An audit append committed together with others failed with them.
     #[error("{0}")]
     Grouped(std::sync::Arc<Error>),
