@@ -4,11 +4,17 @@
 //! Record `n` carries the hash of record `n - 1` (`prev_hash`; the first carries 64 zeros) and
 //! its own `hash`, the SHA-256 of [`chain_input`]: the previous hash and the record's fields,
 //! each length-prefixed. A one-row table, `audit_head`, holds the last sequence number and
-//! hash. Every append updates it first in its transaction (`UPDATE ... RETURNING`), which takes
-//! the row's write lock on Postgres and the database's write lock on SQLite: appends from any
-//! number of processes are serialised and the chain stays linear. Altering, deleting or
-//! inserting a record breaks the chain where it happened, and [`Store::verify_audit`] names
-//! the first broken record.
+//! hash, and a trigger (migration 0004) makes the database itself refuse a record that does
+//! not extend the head, and advance the head with every record it accepts.
+//!
+//! Appends therefore need no read of the head when this process knows it: a group of records
+//! chained onto the head it last wrote is one multi-row INSERT, atomic on its own. If another
+//! process or replica appended meanwhile, the database refuses that INSERT whole, and the
+//! append is made again in a transaction that updates the head first (`UPDATE ...
+//! RETURNING`), which takes the row's write lock on Postgres and the database's write lock on
+//! SQLite: appends from any number of processes are serialised and the chain stays linear.
+//! Altering, deleting or inserting a record breaks the chain where it happened, and
+//! [`Store::verify_audit`] names the first broken record.
 
 use std::sync::Arc;
 
@@ -65,7 +71,7 @@ impl AuditKind {
 /// An append waiting in the group-commit queue for its answer.
 #[derive(Debug)]
 pub(crate) struct QueuedAppend {
-    records: Vec<NewAuditRecord>,
+    records: Vec<PreparedRecord>,
     reply: oneshot::Sender<Result<Vec<AuditRecord>, Error>>,
 }
 
@@ -98,6 +104,34 @@ pub struct NewAuditRecord {
     pub actor: String,
     /// What happened, as JSON.
     pub payload: Value,
+}
+
+impl NewAuditRecord {
+    /// Serialises the payload, off the writer's path: the chain needs its exact text.
+    pub(crate) fn prepare(self) -> Result<PreparedRecord, Error> {
+        let payload = serde_json::value::to_raw_value(&self.payload)
+            .map_err(|e| Error::Invalid(format!("audit payload: {e}")))?;
+        Ok(PreparedRecord {
+            kind: self.kind,
+            actor: self.actor,
+            payload,
+        })
+    }
+}
+
+/// A record to append with its payload text.
+#[derive(Debug)]
+pub(crate) struct PreparedRecord {
+    kind: AuditKind,
+    actor: String,
+    payload: Box<RawValue>,
+}
+
+/// The chain's last record as this process last wrote or read it.
+#[derive(Debug, Clone)]
+pub(crate) struct ChainHead {
+    seq: u64,
+    hash: String,
 }
 
 /// A stored audit record.
@@ -282,6 +316,10 @@ impl Store {
         if records.is_empty() {
             return Ok(Vec::new());
         }
+        let records = records
+            .into_iter()
+            .map(NewAuditRecord::prepare)
+            .collect::<Result<Vec<_>, _>>()?;
         let (reply, mut answer) = oneshot::channel();
         self.audit_queue
             .lock()
@@ -313,7 +351,7 @@ impl Store {
         }
     }
 
-    /// Commits a group of queued appends in one transaction and answers each of them.
+    /// Commits a group of queued appends at once and answers each of them.
     async fn write_group(&self, group: Vec<QueuedAppend>) {
         let mut sizes = Vec::with_capacity(group.len());
         let mut replies = Vec::with_capacity(group.len());
@@ -323,14 +361,7 @@ impl Store {
             replies.push(queued.reply);
             records.extend(queued.records);
         }
-        let outcome = async {
-            let mut tx = self.pool.begin().await?;
-            let stored = append_in(&mut tx, records).await?;
-            tx.commit().await?;
-            Ok::<_, Error>(stored)
-        }
-        .await;
-        match outcome {
+        match self.append_prepared(records).await {
             Ok(stored) => {
                 let mut stored = stored.into_iter();
                 for (reply, size) in replies.into_iter().zip(sizes) {
@@ -345,6 +376,59 @@ impl Store {
                 }
             }
         }
+    }
+
+    /// Appends `records` with the writer's turn held: as one INSERT chained onto the head
+    /// this process knows, if it knows one and the records fit in one statement; in a
+    /// transaction that reads the head otherwise, or when the database refuses the INSERT
+    /// because another process appended meanwhile.
+    async fn append_prepared(
+        &self,
+        records: Vec<PreparedRecord>,
+    ) -> Result<Vec<AuditRecord>, Error> {
+        if let Some(head) = self.known_head()?
+            && records.len() <= INSERT_BATCH
+        {
+            let stored = chain(&records, &head)?;
+            match insert_records(&self.pool, &stored).await {
+                Ok(()) => {
+                    self.remember_head(&stored)?;
+                    return Ok(stored);
+                }
+                // The database refused it (another writer's records hold those places):
+                // nothing was written. Anything else (the connection failed) may or may not
+                // have been, so it is not retried.
+                Err(Error::Database(sqlx::Error::Database(_))) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        let mut tx = self.pool.begin().await?;
+        let stored = append_in(&mut tx, records).await?;
+        tx.commit().await?;
+        self.remember_head(&stored)?;
+        Ok(stored)
+    }
+
+    fn known_head(&self) -> Result<Option<ChainHead>, Error> {
+        Ok(self
+            .audit_head
+            .lock()
+            .map_err(|_| Error::AuditWriter("its head's lock is poisoned"))?
+            .clone())
+    }
+
+    pub(crate) fn remember_head(&self, stored: &[AuditRecord]) -> Result<(), Error> {
+        if let Some(last) = stored.last() {
+            *self
+                .audit_head
+                .lock()
+                .map_err(|_| Error::AuditWriter("its head's lock is poisoned"))? =
+                Some(ChainHead {
+                    seq: last.seq,
+                    hash: last.hash.clone(),
+                });
+        }
+        Ok(())
     }
 
     /// One record by id.
@@ -492,68 +576,75 @@ impl Store {
     }
 }
 
-/// Appends `records` inside `tx`, which must go on to commit: the head is updated first, so
-/// that concurrent writers wait for this transaction, then the records and the head's hash.
+/// Appends `records` inside `tx`, which must go on to commit. The head is read with a write
+/// first (a no-op UPDATE), so that concurrent writers wait for this transaction; the records
+/// then advance it (see the module comment).
 pub(crate) async fn append_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    records: Vec<NewAuditRecord>,
+    records: Vec<PreparedRecord>,
 ) -> Result<Vec<AuditRecord>, Error> {
-    let count = records.len();
-    let head = sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
-        .bind(i64::try_from(count).map_err(|_| Error::Invalid("too many audit records".into()))?)
+    let head = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut **tx)
         .await?;
-    let last_seq: i64 = head.try_get("seq")?;
-    let mut prev_hash: String = head.try_get("hash")?;
-    let last_seq = u64::try_from(last_seq).map_err(|_| Error::Corrupt {
-        what: "audit head".into(),
-        reason: format!("negative sequence number {last_seq}"),
-    })?;
-    // `count` ≥ 1 and the head was just advanced by it, so this cannot underflow.
-    let first_seq = last_seq + 1 - count as u64;
+    let seq: i64 = head.try_get("seq")?;
+    let head = ChainHead {
+        seq: u64::try_from(seq).map_err(|_| Error::Corrupt {
+            what: "audit head".into(),
+            reason: format!("negative sequence number {seq}"),
+        })?,
+        hash: head.try_get("hash")?,
+    };
+    let stored = chain(&records, &head)?;
+    for chunk in stored.chunks(INSERT_BATCH) {
+        insert_records(&mut **tx, chunk).await?;
+    }
+    Ok(stored)
+}
+
+/// `records` as the records that follow `head`: sequence numbers, ids, time and hashes.
+fn chain(records: &[PreparedRecord], head: &ChainHead) -> Result<Vec<AuditRecord>, Error> {
     let recorded_at = now();
-    let mut stored = Vec::with_capacity(count);
-    for (offset, record) in records.into_iter().enumerate() {
-        let payload = serde_json::to_string(&record.payload)
-            .map_err(|e| Error::Invalid(format!("audit payload: {e}")))?;
-        let payload = RawValue::from_string(payload)
-            .map_err(|e| Error::Invalid(format!("audit payload: {e}")))?;
+    let mut prev_hash = head.hash.clone();
+    let mut stored = Vec::with_capacity(records.len());
+    for (offset, record) in (1..).zip(records) {
         let mut record = AuditRecord {
-            seq: first_seq + offset as u64,
+            seq: head.seq + offset,
             id: record_id()?,
             kind: record.kind.as_str().to_owned(),
             recorded_at: recorded_at.clone(),
-            actor: record.actor,
-            payload,
-            prev_hash: prev_hash.clone(),
+            actor: record.actor.clone(),
+            payload: record.payload.clone(),
+            prev_hash: std::mem::take(&mut prev_hash),
             hash: String::new(),
         };
         record.hash = record.computed_hash();
         prev_hash.clone_from(&record.hash);
         stored.push(record);
     }
-    for chunk in stored.chunks(INSERT_BATCH) {
-        let sql = format!(
-            "INSERT INTO audit_records ({RECORD_COLUMNS}) VALUES {}",
-            crate::lists::placeholders(chunk.len(), 8)
-        );
-        let mut query = sqlx::query(&sql);
-        for record in chunk {
-            query = query
-                .bind(to_i64(record.seq)?)
-                .bind(record.id.as_str())
-                .bind(record.kind.as_str())
-                .bind(record.recorded_at.as_str())
-                .bind(record.actor.as_str())
-                .bind(record.payload.get())
-                .bind(record.prev_hash.as_str())
-                .bind(record.hash.as_str());
-        }
-        query.execute(&mut **tx).await?;
-    }
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-        .bind(prev_hash.as_str())
-        .execute(&mut **tx)
-        .await?;
     Ok(stored)
+}
+
+/// One multi-row INSERT of at most [`INSERT_BATCH`] records.
+async fn insert_records<'e, E>(executor: E, records: &[AuditRecord]) -> Result<(), Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let sql = format!(
+        "INSERT INTO audit_records ({RECORD_COLUMNS}) VALUES {}",
+        crate::lists::placeholders(records.len(), 8)
+    );
+    let mut query = sqlx::query(&sql);
+    for record in records {
+        query = query
+            .bind(to_i64(record.seq)?)
+            .bind(record.id.as_str())
+            .bind(record.kind.as_str())
+            .bind(record.recorded_at.as_str())
+            .bind(record.actor.as_str())
+            .bind(record.payload.get())
+            .bind(record.prev_hash.as_str())
+            .bind(record.hash.as_str());
+    }
+    query.execute(executor).await?;
+    Ok(())
 }

@@ -167,21 +167,25 @@ impl Store {
         .bind(&info.created_at)
         .execute(&mut *tx)
         .await?;
-        append_in(
+        let recorded = append_in(
             &mut tx,
-            vec![NewAuditRecord {
-                kind: AuditKind::Key,
-                actor: actor.to_owned(),
-                payload: json!({
-                    "action": "create",
-                    "key_id": info.id,
-                    "name": info.name,
-                    "role": role.as_str(),
-                }),
-            }],
+            vec![
+                NewAuditRecord {
+                    kind: AuditKind::Key,
+                    actor: actor.to_owned(),
+                    payload: json!({
+                        "action": "create",
+                        "key_id": info.id,
+                        "name": info.name,
+                        "role": role.as_str(),
+                    }),
+                }
+                .prepare()?,
+            ],
         )
         .await?;
         tx.commit().await?;
+        self.remember_head(&recorded)?;
         Ok(NewKey {
             key: format!("{KEY_PREFIX}{id}_{secret}"),
             info,
@@ -207,14 +211,18 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        let mut recorded = Vec::new();
         if revoked.rows_affected() > 0 {
-            append_in(
+            recorded = append_in(
                 &mut tx,
-                vec![NewAuditRecord {
-                    kind: AuditKind::Key,
-                    actor: actor.to_owned(),
-                    payload: json!({ "action": "revoke", "key_id": id }),
-                }],
+                vec![
+                    NewAuditRecord {
+                        kind: AuditKind::Key,
+                        actor: actor.to_owned(),
+                        payload: json!({ "action": "revoke", "key_id": id }),
+                    }
+                    .prepare()?,
+                ],
             )
             .await?;
         }
@@ -228,6 +236,7 @@ impl Store {
             })?;
         let info = key_from_row(&row)?;
         tx.commit().await?;
+        self.remember_head(&recorded)?;
         Ok(info)
     }
 

@@ -63,6 +63,8 @@ pub struct Store {
     audit_writer: Arc<tokio::sync::Mutex<()>>,
     /// Audit appends waiting to be committed together (see `audit.rs`).
     audit_queue: Arc<std::sync::Mutex<Vec<audit::QueuedAppend>>>,
+    /// The audit chain's head as this process last wrote or read it (see `audit.rs`).
+    audit_head: Arc<std::sync::Mutex<Option<audit::ChainHead>>>,
 }
 
 impl Store {
@@ -84,6 +86,10 @@ impl Store {
             };
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+            // An embedded database's connection cannot drop away; pinging it before each use
+            // is one more round trip to its worker thread per query. A Postgres server can
+            // restart, so its connections are checked.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -128,6 +134,7 @@ impl Store {
             backend,
             audit_writer: Arc::default(),
             audit_queue: Arc::default(),
+            audit_head: Arc::default(),
         };
         store.migrate().await?;
         Ok(store)

@@ -23,6 +23,8 @@ on_both_backends_with_guard!(
     concurrent_appends_of_one_store_are_committed_together_and_each_answered,
     records_are_exported_between_two_times,
     keys_authenticate_until_revoked_and_only_their_hash_is_stored,
+    the_database_refuses_a_record_that_does_not_extend_the_head,
+    an_append_after_another_process_appended_extends_the_chain,
 );
 
 fn screening(n: usize) -> NewAuditRecord {
@@ -407,4 +409,67 @@ async fn keys_authenticate_until_revoked_and_only_their_hash_is_stored(store: St
     let report = store.verify_audit().await.expect("verify");
     assert!(report.is_intact());
     assert_eq!(report.records, 3, "create, create, revoke");
+}
+
+async fn the_database_refuses_a_record_that_does_not_extend_the_head(store: Store, guard: Guard) {
+    use sqlx::Connection;
+    let records = append_n(&store, 2).await;
+    let mut conn = sqlx::AnyConnection::connect(guard.url())
+        .await
+        .expect("raw connection");
+    // A record in a taken place, one that skips a place, one that names the wrong
+    // predecessor: each would fork or break the chain.
+    for (seq, prev_hash) in [
+        (2, records[0].hash.as_str()),
+        (4, records[1].hash.as_str()),
+        (3, GENESIS_HASH),
+    ] {
+        let sql = format!(
+            "INSERT INTO audit_records \
+             (seq, record_id, kind, recorded_at, actor, payload, prev_hash, hash) \
+             VALUES ({seq}, 'forged-{seq}', 'screening', '2026-01-01T00:00:00.000000Z', \
+             'cli:forger', '{{}}', '{prev_hash}', '{}')",
+            "f".repeat(64)
+        );
+        let refused = sqlx::query(&sql).execute(&mut conn).await;
+        assert!(
+            refused.is_err(),
+            "record {seq} after {prev_hash} was accepted"
+        );
+    }
+    conn.close().await.ok();
+    let report = store.verify_audit().await.expect("verify");
+    assert!(report.is_intact(), "{:?}", report.first_break);
+    assert_eq!((report.records, report.head_seq), (2, 2));
+    assert_eq!(report.head_hash, records[1].hash);
+    let next = store.append_audit(screening(2)).await.expect("append");
+    assert_eq!(next.seq, 3);
+    assert_eq!(next.prev_hash, records[1].hash);
+}
+
+async fn an_append_after_another_process_appended_extends_the_chain(store: Store, guard: Guard) {
+    append_n(&store, 2).await;
+    // Another process moves the head on: what this store last wrote is no longer the head.
+    let other = guard.reopen().await;
+    let theirs = append_n(&other, 3).await;
+    let ours = store.append_audit(screening(7)).await.expect("append");
+    assert_eq!(ours.seq, 6);
+    assert_eq!(ours.prev_hash, theirs[2].hash);
+    let batch = other
+        .append_audit_all(vec![screening(8), screening(9)])
+        .await
+        .expect("their batch");
+    assert_eq!(batch[0].prev_hash, ours.hash);
+    let again = store
+        .append_audit_all(vec![screening(10), screening(11)])
+        .await
+        .expect("our batch");
+    assert_eq!(
+        again.iter().map(|r| r.seq).collect::<Vec<_>>(),
+        [9, 10],
+        "after their batch"
+    );
+    let report = store.verify_audit().await.expect("verify");
+    assert!(report.is_intact(), "{:?}", report.first_break);
+    assert_eq!((report.records, report.head_seq), (10, 10));
 }
