@@ -49,16 +49,22 @@ const DELETION_KEY_LENGTHS: std::ops::RangeInclusive<usize> = 3..=6;
 #[derive(Debug)]
 struct IndexedName {
     entity: u32,
-    /// The entity's schema.
-    schema: Schema,
-    /// Sum of the token weights.
-    total_weight: f32,
     /// Index into the entity's `names`.
     source: u32,
     kind: NameKind,
     profile: Profile,
     normalized: NormalizedName,
     weights: Box<[f32]>,
+}
+
+/// What ranking a candidate name needs, kept apart from [`IndexedName`] so that ranking the
+/// thousands of names a common token touches reads 8 bytes per name, not a whole record.
+#[derive(Debug, Clone, Copy)]
+struct NameSummary {
+    /// Sum of the token weights.
+    total_weight: f32,
+    /// The entity's schema.
+    schema: Schema,
 }
 
 /// The distinct folded tokens of all listed names.
@@ -88,6 +94,8 @@ pub struct Index {
     id: u64,
     entities: Vec<Arc<Entity>>,
     names: Vec<IndexedName>,
+    /// One per name, in the same order.
+    summaries: Vec<NameSummary>,
     /// Names of entity `i` are `names[entity_names[i]]`.
     entity_names: Vec<Range<u32>>,
     vocabulary: Vocabulary,
@@ -139,12 +147,41 @@ struct Scratch {
     trigrams: TrigramScratch,
     /// Similar vocabulary tokens per query token, for the index `cache_owner`: customer
     /// files repeat given names and surnames, so most lookups are answered here.
-    similar_cache: HashMap<LookupKey, Vec<(u32, f32)>>,
+    similar_cache: HashMap<SimilarKey, Vec<(u32, f32)>>,
     cache_owner: u64,
 }
 
 /// A query token as the similar-token cache knows it: folded spelling and abjad flag.
 type LookupKey = (Box<str>, bool);
+
+/// A query token as the similar-token cache knows it: everything its similarity to a
+/// vocabulary token depends on. Two tokens spelled alike can differ in the rest (typed "jun"
+/// and "jun" read from 俊), and an answer cached for one must not be given for the other,
+/// or a screening's result would depend on what its thread screened before.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct SimilarKey {
+    kind: TokenKind,
+    initial: u8,
+    abjad: bool,
+    folded: Box<str>,
+    raw: Option<Box<str>>,
+    native: Option<Box<str>>,
+    alternates: Box<[(Box<str>, Box<str>)]>,
+}
+
+impl SimilarKey {
+    fn of(token: &Token) -> SimilarKey {
+        SimilarKey {
+            kind: token.kind,
+            initial: token.initial,
+            abjad: token.abjad,
+            folded: token.folded.clone(),
+            raw: token.raw.clone(),
+            native: token.native.clone(),
+            alternates: token.alternates.clone(),
+        }
+    }
+}
 
 /// Trigram counts per vocabulary token, and which counts are non-zero.
 #[derive(Default)]
@@ -265,8 +302,6 @@ impl Index {
             for (source, kind, normalized) in entity_list {
                 names.push(IndexedName {
                     entity: entity_index as u32,
-                    schema,
-                    total_weight: 0.0,
                     source,
                     kind,
                     profile,
@@ -342,8 +377,14 @@ impl Index {
                     .collect()
             })
             .collect();
+        let mut summaries = Vec::with_capacity(names.len());
         for (name, weights) in names.iter_mut().zip(weights) {
-            name.total_weight = weights.iter().sum();
+            summaries.push(NameSummary {
+                total_weight: weights.iter().sum(),
+                schema: entities
+                    .get(name.entity as usize)
+                    .map_or(Schema::Unknown, |e| e.schema),
+            });
             name.weights = weights;
         }
 
@@ -371,6 +412,7 @@ impl Index {
             profiles,
             entities,
             names,
+            summaries,
             entity_names,
             vocabulary,
             identifiers,
@@ -541,7 +583,7 @@ impl Index {
             scratch.cache_owner = self.id;
         }
         for (lookup_index, (token, weight, occurrences)) in lookups.iter().enumerate() {
-            let key = (token.folded.clone(), token.abjad);
+            let key = SimilarKey::of(token);
             if !scratch.similar_cache.contains_key(&key) {
                 let mut similar = Vec::new();
                 self.similar_tokens(token, &mut scratch.trigrams, &mut similar);
@@ -586,7 +628,7 @@ impl Index {
         // Rank by an estimate of the name score: evidence against evidence plus the cost of
         // the tokens either side leaves unexplained. A short listed name sharing one rare
         // token can outscore a long one sharing two.
-        let compatible = |name: &IndexedName| {
+        let compatible = |name: &NameSummary| {
             prepared
                 .query
                 .schema
@@ -601,7 +643,7 @@ impl Index {
                 scratch.evidence.get_mut(index),
                 scratch.last_token.get_mut(index),
                 scratch.uses.get_mut(index),
-                self.names.get(index),
+                self.summaries.get(index),
             ) else {
                 continue;
             };

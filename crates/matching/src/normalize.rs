@@ -44,7 +44,7 @@ impl Profile {
 }
 
 /// What a token is, which decides how much it weighs and how it compares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum TokenKind {
     /// An ordinary name word.
     Word,

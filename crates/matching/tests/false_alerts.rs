@@ -80,3 +80,45 @@ fn common_multilingual_names_with_conflicting_dates_do_not_flood() {
         assert!(matches.len() <= 2, "{name}: {} alerts", matches.len());
     }
 }
+
+/// A screening's result must not depend on what its thread screened before: the per-thread
+/// cache of similar vocabulary tokens once keyed tokens by spelling alone, and gave the
+/// answer for typed "jun" to "jun" read from 俊.
+#[test]
+fn results_do_not_depend_on_what_was_screened_before() {
+    let index = combined_index();
+    let options = ScreenOptions::default();
+    let outcome = |query: &interdict_matching::Query| -> Vec<(String, String)> {
+        index
+            .screen(query, &options)
+            .iter()
+            .map(|m| (m.entity.id.to_string(), format!("{:.4}", m.score)))
+            .collect()
+    };
+    let han = interdict_matching::Query::name("俊銘 哲維 顏");
+    let typed = interdict_matching::Query::name("Jun Ming Je Vei Yan");
+    // Each on a thread of its own, so each starts with an empty cache.
+    let cold = std::thread::scope(|s| {
+        let han_first = s.spawn(|| outcome(&han));
+        let typed_first = s.spawn(|| outcome(&typed));
+        (
+            han_first.join().expect("han first"),
+            typed_first.join().expect("typed first"),
+        )
+    });
+    let warm = std::thread::scope(|s| {
+        let after_typed = s.spawn(|| {
+            outcome(&typed);
+            outcome(&han)
+        });
+        let after_han = s.spawn(|| {
+            outcome(&han);
+            outcome(&typed)
+        });
+        (
+            after_typed.join().expect("after typed"),
+            after_han.join().expect("after han"),
+        )
+    });
+    assert_eq!(cold, warm);
+}
