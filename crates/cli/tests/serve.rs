@@ -2,7 +2,8 @@
 //! files. Two replicas on one Postgres database: an import through one becomes active on the
 //! other, and concurrent screenings through both leave one valid audit chain. On SQLite: the
 //! service answers in the shape of `screen --json`, command-line screenings are recorded and
-//! replay identically, keys are managed, and the audit trail is exported.
+//! replay identically, keys are managed, and the audit trail is exported; `bench http` counts
+//! only answers that are on record.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -385,6 +386,74 @@ async fn the_service_and_the_command_line_screen_alike_and_record_everything() {
         ],
     );
     assert!(none.is_empty());
+}
+
+/// `bench http` drives the service with its own HTTP client: every answer it counts as good is
+/// a screening on record, and it reports the list versions that answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_load_benchmark_screens_through_the_service_and_counts_what_it_got() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("interdict.db");
+    let db = db.to_str().expect("utf-8");
+    let un = shared("lists/un-consolidated-2026-02-27.xml");
+    ok(db, &["lists", "import", un.to_str().expect("utf-8")]);
+    let key = admin_key(db);
+    let names = dir.path().join("names.csv");
+    std::fs::write(
+        &names,
+        "name,date_of_birth,nationality\nJanan Agha,1958,\nMaria Garcia,,Spain\nKim Jong Un,,\n",
+    )
+    .expect("write");
+    let server = Server::start(db, &[]);
+    let client = reqwest::Client::new();
+    wait_ready(&client, &server).await;
+    let figures: Value = serde_json::from_str(&ok(
+        db,
+        &[
+            "bench",
+            "http",
+            "--url",
+            &server.url,
+            "--key",
+            &key,
+            "--concurrency",
+            "3",
+            "--duration",
+            "1s",
+            "--names",
+            names.to_str().expect("utf-8"),
+            "--json",
+        ],
+    ))
+    .expect("JSON figures");
+    assert!(server.stop(), "the service did not stop gracefully");
+    let answered = figures["ok"].as_u64().expect("ok count");
+    assert!(answered > 0, "{figures}");
+    assert_eq!(figures["errors"], 0, "{figures}");
+    assert_eq!(figures["requests"].as_u64(), Some(answered));
+    let served = figures["list_versions_served"]
+        .as_object()
+        .expect("versions served");
+    assert_eq!(served.len(), 1, "{figures}");
+    assert!(served.keys().all(|v| v.contains("\"un-sc\"")), "{figures}");
+
+    let exported = ok(
+        db,
+        &[
+            "audit",
+            "export",
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2100-01-01",
+        ],
+    );
+    let screenings = exported
+        .lines()
+        .filter(|l| l.contains("\"kind\":\"screening\""))
+        .count();
+    assert_eq!(screenings as u64, answered);
+    assert!(ok(db, &["audit", "verify"]).contains("intact"));
 }
 
 /// A webhook receiver on loopback that answers 200 to every request and keeps what it got.
