@@ -154,6 +154,24 @@ async fn fresh_postgres_database() -> (backends::Guard, String) {
     (guard, url)
 }
 
+/// The whole audit trail, as `audit export` writes it.
+fn everything_on_record(db: &str) -> Vec<Value> {
+    ok(
+        db,
+        &[
+            "audit",
+            "export",
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2100-01-01",
+        ],
+    )
+    .lines()
+    .map(|l| serde_json::from_str(l).expect("JSON line"))
+    .collect()
+}
+
 fn admin_key(db: &str) -> String {
     let created: Value =
         serde_json::from_str(&ok(db, &["keys", "create", "--role", "admin", "--json"]))
@@ -327,21 +345,7 @@ async fn the_service_and_the_command_line_screen_alike_and_record_everything() {
 
     // Everything is on record, in one intact chain, and exported in order.
     assert!(ok(db, &["audit", "verify"]).contains("intact"));
-    let exported = ok(
-        db,
-        &[
-            "audit",
-            "export",
-            "--from",
-            "2000-01-01",
-            "--to",
-            "2100-01-01",
-        ],
-    );
-    let records: Vec<Value> = exported
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON line"))
-        .collect();
+    let records = everything_on_record(db);
     let kinds: Vec<&str> = records.iter().filter_map(|r| r["kind"].as_str()).collect();
     assert_eq!(
         kinds,
@@ -437,20 +441,9 @@ async fn the_load_benchmark_screens_through_the_service_and_counts_what_it_got()
     assert_eq!(served.len(), 1, "{figures}");
     assert!(served.keys().all(|v| v.contains("\"un-sc\"")), "{figures}");
 
-    let exported = ok(
-        db,
-        &[
-            "audit",
-            "export",
-            "--from",
-            "2000-01-01",
-            "--to",
-            "2100-01-01",
-        ],
-    );
-    let screenings = exported
-        .lines()
-        .filter(|l| l.contains("\"kind\":\"screening\""))
+    let screenings = everything_on_record(db)
+        .iter()
+        .filter(|r| r["kind"] == "screening")
         .count();
     assert_eq!(screenings as u64, answered);
     assert!(ok(db, &["audit", "verify"]).contains("intact"));
