@@ -95,6 +95,10 @@ fn queue_poisoned() -> Error {
     Error::AuditWriter("its queue's lock is poisoned")
 }
 
+fn head_poisoned() -> Error {
+    Error::AuditWriter("its head's lock is poisoned")
+}
+
 /// A record to append: the store assigns its sequence number, id, time and hashes.
 #[derive(Debug, Clone)]
 pub struct NewAuditRecord {
@@ -132,6 +136,20 @@ pub(crate) struct PreparedRecord {
 pub(crate) struct ChainHead {
     seq: u64,
     hash: String,
+}
+
+impl ChainHead {
+    /// The head as a row of `audit_head` (`seq`, `hash`) holds it.
+    fn from_row(row: &AnyRow) -> Result<ChainHead, Error> {
+        let seq: i64 = row.try_get("seq")?;
+        Ok(ChainHead {
+            seq: u64::try_from(seq).map_err(|_| Error::Corrupt {
+                what: "audit head".into(),
+                reason: format!("negative sequence number {seq}"),
+            })?,
+            hash: row.try_get("hash")?,
+        })
+    }
 }
 
 /// A stored audit record.
@@ -410,23 +428,15 @@ impl Store {
     }
 
     fn known_head(&self) -> Result<Option<ChainHead>, Error> {
-        Ok(self
-            .audit_head
-            .lock()
-            .map_err(|_| Error::AuditWriter("its head's lock is poisoned"))?
-            .clone())
+        Ok(self.audit_head.lock().map_err(|_| head_poisoned())?.clone())
     }
 
     pub(crate) fn remember_head(&self, stored: &[AuditRecord]) -> Result<(), Error> {
         if let Some(last) = stored.last() {
-            *self
-                .audit_head
-                .lock()
-                .map_err(|_| Error::AuditWriter("its head's lock is poisoned"))? =
-                Some(ChainHead {
-                    seq: last.seq,
-                    hash: last.hash.clone(),
-                });
+            *self.audit_head.lock().map_err(|_| head_poisoned())? = Some(ChainHead {
+                seq: last.seq,
+                hash: last.hash.clone(),
+            });
         }
         Ok(())
     }
@@ -474,12 +484,10 @@ impl Store {
         let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
             .fetch_one(&self.pool)
             .await?;
-        let head_seq: i64 = head.try_get("seq")?;
-        let head_hash: String = head.try_get("hash")?;
-        let head_seq = u64::try_from(head_seq).map_err(|_| Error::Corrupt {
-            what: "audit head".into(),
-            reason: format!("negative sequence number {head_seq}"),
-        })?;
+        let ChainHead {
+            seq: head_seq,
+            hash: head_hash,
+        } = ChainHead::from_row(&head)?;
         let mut report = AuditVerification {
             records: 0,
             head_seq,
@@ -586,15 +594,7 @@ pub(crate) async fn append_in(
     let head = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut **tx)
         .await?;
-    let seq: i64 = head.try_get("seq")?;
-    let head = ChainHead {
-        seq: u64::try_from(seq).map_err(|_| Error::Corrupt {
-            what: "audit head".into(),
-            reason: format!("negative sequence number {seq}"),
-        })?,
-        hash: head.try_get("hash")?,
-    };
-    let stored = chain(&records, &head)?;
+    let stored = chain(&records, &ChainHead::from_row(&head)?)?;
     for chunk in stored.chunks(INSERT_BATCH) {
         insert_records(&mut **tx, chunk).await?;
     }
