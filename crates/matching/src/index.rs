@@ -151,7 +151,7 @@ struct Scratch {
     cache_owner: u64,
 }
 
-/// A query token as the similar-token cache knows it: folded spelling and abjad flag.
+/// A vocabulary token's key: folded spelling and abjad flag.
 type LookupKey = (Box<str>, bool);
 
 /// A query token as the similar-token cache knows it: everything its similarity to a
@@ -583,18 +583,17 @@ impl Index {
             scratch.cache_owner = self.id;
         }
         for (lookup_index, (token, weight, occurrences)) in lookups.iter().enumerate() {
-            let key = SimilarKey::of(token);
-            if !scratch.similar_cache.contains_key(&key) {
-                let mut similar = Vec::new();
-                self.similar_tokens(token, &mut scratch.trigrams, &mut similar);
-                similar.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-                scratch.similar_cache.insert(key.clone(), similar);
-            }
-            let Some(similar) = scratch.similar_cache.get(&key) else {
-                continue;
-            };
+            let similar = scratch
+                .similar_cache
+                .entry(SimilarKey::of(token))
+                .or_insert_with(|| {
+                    let mut similar = Vec::new();
+                    self.similar_tokens(token, &mut scratch.trigrams, &mut similar);
+                    similar.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                    similar
+                });
             let marker = lookup_index as u32 + 1;
-            for &(id, similarity) in similar {
+            for &(id, similarity) in similar.iter() {
                 let amount = credit(similarity).max(0.05) * weight;
                 let Some(postings) = self.vocabulary.postings.get(id as usize) else {
                     continue;
