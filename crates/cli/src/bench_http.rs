@@ -218,9 +218,9 @@ pub(crate) async fn run(args: &HttpBenchArgs) -> Result<()> {
         bail!("--concurrency must be at least 1");
     }
     let bodies = Arc::new(request_bodies(&args.names)?);
+    // For the readiness check and the import; the screenings go through `ScreenTarget`.
     let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(args.concurrency)
-        .timeout(Duration::from_secs(120))
+        .timeout(REQUEST_TIMEOUT)
         .build()?;
     let ready = client.get(base.join("/readyz")?).send().await?;
     if !ready.status().is_success() {
