@@ -687,7 +687,7 @@ impl Store {
     pub async fn record_monitor_run(&self, run: &MonitorRun) -> Result<MonitorRunOutcome, Error> {
         let mut outcome = MonitorRunOutcome::default();
         let actor = required(&run.actor, "the actor")?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         for alert in &run.create {
             let present: Option<String> =
                 sqlx::query_scalar("SELECT customer_id FROM customers WHERE customer_id = $1")
@@ -963,7 +963,7 @@ impl Store {
     ) -> Result<Alert, Error> {
         let by = required(by, "the proposing user")?;
         let note = required(note, "a note explaining the decision")?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let alert = alert_in(&mut tx, id).await?;
         if !alert.status.is_open() {
             return Err(Error::Invalid(format!(
@@ -1001,7 +1001,7 @@ impl Store {
     pub async fn escalate(&self, id: i64, by: &str, note: &str) -> Result<Alert, Error> {
         let by = required(by, "the escalating user")?;
         let note = required(note, "a note explaining the escalation")?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let updated = sqlx::query(
             "UPDATE alerts SET status = 'escalated', updated_at = $1 \
              WHERE alert_id = $2 AND status = 'open'",
@@ -1027,7 +1027,7 @@ impl Store {
     /// be the user who proposed it.
     pub async fn approve_decision(&self, id: i64, by: &str) -> Result<Alert, Error> {
         let by = required(by, "the approving user")?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let proposal = self.pending_for_review(&mut tx, id, by).await?;
         let time = now();
         let approved = sqlx::query(
@@ -1078,7 +1078,7 @@ impl Store {
     ) -> Result<Alert, Error> {
         let by = required(by, "the reviewing user")?;
         let note = note.map(str::trim).filter(|n| !n.is_empty());
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let proposal = self.pending_for_review(&mut tx, id, by).await?;
         let rejected = sqlx::query(
             "UPDATE alert_proposals SET state = 'rejected', reviewed_by = $1, reviewed_at = $2, \

@@ -420,7 +420,7 @@ impl Store {
                 Err(error) => return Err(error),
             }
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let stored = append_in(&mut tx, records).await?;
         tx.commit().await?;
         self.remember_head(&stored)?;

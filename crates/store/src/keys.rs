@@ -155,7 +155,7 @@ impl Store {
             revoked_at: None,
         };
         let _turn = self.audit_writer.lock().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO api_keys (key_id, name, role, secret_hash, created_at, revoked_at) \
              VALUES ($1, $2, $3, $4, $5, NULL)",
@@ -203,7 +203,7 @@ impl Store {
     /// changes nothing and records nothing.
     pub async fn revoke_key(&self, id: &str, actor: &str) -> Result<KeyInfo, Error> {
         let _turn = self.audit_writer.lock().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let revoked = sqlx::query(
             "UPDATE api_keys SET revoked_at = $1 WHERE key_id = $2 AND revoked_at IS NULL",
         )

@@ -130,7 +130,7 @@ impl Store {
             )));
         }
         let version = content_hash(entities);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO lists (list_id, active_version) VALUES ($1, NULL) \
              ON CONFLICT (list_id) DO NOTHING",

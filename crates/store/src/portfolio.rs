@@ -216,7 +216,7 @@ impl Store {
             }
         }
         let mut outcome = UpsertOutcome::default();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let revision = next_revision(&mut tx).await?;
         let time = now();
         for chunk in customers.chunks(BATCH) {
@@ -290,7 +290,7 @@ impl Store {
         actor: &str,
     ) -> Result<RemoveOutcome, Error> {
         let mut outcome = RemoveOutcome::default();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         next_revision(&mut tx).await?;
         for id in ids {
             let deleted = sqlx::query("DELETE FROM customers WHERE customer_id = $1")

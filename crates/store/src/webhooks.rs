@@ -118,7 +118,7 @@ impl Store {
 
     /// Removes a subscription and its undelivered events.
     pub async fn remove_webhook(&self, id: i64) -> Result<(), Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("DELETE FROM webhook_outbox WHERE webhook_id = $1")
             .bind(id)
             .execute(&mut *tx)

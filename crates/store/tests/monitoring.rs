@@ -684,3 +684,49 @@ async fn deliveries_are_leased_retried_and_given_up_on(store: Store) {
         [(hook.id, 0, 1, 1)]
     );
 }
+
+/// SQLite fails a transaction that has read and then wants to write while another connection
+/// holds the write lock, at once and whatever the busy timeout. Proposing a decision reads the
+/// alert before it writes; it must wait for the other writer, as requests of a busy server do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn on_sqlite_a_write_that_reads_first_waits_for_another_writer() {
+    use sqlx::Connection;
+    let (guard, store) = common::sqlite().await;
+    with_customers(&store, &["c1"]).await;
+    store
+        .record_monitor_run(&run(vec![hit(
+            "c1",
+            "1",
+            ("c", "e"),
+            AlertReason::NewCustomer,
+        )]))
+        .await
+        .expect("run");
+    let id = only_alert(&store).await.id;
+
+    let mut other = sqlx::AnyConnection::connect(guard.url())
+        .await
+        .expect("second connection");
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .expect("take the write lock");
+    let proposing = tokio::spawn({
+        let store = store.clone();
+        async move {
+            store
+                .propose_decision(id, Decision::FalsePositive, "alice", "different DOB")
+                .await
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    sqlx::query("COMMIT")
+        .execute(&mut other)
+        .await
+        .expect("release the write lock");
+    let proposed = proposing
+        .await
+        .expect("join")
+        .expect("the proposal waited for the lock");
+    assert!(proposed.pending.is_some());
+}
