@@ -186,8 +186,14 @@ async fn events_survive_a_receiver_that_is_down_and_arrive_signed(store: Store) 
     raise_alerts(&store, &["c1", "c2", "c3"]).await;
     let client = client(&options()).expect("client");
 
-    // Down: every attempt fails and is scheduled again; nothing is lost.
-    let down = deliver_pending(&store, &client, &options())
+    // Down: every attempt fails and is scheduled again; nothing is lost. A backoff long
+    // enough that the next pass comes before it, however busy the machine.
+    let patient = DeliveryOptions {
+        base_backoff: Duration::from_secs(2),
+        max_backoff: Duration::from_secs(2),
+        ..options()
+    };
+    let down = deliver_pending(&store, &client, &patient)
         .await
         .expect("deliver");
     assert_eq!((down.attempted, down.delivered, down.retrying), (3, 0, 3));
