@@ -10,11 +10,10 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use interdict_matching::{Explanation, Index, Match, Query};
 use interdict_model::{CountryCode, DateOfBirth, Schema, country_code};
-use interdict_server::ScreenRequest;
+use interdict_server::{ScreenRequest, matches_json, query_json};
 use interdict_store::Store;
 use rayon::prelude::*;
-use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::args::{BatchArgs, QueryArgs};
 use crate::audit;
@@ -45,36 +44,6 @@ impl Screener {
                 .collect(),
         })
     }
-}
-
-/// The JSON of one match: the contract of `screen --json`.
-#[derive(Debug, Serialize)]
-pub(crate) struct MatchJson<'a> {
-    entity_id: &'a str,
-    list: &'a str,
-    schema: Schema,
-    name: &'a str,
-    matched_name: &'a str,
-    query_name: &'a str,
-    score: f64,
-    explanation: &'a Explanation,
-}
-
-pub(crate) fn match_json(m: &Match) -> MatchJson<'_> {
-    MatchJson {
-        entity_id: m.entity.id.as_str(),
-        list: m.entity.id.list(),
-        schema: m.entity.schema,
-        name: &m.entity.name,
-        matched_name: &m.matched_name,
-        query_name: &m.query_name,
-        score: round(m.score),
-        explanation: &m.explanation,
-    }
-}
-
-fn round(score: f64) -> f64 {
-    (score * 10_000.0).round() / 10_000.0
 }
 
 /// Parses `--schema`: `any` means no restriction.
@@ -118,15 +87,6 @@ pub(crate) fn build_query(
     Ok(query)
 }
 
-fn query_json(query: &Query) -> Value {
-    json!({
-        "name": query.name,
-        "dob": query.dob.map(|d| d.to_string()),
-        "countries": query.countries,
-        "schema": query.schema.map_or("any", Schema::as_str),
-    })
-}
-
 pub(crate) async fn run_single(store: &Store, args: &QueryArgs, name: &str) -> Result<()> {
     let schema = parse_schema(args.schema.as_deref())?;
     let query = build_query(name, args.dob.as_deref(), args.country.as_deref(), schema)?;
@@ -149,7 +109,7 @@ pub(crate) async fn run_single(store: &Store, args: &QueryArgs, name: &str) -> R
             "query": query_json(&query),
             "threshold": options.threshold,
             "list_versions": screener.versions,
-            "matches": matches.iter().map(match_json).collect::<Vec<_>>(),
+            "matches": matches_json(&matches)?,
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
@@ -325,7 +285,7 @@ pub(crate) async fn run_batch(
                     json!({
                         "row": row.number,
                         "id": row.id,
-                        "matches": matches.iter().map(match_json).collect::<Vec<_>>(),
+                        "matches": matches_json(&matches)?,
                     })
                 }
                 Err(error) => {
