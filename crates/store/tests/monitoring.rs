@@ -63,6 +63,21 @@ async fn only_alert(store: &Store) -> interdict_store::Alert {
     alerts.into_iter().next().expect("one alert")
 }
 
+/// Customer c1 and the one open alert a monitoring run raised on it; returns its id.
+async fn one_open_alert(store: &Store) -> i64 {
+    with_customers(store, &["c1"]).await;
+    store
+        .record_monitor_run(&run(vec![hit(
+            "c1",
+            "1",
+            ("c", "e"),
+            AlertReason::NewCustomer,
+        )]))
+        .await
+        .expect("run");
+    only_alert(store).await.id
+}
+
 async fn with_customers(store: &Store, ids: &[&str]) {
     let customers: Vec<Customer> = ids
         .iter()
@@ -224,17 +239,7 @@ async fn a_run_creates_alerts_once_and_records_what_was_screened(store: Store) {
 }
 
 async fn decisions_take_two_different_people(store: Store) {
-    with_customers(&store, &["c1"]).await;
-    store
-        .record_monitor_run(&run(vec![hit(
-            "c1",
-            "1",
-            ("c", "e"),
-            AlertReason::NewCustomer,
-        )]))
-        .await
-        .expect("run");
-    let id = only_alert(&store).await.id;
+    let id = one_open_alert(&store).await;
 
     // Approving needs a proposal; proposing needs a user and a note.
     assert!(matches!(
@@ -351,17 +356,7 @@ async fn decisions_take_two_different_people(store: Store) {
 }
 
 async fn an_approved_false_positive_is_shown_beside_the_pair_when_it_is_raised_again(store: Store) {
-    with_customers(&store, &["c1"]).await;
-    store
-        .record_monitor_run(&run(vec![hit(
-            "c1",
-            "1",
-            ("c", "e"),
-            AlertReason::NewCustomer,
-        )]))
-        .await
-        .expect("run");
-    let id = only_alert(&store).await.id;
+    let id = one_open_alert(&store).await;
     store
         .propose_decision(id, Decision::FalsePositive, "alice", "born 30 years apart")
         .await
@@ -403,17 +398,7 @@ async fn an_approved_false_positive_is_shown_beside_the_pair_when_it_is_raised_a
 }
 
 async fn a_refresh_voids_a_proposal_made_on_old_data(store: Store) {
-    with_customers(&store, &["c1"]).await;
-    store
-        .record_monitor_run(&run(vec![hit(
-            "c1",
-            "1",
-            ("c", "e"),
-            AlertReason::NewCustomer,
-        )]))
-        .await
-        .expect("run");
-    let id = only_alert(&store).await.id;
+    let id = one_open_alert(&store).await;
     store
         .propose_decision(id, Decision::FalsePositive, "alice", "not him")
         .await
@@ -553,17 +538,7 @@ async fn every_event_lands_in_the_outbox_of_every_subscription(store: Store) {
         .add_webhook("https://example.org/two", "secret-2")
         .await
         .expect("webhook");
-    with_customers(&store, &["c1"]).await;
-    store
-        .record_monitor_run(&run(vec![hit(
-            "c1",
-            "1",
-            ("c", "e"),
-            AlertReason::NewCustomer,
-        )]))
-        .await
-        .expect("run");
-    let id = only_alert(&store).await.id;
+    let id = one_open_alert(&store).await;
     store
         .propose_decision(id, Decision::FalsePositive, "alice", "not him")
         .await
@@ -692,17 +667,7 @@ async fn deliveries_are_leased_retried_and_given_up_on(store: Store) {
 async fn on_sqlite_a_write_that_reads_first_waits_for_another_writer() {
     use sqlx::Connection;
     let (guard, store) = common::sqlite().await;
-    with_customers(&store, &["c1"]).await;
-    store
-        .record_monitor_run(&run(vec![hit(
-            "c1",
-            "1",
-            ("c", "e"),
-            AlertReason::NewCustomer,
-        )]))
-        .await
-        .expect("run");
-    let id = only_alert(&store).await.id;
+    let id = one_open_alert(&store).await;
 
     let mut other = sqlx::AnyConnection::connect(guard.url())
         .await
