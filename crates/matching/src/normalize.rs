@@ -272,15 +272,20 @@ struct Piece {
 }
 
 impl Piece {
-    fn latin(text: impl Into<String>) -> Piece {
+    /// A piece read from `origin` script, with nothing else known about it.
+    fn new(text: impl Into<String>, origin: Origin) -> Piece {
         Piece {
             text: text.into(),
-            origin: Origin::Latin,
+            origin,
             native: None,
             alternates: Vec::new(),
             written: None,
             compound: None,
         }
+    }
+
+    fn latin(text: impl Into<String>) -> Piece {
+        Piece::new(text, Origin::Latin)
     }
 
     /// The first element of the compound `written` split into two.
@@ -306,14 +311,7 @@ fn ascii_pieces(ascii: &str, origin: Origin, out: &mut Vec<Piece>) {
     let mut text = String::new();
     let mut flush = |text: &mut String| {
         if !text.is_empty() {
-            out.push(Piece {
-                text: std::mem::take(text),
-                origin,
-                native: None,
-                alternates: Vec::new(),
-                written: None,
-                compound: None,
-            });
+            out.push(Piece::new(std::mem::take(text), origin));
         }
     };
     for c in ascii.chars() {
@@ -476,12 +474,8 @@ fn transliterate_syllabic(word: &str, profile: Profile, out: &mut Vec<Piece>) {
             }
         }
         Piece {
-            text,
-            origin: Origin::Syllabic,
             native: Some(chars.iter().collect()),
-            alternates: Vec::new(),
-            written: None,
-            compound: None,
+            ..Piece::new(text, Origin::Syllabic)
         }
     };
     let chars: Vec<char> = word.chars().collect();
