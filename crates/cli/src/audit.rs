@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use anyhow::{Result, bail};
 use chrono::{DateTime, Utc};
-use interdict_matching::{Match, Query, ScreenOptions};
-use interdict_server::{ScreenRequest, Screening, matches_json, screening_record};
+use interdict_matching::{Query, ScreenOptions};
+use interdict_server::{MatchJson, ScreenRequest, Screening, screening_record};
 use interdict_store::Store;
 
 use crate::args::QueryArgs;
@@ -47,7 +47,7 @@ pub(crate) async fn record_screenings<'a>(
     store: &Store,
     versions: &BTreeMap<String, String>,
     options: ScreenOptions,
-    screenings: impl IntoIterator<Item = (&'a ScreenRequest, &'a Query, &'a [Match])>,
+    screenings: impl IntoIterator<Item = (&'a ScreenRequest, &'a Query, &'a [MatchJson])>,
 ) -> Result<Vec<String>> {
     let actor = cli_actor();
     let records = screenings
@@ -57,13 +57,7 @@ pub(crate) async fn record_screenings<'a>(
                 query: query.clone(),
                 options,
             };
-            screening_record(
-                &actor,
-                request,
-                &screening,
-                versions,
-                &matches_json(matches)?,
-            )
+            screening_record(&actor, request, &screening, versions, matches)
         })
         .collect::<Result<Vec<_>, _>>()?;
     let stored = store.append_audit_all(records).await?;

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use interdict_matching::{Explanation, Index, Match, Query};
+use interdict_matching::{Explanation, Index, Query};
 use interdict_model::{CountryCode, DateOfBirth, Schema, country_code};
-use interdict_server::{ScreenRequest, matches_json, query_json};
+use interdict_server::{MatchJson, ScreenRequest, matches_json, query_json};
 use interdict_store::Store;
 use rayon::prelude::*;
 use serde_json::json;
@@ -93,12 +93,13 @@ pub(crate) async fn run_single(store: &Store, args: &QueryArgs, name: &str) -> R
     let screener = Screener::load(store).await?;
     let options = args.options();
     let matches = screener.index.screen(&query, &options);
+    let matches_as_json = matches_json(&matches)?;
     let request = audit::screen_request(args, name, args.dob.as_deref(), args.country.as_deref());
     let recorded = audit::record_screenings(
         store,
         &screener.versions,
         options,
-        [(&request, &query, &matches[..])],
+        [(&request, &query, &matches_as_json[..])],
     )
     .await?;
     for id in &recorded {
@@ -109,7 +110,7 @@ pub(crate) async fn run_single(store: &Store, args: &QueryArgs, name: &str) -> R
             "query": query_json(&query),
             "threshold": options.threshold,
             "list_versions": screener.versions,
-            "matches": matches_json(&matches)?,
+            "matches": matches_as_json,
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
@@ -260,13 +261,14 @@ pub(crate) async fn run_batch(
         if rows.is_empty() {
             break;
         }
-        let results: Vec<Result<Vec<Match>, String>> = rows
+        // Each row's matches as JSON, once: for its record and its output line.
+        let results = rows
             .par_iter()
             .map(|row| match &row.query {
-                Ok(query) => Ok(screener.index.screen(query, &options)),
-                Err(e) => Err(format!("{e:#}")),
+                Ok(query) => matches_json(&screener.index.screen(query, &options)).map(Ok),
+                Err(e) => Ok(Err(format!("{e:#}"))),
             })
-            .collect();
+            .collect::<Result<Vec<Result<Vec<MatchJson>, String>>, _>>()?;
         let screened = rows.iter().zip(&results).filter_map(|(row, result)| {
             Some((
                 &row.request,
@@ -285,7 +287,7 @@ pub(crate) async fn run_batch(
                     json!({
                         "row": row.number,
                         "id": row.id,
-                        "matches": matches_json(&matches)?,
+                        "matches": matches,
                     })
                 }
                 Err(error) => {
