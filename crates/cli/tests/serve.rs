@@ -154,22 +154,17 @@ async fn fresh_postgres_database() -> (backends::Guard, String) {
     (guard, url)
 }
 
-/// The whole audit trail, as `audit export` writes it.
+/// The audit records from `from` to `to`, as `audit export` writes them.
+fn exported(db: &str, from: &str, to: &str) -> Vec<Value> {
+    ok(db, &["audit", "export", "--from", from, "--to", to])
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect()
+}
+
+/// The whole audit trail.
 fn everything_on_record(db: &str) -> Vec<Value> {
-    ok(
-        db,
-        &[
-            "audit",
-            "export",
-            "--from",
-            "2000-01-01",
-            "--to",
-            "2100-01-01",
-        ],
-    )
-    .lines()
-    .map(|l| serde_json::from_str(l).expect("JSON line"))
-    .collect()
+    exported(db, "2000-01-01", "2100-01-01")
 }
 
 fn admin_key(db: &str) -> String {
@@ -378,18 +373,7 @@ async fn the_service_and_the_command_line_screen_alike_and_record_everything() {
     );
     assert_eq!(records[5]["actor"], id);
     assert_eq!(records[2]["payload"]["request"]["dob"], "1958");
-    let none = ok(
-        db,
-        &[
-            "audit",
-            "export",
-            "--from",
-            "2000-01-01",
-            "--to",
-            "2000-01-02",
-        ],
-    );
-    assert!(none.is_empty());
+    assert!(exported(db, "2000-01-01", "2000-01-02").is_empty());
 }
 
 /// `bench http` drives the service with its own HTTP client: every answer it counts as good is
