@@ -164,10 +164,10 @@ impl Store {
     }
 
     /// Begins a transaction that will write. On SQLite it takes the write lock first (`BEGIN
-    /// IMMEDIATE`): SQLite fails a transaction that has read and then wants to write while
-    /// another connection holds the lock at once with "database is locked", whatever the busy
-    /// timeout (waiting could deadlock), while one that asks for the lock up front waits its
-    /// turn. Postgres locks rows as it writes them and waits on its own.
+    /// IMMEDIATE`): a transaction that has read and then wants to write while another
+    /// connection holds the lock is failed at once with "database is locked", whatever the
+    /// busy timeout (waiting could deadlock), while one that asks for the lock up front waits
+    /// its turn. Postgres locks rows as it writes them and waits on its own.
     pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, Error> {
         Ok(match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
