@@ -125,6 +125,21 @@ fn screening(c: &mut Criterion) {
             black_box(index.screen(query, &options))
         });
     });
+    // What the HTTP service is asked by default: no schema, so every profile's reading.
+    let unscoped: Vec<Query> = queries
+        .iter()
+        .map(|query| Query {
+            schema: None,
+            ..query.clone()
+        })
+        .collect();
+    let mut next = unscoped.iter().cycle();
+    group.bench_function("single query (customers, any schema, cycling)", |b| {
+        b.iter(|| {
+            let query = next.next().expect("queries");
+            black_box(index.screen(query, &options))
+        });
+    });
     let mut listed = Query::name("PUTIN, Vladimir Vladimirovich");
     listed.schema = Some(Schema::Person);
     group.bench_function("single query (listed person)", |b| {

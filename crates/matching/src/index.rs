@@ -5,8 +5,10 @@
 //! Candidate generation: every query token is looked up exactly, by skeleton, by one-letter
 //! deletions (short tokens, which a typo leaves few trigrams) and by trigram overlap in the
 //! vocabulary of listed tokens; each similar listed token adds evidence
-//! (credit × weight) to the names containing it; from the evidence and both names' sizes an
-//! estimate of the name score is formed, and every name whose estimate clears a floor (at
+//! (credit × weight) to the names containing it, most similar first and, as in the alignment
+//! that scores names, each listed token for one query token only; from the evidence and both
+//! names' sizes (the query's as the listed name's profile reads it) an estimate of the name
+//! score is formed, and every name whose estimate clears a floor (at
 //! least a few, at most a cap) is scored in full. The tests check on the UN list and the
 //! dev pairs that this loses no match that scoring every entity finds.
 
@@ -65,6 +67,8 @@ struct NameSummary {
     total_weight: f32,
     /// The entity's schema.
     schema: Schema,
+    /// The profile the name was normalised under.
+    profile: Profile,
 }
 
 /// The distinct folded tokens of all listed names.
@@ -77,6 +81,9 @@ struct Vocabulary {
     tokens: Vec<Token>,
     /// Names containing each token, ascending, a name repeated as often as it has the token.
     postings: Vec<Vec<u32>>,
+    /// Alongside `postings`: where in the name the token stands ([`UNTRACKED_POSITION`] for a
+    /// compound, or past the positions tracked).
+    positions: Vec<Vec<u8>>,
     by_skeleton: HashMap<Box<str>, Vec<u32>>,
     by_trigram: HashMap<[u8; 3], Vec<u32>>,
     /// Short tokens by the hash of their spelling and of each spelling with one letter
@@ -138,11 +145,9 @@ impl PreparedQuery<'_> {
 /// Per-thread buffers for candidate generation, so a query allocates little.
 #[derive(Default)]
 struct Scratch {
-    evidence: Vec<f32>,
-    /// Which query token last added evidence to a name (+1; 0 = none).
-    last_token: Vec<u32>,
-    /// How many times that query token added evidence to the name.
-    uses: Vec<u8>,
+    /// Per indexed name.
+    evidence: Vec<NameEvidence>,
+    /// Names with evidence, to rank and reset.
     touched: Vec<u32>,
     trigrams: TrigramScratch,
     /// Similar vocabulary tokens per query token, for the index `cache_owner`: customer
@@ -150,6 +155,25 @@ struct Scratch {
     similar_cache: HashMap<SimilarKey, Vec<(u32, f32)>>,
     cache_owner: u64,
 }
+
+/// The evidence a query has gathered for one name, kept together so that crediting a name
+/// touches one place in memory.
+#[derive(Debug, Clone, Copy, Default)]
+struct NameEvidence {
+    /// Sum of the credits.
+    found: f32,
+    /// The name's token positions already credited (below [`UNTRACKED_POSITION`]).
+    positions: u32,
+    /// The lookups that already credited the name (the first 63), and [`TOUCHED`].
+    lookups: u64,
+}
+
+/// Marks a name with evidence in [`NameEvidence::lookups`].
+const TOUCHED: u64 = 1 << 63;
+
+/// Token positions from this one on are not tracked: a listed token there may be credited
+/// by more than one query token.
+const UNTRACKED_POSITION: u8 = 31;
 
 /// A vocabulary token's key: folded spelling and abjad flag.
 type LookupKey = (Box<str>, bool);
@@ -192,6 +216,9 @@ struct TrigramScratch {
 
 /// Entries kept in a thread's similar-token cache before it is emptied.
 const SIMILAR_CACHE_CAPACITY: usize = 50_000;
+
+/// A similar-token cache this large is freed on a thread of its own.
+const BACKGROUND_DROP_ENTRIES: usize = 1000;
 
 /// Gives every index its own id, so per-thread caches never answer for another index.
 static NEXT_INDEX_ID: AtomicU64 = AtomicU64::new(1);
@@ -322,7 +349,16 @@ impl Index {
                 .iter()
                 .filter_map(Token::compound_token)
                 .collect::<Vec<_>>();
-            for token in name.normalized.tokens.iter().chain(&compounds) {
+            let positions = (0..name.normalized.tokens.len())
+                .map(|p| u8::try_from(p).map_or(UNTRACKED_POSITION, |p| p.min(UNTRACKED_POSITION)))
+                .chain(std::iter::repeat(UNTRACKED_POSITION));
+            for (token, position) in name
+                .normalized
+                .tokens
+                .iter()
+                .chain(&compounds)
+                .zip(positions)
+            {
                 let key = (token.folded.clone(), token.abjad);
                 let id = match vocabulary.ids.get(&key) {
                     Some(&id) => id,
@@ -331,11 +367,16 @@ impl Index {
                         vocabulary.ids.insert(key, id);
                         vocabulary.tokens.push(token.clone());
                         vocabulary.postings.push(Vec::new());
+                        vocabulary.positions.push(Vec::new());
                         id
                     }
                 };
-                if let Some(postings) = vocabulary.postings.get_mut(id as usize) {
+                if let (Some(postings), Some(positions)) = (
+                    vocabulary.postings.get_mut(id as usize),
+                    vocabulary.positions.get_mut(id as usize),
+                ) {
                     postings.push(name_index as u32);
+                    positions.push(position);
                 }
             }
         }
@@ -381,6 +422,7 @@ impl Index {
         for (name, weights) in names.iter_mut().zip(weights) {
             summaries.push(NameSummary {
                 total_weight: weights.iter().sum(),
+                profile: name.profile,
                 schema: entities
                     .get(name.entity as usize)
                     .map_or(Schema::Unknown, |e| e.schema),
@@ -527,19 +569,22 @@ impl Index {
         names
     }
 
-    /// Candidate names by accumulated token evidence, best estimate first.
+    /// Candidate names by accumulated token evidence.
     fn gather_evidence(&self, prepared: &PreparedQuery<'_>, scratch: &mut Scratch) -> Vec<u32> {
+        self.credit_names(prepared, scratch);
+        self.rank_candidates(prepared, scratch)
+    }
+
+    /// Credits each name in `scratch.evidence` with the evidence the query's tokens give it,
+    /// and lists the names credited in `scratch.touched`.
+    fn credit_names(&self, prepared: &PreparedQuery<'_>, scratch: &mut Scratch) {
         if scratch.evidence.len() != self.names.len() {
-            scratch.evidence = vec![0.0; self.names.len()];
-            scratch.last_token = vec![0; self.names.len()];
-            scratch.uses = vec![0; self.names.len()];
+            scratch.evidence = vec![NameEvidence::default(); self.names.len()];
         }
-        // Distinct query tokens (over all profiles), each with its weight and how often it
+        // Distinct query tokens (over all profiles), each with its weight, once per time it
         // occurs in one query name ("Mohamed Mohamed").
-        let mut lookups: Vec<(Token, f32, u8)> = Vec::new();
-        let mut query_weight = 0.0f32;
+        let mut lookups: Vec<(Token, f32)> = Vec::new();
         for name in prepared.all() {
-            query_weight = query_weight.max(name.weights.iter().sum());
             // Initials find too much to be looked up, unless the name has nothing else.
             let only_initials = name
                 .normalized
@@ -556,13 +601,12 @@ impl Index {
                     .iter()
                     .filter(|t| t.folded == token.folded)
                     .count();
-                let occurrences = u8::try_from(occurrences).unwrap_or(u8::MAX);
-                match lookups
-                    .iter_mut()
-                    .find(|(t, _, _)| t.folded == token.folded)
-                {
-                    Some((_, _, count)) => *count = (*count).max(occurrences),
-                    None => lookups.push((token.clone(), *weight, occurrences)),
+                let known = lookups
+                    .iter()
+                    .filter(|(t, _)| t.folded == token.folded)
+                    .count();
+                for _ in known..occurrences {
+                    lookups.push((token.clone(), *weight));
                 }
             }
             // Two query tokens may be one listed word ("Abdul Rahman" / "Abdulrahman").
@@ -572,17 +616,30 @@ impl Index {
                     && second.kind == TokenKind::Word
                 {
                     let joined = normalize_joined(first, second);
-                    if !lookups.iter().any(|(t, _, _)| t.folded == joined.folded) {
-                        lookups.push((joined, 1.0, 1));
+                    if !lookups.iter().any(|(t, _)| t.folded == joined.folded) {
+                        lookups.push((joined, 1.0));
                     }
                 }
             }
         }
         if scratch.cache_owner != self.id || scratch.similar_cache.len() > SIMILAR_CACHE_CAPACITY {
-            scratch.similar_cache.clear();
+            // Sized once for all it may hold: growing rehashes every entry, and freeing tens
+            // of thousands of entries takes milliseconds, which no query should wait for.
+            // (Should no thread start, the closure drops them here.)
+            let stale = std::mem::replace(
+                &mut scratch.similar_cache,
+                HashMap::with_capacity(SIMILAR_CACHE_CAPACITY),
+            );
+            if stale.len() > BACKGROUND_DROP_ENTRIES {
+                let _ = std::thread::Builder::new().spawn(move || drop(stale));
+            }
             scratch.cache_owner = self.id;
         }
-        for (lookup_index, (token, weight, occurrences)) in lookups.iter().enumerate() {
+        // Every (lookup, similar vocabulary token), most similar first: like the alignment
+        // that scores names, each listed token goes to the query token most like it, and each
+        // query token credits a name once.
+        let mut credits: Vec<(f32, u32, u32)> = Vec::new();
+        for (lookup_index, (token, _)) in lookups.iter().enumerate() {
             let similar = scratch
                 .similar_cache
                 .entry(SimilarKey::of(token))
@@ -592,41 +649,65 @@ impl Index {
                     similar.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
                     similar
                 });
-            let marker = lookup_index as u32 + 1;
-            for &(id, similarity) in similar.iter() {
-                let amount = credit(similarity).max(0.05) * weight;
-                let Some(postings) = self.vocabulary.postings.get(id as usize) else {
+            credits.extend(
+                similar
+                    .iter()
+                    .map(|&(id, similarity)| (similarity, lookup_index as u32, id)),
+            );
+        }
+        credits
+            .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        for &(similarity, lookup_index, id) in &credits {
+            let Some((_, weight)) = lookups.get(lookup_index as usize) else {
+                continue;
+            };
+            let amount = credit(similarity).max(0.05) * weight;
+            let lookup_bit = 1u64.checked_shl(lookup_index).unwrap_or(0) & !TOUCHED;
+            let (Some(postings), Some(positions)) = (
+                self.vocabulary.postings.get(id as usize),
+                self.vocabulary.positions.get(id as usize),
+            ) else {
+                continue;
+            };
+            for (&name, &position) in postings.iter().zip(positions) {
+                let Some(slot) = scratch.evidence.get_mut(name as usize) else {
                     continue;
                 };
-                for &name in postings {
-                    let n = name as usize;
-                    let (Some(last), Some(uses), Some(evidence)) = (
-                        scratch.last_token.get_mut(n),
-                        scratch.uses.get_mut(n),
-                        scratch.evidence.get_mut(n),
-                    ) else {
-                        continue;
-                    };
-                    if *last == marker {
-                        // Best similar tokens come first: add again only for a repeated token.
-                        if *uses >= *occurrences {
-                            continue;
-                        }
-                        *uses += 1;
-                    } else {
-                        if *last == 0 {
-                            scratch.touched.push(name);
-                        }
-                        *last = marker;
-                        *uses = 1;
-                    }
-                    *evidence += amount;
+                let position_bit = if position < UNTRACKED_POSITION {
+                    1u32 << position
+                } else {
+                    0
+                };
+                if slot.lookups & lookup_bit != 0 || slot.positions & position_bit != 0 {
+                    continue;
                 }
+                if slot.lookups == 0 {
+                    scratch.touched.push(name);
+                }
+                slot.lookups |= lookup_bit | TOUCHED;
+                slot.positions |= position_bit;
+                slot.found += amount;
             }
         }
-        // Rank by an estimate of the name score: evidence against evidence plus the cost of
-        // the tokens either side leaves unexplained. A short listed name sharing one rare
-        // token can outscore a long one sharing two.
+    }
+
+    /// The credited names worth scoring, resetting their evidence: ranked by an estimate of
+    /// the name score, evidence against evidence plus the cost of the tokens either side
+    /// leaves unexplained. A short listed name sharing one rare token can outscore a long one
+    /// sharing two.
+    fn rank_candidates(&self, prepared: &PreparedQuery<'_>, scratch: &mut Scratch) -> Vec<u32> {
+        // The query as each profile reads it: a person's honorific or an organisation's
+        // legal form is not there to be explained.
+        let query_weight = |profile: Profile| {
+            prepared
+                .for_profile(profile)
+                .map_or(0.0, |query| query.weights.iter().sum::<f32>())
+        };
+        let (person_weight, organization_weight, generic_weight) = (
+            query_weight(Profile::Person),
+            query_weight(Profile::Organization),
+            query_weight(Profile::Generic),
+        );
         let compatible = |name: &NameSummary| {
             prepared
                 .query
@@ -638,20 +719,20 @@ impl Index {
         let mut rest: Vec<(f32, u32)> = Vec::new();
         for &n in &scratch.touched {
             let index = n as usize;
-            let (Some(evidence), Some(last), Some(uses), Some(name)) = (
-                scratch.evidence.get_mut(index),
-                scratch.last_token.get_mut(index),
-                scratch.uses.get_mut(index),
-                self.summaries.get(index),
-            ) else {
+            let (Some(evidence), Some(name)) =
+                (scratch.evidence.get_mut(index), self.summaries.get(index))
+            else {
                 continue;
             };
-            let found = std::mem::take(evidence);
-            *last = 0;
-            *uses = 0;
+            let found = std::mem::take(evidence).found;
             if !compatible(name) {
                 continue;
             }
+            let query_weight = match name.profile {
+                Profile::Person => person_weight,
+                Profile::Organization => organization_weight,
+                Profile::Generic => generic_weight,
+            };
             let unexplained =
                 (query_weight - found).max(0.0) + (name.total_weight - found).max(0.0);
             let estimate = found / (found + ESTIMATE_EXTRA * unexplained).max(f32::EPSILON);
@@ -975,4 +1056,74 @@ fn normalize_joined(first: &Token, second: &Token) -> Token {
     joined.skeleton = crate::translit::skeleton(&text).into();
     joined.folded = text.into();
     joined
+}
+
+#[cfg(test)]
+mod tests {
+    use interdict_model::EntityId;
+
+    use super::*;
+
+    fn person(id: &str, name: &str) -> Arc<Entity> {
+        Arc::new(Entity::new(
+            EntityId::new("test", id),
+            Schema::Person,
+            name.to_owned(),
+        ))
+    }
+
+    /// The evidence each listed name (by its text) gathers for `query`.
+    fn evidence(index: &Index, query: &str) -> Vec<(String, f32)> {
+        let query = Query::name(query);
+        let prepared = index.prepare(&query);
+        let mut scratch = Scratch::default();
+        index.credit_names(&prepared, &mut scratch);
+        let mut found: Vec<(String, f32)> = scratch
+            .touched
+            .iter()
+            .filter_map(|&n| {
+                let name = index.names.get(n as usize)?;
+                let entity = index.entities.get(name.entity as usize)?;
+                let text = entity.names.get(name.source as usize)?.full.clone();
+                Some((text, scratch.evidence.get(n as usize)?.found))
+            })
+            .collect();
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found
+    }
+
+    #[test]
+    fn a_listed_token_is_credited_for_one_query_token_only() {
+        let index = Index::build(vec![
+            person("1", "Lukas"),
+            person("2", "Lukas Brandt"),
+            person("3", "Luka Lukas"),
+        ]);
+        let found = evidence(&index, "Luka Lukas Humbert");
+        let of = |text: &str| {
+            found
+                .iter()
+                .find(|(t, _)| t == text)
+                .map_or(0.0, |(_, f)| *f)
+        };
+        // "Lukas" resembles both "Luka" and "Lukas", but one listed token pairs with one
+        // query token: it is credited once, with the better of the two.
+        assert!(of("Lukas") > 0.0);
+        assert!(of("Lukas") <= 1.0 + f32::EPSILON, "{found:?}");
+        assert!((of("Lukas") - of("Lukas Brandt")).abs() < 1e-6, "{found:?}");
+        // Two listed tokens take one query token each.
+        assert!(of("Luka Lukas") > 1.5, "{found:?}");
+    }
+
+    #[test]
+    fn a_repeated_query_token_credits_a_repeated_listed_token_twice() {
+        let index = Index::build(vec![
+            person("1", "Mohamed Mohamed Ali"),
+            person("2", "Mohamed Ali"),
+        ]);
+        let found = evidence(&index, "Mohamed Mohamed");
+        assert_eq!(found.len(), 2);
+        let (twice, once) = (found[1].1, found[0].1);
+        assert!(twice > 1.5 * once, "{found:?}");
+    }
 }
