@@ -19,6 +19,7 @@ use interdict_notify::{
 };
 use interdict_store::{AlertReason, Customer, Decision, MonitorRun, NewAlert, Store};
 use serde_json::{Value, json};
+use tokio::net::TcpSocket;
 
 on_both_backends!(
     events_survive_a_receiver_that_is_down_and_arrive_signed,
@@ -61,8 +62,8 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
     StatusCode::NO_CONTENT
 }
 
-/// Starts a receiver on `address`, answering 503 to the first `refuse` requests.
-async fn start_receiver(address: std::net::SocketAddr, refuse: usize) -> Seen {
+/// Starts a receiver on `port`, answering 503 to the first `refuse` requests.
+async fn start_receiver(port: TcpSocket, refuse: usize) -> Seen {
     let seen: Seen = Arc::default();
     let app = Router::new()
         .route("/hook", post(receive))
@@ -70,17 +71,20 @@ async fn start_receiver(address: std::net::SocketAddr, refuse: usize) -> Seen {
             seen: Arc::clone(&seen),
             refuse: Arc::new(Mutex::new(refuse)),
         });
-    let listener = tokio::net::TcpListener::bind(address)
-        .await
-        .expect("bind the receiver");
+    let listener = port.listen(64).expect("listen");
     tokio::spawn(async move { axum::serve(listener, app).await });
     seen
 }
 
-/// A loopback address nothing listens on (yet).
-fn free_address() -> std::net::SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("address")
+/// A loopback port nothing listens on (yet), with its address. It stays bound, so that no
+/// other test running meanwhile is given it.
+fn free_port() -> (TcpSocket, std::net::SocketAddr) {
+    let socket = TcpSocket::new_v4().expect("socket");
+    socket
+        .bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+        .expect("bind");
+    let address = socket.local_addr().expect("address");
+    (socket, address)
 }
 
 fn options() -> DeliveryOptions {
@@ -178,7 +182,7 @@ fn check_signed(seen: &Seen) -> Vec<(i64, String)> {
 }
 
 async fn events_survive_a_receiver_that_is_down_and_arrive_signed(store: Store) {
-    let address = free_address();
+    let (port, address) = free_port();
     let hook = store
         .add_webhook(&format!("http://{address}/hook"), SECRET)
         .await
@@ -206,7 +210,7 @@ async fn events_survive_a_receiver_that_is_down_and_arrive_signed(store: Store) 
     assert_eq!(early.attempted, 0);
 
     // Up, but the first answer is an error.
-    let seen = start_receiver(address, 1).await;
+    let seen = start_receiver(port, 1).await;
     let up = drain(&store, &client).await;
     assert_eq!(up.failed, 0);
     assert!(up.delivered == 3 && up.retrying >= 1, "{up:?}");
@@ -256,8 +260,8 @@ async fn events_survive_a_receiver_that_is_down_and_arrive_signed(store: Store) 
 }
 
 async fn the_watch_loop_delivers_until_stopped(store: Store) {
-    let address = free_address();
-    let seen = start_receiver(address, 0).await;
+    let (port, address) = free_port();
+    let seen = start_receiver(port, 0).await;
     store
         .add_webhook(&format!("http://{address}/hook"), SECRET)
         .await
