@@ -12,12 +12,14 @@
 //! least a few, at most a cap) is scored in full. The tests check on the UN list and the
 //! dev pairs that this loses no match that scoring every entity finds.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use hashbrown::Equivalent;
 use interdict_model::{Entity, NameKind, Schema};
 use rayon::prelude::*;
 
@@ -76,7 +78,7 @@ struct NameSummary {
 struct Vocabulary {
     /// By folded spelling and abjad flag: the same letters read from Arabic script compare
     /// differently, so they are a different vocabulary token.
-    ids: HashMap<LookupKey, u32>,
+    ids: hashbrown::HashMap<LookupKey, u32>,
     /// A representative token per id (for similarity checks).
     tokens: Vec<Token>,
     /// Names containing each token, ascending, a name repeated as often as it has the token.
@@ -152,7 +154,7 @@ struct Scratch {
     trigrams: TrigramScratch,
     /// Similar vocabulary tokens per query token, for the index `cache_owner`: customer
     /// files repeat given names and surnames, so most lookups are answered here.
-    similar_cache: HashMap<SimilarKey, Vec<(u32, f32)>>,
+    similar_cache: hashbrown::HashMap<SimilarKey, Vec<(u32, f32)>>,
     cache_owner: u64,
 }
 
@@ -178,11 +180,28 @@ const UNTRACKED_POSITION: u8 = 31;
 /// A vocabulary token's key: folded spelling and abjad flag.
 type LookupKey = (Box<str>, bool);
 
+/// A [`LookupKey`] borrowed from a token, to look up without allocating. Hashes as the
+/// tuple does.
+#[derive(Hash)]
+struct LookupKeyRef<'a>(&'a str, bool);
+
+impl Equivalent<LookupKey> for LookupKeyRef<'_> {
+    fn equivalent(&self, key: &LookupKey) -> bool {
+        *self.0 == *key.0 && self.1 == key.1
+    }
+}
+
+impl Vocabulary {
+    fn id(&self, folded: &str, abjad: bool) -> Option<u32> {
+        self.ids.get(&LookupKeyRef(folded, abjad)).copied()
+    }
+}
+
 /// A query token as the similar-token cache knows it: everything its similarity to a
 /// vocabulary token depends on. Two tokens spelled alike can differ in the rest (typed "jun"
 /// and "jun" read from 俊), and an answer cached for one must not be given for the other,
 /// or a screening's result would depend on what its thread screened before.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct SimilarKey {
     kind: TokenKind,
     initial: u8,
@@ -191,6 +210,60 @@ struct SimilarKey {
     raw: Option<Box<str>>,
     native: Option<Box<str>>,
     alternates: Box<[(Box<str>, Box<str>)]>,
+}
+
+/// A [`SimilarKey`] borrowed from a token, to look up without allocating.
+#[derive(Hash)]
+struct SimilarKeyRef<'a> {
+    kind: TokenKind,
+    initial: u8,
+    abjad: bool,
+    folded: &'a str,
+    raw: Option<&'a str>,
+    native: Option<&'a str>,
+    alternates: &'a [(Box<str>, Box<str>)],
+}
+
+impl<'a> SimilarKeyRef<'a> {
+    fn of(token: &'a Token) -> SimilarKeyRef<'a> {
+        SimilarKeyRef {
+            kind: token.kind,
+            initial: token.initial,
+            abjad: token.abjad,
+            folded: &token.folded,
+            raw: token.raw.as_deref(),
+            native: token.native.as_deref(),
+            alternates: &token.alternates,
+        }
+    }
+}
+
+impl std::hash::Hash for SimilarKey {
+    // As its borrowed form, so that either finds the other.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        SimilarKeyRef {
+            kind: self.kind,
+            initial: self.initial,
+            abjad: self.abjad,
+            folded: &self.folded,
+            raw: self.raw.as_deref(),
+            native: self.native.as_deref(),
+            alternates: &self.alternates,
+        }
+        .hash(state);
+    }
+}
+
+impl Equivalent<SimilarKey> for SimilarKeyRef<'_> {
+    fn equivalent(&self, key: &SimilarKey) -> bool {
+        self.kind == key.kind
+            && self.initial == key.initial
+            && self.abjad == key.abjad
+            && self.folded == &*key.folded
+            && self.raw == key.raw.as_deref()
+            && self.native == key.native.as_deref()
+            && self.alternates == &*key.alternates
+    }
 }
 
 impl SimilarKey {
@@ -583,7 +656,7 @@ impl Index {
         }
         // Distinct query tokens (over all profiles), each with its weight, once per time it
         // occurs in one query name ("Mohamed Mohamed").
-        let mut lookups: Vec<(Token, f32)> = Vec::new();
+        let mut lookups: Vec<(Cow<'_, Token>, f32)> = Vec::new();
         for name in prepared.all() {
             // Initials find too much to be looked up, unless the name has nothing else.
             let only_initials = name
@@ -606,7 +679,7 @@ impl Index {
                     .filter(|(t, _)| t.folded == token.folded)
                     .count();
                 for _ in known..occurrences {
-                    lookups.push((token.clone(), *weight));
+                    lookups.push((Cow::Borrowed(token), *weight));
                 }
             }
             // Two query tokens may be one listed word ("Abdul Rahman" / "Abdulrahman").
@@ -617,7 +690,7 @@ impl Index {
                 {
                     let joined = normalize_joined(first, second);
                     if !lookups.iter().any(|(t, _)| t.folded == joined.folded) {
-                        lookups.push((joined, 1.0));
+                        lookups.push((Cow::Owned(joined), 1.0));
                     }
                 }
             }
@@ -628,7 +701,7 @@ impl Index {
             // (Should no thread start, the closure drops them here.)
             let stale = std::mem::replace(
                 &mut scratch.similar_cache,
-                HashMap::with_capacity(SIMILAR_CACHE_CAPACITY),
+                hashbrown::HashMap::with_capacity(SIMILAR_CACHE_CAPACITY),
             );
             if stale.len() > BACKGROUND_DROP_ENTRIES {
                 let _ = std::thread::Builder::new().spawn(move || drop(stale));
@@ -640,20 +713,23 @@ impl Index {
         // query token credits a name once.
         let mut credits: Vec<(f32, u32, u32)> = Vec::new();
         for (lookup_index, (token, _)) in lookups.iter().enumerate() {
-            let similar = scratch
-                .similar_cache
-                .entry(SimilarKey::of(token))
-                .or_insert_with(|| {
-                    let mut similar = Vec::new();
-                    self.similar_tokens(token, &mut scratch.trigrams, &mut similar);
-                    similar.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            let credit_all = |similar: &[(u32, f32)], credits: &mut Vec<(f32, u32, u32)>| {
+                credits.extend(
                     similar
-                });
-            credits.extend(
-                similar
-                    .iter()
-                    .map(|&(id, similarity)| (similarity, lookup_index as u32, id)),
-            );
+                        .iter()
+                        .map(|&(id, similarity)| (similarity, lookup_index as u32, id)),
+                );
+            };
+            // Looked up borrowed: most lookups are answered here, and need no key of their own.
+            if let Some(similar) = scratch.similar_cache.get(&SimilarKeyRef::of(token)) {
+                credit_all(similar, &mut credits);
+            } else {
+                let mut similar = Vec::new();
+                self.similar_tokens(token, &mut scratch.trigrams, &mut similar);
+                similar.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                credit_all(&similar, &mut credits);
+                scratch.similar_cache.insert(SimilarKey::of(token), similar);
+            }
         }
         credits
             .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
@@ -796,7 +872,7 @@ impl Index {
                 }
             };
         for abjad in [false, true] {
-            if let Some(&id) = vocabulary.ids.get(&(token.folded.clone(), abjad)) {
+            if let Some(id) = vocabulary.id(&token.folded, abjad) {
                 consider(id, hits, touched, out);
             }
         }
@@ -1040,8 +1116,8 @@ fn name_adjustment(query: &NormalizedName, name: &IndexedName) -> f32 {
 fn token_weight(token: &Token, vocabulary: &Vocabulary, total_names: usize) -> f32 {
     let frequency = [false, true]
         .into_iter()
-        .filter_map(|abjad| vocabulary.ids.get(&(token.folded.clone(), abjad)))
-        .filter_map(|&id| vocabulary.postings.get(id as usize))
+        .filter_map(|abjad| vocabulary.id(&token.folded, abjad))
+        .filter_map(|id| vocabulary.postings.get(id as usize))
         .map(|postings| postings.len() as u32)
         .sum();
     token
@@ -1113,6 +1189,22 @@ mod tests {
         assert!((of("Lukas") - of("Lukas Brandt")).abs() < 1e-6, "{found:?}");
         // Two listed tokens take one query token each.
         assert!(of("Luka Lukas") > 1.5, "{found:?}");
+    }
+
+    #[test]
+    fn borrowed_keys_find_what_owned_keys_stored() {
+        let index = Index::build(vec![person("1", "Abdul Rahman Yoogesh"), person("2", "俊")]);
+        let mut cache = hashbrown::HashMap::new();
+        for token in &index.vocabulary.tokens {
+            let id = index.vocabulary.id(&token.folded, token.abjad);
+            assert!(id.is_some(), "{token:?}");
+            cache.insert(SimilarKey::of(token), id);
+        }
+        for token in &index.vocabulary.tokens {
+            let id = index.vocabulary.id(&token.folded, token.abjad);
+            assert_eq!(cache.get(&SimilarKeyRef::of(token)), Some(&id), "{token:?}");
+        }
+        assert_eq!(index.vocabulary.id("nobody", false), None);
     }
 
     #[test]
