@@ -106,7 +106,9 @@ pub(crate) async fn run_single(store: &Store, args: &QueryArgs, name: &str) -> R
         eprintln!("recorded in the audit trail as screening {id}");
     }
     if args.json {
+        // The shape of `POST /v1/screen`'s answer.
         let out = json!({
+            "screening_id": recorded.first(),
             "query": query_json(&query),
             "threshold": options.threshold,
             "list_versions": screener.versions,
@@ -276,7 +278,9 @@ pub(crate) async fn run_batch(
                 result.as_ref().ok()?.as_slice(),
             ))
         });
-        audit::record_screenings(store, &screener.versions, options, screened).await?;
+        let mut recorded = audit::record_screenings(store, &screener.versions, options, screened)
+            .await?
+            .into_iter();
         for (row, result) in rows.iter().zip(results) {
             rows_total += 1;
             let line = match result {
@@ -284,9 +288,11 @@ pub(crate) async fn run_batch(
                     if !matches.is_empty() {
                         rows_hit += 1;
                     }
+                    // Rows were recorded in order, the skipped ones not at all.
                     json!({
                         "row": row.number,
                         "id": row.id,
+                        "screening_id": recorded.next(),
                         "matches": matches,
                     })
                 }

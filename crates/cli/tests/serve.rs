@@ -277,7 +277,7 @@ async fn the_service_and_the_command_line_screen_alike_and_record_everything() {
     // A command-line screening is recorded, and replays identically.
     let output = interdict(db, &["screen", "--name", "Janan Agha", "--json"]);
     assert!(output.status.success());
-    let from_cli: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let mut from_cli: Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert!(!from_cli["matches"].as_array().expect("matches").is_empty());
     let stderr = String::from_utf8_lossy(&output.stderr);
     let cli_id = stderr
@@ -287,6 +287,10 @@ async fn the_service_and_the_command_line_screen_alike_and_record_everything() {
         .trim()
         .to_owned();
     assert!(ok(db, &["audit", "replay", &cli_id]).contains("identical"));
+    let cli_json_id = from_cli
+        .as_object_mut()
+        .and_then(|o| o.remove("screening_id"));
+    assert_eq!(cli_json_id, Some(Value::String(cli_id)));
 
     // So is each row of a batch.
     let csv = dir.path().join("names.csv");
@@ -302,6 +306,14 @@ async fn the_service_and_the_command_line_screen_alike_and_record_everything() {
         ],
     );
     assert_eq!(lines.lines().count(), 2);
+    for line in lines.lines() {
+        let row: Value = serde_json::from_str(line).expect("JSON line");
+        let id = row["screening_id"].as_str().expect("screening_id");
+        assert!(
+            ok(db, &["audit", "replay", id]).contains("identical"),
+            "{row}"
+        );
+    }
 
     // The service answers in the shape of `screen --json`, plus the screening id.
     let key = admin_key(db);
