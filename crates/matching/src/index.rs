@@ -213,7 +213,7 @@ struct SimilarKey {
 }
 
 /// A [`SimilarKey`] borrowed from a token, to look up without allocating.
-#[derive(Hash)]
+#[derive(PartialEq, Hash)]
 struct SimilarKeyRef<'a> {
     kind: TokenKind,
     initial: u8,
@@ -241,6 +241,18 @@ impl<'a> SimilarKeyRef<'a> {
 impl std::hash::Hash for SimilarKey {
     // As its borrowed form, so that either finds the other.
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.borrowed().hash(state);
+    }
+}
+
+impl Equivalent<SimilarKey> for SimilarKeyRef<'_> {
+    fn equivalent(&self, key: &SimilarKey) -> bool {
+        *self == key.borrowed()
+    }
+}
+
+impl SimilarKey {
+    fn borrowed(&self) -> SimilarKeyRef<'_> {
         SimilarKeyRef {
             kind: self.kind,
             initial: self.initial,
@@ -250,23 +262,8 @@ impl std::hash::Hash for SimilarKey {
             native: self.native.as_deref(),
             alternates: &self.alternates,
         }
-        .hash(state);
     }
-}
 
-impl Equivalent<SimilarKey> for SimilarKeyRef<'_> {
-    fn equivalent(&self, key: &SimilarKey) -> bool {
-        self.kind == key.kind
-            && self.initial == key.initial
-            && self.abjad == key.abjad
-            && self.folded == &*key.folded
-            && self.raw == key.raw.as_deref()
-            && self.native == key.native.as_deref()
-            && self.alternates == &*key.alternates
-    }
-}
-
-impl SimilarKey {
     fn of(token: &Token) -> SimilarKey {
         SimilarKey {
             kind: token.kind,
@@ -432,12 +429,13 @@ impl Index {
                 .chain(&compounds)
                 .zip(positions)
             {
-                let key = (token.folded.clone(), token.abjad);
-                let id = match vocabulary.ids.get(&key) {
-                    Some(&id) => id,
+                let id = match vocabulary.id(&token.folded, token.abjad) {
+                    Some(id) => id,
                     None => {
                         let id = vocabulary.tokens.len() as u32;
-                        vocabulary.ids.insert(key, id);
+                        vocabulary
+                            .ids
+                            .insert((token.folded.clone(), token.abjad), id);
                         vocabulary.tokens.push(token.clone());
                         vocabulary.postings.push(Vec::new());
                         vocabulary.positions.push(Vec::new());
