@@ -726,7 +726,11 @@ impl Index {
                 self.similar_tokens(token, &mut scratch.trigrams, &mut similar);
                 similar.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
                 credit_all(&similar, &mut credits);
-                scratch.similar_cache.insert(SimilarKey::of(token), similar);
+                // Two words joined are as distinct as the full name they come from: kept,
+                // they would push out the single words that do repeat from query to query.
+                if matches!(token, Cow::Borrowed(_)) {
+                    scratch.similar_cache.insert(SimilarKey::of(token), similar);
+                }
             }
         }
         credits
