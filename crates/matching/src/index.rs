@@ -1210,6 +1210,41 @@ mod tests {
     }
 
     #[test]
+    fn the_similar_cache_keeps_query_words_but_not_joined_pairs() {
+        let index = Index::build(vec![person("1", "Abdulrahman Yoogesh")]);
+        let query = Query::name("Abdul Rahman");
+        let prepared = index.prepare(&query);
+        let mut scratch = Scratch::default();
+        for _ in 0..2 {
+            index.credit_names(&prepared, &mut scratch);
+            // The joined pair found the listed compound, cached or not.
+            assert_eq!(scratch.touched.len(), 1);
+            for &name in &scratch.touched {
+                if let Some(slot) = scratch.evidence.get_mut(name as usize) {
+                    assert!(slot.found > 0.5, "{}", slot.found);
+                    *slot = NameEvidence::default();
+                }
+            }
+            scratch.touched.clear();
+            let mut cached: Vec<&str> = scratch
+                .similar_cache
+                .keys()
+                .map(|key| &*key.folded)
+                .collect();
+            cached.sort_unstable();
+            let mut words: Vec<&str> = prepared
+                .all()
+                .flat_map(|name| name.normalized.tokens.iter())
+                .map(|token| &*token.folded)
+                .collect();
+            words.sort_unstable();
+            words.dedup();
+            assert_eq!(words.len(), 2, "{words:?}");
+            assert_eq!(cached, words);
+        }
+    }
+
+    #[test]
     fn a_repeated_query_token_credits_a_repeated_listed_token_twice() {
         let index = Index::build(vec![
             person("1", "Mohamed Mohamed Ali"),
