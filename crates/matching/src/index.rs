@@ -39,8 +39,9 @@ const CANDIDATE_SIMILARITY: f32 = 0.7;
 /// Cost of an unexplained token weight in the candidate score estimate (about the name
 /// score's extra-token cost).
 const ESTIMATE_EXTRA: f32 = 0.4;
-/// Trigram Dice coefficient below which a vocabulary token is not even compared.
-const TRIGRAM_MIN_DICE: f32 = 0.4;
+/// Trigram Dice coefficient below which a vocabulary token is not even compared, as a
+/// fraction, so that the test is exact in integers.
+const TRIGRAM_MIN_DICE: (usize, usize) = (2, 5);
 /// Below this many names, token frequencies say nothing and all tokens keep their prior.
 const RARITY_MIN_NAMES: usize = 1000;
 /// Lowest rarity factor of a token present in very many names.
@@ -899,17 +900,40 @@ impl Index {
         }
         // Abjad tokens have no reliable vowels for trigrams: the skeleton is their key.
         if !token.abjad {
-            let own_trigrams = token_trigrams(token);
-            let own = u16::try_from(own_trigrams.len()).unwrap_or(u16::MAX);
-            for trigram in &own_trigrams {
-                for &id in vocabulary.by_trigram.get(trigram).into_iter().flatten() {
-                    if let Some(count) = hits.get_mut(id as usize) {
-                        if *count == 0 {
-                            touched.push(id);
+            let mut lists: Vec<&[u32]> = token_trigrams(token)
+                .iter()
+                .map(|trigram| {
+                    vocabulary
+                        .by_trigram
+                        .get(trigram)
+                        .map_or(&[][..], Vec::as_slice)
+                })
+                .collect();
+            lists.sort_unstable_by_key(|ids| ids.len());
+            let own = lists.len();
+            let (numerator, denominator) = TRIGRAM_MIN_DICE;
+            // A token sharing `s` of the query's trigrams has at least `s` of its own, so a
+            // Dice coefficient of at most 2s / (own + s), and needs some `needed` shared. It
+            // is then in one of the postings but the `needed - 1` commonest at least: those
+            // only count the tokens the others found (most tokens share one trigram).
+            let needed = (numerator * own)
+                .div_ceil(2 * denominator - numerator)
+                .max(1);
+            let finding = own.saturating_sub(needed - 1);
+            for (rank, ids) in lists.iter().enumerate() {
+                let finds = rank < finding;
+                for &id in ids.iter() {
+                    let Some(count) = hits.get_mut(id as usize) else {
+                        continue;
+                    };
+                    if *count == 0 {
+                        if !finds {
+                            continue;
                         }
-                        if *count < SEEN - 1 {
-                            *count += 1;
-                        }
+                        touched.push(id);
+                    }
+                    if *count < SEEN - 1 {
+                        *count += 1;
                     }
                 }
             }
@@ -923,9 +947,9 @@ impl Index {
                     .trigram_counts
                     .get(id as usize)
                     .copied()
-                    .unwrap_or(0);
-                let dice = 2.0 * f32::from(shared) / f32::from(own.saturating_add(theirs)).max(1.0);
-                if dice >= TRIGRAM_MIN_DICE {
+                    .unwrap_or(u16::MAX);
+                if 2 * usize::from(shared) * denominator >= numerator * (own + usize::from(theirs))
+                {
                     consider(id, hits, touched, out);
                 }
             }
@@ -1241,6 +1265,87 @@ mod tests {
             assert_eq!(words.len(), 2, "{words:?}");
             assert_eq!(cached, words);
         }
+    }
+
+    /// Every vocabulary token whose trigram Dice coefficient with `token` reaches the
+    /// minimum and whose similarity reaches the candidate floor, by comparing all of them
+    /// (`vocabulary_trigrams` are theirs).
+    fn trigram_candidates_by_brute_force(
+        index: &Index,
+        vocabulary_trigrams: &[Vec<[u8; 3]>],
+        token: &Token,
+    ) -> Vec<u32> {
+        let own = token_trigrams(token);
+        let (numerator, denominator) = TRIGRAM_MIN_DICE;
+        (0u32..)
+            .zip(index.vocabulary.tokens.iter().zip(vocabulary_trigrams))
+            .filter(|(_, (candidate, theirs))| {
+                let shared = own
+                    .iter()
+                    .filter(|t| theirs.binary_search(t).is_ok())
+                    .count();
+                2 * shared * denominator >= numerator * (own.len() + theirs.len())
+                    && token_similarity(token, candidate) >= CANDIDATE_SIMILARITY
+            })
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    #[test]
+    fn trigram_candidates_include_every_token_a_full_comparison_finds() {
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+        let list = data.join("lists/un-consolidated-2026-02-27.xml");
+        let bytes = std::fs::read(&list).expect("the shared UN list");
+        let parsed = interdict_sources::parse(
+            &[interdict_sources::SourceFile {
+                name: "un.xml".to_owned(),
+                bytes,
+            }],
+            None,
+            None,
+        )
+        .expect("the UN list parses");
+        let index = Index::build(parsed.entities.into_iter().map(Arc::new).collect());
+        let customers = std::fs::read_to_string(data.join("eval/customers_us_50k.csv"))
+            .expect("the shared customers file");
+        let vocabulary_trigrams: Vec<Vec<[u8; 3]>> =
+            index.vocabulary.tokens.iter().map(token_trigrams).collect();
+        let mut scratch = TrigramScratch::default();
+        let mut compared = 0;
+        // Customers' words and pairs of them joined, as lookups make them, with a typo each
+        // way so that some share only common trigrams with their listed spelling.
+        for line in customers.lines().skip(1).step_by(499).take(60) {
+            let name = line.split(',').next().unwrap_or_default();
+            for query in [name.to_owned(), name.replacen('a', "e", 1)] {
+                let query = Query::name(query);
+                let prepared = index.prepare(&query);
+                for normalized in prepared.all().map(|p| &p.normalized) {
+                    let joined = normalized.tokens.windows(2).filter_map(|pair| match pair {
+                        [first, second] => Some(normalize_joined(first, second)),
+                        _ => None,
+                    });
+                    let tokens: Vec<Token> =
+                        normalized.tokens.iter().cloned().chain(joined).collect();
+                    for token in tokens.iter().filter(|t| !t.abjad) {
+                        let mut similar = Vec::new();
+                        index.similar_tokens(token, &mut scratch, &mut similar);
+                        for id in
+                            trigram_candidates_by_brute_force(&index, &vocabulary_trigrams, token)
+                        {
+                            compared += 1;
+                            assert!(
+                                similar.iter().any(|&(found, _)| found == id),
+                                "{:?} misses {:?}",
+                                token.folded,
+                                index.vocabulary.tokens.get(id as usize).map(|t| &t.folded)
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        // The brute force found enough for the comparison to mean something.
+        assert!(compared > 100, "{compared}");
     }
 
     #[test]
