@@ -14,12 +14,11 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use hashbrown::Equivalent;
+use hashbrown::{Equivalent, HashMap};
 use interdict_model::{Entity, NameKind, Schema};
 use rayon::prelude::*;
 
@@ -79,7 +78,7 @@ struct NameSummary {
 struct Vocabulary {
     /// By folded spelling and abjad flag: the same letters read from Arabic script compare
     /// differently, so they are a different vocabulary token.
-    ids: hashbrown::HashMap<LookupKey, u32>,
+    ids: HashMap<LookupKey, u32>,
     /// A representative token per id (for similarity checks).
     tokens: Vec<Token>,
     /// Names containing each token, ascending, a name repeated as often as it has the token.
@@ -155,7 +154,7 @@ struct Scratch {
     trigrams: TrigramScratch,
     /// Similar vocabulary tokens per query token, for the index `cache_owner`: customer
     /// files repeat given names and surnames, so most lookups are answered here.
-    similar_cache: hashbrown::HashMap<SimilarKey, Vec<(u32, f32)>>,
+    similar_cache: HashMap<SimilarKey, Vec<(u32, f32)>>,
     cache_owner: u64,
 }
 
@@ -700,7 +699,7 @@ impl Index {
             // (Should no thread start, the closure drops them here.)
             let stale = std::mem::replace(
                 &mut scratch.similar_cache,
-                hashbrown::HashMap::with_capacity(SIMILAR_CACHE_CAPACITY),
+                HashMap::with_capacity(SIMILAR_CACHE_CAPACITY),
             );
             if stale.len() > BACKGROUND_DROP_ENTRIES {
                 let _ = std::thread::Builder::new().spawn(move || drop(stale));
@@ -1220,7 +1219,7 @@ mod tests {
     #[test]
     fn borrowed_keys_find_what_owned_keys_stored() {
         let index = Index::build(vec![person("1", "Abdul Rahman Yoogesh"), person("2", "俊")]);
-        let mut cache = hashbrown::HashMap::new();
+        let mut cache = HashMap::new();
         for token in &index.vocabulary.tokens {
             let id = index.vocabulary.id(&token.folded, token.abjad);
             assert!(id.is_some(), "{token:?}");

@@ -9,7 +9,7 @@
 //! Each remaining token carries its folded spelling ([`crate::translit::fold`]), consonant
 //! skeleton, kind and prior weight.
 
-use std::collections::HashSet;
+use hashbrown::HashSet;
 use std::sync::OnceLock;
 
 use interdict_model::Schema;
