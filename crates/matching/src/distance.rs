@@ -20,40 +20,40 @@ pub(crate) fn osa_distance(a: &str, b: &str) -> usize {
     if a.is_empty() {
         return b.len();
     }
-    if b.is_empty() {
-        return a.len();
+    // Hyyrö's bit-parallel algorithm (2003): a column of the distance matrix is kept as bit
+    // vectors of its vertical differences, one bit per byte of `a`, and updated per byte of
+    // `b` in a few word operations instead of `a.len()` cells. A quarter of the time scoring
+    // candidate names went to the cell-by-cell version.
+    let mut positions = [0u64; 128];
+    for (i, &byte) in a.iter().enumerate() {
+        positions[usize::from(byte & 0x7f)] |= 1 << i;
     }
-    // Three rows used in rotation: two back (for transpositions), one back, current. Distances
-    // fit a byte since inputs are at most MAX_LEN long.
-    let mut rows = [[0u8; MAX_LEN + 1]; 3];
-    for (j, cell) in rows[0].iter_mut().enumerate().take(b.len() + 1) {
-        *cell = j as u8;
-    }
-    for i in 1..=a.len() {
-        let [current, one_back, two_back] = rotate(&mut rows, i);
-        current[0] = i as u8;
-        for j in 1..=b.len() {
-            let cost = u8::from(a[i - 1] != b[j - 1]);
-            let mut best = (one_back[j] + 1)
-                .min(current[j - 1] + 1)
-                .min(one_back[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(two_back[j - 2] + 1);
-            }
-            current[j] = best;
+    let last_row = 1u64 << (a.len() - 1);
+    let mut distance = a.len();
+    let (mut positive, mut negative) = (!0u64, 0u64);
+    let (mut diagonal, mut previous_matches) = (0u64, 0u64);
+    for &byte in b {
+        let matches = positions[usize::from(byte & 0x7f)];
+        let transposed = ((!diagonal & matches) << 1) & previous_matches;
+        diagonal = (((matches & positive).wrapping_add(positive)) ^ positive)
+            | matches
+            | negative
+            | transposed;
+        let horizontal_positive = negative | !(diagonal | positive);
+        let horizontal_negative = diagonal & positive;
+        if horizontal_positive & last_row != 0 {
+            distance += 1;
         }
+        if horizontal_negative & last_row != 0 {
+            distance -= 1;
+        }
+        let horizontal_positive = (horizontal_positive << 1) | 1;
+        let horizontal_negative = horizontal_negative << 1;
+        positive = horizontal_negative | !(diagonal | horizontal_positive);
+        negative = horizontal_positive & diagonal;
+        previous_matches = matches;
     }
-    usize::from(rows[a.len() % 3][b.len()])
-}
-
-/// The rows for step `i`: current (`i % 3`), one back and two back.
-fn rotate(rows: &mut [[u8; MAX_LEN + 1]; 3], i: usize) -> [&mut [u8; MAX_LEN + 1]; 3] {
-    let [r0, r1, r2] = rows;
-    match i % 3 {
-        0 => [r0, r2, r1],
-        1 => [r1, r0, r2],
-        _ => [r2, r1, r0],
-    }
+    distance
 }
 
 fn fallback_osa(a: &[u8], b: &[u8]) -> usize {
@@ -131,6 +131,15 @@ mod tests {
     proptest! {
         #[test]
         fn agree_with_strsim(a in "[a-e]{0,12}", b in "[a-e]{0,12}") {
+            prop_assert_eq!(osa_distance(&a, &b), strsim::osa_distance(&a, &b));
+            prop_assert!((jaro_winkler(&a, &b) - strsim::jaro_winkler(&a, &b)).abs() < 1e-9);
+        }
+
+        #[test]
+        fn agree_with_strsim_up_to_the_longest_handled(
+            a in "[a-d]{0,48}",
+            b in "[a-f]{0,48}",
+        ) {
             prop_assert_eq!(osa_distance(&a, &b), strsim::osa_distance(&a, &b));
             prop_assert!((jaro_winkler(&a, &b) - strsim::jaro_winkler(&a, &b)).abs() < 1e-9);
         }
