@@ -36,10 +36,16 @@ pub fn entity_hash(entity: &Entity) -> String {
 /// It does not depend on record order in the file or on provenance, so re-importing the
 /// same content in another file layout yields the same version.
 pub fn content_hash<'a>(entities: impl IntoIterator<Item = &'a Entity>) -> String {
-    let mut hashes: Vec<(&str, String)> = entities
+    let hashes: Vec<(&str, String)> = entities
         .into_iter()
         .map(|e| (e.id.as_str(), entity_hash(e)))
         .collect();
+    content_hash_of(hashes.iter().map(|(id, hash)| (*id, hash.as_str())))
+}
+
+/// [`content_hash`] from each entity's id and [`entity_hash`], for a caller that has them.
+pub fn content_hash_of<'a>(entity_hashes: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut hashes: Vec<(&str, &str)> = entity_hashes.into_iter().collect();
     hashes.sort_unstable();
     let mut hasher = Sha256::new();
     for (id, hash) in hashes {

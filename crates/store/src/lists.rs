@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use interdict_model::{
-    ChangedEntity, Entity, ListDiff, ListVersion, PartialDate, SourceRecord, content_hash,
+    ChangedEntity, Entity, ListDiff, ListVersion, PartialDate, SourceRecord, content_hash_of,
     entity_hash,
 };
 use serde_json::Value;
@@ -24,6 +24,59 @@ pub struct ImportOutcome {
     pub unchanged: bool,
     /// True when the import changed which version is active.
     pub activated: bool,
+}
+
+/// A list made ready to store: its version id and each entity's stored form. Preparing it
+/// serialises and hashes every entity (a tenth of a second for OFAC's), CPU work that
+/// [`Store::import_prepared`] keeps out of its write transaction, and that a server does off
+/// its async workers.
+#[derive(Debug)]
+pub struct PreparedList {
+    list: String,
+    format: String,
+    version: String,
+    names: usize,
+    /// Entity id, content hash, content, provenance.
+    rows: Vec<(String, String, String, String)>,
+}
+
+impl PreparedList {
+    /// Prepares `entities` as a version of `list`, read from `format`.
+    pub fn new(list: &str, format: &str, entities: &[Entity]) -> Result<PreparedList, Error> {
+        if list.trim().is_empty() || list.contains(':') {
+            return Err(Error::Invalid(format!(
+                "list id {list:?} must be non-empty and contain no ':'"
+            )));
+        }
+        if let Some(stranger) = entities.iter().find(|e| e.id.list() != list) {
+            return Err(Error::Invalid(format!(
+                "entity {} does not belong to list {list}",
+                stranger.id
+            )));
+        }
+        let rows = entities
+            .iter()
+            .map(|entity| {
+                let (body, source) = split_entity(entity)?;
+                Ok((entity.id.as_str().to_owned(), entity_hash(entity), body, source))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(PreparedList {
+            list: list.to_owned(),
+            format: format.to_owned(),
+            version: content_hash_of(
+                rows.iter()
+                    .map(|(id, hash, _, _)| (id.as_str(), hash.as_str())),
+            ),
+            names: entities.iter().map(|e| e.names.len()).sum(),
+            rows,
+        })
+    }
+
+    /// The version id the list will have (its content hash).
+    pub fn version(&self) -> &str {
+        &self.version
+    }
 }
 
 /// An entity together with the version it was read from.
@@ -118,18 +171,28 @@ impl Store {
         published: Option<PartialDate>,
         source_files: &[String],
     ) -> Result<ImportOutcome, Error> {
-        if list.trim().is_empty() || list.contains(':') {
-            return Err(Error::Invalid(format!(
-                "list id {list:?} must be non-empty and contain no ':'"
-            )));
+        let prepared = PreparedList::new(list, format, entities)?;
+        self.import_prepared(&prepared, published, source_files)
+            .await
+    }
+
+    /// [`Store::import`] of a list already prepared.
+    ///
+    /// The write transaction that creates and activates the version is kept short, since on
+    /// SQLite every other write (the audit record of each screening) waits for it: entity
+    /// contents are stored before it, in transactions of their own. They are addressed by
+    /// their hash and no version refers to them until it commits, so an import that fails
+    /// halfway leaves at most contents nothing reads, which a retry reuses.
+    pub async fn import_prepared(
+        &self,
+        prepared: &PreparedList,
+        published: Option<PartialDate>,
+        source_files: &[String],
+    ) -> Result<ImportOutcome, Error> {
+        let PreparedList { list, version, .. } = prepared;
+        if !self.version_exists(list, version).await? {
+            self.insert_contents(prepared).await?;
         }
-        if let Some(stranger) = entities.iter().find(|e| e.id.list() != list) {
-            return Err(Error::Invalid(format!(
-                "entity {} does not belong to list {list}",
-                stranger.id
-            )));
-        }
-        let version = content_hash(entities);
         let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO lists (list_id, active_version) VALUES ($1, NULL) \
@@ -147,29 +210,20 @@ impl Store {
             "SELECT COUNT(*) FROM list_versions WHERE list_id = $1 AND version = $2",
         )
         .bind(list)
-        .bind(&version)
+        .bind(version)
         .fetch_one(&mut *tx)
         .await?;
         let unchanged = exists > 0;
         if !unchanged {
-            self.insert_version(
-                &mut tx,
-                list,
-                &version,
-                format,
-                entities,
-                published,
-                source_files,
-            )
-            .await?;
+            Self::insert_version(&mut tx, prepared, published, source_files).await?;
         }
         sqlx::query("UPDATE lists SET active_version = $1 WHERE list_id = $2")
-            .bind(&version)
+            .bind(version)
             .bind(list)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        let stored = self.version(list, &version).await?;
+        let stored = self.version(list, version).await?;
         Ok(ImportOutcome {
             activated: previous.as_deref() != Some(version.as_str()),
             version: stored,
@@ -177,43 +231,22 @@ impl Store {
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn insert_version(
-        &self,
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-        list: &str,
-        version: &str,
-        format: &str,
-        entities: &[Entity],
-        published: Option<PartialDate>,
-        source_files: &[String],
-    ) -> Result<(), Error> {
-        let names: usize = entities.iter().map(|e| e.names.len()).sum();
-        let to_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-        let files = serde_json::to_string(source_files)
-            .map_err(|e| Error::Invalid(format!("source file names: {e}")))?;
-        sqlx::query(
-            "INSERT INTO list_versions (list_id, version, format, entity_count, name_count, \
-             imported_at, published, source_files) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    async fn version_exists(&self, list: &str, version: &str) -> Result<bool, Error> {
+        let exists: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM list_versions WHERE list_id = $1 AND version = $2",
         )
         .bind(list)
         .bind(version)
-        .bind(format)
-        .bind(to_i64(entities.len()))
-        .bind(to_i64(names))
-        .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .bind(published.map(|d| d.to_string()))
-        .bind(files)
-        .execute(&mut **tx)
+        .fetch_one(&self.pool)
         .await?;
+        Ok(exists > 0)
+    }
 
-        let mut rows = Vec::with_capacity(entities.len());
-        for entity in entities {
-            let (body, source) = split_entity(entity)?;
-            rows.push((entity.id.as_str(), entity_hash(entity), body, source));
-        }
+    /// Stores the distinct entity contents of `prepared`, a batch per transaction.
+    async fn insert_contents(&self, prepared: &PreparedList) -> Result<(), Error> {
         let mut seen = HashSet::new();
-        let contents: Vec<_> = rows
+        let contents: Vec<_> = prepared
+            .rows
             .iter()
             .filter(|(_, hash, _, _)| seen.insert(hash.as_str()))
             .collect();
@@ -227,8 +260,44 @@ impl Store {
             for (_, hash, body, _) in chunk {
                 query = query.bind(hash.as_str()).bind(body.as_str());
             }
-            query.execute(&mut **tx).await?;
+            let mut tx = self.write_tx().await?;
+            query.execute(&mut *tx).await?;
+            tx.commit().await?;
         }
+        Ok(())
+    }
+
+    /// Creates the version of `prepared` and its entity rows; their contents are stored.
+    async fn insert_version(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        prepared: &PreparedList,
+        published: Option<PartialDate>,
+        source_files: &[String],
+    ) -> Result<(), Error> {
+        let PreparedList {
+            list,
+            format,
+            version,
+            names,
+            rows,
+        } = prepared;
+        let to_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        let files = serde_json::to_string(source_files)
+            .map_err(|e| Error::Invalid(format!("source file names: {e}")))?;
+        sqlx::query(
+            "INSERT INTO list_versions (list_id, version, format, entity_count, name_count, \
+             imported_at, published, source_files) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(list)
+        .bind(version)
+        .bind(format)
+        .bind(to_i64(rows.len()))
+        .bind(to_i64(*names))
+        .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .bind(published.map(|d| d.to_string()))
+        .bind(files)
+        .execute(&mut **tx)
+        .await?;
         for chunk in rows.chunks(INSERT_BATCH) {
             let sql = format!(
                 "INSERT INTO version_entities (list_id, version, entity_id, content_hash, source) \
@@ -240,7 +309,7 @@ impl Store {
                 query = query
                     .bind(list)
                     .bind(version)
-                    .bind(*id)
+                    .bind(id.as_str())
                     .bind(hash.as_str())
                     .bind(source.as_str());
             }

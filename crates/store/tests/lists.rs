@@ -132,6 +132,20 @@ async fn a_failing_import_leaves_the_active_version_untouched(store: Store) {
             .len(),
         1
     );
+    // The failed import stored its entity contents ahead of the version; nothing refers to
+    // them, and a retry uses them.
+    let retry = store
+        .import("test", "f", &duplicate[..1], None, &[])
+        .await
+        .expect("retry");
+    assert!(!retry.unchanged && retry.activated);
+    let retried = store
+        .version_entities("test", &retry.version.version)
+        .await
+        .expect("entities");
+    assert_eq!(retried.len(), 1);
+    assert_eq!(retried[0].names[0].full, "X");
+    assert_eq!(store.versions().await.expect("versions").len(), 2);
 
     let stranger = store
         .import("test", "f", &[person("other", "1", "A")], None, &[])

@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use interdict_model::{ListVersion, PartialDate};
 use interdict_sources::{Format, SourceFile};
-use interdict_store::{AuditKind, ImportOutcome, NewAuditRecord, Role};
+use interdict_store::{AuditKind, ImportOutcome, NewAuditRecord, PreparedList, Role};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
@@ -304,15 +304,14 @@ pub(crate) async fn import(
             parsed.format
         )));
     }
+    // Serialising and hashing every entity is CPU work: off the async workers, as parsing.
+    let prepared = tokio::task::spawn_blocking(move || {
+        PreparedList::new(&parsed.list, parsed.format.name(), &parsed.entities)
+    })
+    .await??;
     let outcome = state
         .store()
-        .import(
-            &parsed.list,
-            parsed.format.name(),
-            &parsed.entities,
-            published,
-            std::slice::from_ref(&filename),
-        )
+        .import_prepared(&prepared, published, std::slice::from_ref(&filename))
         .await?;
     let version = &outcome.version;
     let record = state
