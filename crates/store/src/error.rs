@@ -47,6 +47,9 @@ pub enum Error {
     /// store's fault, never the caller's.
     #[error("the audit writer failed: {0}")]
     AuditWriter(&'static str),
+    /// Work moved off the async workers (decoding many entities) panicked or was cancelled.
+    #[error("a background task of the store failed: {0}")]
+    Background(String),
     /// An audit append committed together with others failed with them.
     #[error("{0}")]
     Grouped(std::sync::Arc<Error>),

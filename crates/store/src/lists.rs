@@ -58,7 +58,12 @@ impl PreparedList {
             .iter()
             .map(|entity| {
                 let (body, source) = split_entity(entity)?;
-                Ok((entity.id.as_str().to_owned(), entity_hash(entity), body, source))
+                Ok((
+                    entity.id.as_str().to_owned(),
+                    entity_hash(entity),
+                    body,
+                    source,
+                ))
             })
             .collect::<Result<Vec<_>, Error>>()?;
         Ok(PreparedList {
@@ -423,14 +428,21 @@ impl Store {
         .bind(version)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let id: String = row.try_get("entity_id")?;
-                let body: String = row.try_get("body")?;
-                let source: String = row.try_get("source")?;
-                join_entity(&id, &body, Some(&source))
-            })
-            .collect()
+        // Decoding a list's thousands of entities is CPU work: off the async workers, where
+        // it would hold up every request they serve (a server reloading its index after an
+        // import).
+        tokio::task::spawn_blocking(move || {
+            rows.iter()
+                .map(|row| {
+                    let id: String = row.try_get("entity_id")?;
+                    let body: String = row.try_get("body")?;
+                    let source: String = row.try_get("source")?;
+                    join_entity(&id, &body, Some(&source))
+                })
+                .collect()
+        })
+        .await
+        .map_err(|e| Error::Background(e.to_string()))?
     }
 
     /// The entities of every list's active version, with those versions.
