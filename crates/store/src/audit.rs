@@ -351,7 +351,7 @@ impl Store {
                         "it stopped before recording this append",
                     ))?;
                 }
-                turn = self.audit_writer.clone().lock_owned() => {
+                turn = self.writer_turn.clone().lock_owned() => {
                     let group = take_group(
                         &mut *self.audit_queue.lock().map_err(|_| queue_poisoned())?,
                     );

@@ -154,7 +154,7 @@ impl Store {
             created_at: now(),
             revoked_at: None,
         };
-        let _turn = self.audit_writer.lock().await;
+        let _turn = self.writer_turn.lock().await;
         let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO api_keys (key_id, name, role, secret_hash, created_at, revoked_at) \
@@ -202,7 +202,7 @@ impl Store {
     /// Revokes a key for good, recording it in the audit trail. Revoking a revoked key
     /// changes nothing and records nothing.
     pub async fn revoke_key(&self, id: &str, actor: &str) -> Result<KeyInfo, Error> {
-        let _turn = self.audit_writer.lock().await;
+        let _turn = self.writer_turn.lock().await;
         let mut tx = self.write_tx().await?;
         let revoked = sqlx::query(
             "UPDATE api_keys SET revoked_at = $1 WHERE key_id = $2 AND revoked_at IS NULL",

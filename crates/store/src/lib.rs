@@ -59,8 +59,11 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
-    /// Audit appends of this process take turns here (see `audit.rs`).
-    audit_writer: Arc<tokio::sync::Mutex<()>>,
+    /// The writes of this process that others would wait for take turns here: audit appends
+    /// (see `audit.rs`), key changes and imports. The lock is fair, where SQLite's busy
+    /// handler (sleeps of up to 100 ms between tries) lets a writer that comes straight back,
+    /// like an import's batches, hold off the screenings' records for its whole length.
+    writer_turn: Arc<tokio::sync::Mutex<()>>,
     /// Audit appends waiting to be committed together (see `audit.rs`).
     audit_queue: Arc<std::sync::Mutex<Vec<audit::QueuedAppend>>>,
     /// The audit chain's head as this process last wrote or read it (see `audit.rs`).
@@ -132,7 +135,7 @@ impl Store {
         let store = Store {
             pool,
             backend,
-            audit_writer: Arc::default(),
+            writer_turn: Arc::default(),
             audit_queue: Arc::default(),
             audit_head: Arc::default(),
         };

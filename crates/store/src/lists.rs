@@ -185,7 +185,8 @@ impl Store {
     ///
     /// The write transaction that creates and activates the version is kept short, since on
     /// SQLite every other write (the audit record of each screening) waits for it: entity
-    /// contents are stored before it, in transactions of their own. They are addressed by
+    /// contents are stored before it, in transactions of their own, each taking its turn
+    /// with this process's other writers (see `Store::writer_turn`). They are addressed by
     /// their hash and no version refers to them until it commits, so an import that fails
     /// halfway leaves at most contents nothing reads, which a retry reuses.
     pub async fn import_prepared(
@@ -198,6 +199,7 @@ impl Store {
         if !self.version_exists(list, version).await? {
             self.insert_contents(prepared).await?;
         }
+        let turn = self.writer_turn.lock().await;
         let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO lists (list_id, active_version) VALUES ($1, NULL) \
@@ -228,6 +230,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        drop(turn);
         let stored = self.version(list, version).await?;
         Ok(ImportOutcome {
             activated: previous.as_deref() != Some(version.as_str()),
@@ -265,6 +268,7 @@ impl Store {
             for (_, hash, body, _) in chunk {
                 query = query.bind(hash.as_str()).bind(body.as_str());
             }
+            let _turn = self.writer_turn.lock().await;
             let mut tx = self.write_tx().await?;
             query.execute(&mut *tx).await?;
             tx.commit().await?;

@@ -9,7 +9,10 @@ use std::time::Duration;
 
 use chrono::Utc;
 use common::Guard;
-use interdict_store::{AuditKind, Error, GENESIS_HASH, NewAuditRecord, Role, Store, chain_input};
+use interdict_model::{Entity, EntityId, Schema};
+use interdict_store::{
+    AuditKind, Error, GENESIS_HASH, NewAuditRecord, PreparedList, Role, Store, chain_input,
+};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -25,6 +28,7 @@ on_both_backends_with_guard!(
     keys_authenticate_until_revoked_and_only_their_hash_is_stored,
     the_database_refuses_a_record_that_does_not_extend_the_head,
     an_append_after_another_process_appended_extends_the_chain,
+    screenings_are_recorded_between_the_batches_of_an_import,
 );
 
 fn screening(n: usize) -> NewAuditRecord {
@@ -472,4 +476,51 @@ async fn an_append_after_another_process_appended_extends_the_chain(store: Store
     let report = store.verify_audit().await.expect("verify");
     assert!(report.is_intact(), "{:?}", report.first_break);
     assert_eq!((report.records, report.head_seq), (10, 10));
+}
+
+/// An import writes its entity contents in many short transactions before the one that
+/// creates the version. A screening's record, appended once the first of them committed,
+/// must not wait for the whole import: it takes its turn between two of them. (This fails
+/// if the contents are written in one transaction. Left to SQLite's busy handler instead of
+/// the store's turns, records waited for all the batches of an import in the release build
+/// serving 64 clients, which a debug build here is too slow to show.)
+async fn screenings_are_recorded_between_the_batches_of_an_import(store: Store, guard: Guard) {
+    use sqlx::Connection;
+    let entities: Vec<Entity> = (0..10_000)
+        .map(|i| {
+            Entity::new(
+                EntityId::new("big", &i.to_string()),
+                Schema::Person,
+                format!("N {i}"),
+            )
+        })
+        .collect();
+    let prepared = PreparedList::new("big", "test", &entities).expect("prepared");
+    let importer = store.clone();
+    let import = tokio::spawn(async move { importer.import_prepared(&prepared, None, &[]).await });
+    let mut watcher = sqlx::AnyConnection::connect(guard.url())
+        .await
+        .expect("raw connection");
+    loop {
+        let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM entity_content")
+            .fetch_one(&mut watcher)
+            .await
+            .expect("count");
+        if stored > 0 {
+            break;
+        }
+        assert!(
+            !import.is_finished(),
+            "the import ended before a batch was seen"
+        );
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    store.append_audit(screening(1)).await.expect("append");
+    assert!(
+        !import.is_finished(),
+        "the record waited for the whole import"
+    );
+    let outcome = import.await.expect("import task").expect("import");
+    assert_eq!(outcome.version.entities, 10_000);
+    watcher.close().await.ok();
 }
