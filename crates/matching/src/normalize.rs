@@ -773,7 +773,12 @@ const AMBIGUOUS_HONORIFICS: &[&str] = &["general", "major", "president", "captai
 
 /// Normalises a name for comparison under the given profile.
 pub(crate) fn normalize(text: &str, profile: Profile) -> NormalizedName {
-    let text: String = text.nfkc().collect();
+    // ASCII is its own NFKC form, and most names screened are ASCII.
+    let text: String = if text.is_ascii() {
+        text.to_owned()
+    } else {
+        text.nfkc().collect()
+    };
     let text = match profile {
         Profile::Person => reorder_last_first(&text),
         _ => text,
