@@ -77,11 +77,6 @@ impl PreparedList {
             rows,
         })
     }
-
-    /// The version id the list will have (its content hash).
-    pub fn version(&self) -> &str {
-        &self.version
-    }
 }
 
 /// An entity together with the version it was read from.
@@ -152,6 +147,21 @@ fn join_entity(entity_id: &str, body: &str, source: Option<&str>) -> Result<Enti
     serde_json::from_value(value).map_err(corrupt)
 }
 
+async fn version_exists<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    list: &str,
+    version: &str,
+) -> Result<bool, Error> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM list_versions WHERE list_id = $1 AND version = $2",
+    )
+    .bind(list)
+    .bind(version)
+    .fetch_one(executor)
+    .await?;
+    Ok(count > 0)
+}
+
 pub(crate) fn placeholders(rows: usize, columns: usize) -> String {
     (0..rows)
         .map(|r| {
@@ -196,7 +206,7 @@ impl Store {
         source_files: &[String],
     ) -> Result<ImportOutcome, Error> {
         let PreparedList { list, version, .. } = prepared;
-        if !self.version_exists(list, version).await? {
+        if !version_exists(&self.pool, list, version).await? {
             self.insert_contents(prepared).await?;
         }
         let turn = self.writer_turn.lock().await;
@@ -213,14 +223,7 @@ impl Store {
                 .bind(list)
                 .fetch_one(&mut *tx)
                 .await?;
-        let exists: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM list_versions WHERE list_id = $1 AND version = $2",
-        )
-        .bind(list)
-        .bind(version)
-        .fetch_one(&mut *tx)
-        .await?;
-        let unchanged = exists > 0;
+        let unchanged = version_exists(&mut *tx, list, version).await?;
         if !unchanged {
             Self::insert_version(&mut tx, prepared, published, source_files).await?;
         }
@@ -237,17 +240,6 @@ impl Store {
             version: stored,
             unchanged,
         })
-    }
-
-    async fn version_exists(&self, list: &str, version: &str) -> Result<bool, Error> {
-        let exists: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM list_versions WHERE list_id = $1 AND version = $2",
-        )
-        .bind(list)
-        .bind(version)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(exists > 0)
     }
 
     /// Stores the distinct entity contents of `prepared`, a batch per transaction.
