@@ -1311,8 +1311,9 @@ mod tests {
             index.vocabulary.tokens.iter().map(token_trigrams).collect();
         let mut scratch = TrigramScratch::default();
         let mut compared = 0;
-        // Customers' words and pairs of them joined, as lookups make them, with a typo each
-        // way so that some share only common trigrams with their listed spelling.
+        // Customers' words and pairs of them joined, as lookups make them, as written and
+        // with one letter changed, so that some share only common trigrams with a listed
+        // spelling.
         for line in customers.lines().skip(1).step_by(499).take(60) {
             let name = line.split(',').next().unwrap_or_default();
             for query in [name.to_owned(), name.replacen('a', "e", 1)] {
