@@ -27,4 +27,4 @@ pub use diff::{ChangedEntity, ListDiff, diff_entities};
 pub use entity::{Address, Entity, EntityId, Gender, Link, Schema, SourceRecord};
 pub use identifier::{Identifier, IdentifierKind};
 pub use name::{Name, NameKind, NameParts};
-pub use version::{ListVersion, content_hash, content_hash_of, entity_hash};
+pub use version::{ListVersion, canonical_hash, content_hash, content_hash_of, entity_hash};

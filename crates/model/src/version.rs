@@ -29,7 +29,13 @@ pub struct ListVersion {
 /// The SHA-256 (hex) of one entity's canonical content: its JSON without provenance.
 /// Two entities with equal hashes are the same for screening, diffing and monitoring.
 pub fn entity_hash(entity: &Entity) -> String {
-    hex::encode(Sha256::digest(canonical_json(entity)))
+    canonical_hash(&canonical_json(entity))
+}
+
+/// The [`entity_hash`] of an entity whose canonical content (its JSON without provenance,
+/// keys in order) is `canonical`, for a caller that serialised the entity already.
+pub fn canonical_hash(canonical: &[u8]) -> String {
+    hex::encode(Sha256::digest(canonical))
 }
 
 /// The SHA-256 (hex) of a list's canonical content: the entity hashes in id order.

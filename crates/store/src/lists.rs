@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use interdict_model::{
-    ChangedEntity, Entity, ListDiff, ListVersion, PartialDate, SourceRecord, content_hash_of,
-    entity_hash,
+    ChangedEntity, Entity, ListDiff, ListVersion, PartialDate, SourceRecord, canonical_hash,
+    content_hash_of,
 };
 use serde_json::Value;
 use sqlx::Row;
@@ -57,13 +57,10 @@ impl PreparedList {
         let rows = entities
             .iter()
             .map(|entity| {
+                // The stored content is the entity's canonical JSON: its hash is the entity's.
                 let (body, source) = split_entity(entity)?;
-                Ok((
-                    entity.id.as_str().to_owned(),
-                    entity_hash(entity),
-                    body,
-                    source,
-                ))
+                let hash = canonical_hash(body.as_bytes());
+                Ok((entity.id.as_str().to_owned(), hash, body, source))
             })
             .collect::<Result<Vec<_>, Error>>()?;
         Ok(PreparedList {
