@@ -27,7 +27,7 @@ pub struct ImportOutcome {
 }
 
 /// A list made ready to store: its version id and each entity's stored form. Preparing it
-/// serialises and hashes every entity (a tenth of a second for OFAC's), CPU work that
+/// serialises and hashes every entity, CPU work that
 /// [`Store::import_prepared`] keeps out of its write transaction, and that a server does off
 /// its async workers.
 #[derive(Debug)]
