@@ -360,6 +360,10 @@ pub(crate) struct HttpBenchArgs {
     /// How long to run, e.g. 20s, 1m, 500ms.
     #[arg(long, default_value = "20s", value_parser = parse_duration)]
     pub(crate) duration: std::time::Duration,
+    /// Also report throughput and latency for each window of this length (e.g. 5s), to see
+    /// warm-up, an import half-way through, or a slowdown; 0 for the whole run only.
+    #[arg(long, default_value = "0s", value_parser = parse_duration)]
+    pub(crate) interval: std::time::Duration,
     /// A list file to import through the service half-way through the run.
     #[arg(long)]
     pub(crate) import_during: Option<PathBuf>,

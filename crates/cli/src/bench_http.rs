@@ -316,6 +316,52 @@ pub(crate) async fn run(args: &HttpBenchArgs) -> Result<()> {
     report(args, &samples, elapsed, import.as_ref())
 }
 
+/// Throughput over `elapsed` and the latency percentiles of `samples`, in milliseconds.
+fn latency_figures(samples: &[&Sample], elapsed: Duration) -> (f64, Value) {
+    let mut latencies: Vec<Duration> = samples.iter().map(|s| s.latency).collect();
+    latencies.sort_unstable();
+    let throughput = samples.len() as f64 / elapsed.as_secs_f64().max(1e-9);
+    let figures = json!({
+        "p50": millis(percentile(&latencies, 0.50)),
+        "p90": millis(percentile(&latencies, 0.90)),
+        "p99": millis(percentile(&latencies, 0.99)),
+        "max": millis(latencies.last().copied().unwrap_or_default()),
+    });
+    (throughput, figures)
+}
+
+/// The figures of each `interval` of the run, by when requests completed; none for a zero
+/// interval.
+fn windows(samples: &[&Sample], elapsed: Duration, interval: Duration) -> Vec<Value> {
+    if interval.is_zero() {
+        return Vec::new();
+    }
+    let count = elapsed.as_nanos().div_ceil(interval.as_nanos()).max(1);
+    let mut buckets: Vec<Vec<&Sample>> = (0..count).map(|_| Vec::new()).collect();
+    for sample in samples {
+        // A request that completed at the very end belongs to the last window.
+        let bucket = (sample.done.as_nanos() / interval.as_nanos()).min(count - 1);
+        buckets[bucket as usize].push(sample);
+    }
+    let tenths = |d: Duration| (d.as_secs_f64() * 10.0).round() / 10.0;
+    buckets
+        .iter()
+        .enumerate()
+        .map(|(i, inside)| {
+            let from = interval * i as u32;
+            let to = (from + interval).min(elapsed);
+            let (throughput, latency_ms) = latency_figures(inside, to.saturating_sub(from));
+            json!({
+                "from_s": tenths(from),
+                "to_s": tenths(to),
+                "requests": inside.len(),
+                "throughput_per_second": (throughput * 10.0).round() / 10.0,
+                "latency_ms": latency_ms,
+            })
+        })
+        .collect()
+}
+
 fn report(
     args: &HttpBenchArgs,
     samples: &[Sample],
@@ -327,9 +373,8 @@ fn report(
         .iter()
         .filter_map(|s| s.outcome.as_ref().err())
         .collect();
-    let mut latencies: Vec<Duration> = ok.iter().map(|s| s.latency).collect();
-    latencies.sort();
-    let throughput = ok.len() as f64 / elapsed.as_secs_f64().max(1e-9);
+    let (throughput, latency_ms) = latency_figures(&ok, elapsed);
+    let windows = windows(&ok, elapsed, args.interval);
     let mut versions: BTreeMap<&str, usize> = BTreeMap::new();
     for sample in &ok {
         if let Ok(v) = &sample.outcome {
@@ -353,12 +398,8 @@ fn report(
         "ok": ok.len(),
         "errors": errors.len(),
         "throughput_per_second": (throughput * 10.0).round() / 10.0,
-        "latency_ms": {
-            "p50": millis(percentile(&latencies, 0.50)),
-            "p90": millis(percentile(&latencies, 0.90)),
-            "p99": millis(percentile(&latencies, 0.99)),
-            "max": millis(latencies.last().copied().unwrap_or_default()),
-        },
+        "latency_ms": latency_ms,
+        "windows": windows,
         "list_versions_served": versions,
         "import": import.map(|run| json!({
             "status": run.status,
@@ -393,6 +434,15 @@ fn report(
             figures["latency_ms"]["p99"],
             figures["latency_ms"]["max"]
         );
+        for window in &windows {
+            println!(
+                "{:<34} {:.0} screenings/s, p50 {} ms, p99 {} ms",
+                format!("  {} s to {} s", window["from_s"], window["to_s"]),
+                window["throughput_per_second"].as_f64().unwrap_or_default(),
+                window["latency_ms"]["p50"],
+                window["latency_ms"]["p99"]
+            );
+        }
         for (version, count) in &versions {
             println!("{:<34} {count} answers with {version}", "served");
         }
