@@ -438,7 +438,10 @@ async fn the_load_benchmark_screens_through_the_service_and_counts_what_it_got()
     let seconds = figures["seconds"].as_f64().expect("seconds");
     assert_eq!(windows.len() as f64, (seconds / 0.4).ceil(), "{figures}");
     assert_eq!(windows[0]["from_s"], 0.0, "{figures}");
-    assert!(windows.windows(2).all(|w| w[0]["to_s"] == w[1]["from_s"]), "{figures}");
+    assert!(
+        windows.windows(2).all(|w| w[0]["to_s"] == w[1]["from_s"]),
+        "{figures}"
+    );
     let in_windows: u64 = windows.iter().filter_map(|w| w["requests"].as_u64()).sum();
     assert_eq!(in_windows, answered, "{figures}");
     let served = figures["list_versions_served"]

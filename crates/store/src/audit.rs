@@ -27,7 +27,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use tokio::sync::oneshot;
 
-use crate::{Error, Store};
+use crate::{Backend, Error, Store, placeholders};
 
 /// The `prev_hash` of the first record.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -408,7 +408,7 @@ impl Store {
             && records.len() <= INSERT_BATCH
         {
             let stored = chain(&records, &head)?;
-            match insert_records(&self.pool, &stored).await {
+            match insert_records(&self.writer, self.backend, &stored).await {
                 Ok(()) => {
                     self.remember_head(&stored)?;
                     return Ok(stored);
@@ -421,7 +421,7 @@ impl Store {
             }
         }
         let mut tx = self.write_tx().await?;
-        let stored = append_in(&mut tx, records).await?;
+        let stored = append_in(&mut tx, self.backend, records).await?;
         tx.commit().await?;
         self.remember_head(&stored)?;
         Ok(stored)
@@ -589,6 +589,7 @@ impl Store {
 /// then advance it (see the module comment).
 pub(crate) async fn append_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
     records: Vec<PreparedRecord>,
 ) -> Result<Vec<AuditRecord>, Error> {
     let head = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
@@ -596,7 +597,7 @@ pub(crate) async fn append_in(
         .await?;
     let stored = chain(&records, &ChainHead::from_row(&head)?)?;
     for chunk in stored.chunks(INSERT_BATCH) {
-        insert_records(&mut **tx, chunk).await?;
+        insert_records(&mut **tx, backend, chunk).await?;
     }
     Ok(stored)
 }
@@ -625,13 +626,17 @@ fn chain(records: &[PreparedRecord], head: &ChainHead) -> Result<Vec<AuditRecord
 }
 
 /// One multi-row INSERT of at most [`INSERT_BATCH`] records.
-async fn insert_records<'e, E>(executor: E, records: &[AuditRecord]) -> Result<(), Error>
+async fn insert_records<'e, E>(
+    executor: E,
+    backend: Backend,
+    records: &[AuditRecord],
+) -> Result<(), Error>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let sql = format!(
         "INSERT INTO audit_records ({RECORD_COLUMNS}) VALUES {}",
-        crate::lists::placeholders(records.len(), 8)
+        placeholders(backend, records.len(), 8)
     );
     let mut query = sqlx::query(&sql);
     for record in records {

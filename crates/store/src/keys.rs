@@ -169,6 +169,7 @@ impl Store {
         .await?;
         let recorded = append_in(
             &mut tx,
+            self.backend,
             vec![
                 NewAuditRecord {
                     kind: AuditKind::Key,
@@ -215,6 +216,7 @@ impl Store {
         if revoked.rows_affected() > 0 {
             recorded = append_in(
                 &mut tx,
+                self.backend,
                 vec![
                     NewAuditRecord {
                         kind: AuditKind::Key,

@@ -10,7 +10,7 @@ use serde_json::Value;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{Error, Store};
+use crate::{Backend, Error, Store, placeholders};
 
 /// Rows per multi-row INSERT: well under SQLite's parameter limit, few round trips.
 const INSERT_BATCH: usize = 200;
@@ -159,18 +159,6 @@ async fn version_exists<'e>(
     Ok(count > 0)
 }
 
-pub(crate) fn placeholders(rows: usize, columns: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            let cells: Vec<String> = (1..=columns)
-                .map(|c| format!("${}", r * columns + c))
-                .collect();
-            format!("({})", cells.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 impl Store {
     /// Imports a parsed list as a new version of `list` and makes it active, atomically:
     /// either the whole version is stored and active, or nothing changed. Importing content
@@ -222,7 +210,7 @@ impl Store {
                 .await?;
         let unchanged = version_exists(&mut *tx, list, version).await?;
         if !unchanged {
-            Self::insert_version(&mut tx, prepared, published, source_files).await?;
+            Self::insert_version(&mut tx, self.backend, prepared, published, source_files).await?;
         }
         sqlx::query("UPDATE lists SET active_version = $1 WHERE list_id = $2")
             .bind(version)
@@ -251,7 +239,7 @@ impl Store {
             let sql = format!(
                 "INSERT INTO entity_content (content_hash, body) VALUES {} \
                  ON CONFLICT (content_hash) DO NOTHING",
-                placeholders(chunk.len(), 2)
+                placeholders(self.backend, chunk.len(), 2)
             );
             let mut query = sqlx::query(&sql);
             for (_, hash, body, _) in chunk {
@@ -268,6 +256,7 @@ impl Store {
     /// Creates the version of `prepared` and its entity rows; their contents are stored.
     async fn insert_version(
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        backend: Backend,
         prepared: &PreparedList,
         published: Option<PartialDate>,
         source_files: &[String],
@@ -300,7 +289,7 @@ impl Store {
             let sql = format!(
                 "INSERT INTO version_entities (list_id, version, entity_id, content_hash, source) \
                  VALUES {}",
-                placeholders(chunk.len(), 5)
+                placeholders(backend, chunk.len(), 5)
             );
             let mut query = sqlx::query(&sql);
             for (id, hash, _, source) in chunk {
@@ -405,7 +394,7 @@ impl Store {
         sqlx::query("UPDATE lists SET active_version = $1 WHERE list_id = $2")
             .bind(version)
             .bind(list)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }

@@ -14,8 +14,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::alerts::close_alerts_of_customers;
-use crate::lists::placeholders;
-use crate::{Error, Store};
+use crate::{Error, Store, placeholders};
 
 /// Rows per multi-row statement (9 columns each): under SQLite's parameter limit.
 const BATCH: usize = 100;
@@ -260,7 +259,7 @@ impl Store {
                  dob = excluded.dob, countries = excluded.countries, \
                  schema_name = excluded.schema_name, revision = excluded.revision, \
                  updated_at = excluded.updated_at",
-                placeholders(writes.len(), 9)
+                placeholders(self.backend, writes.len(), 9)
             );
             let mut query = sqlx::query(&sql);
             for customer in writes {

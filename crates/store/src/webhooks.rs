@@ -78,7 +78,7 @@ impl Store {
         .bind(url)
         .bind(secret)
         .bind(created_at.as_str())
-        .fetch_one(&self.pool)
+        .fetch_one(&self.writer)
         .await?;
         Ok(Webhook {
             id,
@@ -166,7 +166,7 @@ impl Store {
             .bind(now_ms.saturating_add(lease_ms))
             .bind(id)
             .bind(now_ms)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
             if leased.rows_affected() == 0 {
                 continue; // another deliverer got it first
@@ -194,7 +194,7 @@ impl Store {
         )
         .bind(now())
         .bind(id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -216,7 +216,7 @@ impl Store {
         .bind(error)
         .bind(next_attempt_ms)
         .bind(id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
