@@ -46,8 +46,24 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyPool, ConnectOptions};
 
-/// How the store's pools connect: on SQLite, every connection is set up for WAL and waits
-/// for the write lock instead of failing.
+/// How every SQLite connection is set up.
+const SQLITE_PRAGMAS: &[&str] = &[
+    // WAL lets readers go on while an import writes; the busy timeout makes a writer wait
+    // for another process's write instead of failing.
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA busy_timeout = 10000",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA synchronous = NORMAL",
+    // The commit that fills the log past this many pages copies it back into the database,
+    // stalling every append queued behind it; a long-running server checkpoints in the
+    // background instead (`checkpoint`), so this is only the backstop.
+    "PRAGMA wal_autocheckpoint = 16384",
+    // 8 MiB of pages per connection (the default is 2): the audit trail's index pages stay
+    // in memory instead of being read back per append.
+    "PRAGMA cache_size = -8192",
+];
+
+/// How the store's pools connect: on SQLite, every connection gets [`SQLITE_PRAGMAS`].
 fn pool_options(backend: Backend, max_connections: u32) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(max_connections)
@@ -58,37 +74,15 @@ fn pool_options(backend: Backend, max_connections: u32) -> AnyPoolOptions {
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
-                    // WAL lets readers go on while an import writes; the busy timeout makes
-                    // concurrent writers wait instead of failing.
-                    sqlx::query("PRAGMA journal_mode = WAL")
-                        .execute(&mut *conn)
-                        .await?;
-                    sqlx::query("PRAGMA busy_timeout = 10000")
-                        .execute(&mut *conn)
-                        .await?;
-                    sqlx::query("PRAGMA foreign_keys = ON")
-                        .execute(&mut *conn)
-                        .await?;
-                    sqlx::query("PRAGMA synchronous = NORMAL")
-                        .execute(&mut *conn)
-                        .await?;
-                    // The commit that fills the log past this many pages copies it back
-                    // into the database, stalling every append queued behind it; a long-
-                    // running server checkpoints in the background instead (`checkpoint`),
-                    // so this is only the backstop.
-                    sqlx::query("PRAGMA wal_autocheckpoint = 16384")
-                        .execute(&mut *conn)
-                        .await?;
-                    // 8 MiB of pages per connection (the default is 2): the audit trail's
-                    // index pages stay in memory instead of being read back per append.
-                    sqlx::query("PRAGMA cache_size = -8192")
-                        .execute(&mut *conn)
-                        .await?;
+                    for pragma in SQLITE_PRAGMAS {
+                        sqlx::query(pragma).execute(&mut *conn).await?;
+                    }
                 }
                 Ok(())
             })
         })
 }
+
 /// `rows` parenthesised rows of `columns` placeholders each, for a multi-row INSERT whose
 /// only parameters they are. SQLite gets anonymous `?`s: sqlx looks up the name of every
 /// numbered parameter in a list as long as the statement's, which made binding a batch
