@@ -8,9 +8,9 @@ use interdict_model::{
 };
 use serde_json::Value;
 use sqlx::Row;
-use sqlx::any::AnyRow;
+use sqlx::any::{AnyArguments, AnyRow};
 
-use crate::{Backend, Error, Store, placeholders};
+use crate::{Error, Store, placeholders};
 
 /// Rows per multi-row INSERT: well under SQLite's parameter limit, few round trips.
 const INSERT_BATCH: usize = 200;
@@ -52,6 +52,13 @@ impl PreparedList {
             return Err(Error::Invalid(format!(
                 "entity {} does not belong to list {list}",
                 stranger.id
+            )));
+        }
+        let mut ids = HashSet::with_capacity(entities.len());
+        if let Some(twice) = entities.iter().find(|e| !ids.insert(e.id.as_str())) {
+            return Err(Error::Invalid(format!(
+                "entity {} appears more than once in this version of list {list}",
+                twice.id
             )));
         }
         let rows = entities
@@ -150,7 +157,7 @@ async fn version_exists<'e>(
     version: &str,
 ) -> Result<bool, Error> {
     let count: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM list_versions WHERE list_id = $1 AND version = $2",
+        "SELECT COUNT(*) FROM list_versions WHERE list_id = $1 AND version = $2 AND complete = 1",
     )
     .bind(list)
     .bind(version)
@@ -178,12 +185,16 @@ impl Store {
 
     /// [`Store::import`] of a list already prepared.
     ///
-    /// The write transaction that creates and activates the version is kept short, since on
-    /// SQLite every other write (the audit record of each screening) waits for it: entity
-    /// contents are stored before it, in transactions of their own, each taking its turn
-    /// with this process's other writers (see `Store::writer_turn`). They are addressed by
-    /// their hash and no version refers to them until it commits, so an import that fails
-    /// halfway leaves at most contents nothing reads, which a retry reuses.
+    /// The write transaction that activates the version is kept short, since on SQLite every
+    /// other write (the audit record of each screening) waits for it. The entity contents,
+    /// then the version and its entity rows, are stored before it, in short transactions of
+    /// their own, each taking its turn with this process's other writers (see
+    /// `Store::writer_turn`). Until the last transaction marks it complete, the version is
+    /// invisible to every read (`complete = 0`), so an import that fails halfway leaves only
+    /// what nothing reads: a retry of the same content reuses it and completes the version.
+    /// Every row is written `ON CONFLICT DO NOTHING`: it is determined by the version id
+    /// (the hash of the content), so two replicas importing the same content at once write
+    /// the same rows.
     pub async fn import_prepared(
         &self,
         prepared: &PreparedList,
@@ -193,24 +204,37 @@ impl Store {
         let PreparedList { list, version, .. } = prepared;
         if !version_exists(&self.pool, list, version).await? {
             self.insert_contents(prepared).await?;
+            self.insert_version(prepared).await?;
         }
         let turn = self.writer_turn.lock().await;
         let mut tx = self.write_tx().await?;
-        sqlx::query(
-            "INSERT INTO lists (list_id, active_version) VALUES ($1, NULL) \
-             ON CONFLICT (list_id) DO NOTHING",
-        )
-        .bind(list)
-        .execute(&mut *tx)
-        .await?;
         let previous: Option<String> =
             sqlx::query_scalar("SELECT active_version FROM lists WHERE list_id = $1")
                 .bind(list)
                 .fetch_one(&mut *tx)
                 .await?;
+        // Another process may have completed the same content meanwhile.
         let unchanged = version_exists(&mut *tx, list, version).await?;
         if !unchanged {
-            Self::insert_version(&mut tx, self.backend, prepared, published, source_files).await?;
+            let files = serde_json::to_string(source_files)
+                .map_err(|e| Error::Invalid(format!("source file names: {e}")))?;
+            let completed = sqlx::query(
+                "UPDATE list_versions SET complete = 1, imported_at = $1, published = $2, \
+                 source_files = $3 WHERE list_id = $4 AND version = $5 AND complete = 0",
+            )
+            .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .bind(published.map(|d| d.to_string()))
+            .bind(files)
+            .bind(list)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?;
+            if completed.rows_affected() != 1 {
+                return Err(Error::Corrupt {
+                    what: format!("version {version} of list {list}"),
+                    reason: "its rows were written but it is not there to complete".into(),
+                });
+            }
         }
         sqlx::query("UPDATE lists SET active_version = $1 WHERE list_id = $2")
             .bind(version)
@@ -245,22 +269,14 @@ impl Store {
             for (_, hash, body, _) in chunk {
                 query = query.bind(hash.as_str()).bind(body.as_str());
             }
-            let _turn = self.writer_turn.lock().await;
-            let mut tx = self.write_tx().await?;
-            query.execute(&mut *tx).await?;
-            tx.commit().await?;
+            self.write_batch(query).await?;
         }
         Ok(())
     }
 
-    /// Creates the version of `prepared` and its entity rows; their contents are stored.
-    async fn insert_version(
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-        backend: Backend,
-        prepared: &PreparedList,
-        published: Option<PartialDate>,
-        source_files: &[String],
-    ) -> Result<(), Error> {
+    /// Creates the version of `prepared`, incomplete, and its entity rows (their contents
+    /// are stored), a batch per transaction.
+    async fn insert_version(&self, prepared: &PreparedList) -> Result<(), Error> {
         let PreparedList {
             list,
             format,
@@ -269,27 +285,38 @@ impl Store {
             rows,
         } = prepared;
         let to_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-        let files = serde_json::to_string(source_files)
-            .map_err(|e| Error::Invalid(format!("source file names: {e}")))?;
-        sqlx::query(
-            "INSERT INTO list_versions (list_id, version, format, entity_count, name_count, \
-             imported_at, published, source_files) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(list)
-        .bind(version)
-        .bind(format)
-        .bind(to_i64(rows.len()))
-        .bind(to_i64(*names))
-        .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .bind(published.map(|d| d.to_string()))
-        .bind(files)
-        .execute(&mut **tx)
-        .await?;
+        {
+            let _turn = self.writer_turn.lock().await;
+            let mut tx = self.write_tx().await?;
+            sqlx::query(
+                "INSERT INTO lists (list_id, active_version) VALUES ($1, NULL) \
+                 ON CONFLICT (list_id) DO NOTHING",
+            )
+            .bind(list)
+            .execute(&mut *tx)
+            .await?;
+            // The import date, publication date and files are set when it completes.
+            sqlx::query(
+                "INSERT INTO list_versions (list_id, version, format, entity_count, name_count, \
+                 imported_at, published, source_files, complete) \
+                 VALUES ($1, $2, $3, $4, $5, $6, NULL, '[]', 0) \
+                 ON CONFLICT (list_id, version) DO NOTHING",
+            )
+            .bind(list)
+            .bind(version)
+            .bind(format)
+            .bind(to_i64(rows.len()))
+            .bind(to_i64(*names))
+            .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        }
         for chunk in rows.chunks(INSERT_BATCH) {
             let sql = format!(
                 "INSERT INTO version_entities (list_id, version, entity_id, content_hash, source) \
-                 VALUES {}",
-                placeholders(backend, chunk.len(), 5)
+                 VALUES {} ON CONFLICT (list_id, version, entity_id) DO NOTHING",
+                placeholders(self.backend, chunk.len(), 5)
             );
             let mut query = sqlx::query(&sql);
             for (id, hash, _, source) in chunk {
@@ -300,8 +327,20 @@ impl Store {
                     .bind(hash.as_str())
                     .bind(source.as_str());
             }
-            query.execute(&mut **tx).await?;
+            self.write_batch(query).await?;
         }
+        Ok(())
+    }
+
+    /// Runs one statement of an import in a transaction of its own, taking the writer's turn.
+    async fn write_batch<'q>(
+        &self,
+        query: sqlx::query::Query<'q, sqlx::Any, AnyArguments<'q>>,
+    ) -> Result<(), Error> {
+        let _turn = self.writer_turn.lock().await;
+        let mut tx = self.write_tx().await?;
+        query.execute(&mut *tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -309,7 +348,7 @@ impl Store {
     pub async fn versions(&self) -> Result<Vec<ListVersion>, Error> {
         let sql = format!(
             "SELECT {VERSION_COLUMNS} FROM list_versions v JOIN lists l ON l.list_id = v.list_id \
-             ORDER BY v.list_id, v.imported_at DESC, v.version"
+             WHERE v.complete = 1 ORDER BY v.list_id, v.imported_at DESC, v.version"
         );
         let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
         rows.iter().map(version_from_row).collect()
@@ -329,7 +368,7 @@ impl Store {
     pub async fn version(&self, list: &str, version: &str) -> Result<ListVersion, Error> {
         let sql = format!(
             "SELECT {VERSION_COLUMNS} FROM list_versions v JOIN lists l ON l.list_id = v.list_id \
-             WHERE v.list_id = $1 AND v.version = $2"
+             WHERE v.list_id = $1 AND v.version = $2 AND v.complete = 1"
         );
         let row = sqlx::query(&sql)
             .bind(list)
@@ -403,8 +442,10 @@ impl Store {
     pub async fn version_entities(&self, list: &str, version: &str) -> Result<Vec<Entity>, Error> {
         let rows = sqlx::query(
             "SELECT ve.entity_id, c.body, ve.source FROM version_entities ve \
+             JOIN list_versions v ON v.list_id = ve.list_id AND v.version = ve.version \
              JOIN entity_content c ON c.content_hash = ve.content_hash \
-             WHERE ve.list_id = $1 AND ve.version = $2 ORDER BY ve.entity_id",
+             WHERE ve.list_id = $1 AND ve.version = $2 AND v.complete = 1 \
+             ORDER BY ve.entity_id",
         )
         .bind(list)
         .bind(version)
@@ -447,8 +488,9 @@ impl Store {
     pub async fn entity(&self, id: &str) -> Result<StoredEntity, Error> {
         let rows = sqlx::query(
             "SELECT ve.list_id, ve.version, c.body, ve.source FROM version_entities ve \
+             JOIN list_versions v ON v.list_id = ve.list_id AND v.version = ve.version \
              JOIN entity_content c ON c.content_hash = ve.content_hash \
-             WHERE ve.entity_id = $1",
+             WHERE ve.entity_id = $1 AND v.complete = 1",
         )
         .bind(id)
         .fetch_all(&self.pool)

@@ -3,10 +3,11 @@
 
 mod common;
 
+use common::Guard;
 use interdict_model::{
     Entity, EntityId, Identifier, IdentifierKind, Name, NameKind, PartialDate, Schema,
 };
-use interdict_store::{Error, Store};
+use interdict_store::{Backend, Error, Store};
 
 fn person(list: &str, id: &str, name: &str) -> Entity {
     let mut entity = Entity::new(EntityId::new(list, id), Schema::Person, name);
@@ -15,14 +16,18 @@ fn person(list: &str, id: &str, name: &str) -> Entity {
     entity
 }
 
-on_both_backends!(
+on_both_backends_with_guard!(
     import_creates_an_active_version_and_reimport_creates_nothing,
     new_content_becomes_active_and_old_versions_stay_intact,
     a_failing_import_leaves_the_active_version_untouched,
+    an_import_failing_half_way_is_invisible_until_a_retry_completes_it,
     versions_are_found_by_unique_prefix,
 );
 
-async fn import_creates_an_active_version_and_reimport_creates_nothing(store: Store) {
+async fn import_creates_an_active_version_and_reimport_creates_nothing(
+    store: Store,
+    _guard: Guard,
+) {
     let mut a = person("test", "1", "SHOIGU, Sergei");
     a.add_name(Name::new("Шойгу Сергей", NameKind::OriginalScript));
     a.add_identifier(Identifier::new(IdentifierKind::Passport, "AB123"));
@@ -66,7 +71,7 @@ async fn import_creates_an_active_version_and_reimport_creates_nothing(store: St
     assert_eq!(stored.version.version, first.version.version);
 }
 
-async fn new_content_becomes_active_and_old_versions_stay_intact(store: Store) {
+async fn new_content_becomes_active_and_old_versions_stay_intact(store: Store, _guard: Guard) {
     let a = person("test", "1", "A");
     let b = person("test", "2", "B");
     let v1 = store
@@ -111,41 +116,22 @@ async fn new_content_becomes_active_and_old_versions_stay_intact(store: Store) {
     assert_eq!(store.versions().await.expect("versions").len(), 2);
 }
 
-async fn a_failing_import_leaves_the_active_version_untouched(store: Store) {
+async fn a_failing_import_leaves_the_active_version_untouched(store: Store, _guard: Guard) {
     let good = store
         .import("test", "f", &[person("test", "1", "A")], None, &[])
         .await
         .expect("good import");
-    // Duplicate ids violate the version's primary key half-way through the transaction.
+    // Two entities with one id: refused, naming it, before anything is written.
     let duplicate = vec![person("test", "7", "X"), person("test", "7", "Y")];
     let failed = store.import("test", "f", &duplicate, None, &[]).await;
-    assert!(matches!(failed, Err(Error::Database(_))), "{failed:?}");
+    match failed {
+        Err(Error::Invalid(message)) => assert!(message.contains("test:7"), "{message}"),
+        other => panic!("expected the duplicate to be refused, got {other:?}"),
+    }
     let versions = store.versions().await.expect("versions");
-    assert_eq!(versions.len(), 1, "no partial version is visible");
+    assert_eq!(versions.len(), 1);
     assert_eq!(versions[0].version, good.version.version);
     assert!(versions[0].active);
-    assert_eq!(
-        store
-            .version_entities("test", &good.version.version)
-            .await
-            .expect("entities")
-            .len(),
-        1
-    );
-    // The failed import stored its entity contents ahead of the version; nothing refers to
-    // them, and a retry uses them.
-    let retry = store
-        .import("test", "f", &duplicate[..1], None, &[])
-        .await
-        .expect("retry");
-    assert!(!retry.unchanged && retry.activated);
-    let retried = store
-        .version_entities("test", &retry.version.version)
-        .await
-        .expect("entities");
-    assert_eq!(retried.len(), 1);
-    assert_eq!(retried[0].names[0].full, "X");
-    assert_eq!(store.versions().await.expect("versions").len(), 2);
 
     let stranger = store
         .import("test", "f", &[person("other", "1", "A")], None, &[])
@@ -153,7 +139,119 @@ async fn a_failing_import_leaves_the_active_version_untouched(store: Store) {
     assert!(matches!(stranger, Err(Error::Invalid(_))));
 }
 
-async fn versions_are_found_by_unique_prefix(store: Store) {
+/// An import writes its version's entity rows in batches before the version is complete.
+/// One that fails after some of them committed (a database error injected into the last
+/// batch) leaves rows that no read shows, and the active version as it was; the same
+/// content imported again completes the version.
+async fn an_import_failing_half_way_is_invisible_until_a_retry_completes_it(
+    store: Store,
+    guard: Guard,
+) {
+    let good = store
+        .import("test", "f", &[person("test", "1", "A")], None, &[])
+        .await
+        .expect("good import");
+    let entities: Vec<Entity> = (0..450)
+        .map(|i| person("test", &format!("n{i:03}"), &format!("Name {i}")))
+        .collect();
+    let failing = "'test:n449'";
+    match store.backend() {
+        Backend::Sqlite => {
+            guard
+                .execute_raw(&format!(
+                    "CREATE TRIGGER fail_import BEFORE INSERT ON version_entities \
+                     WHEN NEW.entity_id = {failing} BEGIN SELECT RAISE(ABORT, 'injected'); END"
+                ))
+                .await;
+        }
+        Backend::Postgres => {
+            guard
+                .execute_raw(&format!(
+                    "CREATE FUNCTION fail_import() RETURNS trigger LANGUAGE plpgsql AS $$ \
+                     BEGIN IF NEW.entity_id = {failing} THEN RAISE EXCEPTION 'injected'; END IF; \
+                     RETURN NEW; END $$"
+                ))
+                .await;
+            guard
+                .execute_raw(
+                    "CREATE TRIGGER fail_import BEFORE INSERT ON version_entities \
+                     FOR EACH ROW EXECUTE FUNCTION fail_import()",
+                )
+                .await;
+        }
+    }
+    let failed = store.import("test", "f", &entities, None, &[]).await;
+    assert!(matches!(failed, Err(Error::Database(_))), "{failed:?}");
+
+    let written = guard
+        .execute_raw(
+            "UPDATE version_entities SET source = source \
+             WHERE list_id = 'test' AND entity_id LIKE 'test:n%'",
+        )
+        .await;
+    assert!(
+        written >= 200,
+        "the batches before the failure committed: {written}"
+    );
+    let versions = store.versions().await.expect("versions");
+    assert_eq!(
+        versions.len(),
+        1,
+        "no partial version is visible: {versions:?}"
+    );
+    assert_eq!(versions[0].version, good.version.version);
+    assert!(versions[0].active);
+    assert_eq!(
+        store.active_entities().await.expect("active").1.len(),
+        1,
+        "the active version is untouched"
+    );
+    assert!(
+        matches!(store.entity("test:n000").await, Err(Error::NotFound { .. })),
+        "an entity only the failed import had is not found"
+    );
+
+    match store.backend() {
+        Backend::Sqlite => {
+            guard.execute_raw("DROP TRIGGER fail_import").await;
+        }
+        Backend::Postgres => {
+            guard
+                .execute_raw("DROP TRIGGER fail_import ON version_entities")
+                .await;
+        }
+    }
+    let retry = store
+        .import("test", "f", &entities, None, &["retry.csv".into()])
+        .await
+        .expect("retry");
+    assert!(!retry.unchanged && retry.activated);
+    assert_eq!(retry.version.entities, 450);
+    let stored = store
+        .version_entities("test", &retry.version.version)
+        .await
+        .expect("entities");
+    assert_eq!(stored.len(), 450);
+    assert_eq!(
+        store
+            .find_version(&retry.version.version)
+            .await
+            .expect("found")
+            .version,
+        retry.version.version
+    );
+    assert_eq!(store.versions().await.expect("versions").len(), 2);
+    let found = store.entity("test:n000").await.expect("entity");
+    assert_eq!(found.version.version, retry.version.version);
+    // Imported again, the completed version is unchanged.
+    let again = store
+        .import("test", "f", &entities, None, &[])
+        .await
+        .expect("again");
+    assert!(again.unchanged && !again.activated);
+}
+
+async fn versions_are_found_by_unique_prefix(store: Store, _guard: Guard) {
     let v = store
         .import("one", "f", &[person("one", "1", "A")], None, &[])
         .await
