@@ -14,11 +14,11 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::hash::BuildHasher;
 use std::ops::Range;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 
-use hashbrown::{Equivalent, HashMap};
+use hashbrown::{DefaultHashBuilder, Equivalent, HashMap};
 use interdict_model::{Entity, NameKind, Schema};
 use rayon::prelude::*;
 
@@ -99,8 +99,6 @@ struct Vocabulary {
 /// An immutable screening index over entities. Cheap to share (`Arc<Index>`), `Send + Sync`.
 #[derive(Debug)]
 pub struct Index {
-    /// Unique per built index (keys per-thread caches).
-    id: u64,
     entities: Vec<Arc<Entity>>,
     names: Vec<IndexedName>,
     /// One per name, in the same order.
@@ -112,6 +110,7 @@ pub struct Index {
     profiles: Vec<Profile>,
     /// Decisive identifier values (normalised) to the entities carrying them.
     identifiers: HashMap<String, Vec<u32>>,
+    similar_cache: SimilarCache,
 }
 
 /// A query name normalised for one profile, with weights from the index.
@@ -152,10 +151,6 @@ struct Scratch {
     /// Names with evidence, to rank and reset.
     touched: Vec<u32>,
     trigrams: TrigramScratch,
-    /// Similar vocabulary tokens per query token, for the index `cache_owner`: customer
-    /// files repeat given names and surnames, so most lookups are answered here.
-    similar_cache: HashMap<SimilarKey, Vec<(u32, f32)>>,
-    cache_owner: u64,
 }
 
 /// The evidence a query has gathered for one name, kept together so that crediting a name
@@ -284,14 +279,105 @@ struct TrigramScratch {
     touched: Vec<u32>,
 }
 
-/// Entries kept in a thread's similar-token cache before it is emptied.
+/// Entries kept in an index's similar-token cache, over all its shards.
 const SIMILAR_CACHE_CAPACITY: usize = 50_000;
 
-/// A similar-token cache this large is freed on a thread of its own.
+/// Independently locked parts of the similar-token cache, so that threads screening at once
+/// seldom wait for each other.
+const SIMILAR_CACHE_SHARDS: usize = 16;
+
+/// A full shard this large is freed on a thread of its own.
 const BACKGROUND_DROP_ENTRIES: usize = 1000;
 
-/// Gives every index its own id, so per-thread caches never answer for another index.
-static NEXT_INDEX_ID: AtomicU64 = AtomicU64::new(1);
+/// Similar vocabulary tokens per query token, shared by every thread screening against the
+/// index: customer files repeat given names and surnames, so most lookups are answered here.
+/// Shared, each token is looked up once however many threads screen (a cache per thread
+/// looked it up once per thread, and held a copy per thread). A shard that fills up is
+/// emptied on its own, so most of what is cached survives.
+struct SimilarCache {
+    shards: Vec<RwLock<SimilarShard>>,
+    hasher: DefaultHashBuilder,
+}
+
+/// Similar vocabulary tokens, with their similarity, per query token.
+type SimilarShard = HashMap<SimilarKey, Box<[(u32, f32)]>>;
+
+impl SimilarCache {
+    fn new() -> SimilarCache {
+        SimilarCache {
+            shards: (0..SIMILAR_CACHE_SHARDS)
+                .map(|_| RwLock::new(HashMap::new()))
+                .collect(),
+            hasher: DefaultHashBuilder::default(),
+        }
+    }
+
+    fn shard(&self, key: &SimilarKeyRef<'_>) -> Option<&RwLock<SimilarShard>> {
+        let hash = self.hasher.hash_one(key);
+        self.shards
+            .get((hash % SIMILAR_CACHE_SHARDS as u64) as usize)
+    }
+
+    /// Applies `found` to the similar tokens cached for `token`, if any. (A lock poisoned by
+    /// a panicking screening reads as empty: the cache is only ever a shortcut.)
+    fn with<R>(&self, token: &Token, found: impl FnOnce(&[(u32, f32)]) -> R) -> Option<R> {
+        let key = SimilarKeyRef::of(token);
+        let shard = self.shard(&key)?.read().ok()?;
+        shard.get(&key).map(|similar| found(similar))
+    }
+
+    fn insert(&self, token: &Token, similar: &[(u32, f32)]) {
+        let Some(lock) = self.shard(&SimilarKeyRef::of(token)) else {
+            return;
+        };
+        let Ok(mut shard) = lock.write() else {
+            return;
+        };
+        let capacity = SIMILAR_CACHE_CAPACITY / SIMILAR_CACHE_SHARDS;
+        let mut stale = None;
+        if shard.len() >= capacity {
+            // Sized once for all it may hold: growing rehashes every entry.
+            stale = Some(std::mem::replace(
+                &mut *shard,
+                HashMap::with_capacity(capacity),
+            ));
+        }
+        shard.insert(SimilarKey::of(token), similar.into());
+        drop(shard);
+        // Freeing thousands of entries takes a while, which no query should wait for.
+        // (Should no thread start, the closure frees them here.)
+        if let Some(stale) = stale.filter(|stale| stale.len() > BACKGROUND_DROP_ENTRIES) {
+            let _ = std::thread::Builder::new().spawn(move || drop(stale));
+        }
+    }
+
+    #[cfg(test)]
+    fn folded_keys(&self) -> Vec<String> {
+        self.shards
+            .iter()
+            .filter_map(|shard| shard.read().ok())
+            .flat_map(|shard| {
+                shard
+                    .keys()
+                    .map(|key| key.folded.to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+}
+
+impl std::fmt::Debug for SimilarCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let entries: usize = self
+            .shards
+            .iter()
+            .filter_map(|shard| shard.read().ok().map(|shard| shard.len()))
+            .sum();
+        f.debug_struct("SimilarCache")
+            .field("entries", &entries)
+            .finish()
+    }
+}
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -521,7 +607,6 @@ impl Index {
             }
         }
         Index {
-            id: NEXT_INDEX_ID.fetch_add(1, Ordering::Relaxed),
             profiles,
             entities,
             names,
@@ -529,6 +614,7 @@ impl Index {
             entity_names,
             vocabulary,
             identifiers,
+            similar_cache: SimilarCache::new(),
         }
     }
 
@@ -693,19 +779,6 @@ impl Index {
                 }
             }
         }
-        if scratch.cache_owner != self.id || scratch.similar_cache.len() > SIMILAR_CACHE_CAPACITY {
-            // Sized once for all it may hold: growing rehashes every entry, and freeing tens
-            // of thousands of entries takes milliseconds, which no query should wait for.
-            // (Should no thread start, the closure drops them here.)
-            let stale = std::mem::replace(
-                &mut scratch.similar_cache,
-                HashMap::with_capacity(SIMILAR_CACHE_CAPACITY),
-            );
-            if stale.len() > BACKGROUND_DROP_ENTRIES {
-                let _ = std::thread::Builder::new().spawn(move || drop(stale));
-            }
-            scratch.cache_owner = self.id;
-        }
         // Every (lookup, similar vocabulary token), most similar first: like the alignment
         // that scores names, each listed token goes to the query token most like it, and each
         // query token credits a name once.
@@ -719,9 +792,10 @@ impl Index {
                 );
             };
             // Looked up borrowed: most lookups are answered here, and need no key of their own.
-            if let Some(similar) = scratch.similar_cache.get(&SimilarKeyRef::of(token)) {
-                credit_all(similar, &mut credits);
-            } else {
+            let cached = self
+                .similar_cache
+                .with(token, |similar| credit_all(similar, &mut credits));
+            if cached.is_none() {
                 let mut similar = Vec::new();
                 self.similar_tokens(token, &mut scratch.trigrams, &mut similar);
                 similar.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -729,7 +803,7 @@ impl Index {
                 // Owned lookups are two query words joined: as distinct as the full name
                 // they come from, kept they would push out the words that do repeat.
                 if matches!(token, Cow::Borrowed(_)) {
-                    scratch.similar_cache.insert(SimilarKey::of(token), similar);
+                    self.similar_cache.insert(token, &similar);
                 }
             }
         }
@@ -1248,11 +1322,7 @@ mod tests {
             }
             // Ranking resets the evidence for the next query, as screening does.
             assert_eq!(index.rank_candidates(&prepared, &mut scratch).len(), 1);
-            let mut cached: Vec<&str> = scratch
-                .similar_cache
-                .keys()
-                .map(|key| &*key.folded)
-                .collect();
+            let mut cached = index.similar_cache.folded_keys();
             cached.sort_unstable();
             let mut words: Vec<&str> = prepared
                 .all()
