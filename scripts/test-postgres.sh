@@ -6,12 +6,13 @@
 #   scripts/test-postgres.sh stop    stops it and removes its files
 #
 # The cluster runs as an unprivileged user, listens on 127.0.0.1 only, trusts local
-# connections, and lives under ${INTERDICT_PG_DIR:-/tmp/interdict-pg-test}.
+# connections, and lives under ${INTERDICT_PG_DIR:-/tmp/interdict-pg-test}. It takes the first
+# free port from ${INTERDICT_PG_PORT:-55432} on (a port another process holds, such as a
+# cluster left over from an earlier run, is skipped) and remembers it in $dir/port.
 set -euo pipefail
 
 dir="${INTERDICT_PG_DIR:-/tmp/interdict-pg-test}"
-port="${INTERDICT_PG_PORT:-55432}"
-url="postgres://postgres@127.0.0.1:${port}/postgres"
+first_port="${INTERDICT_PG_PORT:-55432}"
 
 pg_bin() {
     local candidate
@@ -53,12 +54,31 @@ start() {
         as_owner "'$bin/initdb' -D '$dir/data' -U postgres --auth=trust --encoding=UTF8 --no-sync" </dev/null >"$dir/initdb.log" 2>&1 9>&- \
             || { cat "$dir/initdb.log" >&2; exit 1; }
     fi
-    if ! as_owner "'$bin/pg_ctl' -D '$dir/data' status" >/dev/null 2>&1; then
-        as_owner "'$bin/pg_ctl' -D '$dir/data' -l '$dir/server.log' -w -t 60 \
-            -o \"-p $port -k '$dir' -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300\" start" </dev/null >/dev/null 2>&1 9>&- \
-            || { cat "$dir/server.log" >&2; exit 1; }
+    if ! as_owner "'$bin/pg_ctl' -D '$dir/data' status" >/dev/null 2>&1 || [ ! -f "$dir/port" ]; then
+        as_owner "'$bin/pg_ctl' -D '$dir/data' -m fast -w stop" >/dev/null 2>&1 9>&- || true
+        start_on_free_port "$bin"
     fi
-    echo "$url"
+    echo "postgres://postgres@127.0.0.1:$(cat "$dir/port")/postgres"
+}
+
+# Starts the cluster on the first port from $first_port on that it can bind, and writes that
+# port to $dir/port. Only a port in use moves it on: any other failure is reported as it is.
+start_on_free_port() {
+    local bin="$1" port
+    for port in $(seq "$first_port" $((first_port + 99))); do
+        rm -f "$dir/server.log"
+        if as_owner "'$bin/pg_ctl' -D '$dir/data' -l '$dir/server.log' -w -t 60 \
+            -o \"-p $port -k '$dir' -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300\" start" </dev/null >/dev/null 2>&1 9>&-; then
+            echo "$port" >"$dir/port"
+            return 0
+        fi
+        if ! grep -qE "Address already in use|could not bind" "$dir/server.log" 2>/dev/null; then
+            cat "$dir/server.log" >&2
+            exit 1
+        fi
+    done
+    echo "test-postgres: no free port in $first_port..$((first_port + 99))" >&2
+    exit 1
 }
 
 stop() {
