@@ -3,80 +3,19 @@
 //! then the 2022-03-24 list adds the State Duma members, and one delta run raises exactly the
 //! new designees among its customers, repeating no decided alert.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod binary;
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use binary::{Env, path_str, shared};
 use serde_json::Value;
 
-fn shared(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(relative)
-}
-
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        Env {
-            dir: tempfile::tempdir().expect("tempdir"),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_interdict"))
-            .arg("--db")
-            .arg(self.dir.path().join("interdict.db"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .output()
-            .expect("run interdict")
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let output = self.run(args);
-        assert!(
-            output.status.success(),
-            "interdict {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).expect("utf-8 stdout")
-    }
-
-    /// Runs a command that must fail and returns its stderr.
-    fn fails(&self, args: &[&str]) -> String {
-        let output = self.run(args);
-        assert!(!output.status.success(), "interdict {args:?} should fail");
-        String::from_utf8(output.stderr).expect("utf-8 stderr")
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args)).expect("JSON output")
-    }
-
-    fn json_lines(&self, args: &[&str]) -> Vec<Value> {
-        self.ok(args)
-            .lines()
-            .map(|l| serde_json::from_str(l).expect("JSON line"))
-            .collect()
-    }
-
-    fn write(&self, name: &str, text: &str) -> String {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, text).expect("write");
-        path.to_str().expect("utf-8 path").to_owned()
-    }
-
-    /// Alerts by customer id (one per customer in this scenario).
-    fn alerts(&self) -> BTreeMap<String, Value> {
-        self.json_lines(&["alerts", "list", "--json"])
-            .into_iter()
-            .map(|a| (a["customer_id"].as_str().expect("customer").to_owned(), a))
-            .collect()
-    }
+/// Alerts by customer id (one per customer in this scenario).
+fn alerts_by_customer(env: &Env) -> BTreeMap<String, Value> {
+    env.json_lines(&["alerts", "list", "--json"])
+        .into_iter()
+        .map(|a| (a["customer_id"].as_str().expect("customer").to_owned(), a))
+        .collect()
 }
 
 /// People listed long before 2022-03-24 (id, name as the bank wrote it, dob, country, SDN id).
@@ -173,7 +112,8 @@ fn a_list_update_raises_the_new_designees_once_and_repeats_no_decision() {
     env.ok(&["lists", "import", before.to_str().expect("path")]);
 
     // The portfolio: good rows in, broken rows named and left out.
-    let csv = env.write("customers.csv", &portfolio_csv());
+    let csv = env.write("customers.csv", portfolio_csv().as_bytes());
+    let csv = path_str(&csv);
     let columns = [
         "--id-column",
         "customer_id",
@@ -187,7 +127,7 @@ fn a_list_update_raises_the_new_designees_once_and_repeats_no_decision() {
         "kind",
         "--json",
     ];
-    let mut import = vec!["portfolio", "import", csv.as_str()];
+    let mut import = vec!["portfolio", "import", csv];
     import.extend(columns);
     let imported = env.json(&import);
     let good = EARLIER.len() + DESIGNEES.len() + ORDINARY;
@@ -218,7 +158,7 @@ fn a_list_update_raises_the_new_designees_once_and_repeats_no_decision() {
     // First run: every customer is new; only the people listed before 2022-03-24 alert.
     let first = env.json(&["monitor", "run", "--json"]);
     assert_eq!(first["screened_customers"], good);
-    let alerts = env.alerts();
+    let alerts = alerts_by_customer(&env);
     let alerted: BTreeSet<&str> = alerts.keys().map(String::as_str).collect();
     let earlier: BTreeSet<&str> = EARLIER.iter().map(|e| e.0).collect();
     assert_eq!(alerted, earlier, "first run alerts");
@@ -283,7 +223,7 @@ fn a_list_update_raises_the_new_designees_once_and_repeats_no_decision() {
         "--note",
         "senior review",
     ]);
-    let decided = env.alerts();
+    let decided = alerts_by_customer(&env);
     assert_eq!(decided["E-MIZULINA"]["status"], "true_match");
     assert_eq!(decided["E-NARYSHKIN"]["status"], "false_positive");
     assert_eq!(decided["E-ZHELEZNYAK"]["status"], "escalated");
@@ -304,7 +244,7 @@ fn a_list_update_raises_the_new_designees_once_and_repeats_no_decision() {
     assert_eq!(update["mode"], "delta");
     assert_eq!(update["screened_customers"], 0);
     assert_eq!(update["screened_entities"], 404);
-    let alerts = env.alerts();
+    let alerts = alerts_by_customer(&env);
     // Every form is found: as listed, western order, given name and surname only,
     // Cyrillic, and with a typo.
     for (id, name, entity) in DESIGNEES {

@@ -6,41 +6,27 @@
 //! only answers that are on record.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+mod binary;
+
+use binary::{interdict, shared, stdout_of_success};
+
 #[path = "../../store/tests/common/mod.rs"]
 #[allow(dead_code, reason = "this test uses only the Postgres harness")]
 mod backends;
 
-fn shared(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(relative)
-}
-
 /// Runs `interdict --db DB ARGS`.
-fn interdict(db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_interdict"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run interdict")
+fn run(db: &str, args: &[&str]) -> Output {
+    interdict(db).args(args).output().expect("run interdict")
 }
 
 /// Runs a command that must succeed; returns its stdout.
 fn ok(db: &str, args: &[&str]) -> String {
-    let output = interdict(db, args);
-    assert!(
-        output.status.success(),
-        "interdict {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("utf-8")
+    stdout_of_success(args, run(db, args))
 }
 
 /// A running `interdict serve`, stopped (SIGTERM, then killed if need be) when dropped.
@@ -51,9 +37,7 @@ struct Server {
 
 impl Server {
     fn start(db: &str, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_interdict"))
-            .arg("--db")
-            .arg(db)
+        let mut child = interdict(db)
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(extra)
             .stdout(Stdio::piped())
@@ -275,7 +259,7 @@ async fn the_service_and_the_command_line_screen_alike_and_record_everything() {
     ok(db, &["lists", "import", un.to_str().expect("utf-8")]);
 
     // A command-line screening is recorded, and replays identically.
-    let output = interdict(db, &["screen", "--name", "Janan Agha", "--json"]);
+    let output = run(db, &["screen", "--name", "Janan Agha", "--json"]);
     assert!(output.status.success());
     let mut from_cli: Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert!(!from_cli["matches"].as_array().expect("matches").is_empty());
@@ -335,7 +319,7 @@ async fn the_service_and_the_command_line_screen_alike_and_record_everything() {
     assert!(ok(db, &["audit", "replay", &http_id, "--json"]).contains("\"identical\":true"));
 
     // Without authentication, only loopback.
-    let refused = interdict(
+    let refused = run(
         db,
         &["serve", "--insecure-no-auth", "--listen", "0.0.0.0:0"],
     );
