@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::args::{PortfolioColumns, PortfolioCommand};
-use crate::screen::build_query;
+use crate::screen::{build_query, column};
 
 pub(crate) async fn run(store: &Store, command: PortfolioCommand) -> Result<()> {
     match command {
@@ -38,19 +38,6 @@ struct ImportReport {
     changed: usize,
     unchanged: usize,
     invalid: Vec<Invalid>,
-}
-
-fn column(headers: &csv::StringRecord, name: &str, path: &Path) -> Result<usize> {
-    headers
-        .iter()
-        .position(|h| h.trim() == name)
-        .with_context(|| {
-            format!(
-                "{}: no column {name:?}; the columns are {}",
-                path.display(),
-                headers.iter().collect::<Vec<_>>().join(", ")
-            )
-        })
 }
 
 /// The schema a cell names; empty or `any` says nothing.

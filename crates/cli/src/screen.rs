@@ -170,7 +170,8 @@ struct Row {
     query: Result<Query>,
 }
 
-fn column(headers: &csv::StringRecord, name: &str, path: &Path) -> Result<usize> {
+/// The position of the CSV column `name`; the error names the file and the columns it has.
+pub(crate) fn column(headers: &csv::StringRecord, name: &str, path: &Path) -> Result<usize> {
     headers
         .iter()
         .position(|h| h.trim() == name)
