@@ -150,6 +150,9 @@ impl AppState {
     /// [`serve`] do it) to load the active lists. Fails only when the operating system
     /// refuses the screening pool's threads.
     pub fn new(store: Store, config: ServerConfig) -> Result<AppState, ApiError> {
+        // The recorder goes in before the first index load sets its gauges, which a recorder
+        // installed later would never see.
+        metrics::handle();
         let screening_pool = rayon::ThreadPoolBuilder::new()
             .num_threads(config.screening_threads)
             .thread_name(|i| format!("interdict-screen-{i}"))
@@ -212,7 +215,6 @@ impl AppState {
 
 /// The whole service: API routes, probes, metrics, OpenAPI document and Swagger UI.
 pub fn app(state: AppState) -> Router {
-    metrics::handle();
     let limits = state.config().limits;
     let api = Router::new()
         .route("/v1/screen", post(handlers::screen::screen))
