@@ -14,8 +14,8 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScreenRequest {
-    /// The name, in any script and order.
-    #[schema(example = "Sergei Shoigu")]
+    /// The name, in any script and order (not blank).
+    #[schema(example = "Sergei Shoigu", pattern = r"\S")]
     pub name: String,
     /// Date of birth: `YYYY-MM-DD`, `YYYY`, `circa 1960`, ...
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25,14 +25,19 @@ pub struct ScreenRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "RU")]
     pub country: Option<String>,
-    /// `person`, `organization`, `vessel`, `aircraft` or `any` (the default).
+    /// `person`, `organization`, `vessel`, `aircraft` or `any` (the default; so is empty).
+    /// Synonyms such as `individual` or `company` are accepted too, in any case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^(person|organization|vessel|aircraft|any)?$")]
     pub schema: Option<String>,
     /// Minimum score of a match in [0, 1]; the engine's default when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub threshold: Option<f64>,
-    /// At most this many matches (default 10).
+    /// At most this many matches (default 10; at most the service's `max_matches`, 100
+    /// unless configured otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1)]
     pub limit: Option<usize>,
 }
 
@@ -306,7 +311,8 @@ impl From<AuditVerification> for VerifyResponse {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateKeyRequest {
-    /// `screener`, `analyst`, `reviewer` or `admin`.
+    /// `screener`, `analyst`, `reviewer` or `admin` (accepted in any case).
+    #[schema(pattern = "^(screener|analyst|reviewer|admin)$")]
     pub role: String,
     /// What the key is for.
     #[serde(default)]

@@ -1,7 +1,9 @@
 //! The OpenAPI 3 document of the API, generated from the handlers' annotations and the API
 //! types, served at `/openapi.json` and rendered by Swagger UI at `/docs`.
 
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::api::{
@@ -68,7 +70,7 @@ use crate::handlers::monitoring;
         monitoring::ProposalJson, monitoring::AlertJson, monitoring::AlertEventJson,
         monitoring::AlertDetailJson, monitoring::DecisionRequest, monitoring::ReviewRequest,
     )),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &CommonErrors),
     tags(
         (name = "screening", description = "Screen names against the active list versions"),
         (name = "lists", description = "Lists, versions, diffs, entities, imports"),
@@ -93,6 +95,76 @@ impl Modify for SecuritySchemes {
             "api_key",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-API-Key"))),
         );
+    }
+}
+
+/// Documents on every API operation the errors that the layers in front of its handler
+/// answer, which its own annotation need not repeat: a client generated from the document
+/// then expects each status the service can give.
+struct CommonErrors;
+
+impl CommonErrors {
+    fn add(operation: &mut Operation, status: &str, description: &str) {
+        operation
+            .responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| RefOr::T(error_response(description)));
+    }
+}
+
+fn error_response(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .build()
+}
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if !path.starts_with("/v1/") {
+                continue;
+            }
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                if operation.request_body.is_some() {
+                    Self::add(
+                        operation,
+                        "400",
+                        "The body is not JSON, or could not be read whole",
+                    );
+                    Self::add(
+                        operation,
+                        "413",
+                        "The body is larger than the service accepts",
+                    );
+                }
+                if operation.security.is_some() {
+                    Self::add(operation, "401", "No or unknown API key");
+                    Self::add(
+                        operation,
+                        "429",
+                        "The key's rate limit is exceeded (when one is configured); see Retry-After",
+                    );
+                }
+                Self::add(
+                    operation,
+                    "503",
+                    "The request ran past the service's time limit",
+                );
+            }
+        }
     }
 }
 

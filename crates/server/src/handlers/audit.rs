@@ -89,13 +89,16 @@ const MAX_EXPORT_PAGE: u32 = 1000;
 #[into_params(parameter_in = Query)]
 pub(crate) struct ExportParams {
     /// Records appended at or after this time: RFC 3339, or YYYY-MM-DD for its midnight UTC.
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}")]
     from: String,
-    /// Records appended before this time, in the same forms.
+    /// Records appended before this time (after `from`), in the same forms.
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}")]
     to: String,
     /// Only records after this sequence number: the `next_after` of the previous page.
     #[serde(default)]
     after: u64,
     /// Most records in this page (default and at most 1000).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
 }
 

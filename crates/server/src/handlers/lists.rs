@@ -109,8 +109,10 @@ pub(crate) async fn versions(
 #[into_params(parameter_in = Query)]
 pub(crate) struct DiffParams {
     /// The older version: id, unique prefix (4+ hex digits) or `list@prefix`.
+    #[param(pattern = r"\S")]
     from: String,
     /// The newer version, likewise.
+    #[param(pattern = r"\S")]
     to: String,
 }
 

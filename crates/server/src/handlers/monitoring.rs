@@ -27,8 +27,8 @@ use crate::screening::validate;
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CustomerRequest {
-    /// The name, in any script and order.
-    #[schema(example = "Yelena Mizulina")]
+    /// The name, in any script and order (not blank).
+    #[schema(example = "Yelena Mizulina", pattern = r"\S")]
     pub(crate) name: String,
     /// Date of birth: `YYYY-MM-DD`, `YYYY`, `circa 1960`, ...
     #[serde(default)]
@@ -36,8 +36,9 @@ pub(crate) struct CustomerRequest {
     /// Countries, ISO codes or names, separated by `;`.
     #[serde(default)]
     pub(crate) country: Option<String>,
-    /// `person`, `organization`, `vessel`, `aircraft` or `any` (the default).
+    /// `person`, `organization`, `vessel`, `aircraft` or `any` (the default; so is empty).
     #[serde(default)]
+    #[schema(pattern = "^(person|organization|vessel|aircraft|any)?$")]
     pub(crate) schema: Option<String>,
 }
 
@@ -45,9 +46,11 @@ pub(crate) struct CustomerRequest {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct BulkCustomer {
-    /// The bank's customer id.
+    /// The bank's customer id (not blank).
+    #[schema(pattern = r"\S")]
     pub(crate) id: String,
-    /// The name.
+    /// The name (not blank).
+    #[schema(pattern = r"\S")]
     pub(crate) name: String,
     /// Date of birth.
     #[serde(default)]
@@ -55,8 +58,9 @@ pub(crate) struct BulkCustomer {
     /// Countries, `;`-separated.
     #[serde(default)]
     pub(crate) country: Option<String>,
-    /// The kind of party.
+    /// The kind of party, as in a single customer.
     #[serde(default)]
+    #[schema(pattern = "^(person|organization|vessel|aircraft|any)?$")]
     pub(crate) schema: Option<String>,
 }
 
@@ -219,6 +223,7 @@ pub(crate) struct AlertDetailJson {
 pub(crate) struct AlertsQuery {
     /// `open`, `escalated`, `true_match`, `false_positive`, `closed`, or `pending` (a
     /// decision waits for approval).
+    #[param(pattern = "^(open|escalated|true_match|false_positive|closed|pending)?$")]
     pub(crate) status: Option<String>,
     /// Only this customer's alerts.
     pub(crate) customer: Option<String>,
@@ -229,9 +234,13 @@ pub(crate) struct AlertsQuery {
 #[serde(deny_unknown_fields)]
 pub(crate) struct DecisionRequest {
     /// `true_match`, `false_positive` or `escalate`.
-    #[schema(example = "false_positive")]
+    #[schema(
+        example = "false_positive",
+        pattern = "^(true_match|false_positive|escalate)$"
+    )]
     pub(crate) decision: String,
-    /// Why.
+    /// Why (required, not blank).
+    #[schema(pattern = r"\S")]
     pub(crate) note: String,
 }
 

@@ -607,6 +607,31 @@ async fn probes_metrics_and_the_openapi_document_answer(store: Store, _guard: Gu
         assert!(paths.contains_key(path), "{path} is documented");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    // Every API operation documents the errors of the layers in front of its handler, so a
+    // client generated from the document expects them.
+    for (path, item) in paths.iter().filter(|(path, _)| path.starts_with("/v1/")) {
+        for method in ["get", "put", "post", "delete"] {
+            let Some(operation) = item.get(method) else {
+                continue;
+            };
+            let responses = operation["responses"].as_object().expect("responses");
+            let mut documented = vec!["401", "429", "503"];
+            if operation.get("requestBody").is_some() {
+                documented.extend(["400", "413"]);
+            }
+            for status in documented {
+                assert!(
+                    responses.contains_key(status),
+                    "{method} {path} documents {status}"
+                );
+            }
+        }
+    }
+    // Fields say what the service accepts, not only their type.
+    let screen = &doc["components"]["schemas"]["ScreenRequest"]["properties"];
+    assert_eq!(screen["limit"]["minimum"], 1, "{screen}");
+    assert_eq!(screen["threshold"]["maximum"], 1.0, "{screen}");
+    assert_eq!(screen["name"]["pattern"], "\\S", "{screen}");
 
     let (status, page) = app.call("GET", "/docs/", None, None).await;
     assert_eq!(status, StatusCode::OK);
