@@ -34,10 +34,9 @@ pub struct ScreenRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(minimum = 0.0, maximum = 1.0)]
     pub threshold: Option<f64>,
-    /// At most this many matches (default 10; at most the service's `max_matches`, 100
-    /// unless configured otherwise).
+    /// At most this many matches (default 10).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(minimum = 1)]
+    #[schema(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
 }
 

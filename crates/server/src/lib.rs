@@ -24,6 +24,7 @@ mod handlers;
 mod live;
 mod metrics;
 mod openapi;
+mod params;
 mod screening;
 mod serve;
 
@@ -89,6 +90,7 @@ impl Default for Limits {
             max_import_bytes: 256 * 1024 * 1024,
             max_batch: 1000,
             max_name_chars: 500,
+            // The maximum that the OpenAPI document gives `ScreenRequest::limit`.
             max_matches: 100,
             request_timeout: Duration::from_secs(30),
             import_timeout: Duration::from_secs(600),

@@ -146,6 +146,11 @@ impl Modify for CommonErrors {
                     );
                     Self::add(
                         operation,
+                        "422",
+                        "The body is JSON of another shape, or a field is wrong",
+                    );
+                    Self::add(
+                        operation,
                         "413",
                         "The body is larger than the service accepts",
                     );

@@ -2,7 +2,7 @@
 //! export of a time range for examiners, page by page.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use interdict_store::Role;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -11,6 +11,7 @@ use crate::AppState;
 use crate::api::{AuditExportJson, AuditRecordJson, ReplayResponse, VerifyResponse, parse_time};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
+use crate::params::ApiPath;
 
 /// One audit record, e.g. a screening by its `screening_id`.
 #[utoipa::path(
@@ -29,7 +30,7 @@ use crate::error::{ApiError, ErrorBody};
 pub(crate) async fn record(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<AuditRecordJson>, ApiError> {
     caller.require(Role::Analyst)?;
     let record = state.store().audit_record(&id).await?;
@@ -75,7 +76,7 @@ pub(crate) async fn verify(
 pub(crate) async fn replay(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ReplayResponse>, ApiError> {
     caller.require(Role::Reviewer)?;
     Ok(Json(crate::screening::replay(state.store(), &id).await?))
@@ -89,10 +90,10 @@ const MAX_EXPORT_PAGE: u32 = 1000;
 #[into_params(parameter_in = Query)]
 pub(crate) struct ExportParams {
     /// Records appended at or after this time: RFC 3339, or YYYY-MM-DD for its midnight UTC.
-    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}")]
+    #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])")]
     from: String,
     /// Records appended before this time (after `from`), in the same forms.
-    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}")]
+    #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])")]
     to: String,
     /// Only records after this sequence number: the `next_after` of the previous page.
     #[serde(default)]

@@ -1,7 +1,7 @@
 //! API keys (admin): create (the secret is shown once), list, revoke.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use interdict_store::Role;
 
 use crate::AppState;
@@ -9,6 +9,7 @@ use crate::api::{CreateKeyRequest, CreatedKeyJson, KeyJson};
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ErrorBody};
+use crate::params::ApiPath;
 
 /// Creates a key; the response is the only place its secret ever appears.
 #[utoipa::path(
@@ -84,7 +85,7 @@ pub(crate) async fn list(
 pub(crate) async fn revoke(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<KeyJson>, ApiError> {
     caller.require(Role::Admin)?;
     let revoked = state.store().revoke_key(&id, &caller.actor).await?;

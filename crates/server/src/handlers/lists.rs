@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::extract::{FromRequest, Query, Request, State};
 use interdict_model::{ListVersion, PartialDate};
 use interdict_sources::{Format, SourceFile};
 use interdict_store::{AuditKind, ImportOutcome, NewAuditRecord, PreparedList, Role};
@@ -15,6 +15,7 @@ use crate::api::{ChangedJson, DiffCounts, DiffJson, ImportResponse, ListJson, Li
 use crate::auth::Caller;
 use crate::body::read_error;
 use crate::error::{ApiError, ErrorBody};
+use crate::params::ApiPath;
 
 /// The audit record of an import by `actor` from `source` (a file name): which version of
 /// which list, and whether it changed what is active. The API and the CLI record the same.
@@ -94,7 +95,7 @@ pub(crate) async fn lists(
 pub(crate) async fn versions(
     State(state): State<AppState>,
     caller: Caller,
-    Path(list): Path<String>,
+    ApiPath(list): ApiPath<String>,
 ) -> Result<Json<Vec<ListVersionJson>>, ApiError> {
     caller.require(Role::Screener)?;
     let versions = state.store().list_versions(&list).await?;
@@ -109,10 +110,10 @@ pub(crate) async fn versions(
 #[into_params(parameter_in = Query)]
 pub(crate) struct DiffParams {
     /// The older version: id, unique prefix (4+ hex digits) or `list@prefix`.
-    #[param(pattern = r"\S")]
+    #[param(pattern = "^([^@]+@)?[0-9a-fA-F]{4,}$")]
     from: String,
     /// The newer version, likewise.
-    #[param(pattern = r"\S")]
+    #[param(pattern = "^([^@]+@)?[0-9a-fA-F]{4,}$")]
     to: String,
 }
 
@@ -200,7 +201,7 @@ pub(crate) async fn diff(
 pub(crate) async fn entity(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
     caller.require(Role::Screener)?;
     let stored = state.store().entity(&id).await?;

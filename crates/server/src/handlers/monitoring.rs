@@ -7,7 +7,8 @@
 //! contract). Monitoring runs themselves stay with `interdict monitor run`.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use interdict_store::{
     Alert, AlertDetail, AlertFilter, AlertStatus, Customer, Decision, DecisionRecord, Proposal,
     Role,
@@ -21,6 +22,7 @@ use crate::api::ScreenRequest;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ErrorBody};
+use crate::params::ApiPath;
 use crate::screening::validate;
 
 /// A customer's fields (the id is in the path or the batch item).
@@ -372,7 +374,7 @@ fn alert_id(text: &str) -> Result<i64, ApiError> {
 pub(crate) async fn put_customer(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     JsonBody(request): JsonBody<CustomerRequest>,
 ) -> Result<Json<CustomerOutcomeJson>, ApiError> {
     caller.require(Role::Analyst)?;
@@ -466,7 +468,7 @@ pub(crate) async fn bulk_customers(
 pub(crate) async fn delete_customer(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<RemovedCustomerJson>, ApiError> {
     caller.require(Role::Analyst)?;
     let outcome = state
@@ -492,16 +494,17 @@ pub(crate) async fn delete_customer(
         (status = 200, description = "Alerts", body = [AlertJson]),
         (status = 401, description = "No or unknown API key", body = ErrorBody),
         (status = 403, description = "Not an analyst key", body = ErrorBody),
-        (status = 422, description = "Unknown status", body = ErrorBody),
+        (status = 422, description = "Unknown status, or a query that does not parse", body = ErrorBody),
     ),
     security(("bearer" = []), ("api_key" = []))
 )]
 pub(crate) async fn alerts(
     State(state): State<AppState>,
     caller: Caller,
-    Query(query): Query<AlertsQuery>,
+    query: Result<Query<AlertsQuery>, QueryRejection>,
 ) -> Result<Json<Vec<AlertJson>>, ApiError> {
     caller.require(Role::Analyst)?;
+    let Query(query) = query.map_err(|e| ApiError::invalid("query", e.body_text()))?;
     let mut filter = AlertFilter {
         customer_id: query.customer,
         ..AlertFilter::default()
@@ -538,7 +541,7 @@ pub(crate) async fn alerts(
 pub(crate) async fn alert(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<AlertDetailJson>, ApiError> {
     caller.require(Role::Analyst)?;
     let detail = state.store().alert(alert_id(&id)?).await?;
@@ -564,7 +567,7 @@ pub(crate) async fn alert(
 pub(crate) async fn decide(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     JsonBody(request): JsonBody<DecisionRequest>,
 ) -> Result<Json<AlertJson>, ApiError> {
     caller.require(Role::Analyst)?;
@@ -610,7 +613,7 @@ pub(crate) async fn decide(
 pub(crate) async fn approve(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<AlertJson>, ApiError> {
     caller.require(Role::Reviewer)?;
     let alert = state
@@ -639,7 +642,7 @@ pub(crate) async fn approve(
 pub(crate) async fn reject(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     JsonBody(request): JsonBody<ReviewRequest>,
 ) -> Result<Json<AlertJson>, ApiError> {
     caller.require(Role::Reviewer)?;

@@ -614,6 +614,21 @@ async fn probes_metrics_and_the_openapi_document_answer(store: Store, _guard: Gu
             let Some(operation) = item.get(method) else {
                 continue;
             };
+            // Every `{name}` of the path is a documented path parameter.
+            let documented: Vec<&str> = operation["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "path")
+                .filter_map(|p| p["name"].as_str())
+                .collect();
+            for segment in path.split('/').filter(|s| s.starts_with('{')) {
+                let name = segment.trim_matches(['{', '}']);
+                assert!(
+                    documented.contains(&name),
+                    "{method} {path} documents {name}"
+                );
+            }
             let responses = operation["responses"].as_object().expect("responses");
             let mut documented = vec!["401", "429", "503"];
             if operation.get("requestBody").is_some() {

@@ -196,6 +196,16 @@ async fn every_error_status_has_the_error_shape(store: Store, _guard: Guard) {
         StatusCode::UNPROCESSABLE_ENTITY,
         "invalid_field",
     );
+    // A path segment that is not UTF-8 once decoded.
+    for path in ["/v1/entities/%FF", "/v1/audit/%C3%28"] {
+        let (status, answer) = app.call("GET", path, Some(&admin), None).await;
+        assert_error(
+            status,
+            &answer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+        );
+    }
 
     // Nothing above was recorded as a screening.
     let (_, verify) = app.admin("GET", "/v1/audit/verify", None).await;
