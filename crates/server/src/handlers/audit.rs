@@ -2,6 +2,7 @@
 //! export of a time range for examiners, page by page.
 
 use axum::Json;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use interdict_store::Role;
 use serde::Deserialize;
@@ -11,7 +12,7 @@ use crate::AppState;
 use crate::api::{AuditExportJson, AuditRecordJson, ReplayResponse, VerifyResponse, parse_time};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
-use crate::params::ApiPath;
+use crate::params::{ApiPath, query_params};
 
 /// One audit record, e.g. a screening by its `screening_id`.
 #[utoipa::path(
@@ -121,10 +122,10 @@ pub(crate) struct ExportParams {
 pub(crate) async fn export(
     State(state): State<AppState>,
     caller: Caller,
-    params: Result<Query<ExportParams>, axum::extract::rejection::QueryRejection>,
+    params: Result<Query<ExportParams>, QueryRejection>,
 ) -> Result<Json<AuditExportJson>, ApiError> {
     caller.require(Role::Reviewer)?;
-    let Query(params) = params.map_err(|e| ApiError::invalid("query", e.body_text()))?;
+    let params = query_params(params)?;
     let from = parse_time(&params.from).map_err(|e| ApiError::invalid("from", e))?;
     let to = parse_time(&params.to).map_err(|e| ApiError::invalid("to", e))?;
     if from >= to {

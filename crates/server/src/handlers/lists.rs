@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, Query, Request, State};
 use interdict_model::{ListVersion, PartialDate};
 use interdict_sources::{Format, SourceFile};
@@ -15,7 +16,7 @@ use crate::api::{ChangedJson, DiffCounts, DiffJson, ImportResponse, ListJson, Li
 use crate::auth::Caller;
 use crate::body::read_error;
 use crate::error::{ApiError, ErrorBody};
-use crate::params::ApiPath;
+use crate::params::{ApiPath, query_params};
 
 /// The audit record of an import by `actor` from `source` (a file name): which version of
 /// which list, and whether it changed what is active. The API and the CLI record the same.
@@ -147,10 +148,10 @@ async fn find(state: &AppState, field: &str, reference: &str) -> Result<ListVers
 pub(crate) async fn diff(
     State(state): State<AppState>,
     caller: Caller,
-    params: Result<Query<DiffParams>, axum::extract::rejection::QueryRejection>,
+    params: Result<Query<DiffParams>, QueryRejection>,
 ) -> Result<Json<DiffJson>, ApiError> {
     caller.require(Role::Screener)?;
-    let Query(params) = params.map_err(|e| ApiError::invalid("query", e.body_text()))?;
+    let params = query_params(params)?;
     let from = find(&state, "from", &params.from).await?;
     let to = find(&state, "to", &params.to).await?;
     if from.list != to.list {
@@ -252,11 +253,11 @@ pub(crate) struct ImportParams {
 pub(crate) async fn import(
     State(state): State<AppState>,
     caller: Caller,
-    params: Result<Query<ImportParams>, axum::extract::rejection::QueryRejection>,
+    params: Result<Query<ImportParams>, QueryRejection>,
     request: Request,
 ) -> Result<Json<ImportResponse>, ApiError> {
     caller.require(Role::Admin)?;
-    let Query(params) = params.map_err(|e| ApiError::invalid("query", e.body_text()))?;
+    let params = query_params(params)?;
     let format = params
         .format
         .as_deref()

@@ -22,7 +22,7 @@ use crate::api::ScreenRequest;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ErrorBody};
-use crate::params::ApiPath;
+use crate::params::{ApiPath, query_params};
 use crate::screening::validate;
 
 /// A customer's fields (the id is in the path or the batch item).
@@ -504,7 +504,7 @@ pub(crate) async fn alerts(
     query: Result<Query<AlertsQuery>, QueryRejection>,
 ) -> Result<Json<Vec<AlertJson>>, ApiError> {
     caller.require(Role::Analyst)?;
-    let Query(query) = query.map_err(|e| ApiError::invalid("query", e.body_text()))?;
+    let query = query_params(query)?;
     let mut filter = AlertFilter {
         customer_id: query.customer,
         ..AlertFilter::default()
