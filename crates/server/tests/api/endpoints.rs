@@ -632,7 +632,7 @@ async fn probes_metrics_and_the_openapi_document_answer(store: Store, _guard: Gu
             let responses = operation["responses"].as_object().expect("responses");
             let mut documented = vec!["401", "429", "503"];
             if operation.get("requestBody").is_some() {
-                documented.extend(["400", "413"]);
+                documented.extend(["400", "413", "422"]);
             }
             for status in documented {
                 assert!(
@@ -645,6 +645,12 @@ async fn probes_metrics_and_the_openapi_document_answer(store: Store, _guard: Gu
     // Fields say what the service accepts, not only their type.
     let screen = &doc["components"]["schemas"]["ScreenRequest"]["properties"];
     assert_eq!(screen["limit"]["minimum"], 1, "{screen}");
+    // utoipa takes only literals: the documented maximum must follow the default limit.
+    assert_eq!(
+        screen["limit"]["maximum"],
+        interdict_server::Limits::default().max_matches,
+        "{screen}"
+    );
     assert_eq!(screen["threshold"]["maximum"], 1.0, "{screen}");
     assert_eq!(screen["name"]["pattern"], "\\S", "{screen}");
 
