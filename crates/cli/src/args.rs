@@ -52,19 +52,6 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: EvalCommand,
     },
-    /// Measure import, index build, pair scoring, query latency and bulk throughput on the
-    /// shared data, and print the figures; `bench http` measures a running service.
-    #[command(args_conflicts_with_subcommands = true)]
-    Bench {
-        #[command(subcommand)]
-        command: Option<BenchCommand>,
-        /// The shared data directory (with lists/ and eval/).
-        #[arg(long, default_value = "../shared/data")]
-        data: PathBuf,
-        /// How many customers to screen in bulk.
-        #[arg(long, default_value_t = 50_000)]
-        customers: usize,
-    },
     /// Run the HTTP service (JSON API, OpenAPI at /openapi.json, Swagger UI at /docs).
     Serve(ServeArgs),
     /// Create, list and revoke API keys.
@@ -155,18 +142,6 @@ pub(crate) struct QueryArgs {
     pub(crate) json: bool,
 }
 
-impl QueryArgs {
-    /// The engine options these flags ask for.
-    pub(crate) fn options(&self) -> interdict_matching::ScreenOptions {
-        interdict_matching::ScreenOptions {
-            threshold: self
-                .threshold
-                .unwrap_or(interdict_matching::DEFAULT_THRESHOLD),
-            limit: self.limit,
-        }
-    }
-}
-
 /// Columns of a bulk screening CSV.
 #[derive(Debug, Args)]
 pub(crate) struct BatchArgs {
@@ -210,7 +185,24 @@ pub(crate) enum ListsCommand {
         /// The publication date of the list (YYYY-MM-DD).
         #[arg(long)]
         published: Option<String>,
+        /// Activate the new version even if it was published before the active one.
+        #[arg(long)]
+        activate: bool,
+        /// Activate the new version even if it removes more than 10% of the active
+        /// version's entities.
+        #[arg(long)]
+        allow_shrink: bool,
         /// Print one JSON object per imported list.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a stored version the list's active one (roll back or forward), on record.
+    Activate {
+        /// The list id, e.g. ofac-sdn.
+        list: String,
+        /// The version: id, unique prefix (4+ hex digits) or `list@prefix`.
+        version: String,
+        /// Print the version as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -238,6 +230,17 @@ pub(crate) struct SourceArgs {
     /// The list id (defaults from the format, e.g. `ofac-sdn`).
     #[arg(long = "list")]
     pub(crate) list: Option<String>,
+}
+
+impl SourceArgs {
+    /// The format asked for, if any.
+    pub(crate) fn format(&self) -> anyhow::Result<Option<interdict_sources::Format>> {
+        Ok(self
+            .format
+            .as_deref()
+            .map(str::parse::<interdict_sources::Format>)
+            .transpose()?)
+    }
 }
 
 /// `interdict serve`.
@@ -273,6 +276,31 @@ pub(crate) struct ServeArgs {
     /// Seconds a request may take (imports excepted).
     #[arg(long, default_value_t = 30.0)]
     pub(crate) request_timeout: f64,
+    /// Run delta monitoring after each import or activation made through this service.
+    #[arg(long)]
+    pub(crate) monitor_after_import: bool,
+    /// Run delta monitoring this often, e.g. `15m`, `1h`, `90s`.
+    #[arg(long, value_parser = parse_duration)]
+    pub(crate) monitor_every: Option<std::time::Duration>,
+}
+
+/// Parses `90s`, `15m`, `1h` (a bare number is seconds).
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(at) => text.split_at(at),
+        None => (text, "s"),
+    };
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        _ => 0,
+    };
+    match number.parse::<u64>() {
+        Ok(n) if n > 0 && seconds > 0 => Ok(std::time::Duration::from_secs(n * seconds)),
+        _ => Err(format!("{text:?} is not a duration such as 90s, 15m or 1h")),
+    }
 }
 
 /// Parses `N/s` or `N`.
@@ -337,61 +365,6 @@ pub(crate) enum AuditCommand {
         #[arg(long)]
         to: String,
     },
-}
-
-#[derive(Debug, Subcommand)]
-pub(crate) enum BenchCommand {
-    /// Load a running service (loopback only) and report throughput, latency and errors.
-    Http(HttpBenchArgs),
-}
-
-/// `interdict bench http`.
-#[derive(Debug, Args)]
-pub(crate) struct HttpBenchArgs {
-    /// The service, e.g. http://127.0.0.1:8080 (loopback only).
-    #[arg(long)]
-    pub(crate) url: String,
-    /// An API key (an admin key with --import-during).
-    #[arg(long, env = "INTERDICT_KEY")]
-    pub(crate) key: String,
-    /// Requests in flight at once.
-    #[arg(long, default_value_t = 64)]
-    pub(crate) concurrency: usize,
-    /// How long to run, e.g. 20s, 1m, 500ms.
-    #[arg(long, default_value = "20s", value_parser = parse_duration)]
-    pub(crate) duration: std::time::Duration,
-    /// Also report throughput and latency for each window of this length (e.g. 5s), to see
-    /// warm-up, an import half-way through, or a slowdown; 0 for the whole run only.
-    #[arg(long, default_value = "0s", value_parser = parse_duration)]
-    pub(crate) interval: std::time::Duration,
-    /// A list file to import through the service half-way through the run.
-    #[arg(long)]
-    pub(crate) import_during: Option<PathBuf>,
-    /// The CSV of names to screen (columns full_name, date_of_birth, nationality).
-    #[arg(long, default_value = "../shared/data/eval/customers_us_50k.csv")]
-    pub(crate) names: PathBuf,
-    /// Print the figures as JSON.
-    #[arg(long)]
-    pub(crate) json: bool,
-}
-
-/// Parses `20s`, `1m`, `500ms` or plain seconds.
-fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
-    let text = text.trim();
-    let (number, unit) = match text.find(|c: char| c.is_ascii_alphabetic()) {
-        Some(i) => text.split_at(i),
-        None => (text, "s"),
-    };
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} is not a duration such as 20s"))?;
-    let seconds = match unit {
-        "ms" => value / 1000.0,
-        "s" => value,
-        "m" => value * 60.0,
-        _ => return Err(format!("{text:?}: the unit is ms, s or m")),
-    };
-    std::time::Duration::try_from_secs_f64(seconds).map_err(|e| format!("{text:?}: {e}"))
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,15 +1,11 @@
 //! `interdict audit`: verify the hash chain, replay a recorded screening against its recorded
 //! list versions, export records between two times as JSON lines.
 
-use std::collections::BTreeMap;
-
 use anyhow::{Result, bail};
 use chrono::{DateTime, Utc};
-use interdict_matching::{Query, ScreenOptions};
-use interdict_server::{MatchJson, ScreenRequest, Screening, screening_record};
+use interdict_app::contract::{VerifyResponse, parse_time as parse_audit_time};
 use interdict_store::Store;
 
-use crate::args::QueryArgs;
 use crate::output::print_json_line;
 
 /// Records exported per page: memory stays flat however long the range.
@@ -23,51 +19,10 @@ pub(crate) fn cli_actor() -> String {
     format!("cli:{user}")
 }
 
-/// The request a command-line screening makes, as the audit trail records it: the same
-/// fields as `POST /v1/screen`, so that `audit replay` treats both alike.
-pub(crate) fn screen_request(
-    args: &QueryArgs,
-    name: &str,
-    dob: Option<&str>,
-    country: Option<&str>,
-) -> ScreenRequest {
-    ScreenRequest {
-        name: name.to_owned(),
-        dob: dob.map(str::to_owned),
-        country: country.map(str::to_owned),
-        schema: args.schema.clone(),
-        threshold: args.threshold,
-        limit: Some(args.limit),
-    }
-}
-
-/// Records command-line screenings in the audit trail, in one transaction, under
-/// [`cli_actor`]; returns their ids.
-pub(crate) async fn record_screenings<'a>(
-    store: &Store,
-    versions: &BTreeMap<String, String>,
-    options: ScreenOptions,
-    screenings: impl IntoIterator<Item = (&'a ScreenRequest, &'a Query, &'a [MatchJson])>,
-) -> Result<Vec<String>> {
-    let actor = cli_actor();
-    let records = screenings
-        .into_iter()
-        .map(|(request, query, matches)| {
-            let screening = Screening {
-                query: query.clone(),
-                options,
-            };
-            screening_record(&actor, request, &screening, versions, matches)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let stored = store.append_audit_all(records).await?;
-    Ok(stored.into_iter().map(|r| r.id).collect())
-}
-
 pub(crate) async fn run_verify(store: &Store, as_json: bool) -> Result<()> {
     let report = store.verify_audit().await?;
     if as_json {
-        print_json_line(&interdict_server::VerifyResponse::from(report.clone()))?;
+        print_json_line(&VerifyResponse::from(report.clone()))?;
     } else {
         println!(
             "{} records, head at record {} with hash {}",
@@ -95,7 +50,7 @@ pub(crate) async fn run_verify(store: &Store, as_json: bool) -> Result<()> {
 }
 
 pub(crate) async fn run_replay(store: &Store, id: &str, as_json: bool) -> Result<()> {
-    let replay = interdict_server::replay(store, id).await?;
+    let replay = interdict_app::screening::replay(store, id).await?;
     if as_json {
         print_json_line(&replay)?;
     } else {
@@ -127,7 +82,7 @@ pub(crate) async fn run_replay(store: &Store, id: &str, as_json: bool) -> Result
 }
 
 fn parse_time(text: &str, flag: &str) -> Result<DateTime<Utc>> {
-    interdict_server::parse_time(text).map_err(|e| anyhow::anyhow!("{flag} {e}"))
+    parse_audit_time(text).map_err(|e| anyhow::anyhow!("{flag} {e}"))
 }
 
 pub(crate) async fn run_export(store: &Store, from: &str, to: &str) -> Result<()> {

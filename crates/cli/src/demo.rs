@@ -11,9 +11,11 @@ use anyhow::{Context, Result};
 use flate2::read::GzDecoder;
 use interdict_store::Store;
 
+use interdict_app::contract::ScreenRequest;
+use interdict_app::{ActiveLists, Limits, Screening};
+
 use crate::args::SourceArgs;
-use crate::lists;
-use crate::screen::{Screener, build_query};
+use crate::lists::{self, ImportFlags};
 
 const OFAC_2022_03_21: &[u8] = include_bytes!("../demo/ofac-sdn-2022-03-21.csv.gz");
 const OFAC_2022_03_24: &[u8] = include_bytes!("../demo/ofac-sdn-2022-03-24.csv.gz");
@@ -35,11 +37,18 @@ fn step(title: &str) {
 
 /// Screens each (name, date of birth) against the active lists and prints the best hits.
 async fn screen_names(store: &Store, names: &[(&str, Option<&str>)]) -> Result<()> {
-    let screener = Screener::load(store).await?;
-    let options = interdict_matching::ScreenOptions::default();
+    let active = ActiveLists::load(store).await?;
     for (name, dob) in names {
-        let query = build_query(name, *dob, None, None)?;
-        let matches = screener.index.screen(&query, &options);
+        let screening = Screening::new(
+            ScreenRequest {
+                name: (*name).to_owned(),
+                dob: dob.map(str::to_owned),
+                ..ScreenRequest::default()
+            },
+            Limits::DEFAULT,
+            "",
+        )?;
+        let matches = active.index.screen(screening.query(), &screening.options());
         let dob = dob.map(|d| format!(" (born {d})")).unwrap_or_default();
         match matches.first() {
             None => println!("  {name}{dob}: no match"),
@@ -83,9 +92,18 @@ pub(crate) async fn run(db: &Path) -> Result<()> {
 
     step("Import OFAC SDN as published 2022-03-21, and the UN consolidated list");
     let source = SourceArgs::default();
-    for (path, published) in [(&sdn_0321, "2022-03-21"), (&un, "2026-02-27")] {
-        for report in
-            lists::import(&store, std::slice::from_ref(path), &source, Some(published)).await?
+    let published = |date: &str| ImportFlags {
+        published: Some(date.to_owned()),
+        ..ImportFlags::default()
+    };
+    for (path, date) in [(&sdn_0321, "2022-03-21"), (&un, "2026-02-27")] {
+        for report in lists::import(
+            &store,
+            std::slice::from_ref(path),
+            &source,
+            &published(date),
+        )
+        .await?
         {
             println!("{}", lists::describe_import(&report));
         }
@@ -105,7 +123,14 @@ pub(crate) async fn run(db: &Path) -> Result<()> {
     .await?;
 
     step("Import the same file again: content-hashed, so nothing new is created");
-    for report in lists::import(&store, std::slice::from_ref(&sdn_0321), &source, None).await? {
+    for report in lists::import(
+        &store,
+        std::slice::from_ref(&sdn_0321),
+        &source,
+        &published("2022-03-21"),
+    )
+    .await?
+    {
         println!("{}", lists::describe_import(&report));
     }
 
@@ -115,7 +140,7 @@ pub(crate) async fn run(db: &Path) -> Result<()> {
         &store,
         std::slice::from_ref(&sdn_0324),
         &source,
-        Some("2022-03-24"),
+        &published("2022-03-24"),
     )
     .await?
     {

@@ -3,25 +3,23 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use interdict_app::contract::ImportReport;
+use interdict_app::lists::ImportOptions;
 use interdict_model::{Entity, ListDiff, ListVersion, PartialDate, diff_entities};
 use interdict_store::Store;
-use serde::Serialize;
 use serde_json::json;
 
 use crate::args::SourceArgs;
 use crate::input::parse_path;
 use crate::output::print_json_line;
+use interdict_app::lists::read_path;
 
-/// What `lists import --json` prints per list: the contract the product is checked against.
-#[derive(Debug, Serialize)]
-pub(crate) struct ImportReport {
-    pub(crate) list: String,
-    pub(crate) version: String,
-    pub(crate) format: String,
-    pub(crate) entities: usize,
-    pub(crate) names: usize,
-    pub(crate) unchanged: bool,
-    pub(crate) activated: bool,
+/// What `lists import` was asked beyond the paths.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ImportFlags {
+    pub(crate) published: Option<String>,
+    pub(crate) activate: bool,
+    pub(crate) allow_shrink: bool,
 }
 
 /// Parses every path first and imports only if all parse: one bad file imports nothing.
@@ -29,55 +27,37 @@ pub(crate) async fn import(
     store: &Store,
     paths: &[PathBuf],
     source: &SourceArgs,
-    published: Option<&str>,
+    flags: &ImportFlags,
 ) -> Result<Vec<ImportReport>> {
-    let published = published
+    let mut options = ImportOptions::new(crate::audit::cli_actor());
+    options.published = flags
+        .published
+        .as_deref()
         .map(|p| PartialDate::parse(p).with_context(|| format!("--published {p:?} is not a date")))
         .transpose()?;
+    options.activate = flags.activate;
+    options.allow_shrink = flags.allow_shrink;
+    options.format = source.format()?;
+    options.list = source.list.clone();
     let parsed = paths
         .iter()
-        .map(|path| parse_path(path, source))
+        .map(|path| {
+            let files = read_path(path)?;
+            Ok(interdict_app::lists::parse(
+                &files,
+                &path.display().to_string(),
+                &options,
+            )?)
+        })
         .collect::<Result<Vec<_>>>()?;
     let mut reports = Vec::new();
     for (path, parsed) in paths.iter().zip(parsed) {
-        let files = vec![path.display().to_string()];
-        let outcome = store
-            .import(
-                &parsed.list,
-                parsed.format.name(),
-                &parsed.entities,
-                published,
-                &files,
-            )
-            .await
-            .with_context(|| format!("cannot import {}", path.display()))?;
-        // On record like an import through the API; the version is stored and active even if
-        // recording fails, which the error then says.
-        store
-            .append_audit(interdict_server::import_record(
-                &crate::audit::cli_actor(),
-                &outcome,
-                &path.display().to_string(),
-            ))
-            .await
-            .with_context(|| {
-                format!(
-                    "{} was imported as {}@{}, but recording the import in the audit trail \
-                     failed",
-                    path.display(),
-                    outcome.version.list,
-                    outcome.version.version
-                )
-            })?;
-        reports.push(ImportReport {
-            list: outcome.version.list,
-            version: outcome.version.version,
-            format: outcome.version.format,
-            entities: outcome.version.entities,
-            names: outcome.version.names,
-            unchanged: outcome.unchanged,
-            activated: outcome.activated,
-        });
+        let label = path.display().to_string();
+        reports.push(
+            interdict_app::lists::import_parsed(store, parsed, &label, &options)
+                .await
+                .with_context(|| format!("cannot import {label}"))?,
+        );
     }
     Ok(reports)
 }
@@ -86,25 +66,63 @@ pub(crate) async fn run_import(
     store: &Store,
     paths: &[PathBuf],
     source: &SourceArgs,
-    published: Option<&str>,
+    flags: &ImportFlags,
     as_json: bool,
 ) -> Result<()> {
-    for report in import(store, paths, source, published).await? {
+    for report in import(store, paths, source, flags).await? {
         if as_json {
             print_json_line(&report)?;
         } else {
             println!("{}", describe_import(&report));
+            if let Some(reason) = &report.kept_inactive {
+                eprintln!(
+                    "warning: {}@{} was stored but NOT activated: {reason}",
+                    report.list,
+                    short(&report.version)
+                );
+            }
         }
+    }
+    Ok(())
+}
+
+/// `lists activate LIST VERSION`.
+pub(crate) async fn run_activate(
+    store: &Store,
+    list: &str,
+    version: &str,
+    as_json: bool,
+) -> Result<()> {
+    let (version, changed) =
+        interdict_app::lists::activate(store, list, version, &crate::audit::cli_actor()).await?;
+    if as_json {
+        print_json_line(&interdict_app::contract::ListVersionJson::from(&version))?;
+    } else if changed {
+        println!(
+            "{}@{} is now active (published {})",
+            version.list,
+            short(&version.version),
+            version
+                .published
+                .map_or_else(|| "unknown".to_owned(), |d| d.to_string())
+        );
+    } else {
+        println!(
+            "{}@{} was already active",
+            version.list,
+            short(&version.version)
+        );
     }
     Ok(())
 }
 
 /// One line saying what an import did.
 pub(crate) fn describe_import(report: &ImportReport) -> String {
-    let what = match (report.unchanged, report.activated) {
-        (false, _) => "new version, now active",
-        (true, true) => "already stored; re-activated",
-        (true, false) => "unchanged; nothing imported",
+    let what = match (report.unchanged, report.activated, report.active) {
+        (_, _, false) => "stored, not active",
+        (false, _, true) => "new version, now active",
+        (true, true, true) => "already stored; re-activated",
+        (true, false, true) => "unchanged; nothing imported",
     };
     format!(
         "{:<14} {}  {:>6} entities {:>6} names  {}",

@@ -5,8 +5,6 @@
 mod alerts;
 mod args;
 mod audit;
-mod bench;
-mod bench_http;
 mod demo;
 mod input;
 mod keys;
@@ -31,9 +29,7 @@ use interdict_store::Store;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use crate::args::{
-    AuditCommand, BenchCommand, Cli, Command, EvalCommand, KeysCommand, ListsCommand,
-};
+use crate::args::{AuditCommand, Cli, Command, EvalCommand, KeysCommand, ListsCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -77,15 +73,6 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Eval {
             command: EvalCommand::Pairs { file, threshold },
         } => pairs::run_eval(&file, threshold),
-        Command::Bench {
-            command: Some(BenchCommand::Http(args)),
-            ..
-        } => bench_http::run(&args).await,
-        Command::Bench {
-            command: None,
-            data,
-            customers,
-        } => bench::run(&bench::BenchPlan { data, customers }).await,
         Command::Lists(lists_args) => {
             let store = Store::open(&cli.db).await?;
             match lists_args.command {
@@ -94,8 +81,22 @@ async fn run(cli: Cli) -> Result<()> {
                     paths,
                     source,
                     published,
+                    activate,
+                    allow_shrink,
                     json,
-                }) => lists::run_import(&store, &paths, &source, published.as_deref(), json).await,
+                }) => {
+                    let flags = lists::ImportFlags {
+                        published,
+                        activate,
+                        allow_shrink,
+                    };
+                    lists::run_import(&store, &paths, &source, &flags, json).await
+                }
+                Some(ListsCommand::Activate {
+                    list,
+                    version,
+                    json,
+                }) => lists::run_activate(&store, &list, &version, json).await,
                 Some(ListsCommand::Diff {
                     from,
                     to,

@@ -4,13 +4,12 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use interdict_model::Schema;
 use interdict_store::{Customer, Store};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::args::{PortfolioColumns, PortfolioCommand};
-use crate::screen::{build_query, column};
+use crate::screen::column;
 
 pub(crate) async fn run(store: &Store, command: PortfolioCommand) -> Result<()> {
     match command {
@@ -40,17 +39,6 @@ struct ImportReport {
     invalid: Vec<Invalid>,
 }
 
-/// The schema a cell names; empty or `any` says nothing.
-fn parse_schema(text: &str) -> Result<Option<Schema>> {
-    match text.trim() {
-        "" | "any" => Ok(None),
-        other => other
-            .parse()
-            .map(Some)
-            .map_err(|e: String| anyhow::anyhow!("schema: {e}")),
-    }
-}
-
 /// Reads the CSV into valid customers and invalid rows. A repeated id is invalid after its
 /// first row.
 fn read(path: &Path, columns: &PortfolioColumns) -> Result<(Vec<Customer>, Vec<Invalid>)> {
@@ -77,26 +65,19 @@ fn read(path: &Path, columns: &PortfolioColumns) -> Result<(Vec<Customer>, Vec<I
         let customer = record
             .map_err(|e| anyhow::anyhow!("unreadable CSV row: {e}"))
             .and_then(|record| {
-                let field =
-                    |col: Option<usize>| col.and_then(|c| record.get(c)).unwrap_or_default();
-                let id = field(Some(id_col)).trim();
-                if id.is_empty() {
+                let field = |col: Option<usize>| col.and_then(|c| record.get(c));
+                let id = field(Some(id_col)).unwrap_or_default();
+                if id.trim().is_empty() {
                     bail!("the customer id ({}) is empty", columns.id_column);
                 }
-                let schema = parse_schema(field(schema_col))?;
-                let query = build_query(
-                    field(Some(name_col)),
-                    Some(field(dob_col)),
-                    Some(field(country_col)),
-                    schema,
-                )?;
-                Ok(Customer {
-                    id: id.to_owned(),
-                    name: query.name,
-                    dob: query.dob,
-                    countries: query.countries,
-                    schema,
-                })
+                Ok(interdict_app::portfolio::customer(
+                    id,
+                    field(Some(name_col)).unwrap_or_default(),
+                    field(dob_col),
+                    field(country_col),
+                    field(schema_col),
+                    "",
+                )?)
             });
         match customer {
             Ok(customer) => match rows_of.get(&customer.id) {

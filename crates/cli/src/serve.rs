@@ -44,6 +44,8 @@ fn config(args: &ServeArgs) -> Result<ServerConfig> {
             )
         })?,
         screening_threads: args.screening_threads,
+        monitor_after_import: args.monitor_after_import,
+        monitor_every: args.monitor_every,
     })
 }
 

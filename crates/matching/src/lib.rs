@@ -171,6 +171,12 @@ impl PreparedName {
         }
     }
 
+    /// Whether nothing is left to match once the name is normalised (only punctuation,
+    /// titles or a legal form): such a name can match nothing and is refused as a query.
+    pub fn is_empty(&self) -> bool {
+        self.normalized.tokens.is_empty()
+    }
+
     /// The name score of `self` (as the query) against `other`, as [`score_pair`] computes
     /// it but without building an explanation. Names prepared under different schemas are
     /// compared under the rules of `other`.

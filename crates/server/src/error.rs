@@ -51,6 +51,9 @@ pub enum ApiError {
     /// An uploaded list cannot be imported (unknown format, broken records, no entities).
     #[error("{0}")]
     InvalidList(String),
+    /// The state changed under the request (another import activated a version meanwhile).
+    #[error("{0}")]
+    Conflict(String),
     /// The key sent more requests than its rate allows.
     #[error("rate limit exceeded; retry in {} s", retry_after.as_secs().max(1))]
     RateLimited {
@@ -98,6 +101,7 @@ impl ApiError {
             }
             ApiError::InvalidField { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
             ApiError::InvalidList(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_list"),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::NotReady(_) => (StatusCode::SERVICE_UNAVAILABLE, "not_ready"),
             ApiError::Timeout(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
@@ -127,6 +131,21 @@ impl From<interdict_store::Error> for ApiError {
             e @ interdict_store::Error::Ambiguous { .. } => {
                 ApiError::invalid("version", e.to_string())
             }
+            interdict_store::Error::Conflict(message) => ApiError::Conflict(message),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl From<interdict_app::Error> for ApiError {
+    fn from(error: interdict_app::Error) -> Self {
+        match error {
+            interdict_app::Error::InvalidField { field, message } => {
+                ApiError::InvalidField { field, message }
+            }
+            interdict_app::Error::InvalidList(message) => ApiError::InvalidList(message),
+            e @ interdict_app::Error::NoLists => ApiError::NotReady(e.to_string()),
+            interdict_app::Error::Store(e) => e.into(),
             other => ApiError::internal(other),
         }
     }
@@ -183,6 +202,7 @@ mod tests {
             ApiError::PayloadTooLarge { limit: 1 },
             ApiError::invalid("f", "m"),
             ApiError::InvalidList(String::new()),
+            ApiError::Conflict(String::new()),
             ApiError::RateLimited {
                 retry_after: Duration::from_secs(1),
             },

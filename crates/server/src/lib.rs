@@ -25,23 +25,11 @@ mod live;
 mod metrics;
 mod openapi;
 mod params;
-mod screening;
 mod serve;
 
-pub use api::{
-    AuditBreakJson, AuditExportJson, AuditRecordJson, BatchResponse, ChangedJson, CreateKeyRequest,
-    CreatedKeyJson, DiffCounts, DiffJson, HealthJson, ImportResponse, KeyJson, ListJson,
-    ListVersionJson, MatchJson, QueryJson, ReplayResponse, ScreenRequest, ScreenResponse,
-    VerifyResponse, parse_time,
-};
 pub use error::{ApiError, ErrorBody, ErrorDetail};
-pub use handlers::lists::import_record;
 pub use live::{LiveIndex, Refresh, Snapshot};
 pub use openapi::openapi;
-pub use screening::{
-    DEFAULT_LIMIT, ENGINE_VERSION, FieldLimits, Screening, match_json, matches_json, query_json,
-    replay, screening_record, validate,
-};
 pub use serve::{ServeError, serve, shutdown_signal};
 
 use std::sync::Arc;
@@ -77,6 +65,8 @@ pub struct Limits {
     pub max_name_chars: usize,
     /// Most matches per screening.
     pub max_matches: usize,
+    /// Most countries per screening.
+    pub max_countries: usize,
     /// Longest a request may take (imports excepted).
     pub request_timeout: Duration,
     /// Longest an import may take.
@@ -89,9 +79,9 @@ impl Default for Limits {
             max_body_bytes: 2 * 1024 * 1024,
             max_import_bytes: 256 * 1024 * 1024,
             max_batch: 1000,
-            max_name_chars: 500,
-            // The maximum that the OpenAPI document gives `ScreenRequest::limit`.
-            max_matches: 100,
+            max_name_chars: interdict_app::Limits::DEFAULT.max_name_chars,
+            max_matches: interdict_app::Limits::DEFAULT.max_matches,
+            max_countries: interdict_app::Limits::DEFAULT.max_countries,
             request_timeout: Duration::from_secs(30),
             import_timeout: Duration::from_secs(600),
         }
@@ -116,6 +106,10 @@ pub struct ServerConfig {
     /// Threads that screen (the screening pool); 0: one per core. Screenings queue for them
     /// rather than time-share the cores, which keeps each thread's caches warm.
     pub screening_threads: usize,
+    /// Run a delta monitoring run after each import or activation through this service.
+    pub monitor_after_import: bool,
+    /// Run a delta monitoring run this often; `None`: only when asked.
+    pub monitor_every: Option<Duration>,
 }
 
 impl Default for ServerConfig {
@@ -127,6 +121,8 @@ impl Default for ServerConfig {
             poll_interval: Duration::from_secs(1),
             key_cache_ttl: Duration::from_secs(2),
             screening_threads: 0,
+            monitor_after_import: false,
+            monitor_every: None,
         }
     }
 }
@@ -145,6 +141,9 @@ struct Shared {
     rate_limiter: auth::RateLimiter,
     key_cache: auth::KeyCache,
     screening_pool: rayon::ThreadPool,
+    /// One monitoring run at a time per service: a scheduled run, one after an import and
+    /// one asked for over HTTP queue rather than raise the same alerts twice.
+    monitoring: tokio::sync::Mutex<()>,
 }
 
 impl AppState {
@@ -169,6 +168,7 @@ impl AppState {
                 rate_limiter: auth::RateLimiter::new(config.rate_limit),
                 key_cache: auth::KeyCache::new(config.key_cache_ttl),
                 screening_pool,
+                monitoring: tokio::sync::Mutex::new(()),
                 config,
             }),
         })
@@ -206,11 +206,39 @@ impl AppState {
         self.index().refresh(self.store()).await
     }
 
-    /// The field limits of screening requests.
-    pub(crate) fn field_limits(&self) -> FieldLimits {
-        FieldLimits {
-            max_name_chars: self.config().limits.max_name_chars,
-            max_matches: self.config().limits.max_matches,
+    /// Runs monitoring (delta, or `full`) as `actor`, after any run already under way.
+    pub async fn run_monitoring(
+        &self,
+        full: bool,
+        actor: &str,
+    ) -> Result<interdict_app::contract::MonitorReport, ApiError> {
+        let _turn = self.shared.monitoring.lock().await;
+        Ok(interdict_app::monitoring::run(self.store(), full, actor).await?)
+    }
+
+    /// What follows a change of the active lists made through this service: a delta
+    /// monitoring run in the background when `monitor_after_import` is set. Its failure is
+    /// logged; the next run catches up on what it missed.
+    pub(crate) fn after_import(&self) {
+        if !self.config().monitor_after_import {
+            return;
+        }
+        let state = self.clone();
+        tokio::spawn(async move {
+            match state.run_monitoring(false, "monitor:after-import").await {
+                Ok(report) => tracing::info!(?report, "monitoring after an import"),
+                Err(error) => tracing::error!(%error, "monitoring after an import failed"),
+            }
+        });
+    }
+
+    /// The limits of screening requests.
+    pub(crate) fn screening_limits(&self) -> interdict_app::Limits {
+        let limits = &self.config().limits;
+        interdict_app::Limits {
+            max_name_chars: limits.max_name_chars,
+            max_matches: limits.max_matches,
+            max_countries: limits.max_countries,
         }
     }
 }
@@ -224,6 +252,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/lists", get(handlers::lists::lists))
         .route("/v1/lists/diff", get(handlers::lists::diff))
         .route("/v1/lists/{list}/versions", get(handlers::lists::versions))
+        .route("/v1/lists/{list}/activate", post(handlers::lists::activate))
         .route("/v1/entities/{id}", get(handlers::lists::entity))
         .route("/v1/audit/verify", get(handlers::audit::verify))
         .route("/v1/audit/export", get(handlers::audit::export))
@@ -243,6 +272,7 @@ pub fn app(state: AppState) -> Router {
             axum::routing::put(handlers::monitoring::put_customer)
                 .delete(handlers::monitoring::delete_customer),
         )
+        .route("/v1/monitor/run", post(handlers::monitoring::run_monitor))
         .route("/v1/alerts", get(handlers::monitoring::alerts))
         .route("/v1/alerts/{id}", get(handlers::monitoring::alert))
         .route(

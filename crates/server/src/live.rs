@@ -9,22 +9,14 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use arc_swap::ArcSwapOption;
-use interdict_matching::Index;
 use interdict_store::Store;
 
 use crate::error::ApiError;
 use crate::metrics;
 
-/// One immutable generation of the index.
-#[derive(Debug)]
-pub struct Snapshot {
-    /// The index over every active version's entities.
-    pub index: Index,
-    /// list id → active version, exactly those indexed.
-    pub versions: BTreeMap<String, String>,
-    /// Entities indexed.
-    pub entities: usize,
-}
+/// One immutable generation of the index: the active lists as the application layer loads
+/// them.
+pub type Snapshot = interdict_app::ActiveLists;
 
 /// What a refresh did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,19 +65,13 @@ impl LiveIndex {
         if self.snapshot().is_some_and(|s| s.versions == active) {
             return Ok(Refresh::Unchanged);
         }
-        let (versions, entities) = store.active_entities().await?;
-        let versions: BTreeMap<String, String> = versions
-            .into_iter()
-            .map(|(list, v)| (list, v.version))
-            .collect();
-        let count = entities.len();
-        let entities = entities.into_iter().map(Arc::new).collect();
-        let index = tokio::task::spawn_blocking(move || Index::build(entities)).await?;
-        let previous = self.current.swap(Some(Arc::new(Snapshot {
-            index,
-            versions: versions.clone(),
-            entities: count,
-        })));
+        let snapshot = match interdict_app::ActiveLists::load(store).await {
+            Ok(snapshot) => snapshot,
+            Err(interdict_app::Error::NoLists) => return Ok(Refresh::Empty),
+            Err(other) => return Err(other.into()),
+        };
+        let (versions, count) = (snapshot.versions.clone(), snapshot.entities);
+        let previous = self.current.swap(Some(Arc::new(snapshot)));
         metrics::index_swapped(previous.as_ref().map(|p| &p.versions), &versions, count);
         tracing::info!(entities = count, ?versions, "index loaded");
         if let Some(previous) = previous {
@@ -115,6 +101,7 @@ fn free_when_unshared(mut snapshot: Arc<Snapshot>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use interdict_matching::Index;
     use interdict_model::{Entity, EntityId, Schema};
 
     #[test]

@@ -8,9 +8,9 @@ use utoipa::{Modify, OpenApi};
 
 use crate::api::{
     AuditBreakJson, AuditExportJson, AuditRecordJson, BatchResponse, ChangedJson, CreateKeyRequest,
-    CreatedKeyJson, DiffCounts, DiffJson, HealthJson, ImportResponse, KeyJson, ListJson,
-    ListVersionJson, MatchJson, QueryJson, ReplayResponse, ScreenRequest, ScreenResponse,
-    VerifyResponse,
+    CreatedKeyJson, DiffCounts, DiffJson, HealthJson, ImportReport, KeyJson, ListJson,
+    ListVersionJson, MatchJson, MonitorReport, QueryJson, ReplayResponse, ScreenRequest,
+    ScreenResponse, VerifyResponse,
 };
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::handlers;
@@ -29,7 +29,7 @@ use crate::handlers::monitoring;
             another key's decision), admin (import lists, manage keys).\n\n\
             Errors are `{\"error\": {\"code\", \"message\"}}`: 400 malformed_json, \
             401 unauthenticated, 403 forbidden, 404 not_found, 405 method_not_allowed, \
-            413 payload_too_large, 422 invalid_field or invalid_list, 429 rate_limited, \
+            409 conflict, 413 payload_too_large, 422 invalid_field or invalid_list, 429 rate_limited, \
             503 not_ready or timeout, 500 internal."
     ),
     paths(
@@ -40,6 +40,7 @@ use crate::handlers::monitoring;
         handlers::lists::diff,
         handlers::lists::entity,
         handlers::lists::import,
+        handlers::lists::activate,
         handlers::audit::record,
         handlers::audit::verify,
         handlers::audit::export,
@@ -50,6 +51,7 @@ use crate::handlers::monitoring;
         handlers::monitoring::put_customer,
         handlers::monitoring::bulk_customers,
         handlers::monitoring::delete_customer,
+        handlers::monitoring::run_monitor,
         handlers::monitoring::alerts,
         handlers::monitoring::alert,
         handlers::monitoring::decide,
@@ -61,7 +63,7 @@ use crate::handlers::monitoring;
     ),
     components(schemas(
         ScreenRequest, ScreenResponse, BatchResponse, QueryJson, MatchJson, ListJson,
-        ListVersionJson, DiffJson, DiffCounts, ChangedJson, ImportResponse, AuditRecordJson,
+        ListVersionJson, DiffJson, DiffCounts, ChangedJson, ImportReport, MonitorReport, AuditRecordJson,
         AuditBreakJson, AuditExportJson, VerifyResponse, ReplayResponse, CreateKeyRequest, CreatedKeyJson,
         KeyJson, HealthJson, ErrorBody, ErrorDetail,
         monitoring::CustomerRequest, monitoring::BulkCustomer, monitoring::BulkCustomersRequest,
@@ -69,6 +71,7 @@ use crate::handlers::monitoring;
         monitoring::BulkOutcomeJson, monitoring::RemovedCustomerJson, monitoring::DecisionJson,
         monitoring::ProposalJson, monitoring::AlertJson, monitoring::AlertEventJson,
         monitoring::AlertDetailJson, monitoring::DecisionRequest, monitoring::ReviewRequest,
+        monitoring::MonitorRunRequest, handlers::lists::ActivateRequest,
     )),
     modifiers(&SecuritySchemes, &CommonErrors),
     tags(

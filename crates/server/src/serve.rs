@@ -56,6 +56,10 @@ pub async fn serve(
         }
     });
     let checkpointer = tokio::spawn(checkpoint_forever(state.clone()));
+    let monitor = state
+        .config()
+        .monitor_every
+        .map(|every| tokio::spawn(monitor_forever(state.clone(), every)));
     tracing::info!(%address, auth = ?state.config().auth, "serving");
     let served = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
@@ -63,6 +67,9 @@ pub async fn serve(
     refresher.abort();
     upkeep.abort();
     checkpointer.abort();
+    if let Some(monitor) = monitor {
+        monitor.abort();
+    }
     tracing::info!("stopped");
     Ok(served?)
 }
@@ -85,6 +92,20 @@ async fn checkpoint_forever(state: AppState) {
         ticks.tick().await;
         if let Err(error) = state.store().checkpoint().await {
             tracing::warn!(%error, "cannot checkpoint the store's write-ahead log");
+        }
+    }
+}
+
+/// Runs delta monitoring every `every` (the first run after one period), for
+/// `serve --monitor-every`. A failed run is logged; the next one catches up.
+async fn monitor_forever(state: AppState, every: Duration) {
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match state.run_monitoring(false, "monitor:schedule").await {
+            Ok(report) => tracing::info!(?report, "scheduled monitoring run"),
+            Err(error) => tracing::warn!(%error, "scheduled monitoring run failed"),
         }
     }
 }

@@ -55,6 +55,8 @@ pub enum AuditKind {
     Import,
     /// An API key was created or revoked.
     Key,
+    /// A stored list version was made the active one by hand (rollback or roll forward).
+    Activation,
 }
 
 impl AuditKind {
@@ -64,6 +66,7 @@ impl AuditKind {
             AuditKind::Screening => "screening",
             AuditKind::Import => "import",
             AuditKind::Key => "key",
+            AuditKind::Activation => "activation",
         }
     }
 }

@@ -53,6 +53,9 @@ pub enum Error {
     /// An audit append committed together with others failed with them.
     #[error("{0}")]
     Grouped(std::sync::Arc<Error>),
+    /// The state changed under the request (another import activated a version meanwhile).
+    #[error("{0}")]
+    Conflict(String),
     /// The caller passed something unusable (an empty list id, an entity of another list).
     #[error("invalid input: {0}")]
     Invalid(String),
@@ -64,7 +67,10 @@ impl Error {
     pub fn is_user_error(&self) -> bool {
         matches!(
             self,
-            Error::NotFound { .. } | Error::Ambiguous { .. } | Error::Invalid(_)
+            Error::NotFound { .. }
+                | Error::Ambiguous { .. }
+                | Error::Invalid(_)
+                | Error::Conflict(_)
         )
     }
 }

@@ -32,7 +32,7 @@ pub use audit::{
 pub use error::Error;
 pub use interdict_model::AlertReason;
 pub use keys::{KeyInfo, NewKey, Role};
-pub use lists::{ImportOutcome, PreparedList, StoredEntity};
+pub use lists::{Activation, ImportOutcome, ImportRequest, PreparedList, StoredEntity};
 pub use portfolio::{
     Customer, MonitorState, Pending, PortfolioSnapshot, RemoveOutcome, StoredCustomer,
     UpsertOutcome,

@@ -6,10 +6,11 @@ use interdict_model::{
     ChangedEntity, Entity, ListDiff, ListVersion, PartialDate, SourceRecord, canonical_hash,
     content_hash_of,
 };
-use serde_json::Value;
+use serde_json::{Value, json};
 use sqlx::Row;
 use sqlx::any::{AnyArguments, AnyRow};
 
+use crate::audit::{AuditKind, NewAuditRecord, append_in};
 use crate::{Error, Store, placeholders};
 
 /// Rows per multi-row INSERT: well under SQLite's parameter limit, few round trips.
@@ -24,6 +25,10 @@ pub struct ImportOutcome {
     pub unchanged: bool,
     /// True when the import changed which version is active.
     pub activated: bool,
+    /// The version that was active before, if any.
+    pub previous_active: Option<String>,
+    /// The id of the import's audit record.
+    pub audit_id: String,
 }
 
 /// A list made ready to store: its version id and each entity's stored form. Preparing it
@@ -80,6 +85,11 @@ impl PreparedList {
             names: entities.iter().map(|e| e.names.len()).sum(),
             rows,
         })
+    }
+
+    /// The version id: the SHA-256 of the content.
+    pub fn version(&self) -> &str {
+        &self.version
     }
 }
 
@@ -166,21 +176,73 @@ async fn version_exists<'e>(
     Ok(count > 0)
 }
 
+/// Whether an import makes its version the active one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Activation {
+    /// Activate it, whatever is active now.
+    Always,
+    /// Activate it only if the list's active version is still this one (`None`: the list has
+    /// no active version), checked in the activating transaction: of two imports that read
+    /// the same active version, the second fails with [`Error::Conflict`] instead of
+    /// silently undoing the first.
+    IfActiveIs(Option<String>),
+    /// Store it without activating it, for this reason (recorded in the audit trail).
+    Keep(String),
+}
+
+/// Who imports what, and whether it becomes active: the import's audit record is written
+/// in the transaction that completes and activates the version, so that no version is ever
+/// active without its record.
+#[derive(Debug, Clone)]
+pub struct ImportRequest<'a> {
+    /// The publication date the caller gives or the file states.
+    pub published: Option<PartialDate>,
+    /// The files the version was read from.
+    pub source_files: &'a [String],
+    /// Who imports (an API key id or `cli:<user>`).
+    pub actor: &'a str,
+    /// Whether to activate it.
+    pub activation: Activation,
+    /// Anything else the audit record should say of this import (the encoding used, a
+    /// warning), merged into its payload.
+    pub notes: Value,
+}
+
+/// One complete version of one list, read through `executor` (a pool or a transaction).
+async fn version_in<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    list: &str,
+    version: &str,
+) -> Result<ListVersion, Error> {
+    let sql = format!(
+        "SELECT {VERSION_COLUMNS} FROM list_versions v JOIN lists l ON l.list_id = v.list_id \
+         WHERE v.list_id = $1 AND v.version = $2 AND v.complete = 1"
+    );
+    let row = sqlx::query(&sql)
+        .bind(list)
+        .bind(version)
+        .fetch_optional(executor)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            what: format!("version {version} of list {list}"),
+        })?;
+    version_from_row(&row)
+}
+
 impl Store {
-    /// Imports a parsed list as a new version of `list` and makes it active, atomically:
-    /// either the whole version is stored and active, or nothing changed. Importing content
-    /// that is already stored creates nothing (`unchanged`) and re-activates that version.
+    /// Imports a parsed list as a new version of `list`, atomically: either the whole
+    /// version is stored (and, as `request` says, active) with its audit record, or nothing
+    /// changed. Importing content that is already stored creates nothing (`unchanged`) and
+    /// re-activates that version.
     pub async fn import(
         &self,
         list: &str,
         format: &str,
         entities: &[Entity],
-        published: Option<PartialDate>,
-        source_files: &[String],
+        request: &ImportRequest<'_>,
     ) -> Result<ImportOutcome, Error> {
         let prepared = PreparedList::new(list, format, entities)?;
-        self.import_prepared(&prepared, published, source_files)
-            .await
+        self.import_prepared(&prepared, request).await
     }
 
     /// [`Store::import`] of a list already prepared.
@@ -194,12 +256,11 @@ impl Store {
     /// what nothing reads: a retry of the same content reuses it and completes the version.
     /// Every row is written `ON CONFLICT DO NOTHING`: it is determined by the version id
     /// (the hash of the content), so two replicas importing the same content at once write
-    /// the same rows.
+    /// the same rows. The last transaction also appends the import's audit record.
     pub async fn import_prepared(
         &self,
         prepared: &PreparedList,
-        published: Option<PartialDate>,
-        source_files: &[String],
+        request: &ImportRequest<'_>,
     ) -> Result<ImportOutcome, Error> {
         let PreparedList { list, version, .. } = prepared;
         if !version_exists(&self.pool, list, version).await? {
@@ -216,14 +277,14 @@ impl Store {
         // Another process may have completed the same content meanwhile.
         let unchanged = version_exists(&mut *tx, list, version).await?;
         if !unchanged {
-            let files = serde_json::to_string(source_files)
+            let files = serde_json::to_string(request.source_files)
                 .map_err(|e| Error::Invalid(format!("source file names: {e}")))?;
             let completed = sqlx::query(
                 "UPDATE list_versions SET complete = 1, imported_at = $1, published = $2, \
                  source_files = $3 WHERE list_id = $4 AND version = $5 AND complete = 0",
             )
             .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-            .bind(published.map(|d| d.to_string()))
+            .bind(request.published.map(|d| d.to_string()))
             .bind(files)
             .bind(list)
             .bind(version)
@@ -236,18 +297,65 @@ impl Store {
                 });
             }
         }
-        sqlx::query("UPDATE lists SET active_version = $1 WHERE list_id = $2")
-            .bind(version)
-            .bind(list)
-            .execute(&mut *tx)
-            .await?;
+        let activate = match &request.activation {
+            Activation::Always => true,
+            Activation::IfActiveIs(expected) if *expected == previous => true,
+            Activation::IfActiveIs(expected) => {
+                return Err(Error::Conflict(format!(
+                    "the active version of list {list} changed during this import (it was {}, \
+                     it is now {}); nothing was activated: import again to compare with the \
+                     new one",
+                    expected.as_deref().unwrap_or("none"),
+                    previous.as_deref().unwrap_or("none"),
+                )));
+            }
+            Activation::Keep(_) => false,
+        };
+        if activate {
+            sqlx::query("UPDATE lists SET active_version = $1 WHERE list_id = $2")
+                .bind(version)
+                .bind(list)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let stored = version_in(&mut *tx, list, version).await?;
+        let activated = activate && previous.as_deref() != Some(version.as_str());
+        let mut payload = json!({
+            "list": stored.list,
+            "version": stored.version,
+            "format": stored.format,
+            "entities": stored.entities,
+            "names": stored.names,
+            "published": stored.published.map(|d| d.to_string()),
+            "source": request.source_files.join(", "),
+            "unchanged": unchanged,
+            "activated": activated,
+            "previous_active": previous,
+        });
+        if let Activation::Keep(reason) = &request.activation {
+            payload["kept_inactive"] = Value::String(reason.clone());
+        }
+        if let (Some(payload), Value::Object(notes)) = (payload.as_object_mut(), &request.notes) {
+            for (key, value) in notes {
+                payload.entry(key.clone()).or_insert_with(|| value.clone());
+            }
+        }
+        let record = NewAuditRecord {
+            kind: AuditKind::Import,
+            actor: request.actor.to_owned(),
+            payload,
+        }
+        .prepare()?;
+        let recorded = append_in(&mut tx, self.backend, vec![record]).await?;
         tx.commit().await?;
         drop(turn);
-        let stored = self.version(list, version).await?;
+        self.remember_head(&recorded)?;
         Ok(ImportOutcome {
-            activated: previous.as_deref() != Some(version.as_str()),
+            activated,
             version: stored,
             unchanged,
+            previous_active: previous,
+            audit_id: recorded.first().map(|r| r.id.clone()).unwrap_or_default(),
         })
     }
 
@@ -366,19 +474,7 @@ impl Store {
 
     /// One version of one list.
     pub async fn version(&self, list: &str, version: &str) -> Result<ListVersion, Error> {
-        let sql = format!(
-            "SELECT {VERSION_COLUMNS} FROM list_versions v JOIN lists l ON l.list_id = v.list_id \
-             WHERE v.list_id = $1 AND v.version = $2 AND v.complete = 1"
-        );
-        let row = sqlx::query(&sql)
-            .bind(list)
-            .bind(version)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| Error::NotFound {
-                what: format!("version {version} of list {list}"),
-            })?;
-        version_from_row(&row)
+        version_in(&self.pool, list, version).await
     }
 
     /// Finds a version by its id or a unique prefix of it (at least 4 hex digits), optionally
@@ -427,15 +523,66 @@ impl Store {
             .collect())
     }
 
-    /// Makes an already stored version the active one of its list.
-    pub async fn activate(&self, list: &str, version: &str) -> Result<(), Error> {
-        self.version(list, version).await?;
+    /// Makes an already stored version the active one of its list (a rollback or a roll
+    /// forward), with its audit record in the same transaction. Activating the version
+    /// that is already active changes and records nothing; returns whether it changed.
+    pub async fn activate(
+        &self,
+        list: &str,
+        version: &str,
+        actor: &str,
+        reason: &str,
+    ) -> Result<bool, Error> {
+        let _turn = self.writer_turn.lock().await;
+        let mut tx = self.write_tx().await?;
+        let target = version_in(&mut *tx, list, version).await?;
+        let previous: Option<String> =
+            sqlx::query_scalar("SELECT active_version FROM lists WHERE list_id = $1")
+                .bind(list)
+                .fetch_one(&mut *tx)
+                .await?;
+        if previous.as_deref() == Some(version) {
+            return Ok(false);
+        }
         sqlx::query("UPDATE lists SET active_version = $1 WHERE list_id = $2")
             .bind(version)
             .bind(list)
-            .execute(&self.writer)
+            .execute(&mut *tx)
             .await?;
-        Ok(())
+        let record = NewAuditRecord {
+            kind: AuditKind::Activation,
+            actor: actor.to_owned(),
+            payload: json!({
+                "list": list,
+                "version": version,
+                "published": target.published.map(|d| d.to_string()),
+                "previous_active": previous,
+                "reason": reason,
+            }),
+        }
+        .prepare()?;
+        let recorded = append_in(&mut tx, self.backend, vec![record]).await?;
+        tx.commit().await?;
+        self.remember_head(&recorded)?;
+        Ok(true)
+    }
+
+    /// The entity ids of one version, in id order (what a shrink check compares).
+    pub async fn version_entity_ids(
+        &self,
+        list: &str,
+        version: &str,
+    ) -> Result<Vec<String>, Error> {
+        Ok(sqlx::query_scalar(
+            "SELECT ve.entity_id FROM version_entities ve \
+             JOIN list_versions v ON v.list_id = ve.list_id AND v.version = ve.version \
+             WHERE ve.list_id = $1 AND ve.version = $2 AND v.complete = 1 \
+             ORDER BY ve.entity_id",
+        )
+        .bind(list)
+        .bind(version)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// The entities of one version, in id order.

@@ -497,7 +497,11 @@ async fn screenings_are_recorded_between_the_batches_of_an_import(store: Store, 
         .collect();
     let prepared = PreparedList::new("big", "test", &entities).expect("prepared");
     let importer = store.clone();
-    let import = tokio::spawn(async move { importer.import_prepared(&prepared, None, &[]).await });
+    let import = tokio::spawn(async move {
+        importer
+            .import_prepared(&prepared, &common::import_request(&[]))
+            .await
+    });
     let mut watcher = sqlx::AnyConnection::connect(guard.url())
         .await
         .expect("raw connection");

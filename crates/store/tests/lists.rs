@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::Guard;
+use common::{Guard, import_request};
 use interdict_model::{
     Entity, EntityId, Identifier, IdentifierKind, Name, NameKind, PartialDate, Schema,
 };
@@ -38,8 +38,10 @@ async fn import_creates_an_active_version_and_reimport_creates_nothing(
             "test",
             "ofac-sdn-csv",
             &[a.clone(), b.clone()],
-            published,
-            &["sdn.csv".into()],
+            &interdict_store::ImportRequest {
+                published,
+                ..import_request(&["sdn.csv".into()])
+            },
         )
         .await
         .expect("import");
@@ -58,7 +60,12 @@ async fn import_creates_an_active_version_and_reimport_creates_nothing(
     let mut b_moved = b.clone();
     b_moved.source.location = "line 99".into();
     let again = store
-        .import("test", "ofac-sdn-csv", &[b_moved, a.clone()], None, &[])
+        .import(
+            "test",
+            "ofac-sdn-csv",
+            &[b_moved, a.clone()],
+            &import_request(&[]),
+        )
         .await
         .expect("reimport");
     assert!(again.unchanged);
@@ -75,14 +82,14 @@ async fn new_content_becomes_active_and_old_versions_stay_intact(store: Store, _
     let a = person("test", "1", "A");
     let b = person("test", "2", "B");
     let v1 = store
-        .import("test", "f", &[a.clone(), b.clone()], None, &[])
+        .import("test", "f", &[a.clone(), b.clone()], &import_request(&[]))
         .await
         .expect("v1");
     let mut b2 = b.clone();
     b2.programs.push("RUSSIA-EO14024".into());
     let c = person("test", "3", "C");
     let v2 = store
-        .import("test", "f", &[b2.clone(), c.clone()], None, &[])
+        .import("test", "f", &[b2.clone(), c.clone()], &import_request(&[]))
         .await
         .expect("v2");
     assert!(v2.activated);
@@ -109,7 +116,7 @@ async fn new_content_becomes_active_and_old_versions_stay_intact(store: Store, _
 
     // Re-importing the old content re-activates it without creating anything.
     let back = store
-        .import("test", "f", &[a, b], None, &[])
+        .import("test", "f", &[a, b], &import_request(&[]))
         .await
         .expect("rollback");
     assert!(back.unchanged && back.activated);
@@ -118,12 +125,19 @@ async fn new_content_becomes_active_and_old_versions_stay_intact(store: Store, _
 
 async fn a_failing_import_leaves_the_active_version_untouched(store: Store, _guard: Guard) {
     let good = store
-        .import("test", "f", &[person("test", "1", "A")], None, &[])
+        .import(
+            "test",
+            "f",
+            &[person("test", "1", "A")],
+            &import_request(&[]),
+        )
         .await
         .expect("good import");
     // Two entities with one id: refused, naming it, before anything is written.
     let duplicate = vec![person("test", "7", "X"), person("test", "7", "Y")];
-    let failed = store.import("test", "f", &duplicate, None, &[]).await;
+    let failed = store
+        .import("test", "f", &duplicate, &import_request(&[]))
+        .await;
     match failed {
         Err(Error::Invalid(message)) => assert!(message.contains("test:7"), "{message}"),
         other => panic!("expected the duplicate to be refused, got {other:?}"),
@@ -134,7 +148,12 @@ async fn a_failing_import_leaves_the_active_version_untouched(store: Store, _gua
     assert!(versions[0].active);
 
     let stranger = store
-        .import("test", "f", &[person("other", "1", "A")], None, &[])
+        .import(
+            "test",
+            "f",
+            &[person("other", "1", "A")],
+            &import_request(&[]),
+        )
         .await;
     assert!(matches!(stranger, Err(Error::Invalid(_))));
 }
@@ -148,7 +167,12 @@ async fn an_import_failing_half_way_is_invisible_until_a_retry_completes_it(
     guard: Guard,
 ) {
     let good = store
-        .import("test", "f", &[person("test", "1", "A")], None, &[])
+        .import(
+            "test",
+            "f",
+            &[person("test", "1", "A")],
+            &import_request(&[]),
+        )
         .await
         .expect("good import");
     let entities: Vec<Entity> = (0..450)
@@ -180,7 +204,9 @@ async fn an_import_failing_half_way_is_invisible_until_a_retry_completes_it(
                 .await;
         }
     }
-    let failed = store.import("test", "f", &entities, None, &[]).await;
+    let failed = store
+        .import("test", "f", &entities, &import_request(&[]))
+        .await;
     assert!(matches!(failed, Err(Error::Database(_))), "{failed:?}");
 
     let written = guard
@@ -222,7 +248,12 @@ async fn an_import_failing_half_way_is_invisible_until_a_retry_completes_it(
         }
     }
     let retry = store
-        .import("test", "f", &entities, None, &["retry.csv".into()])
+        .import(
+            "test",
+            "f",
+            &entities,
+            &import_request(&["retry.csv".into()]),
+        )
         .await
         .expect("retry");
     assert!(!retry.unchanged && retry.activated);
@@ -245,7 +276,7 @@ async fn an_import_failing_half_way_is_invisible_until_a_retry_completes_it(
     assert_eq!(found.version.version, retry.version.version);
     // Imported again, the completed version is unchanged.
     let again = store
-        .import("test", "f", &entities, None, &[])
+        .import("test", "f", &entities, &import_request(&[]))
         .await
         .expect("again");
     assert!(again.unchanged && !again.activated);
@@ -253,11 +284,11 @@ async fn an_import_failing_half_way_is_invisible_until_a_retry_completes_it(
 
 async fn versions_are_found_by_unique_prefix(store: Store, _guard: Guard) {
     let v = store
-        .import("one", "f", &[person("one", "1", "A")], None, &[])
+        .import("one", "f", &[person("one", "1", "A")], &import_request(&[]))
         .await
         .expect("one");
     store
-        .import("two", "f", &[person("two", "1", "B")], None, &[])
+        .import("two", "f", &[person("two", "1", "B")], &import_request(&[]))
         .await
         .expect("two");
     let id = &v.version.version;
@@ -301,7 +332,12 @@ async fn the_store_survives_reopening() {
     let version = {
         let store = Store::open(path).await.expect("open");
         let v = store
-            .import("test", "f", &[person("test", "1", "A")], None, &[])
+            .import(
+                "test",
+                "f",
+                &[person("test", "1", "A")],
+                &import_request(&[]),
+            )
             .await
             .expect("import");
         store.close().await;

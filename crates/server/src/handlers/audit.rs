@@ -80,7 +80,9 @@ pub(crate) async fn replay(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ReplayResponse>, ApiError> {
     caller.require(Role::Reviewer)?;
-    Ok(Json(crate::screening::replay(state.store(), &id).await?))
+    Ok(Json(
+        interdict_app::screening::replay(state.store(), &id).await?,
+    ))
 }
 
 /// Most records one export page holds.

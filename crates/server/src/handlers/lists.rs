@@ -4,43 +4,20 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, Query, Request, State};
+use interdict_app::lists::{ImportOptions, find_version};
 use interdict_model::{ListVersion, PartialDate};
 use interdict_sources::{Format, SourceFile};
-use interdict_store::{AuditKind, ImportOutcome, NewAuditRecord, PreparedList, Role};
+use interdict_store::Role;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::api::{ChangedJson, DiffCounts, DiffJson, ImportResponse, ListJson, ListVersionJson};
+use crate::api::{ChangedJson, DiffCounts, DiffJson, ImportReport, ListJson, ListVersionJson};
 use crate::auth::Caller;
-use crate::body::read_error;
+use crate::body::{JsonBody, read_error};
 use crate::error::{ApiError, ErrorBody};
 use crate::params::{ApiPath, query_params};
-
-/// The audit record of an import by `actor` from `source` (a file name): which version of
-/// which list, and whether it changed what is active. The API and the CLI record the same.
-pub fn import_record(actor: &str, outcome: &ImportOutcome, source: &str) -> NewAuditRecord {
-    let version = &outcome.version;
-    NewAuditRecord {
-        kind: AuditKind::Import,
-        actor: actor.to_owned(),
-        payload: json!({
-            "list": version.list,
-            "version": version.version,
-            "format": version.format,
-            "entities": version.entities,
-            "names": version.names,
-            "published": version.published.map(|d| d.to_string()),
-            "source": source,
-            "unchanged": outcome.unchanged,
-            "activated": outcome.activated,
-        }),
-    }
-}
-
-/// How many per-record issues an import error lists before summarising the rest.
-const ISSUES_SHOWN: usize = 20;
 
 /// Every list with its active version and all versions.
 #[utoipa::path(
@@ -119,16 +96,7 @@ pub(crate) struct DiffParams {
 }
 
 async fn find(state: &AppState, field: &str, reference: &str) -> Result<ListVersion, ApiError> {
-    state
-        .store()
-        .find_version(reference)
-        .await
-        .map_err(|e| match e {
-            e @ (interdict_store::Error::Invalid(_) | interdict_store::Error::Ambiguous { .. }) => {
-                ApiError::invalid(field, e.to_string())
-            }
-            other => other.into(),
-        })
+    Ok(find_version(state.store(), field, reference).await?)
 }
 
 /// What changed between two versions of a list.
@@ -225,16 +193,25 @@ pub(crate) struct ImportParams {
     /// eu-fsf-xml, uk-ofsi-csv, us-csl-csv, ftm.
     format: Option<String>,
     /// The list id (defaults from the format, e.g. `ofac-sdn`).
+    #[param(pattern = "^[a-z0-9][a-z0-9._-]{0,63}$")]
     list: Option<String>,
     /// The publication date (YYYY-MM-DD).
     published: Option<String>,
     /// The file's name, recorded as the version's source (default `upload`).
     filename: Option<String>,
+    /// Activate the version even if it was published before the active one.
+    #[serde(default)]
+    activate: bool,
+    /// Activate the version even if it removes more than 10% of the active one's entities.
+    #[serde(default)]
+    allow_shrink: bool,
 }
 
 /// Imports a list file exactly as `interdict lists import` does: parsed, refused whole if any
-/// record is broken, stored as a new version (or re-activated if the content is known), and
-/// swapped into the index without disturbing screenings in flight.
+/// record is broken, stored as a new version (or found already stored), activated unless it
+/// is older than the active version or removes more than 10% of its entities (then stored
+/// only, and `kept_inactive` says why), recorded in the audit trail in the transaction that
+/// activates it, and swapped into the index without disturbing screenings in flight.
 #[utoipa::path(
     post,
     path = "/v1/lists/import",
@@ -242,11 +219,12 @@ pub(crate) struct ImportParams {
     params(ImportParams),
     request_body(content = Vec<u8>, description = "The list file", content_type = "application/octet-stream"),
     responses(
-        (status = 200, description = "The version now active", body = ImportResponse),
+        (status = 200, description = "The version imported, and whether it is active", body = ImportReport),
         (status = 401, description = "No or unknown API key", body = ErrorBody),
         (status = 403, description = "Not an admin key", body = ErrorBody),
+        (status = 409, description = "Another import of this list activated a version meanwhile", body = ErrorBody),
         (status = 413, description = "File too large", body = ErrorBody),
-        (status = 422, description = "Unknown format, broken records, or no entities", body = ErrorBody),
+        (status = 422, description = "Unknown format, broken or truncated records, or no entities", body = ErrorBody),
     ),
     security(("bearer" = []), ("api_key" = []))
 )]
@@ -255,16 +233,17 @@ pub(crate) async fn import(
     caller: Caller,
     params: Result<Query<ImportParams>, QueryRejection>,
     request: Request,
-) -> Result<Json<ImportResponse>, ApiError> {
+) -> Result<Json<ImportReport>, ApiError> {
     caller.require(Role::Admin)?;
     let params = query_params(params)?;
-    let format = params
+    let mut options = ImportOptions::new(caller.actor.clone());
+    options.format = params
         .format
         .as_deref()
         .map(str::parse::<Format>)
         .transpose()
         .map_err(|e| ApiError::invalid("format", e.to_string()))?;
-    let published = params
+    options.published = params
         .published
         .as_deref()
         .map(|p| {
@@ -272,6 +251,9 @@ pub(crate) async fn import(
                 .ok_or_else(|| ApiError::invalid("published", format!("{p:?} is not a date")))
         })
         .transpose()?;
+    options.list = params.list;
+    options.activate = params.activate;
+    options.allow_shrink = params.allow_shrink;
     let bytes = Bytes::from_request(request, &state)
         .await
         .map_err(|e| read_error(e, state.config().limits.max_import_bytes))?;
@@ -280,59 +262,51 @@ pub(crate) async fn import(
         name: filename.clone(),
         bytes: bytes.to_vec(),
     };
-    let list = params.list;
-    let parsed = tokio::task::spawn_blocking(move || {
-        interdict_sources::parse(&[file], format, list.as_deref())
-    })
-    .await?
-    .map_err(|e| ApiError::InvalidList(e.to_string()))?;
-    if !parsed.issues.is_empty() {
-        let mut message = format!(
-            "{} record(s) could not be read; nothing was imported:",
-            parsed.issues.len()
-        );
-        for issue in parsed.issues.iter().take(ISSUES_SHOWN) {
-            message.push_str(&format!("\n  {issue}"));
-        }
-        if parsed.issues.len() > ISSUES_SHOWN {
-            message.push_str(&format!(
-                "\n  ... and {} more",
-                parsed.issues.len() - ISSUES_SHOWN
-            ));
-        }
-        return Err(ApiError::InvalidList(message));
-    }
-    if parsed.entities.is_empty() {
-        return Err(ApiError::InvalidList(format!(
-            "no entities found in this {} list; nothing was imported",
-            parsed.format
-        )));
-    }
-    // Serialising and hashing every entity is CPU work: off the async workers, as parsing.
-    let prepared = tokio::task::spawn_blocking(move || {
-        PreparedList::new(&parsed.list, parsed.format.name(), &parsed.entities)
-    })
-    .await??;
-    let outcome = state
-        .store()
-        .import_prepared(&prepared, published, std::slice::from_ref(&filename))
-        .await?;
-    let version = &outcome.version;
-    let record = state
-        .store()
-        .append_audit(import_record(&caller.actor, &outcome, &filename))
-        .await?;
+    let mut report =
+        interdict_app::lists::import(state.store(), vec![file], &filename, &options).await?;
     state.refresh_index().await?;
-    let index_entities = state.index().snapshot().map_or(0, |s| s.entities);
-    Ok(Json(ImportResponse {
-        list: version.list.clone(),
-        version: version.version.clone(),
-        format: version.format.clone(),
-        entities: version.entities,
-        names: version.names,
-        unchanged: outcome.unchanged,
-        activated: outcome.activated,
-        audit_id: record.id,
-        index_entities,
-    }))
+    report.index_entities = Some(state.index().snapshot().map_or(0, |s| s.entities));
+    state.after_import();
+    Ok(Json(report))
+}
+
+/// Which stored version to make active.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ActivateRequest {
+    /// The version: id, unique prefix (4+ hex digits) or `list@prefix`.
+    #[schema(pattern = "^([^@]+@)?[0-9a-fA-F]{4,}$")]
+    version: String,
+}
+
+/// Makes a stored version the list's active one (a rollback or a roll forward), on record
+/// in the audit trail; the index follows at once.
+#[utoipa::path(
+    post,
+    path = "/v1/lists/{list}/activate",
+    tag = "lists",
+    params(("list" = String, Path, description = "The list id, e.g. ofac-sdn")),
+    request_body = ActivateRequest,
+    responses(
+        (status = 200, description = "The version, now active", body = ListVersionJson),
+        (status = 401, description = "No or unknown API key", body = ErrorBody),
+        (status = 403, description = "Not an admin key", body = ErrorBody),
+        (status = 404, description = "No such version", body = ErrorBody),
+        (status = 422, description = "Not a version id, ambiguous, or of another list", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub(crate) async fn activate(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(list): ApiPath<String>,
+    JsonBody(request): JsonBody<ActivateRequest>,
+) -> Result<Json<ListVersionJson>, ApiError> {
+    caller.require(Role::Admin)?;
+    let (version, _) =
+        interdict_app::lists::activate(state.store(), &list, &request.version, &caller.actor)
+            .await?;
+    state.refresh_index().await?;
+    state.after_import();
+    Ok(Json(ListVersionJson::from(&version)))
 }

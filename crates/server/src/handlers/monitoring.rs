@@ -4,7 +4,7 @@
 //! `anonymous` user, so nothing can be approved.
 //!
 //! The request and response types are this module's own (the monitoring part of the API
-//! contract). Monitoring runs themselves stay with `interdict monitor run`.
+//! contract). `POST /v1/monitor/run` runs monitoring as `interdict monitor run` does.
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -18,12 +18,11 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::api::ScreenRequest;
+use crate::api::MonitorReport;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ErrorBody};
 use crate::params::{ApiPath, query_params};
-use crate::screening::validate;
 
 /// A customer's fields (the id is in the path or the batch item).
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -320,34 +319,15 @@ fn detail_json(d: &AlertDetail) -> AlertDetailJson {
 }
 
 /// Validates a customer's fields as a screening request's, naming the field at fault.
-fn customer(
-    state: &AppState,
-    id: &str,
-    request: CustomerRequest,
-    prefix: &str,
-) -> Result<Customer, ApiError> {
-    let id = id.trim();
-    if id.is_empty() {
-        return Err(ApiError::invalid(format!("{prefix}id"), "the id is empty"));
-    }
-    let screening = validate(
-        &ScreenRequest {
-            name: request.name,
-            dob: request.dob,
-            country: request.country,
-            schema: request.schema,
-            ..ScreenRequest::default()
-        },
-        state.field_limits(),
+fn customer(id: &str, request: CustomerRequest, prefix: &str) -> Result<Customer, ApiError> {
+    Ok(interdict_app::portfolio::customer(
+        id,
+        &request.name,
+        request.dob.as_deref(),
+        request.country.as_deref(),
+        request.schema.as_deref(),
         prefix,
-    )?;
-    Ok(Customer {
-        id: id.to_owned(),
-        name: screening.query.name,
-        dob: screening.query.dob,
-        countries: screening.query.countries,
-        schema: screening.query.schema,
-    })
+    )?)
 }
 
 fn alert_id(text: &str) -> Result<i64, ApiError> {
@@ -378,7 +358,7 @@ pub(crate) async fn put_customer(
     JsonBody(request): JsonBody<CustomerRequest>,
 ) -> Result<Json<CustomerOutcomeJson>, ApiError> {
     caller.require(Role::Analyst)?;
-    let customer = customer(&state, &id, request, "")?;
+    let customer = customer(&id, request, "")?;
     let outcome = state
         .store()
         .upsert_customers(std::slice::from_ref(&customer))
@@ -425,7 +405,7 @@ pub(crate) async fn bulk_customers(
             country: item.country,
             schema: item.schema,
         };
-        match customer(&state, &item.id, fields, &format!("customers[{index}].")) {
+        match customer(&item.id, fields, &format!("customers[{index}].")) {
             Ok(c) => match seen.get(&c.id) {
                 Some(first) => invalid.push(InvalidCustomerJson {
                     index,
@@ -651,4 +631,40 @@ pub(crate) async fn reject(
         .reject_decision(alert_id(&id)?, &caller.actor, request.note.as_deref())
         .await?;
     Ok(Json(alert_json(&alert)))
+}
+
+/// How to run monitoring.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MonitorRunRequest {
+    /// Re-screen every customer against every active entity instead of what changed.
+    #[serde(default)]
+    full: bool,
+}
+
+/// Runs monitoring now, as `interdict monitor run` does: new and changed customers against
+/// the active lists, and what the lists added or changed since the last run against the
+/// rest of the portfolio (or everything with `full`). Runs of one service are serialised.
+#[utoipa::path(
+    post,
+    path = "/v1/monitor/run",
+    tag = "monitoring",
+    request_body = MonitorRunRequest,
+    responses(
+        (status = 200, description = "What the run screened and raised", body = MonitorReport),
+        (status = 401, description = "No or unknown API key", body = ErrorBody),
+        (status = 403, description = "Not an analyst key", body = ErrorBody),
+        (status = 503, description = "No list imported yet", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub(crate) async fn run_monitor(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(request): JsonBody<MonitorRunRequest>,
+) -> Result<Json<MonitorReport>, ApiError> {
+    caller.require(Role::Analyst)?;
+    Ok(Json(
+        state.run_monitoring(request.full, &caller.actor).await?,
+    ))
 }

@@ -6,16 +6,15 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
+use interdict_app::Screening;
 use interdict_matching::Match;
 use interdict_store::Role;
-use rayon::prelude::*;
 
 use crate::api::{BatchResponse, ScreenRequest, ScreenResponse};
 use crate::auth::Caller;
 use crate::body::{JsonBody, is_ndjson, parse_batch, read_error};
 use crate::error::{ApiError, ErrorBody};
 use crate::live::Snapshot;
-use crate::screening::{Screening, matches_json, query_json, screening_record, validate};
 use crate::{AppState, metrics};
 
 /// Screens validated requests against one snapshot on the screening pool, off the async
@@ -27,10 +26,7 @@ async fn run(
 ) -> Result<(Vec<Screening>, Vec<Vec<Match>>), ApiError> {
     let (reply, answer) = tokio::sync::oneshot::channel();
     state.screening_pool().spawn(move || {
-        let results = screenings
-            .par_iter()
-            .map(|s| snapshot.index.screen(&s.query, &s.options))
-            .collect();
+        let results = snapshot.screen(&screenings);
         // A request that timed out meanwhile no longer waits for its answer.
         let _ = reply.send((screenings, results));
     });
@@ -46,9 +42,9 @@ async fn screen_all(
     requests: Vec<ScreenRequest>,
     in_batch: bool,
 ) -> Result<Vec<ScreenResponse>, ApiError> {
-    let limits = state.field_limits();
+    let limits = state.screening_limits();
     let screenings = requests
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(i, request)| {
             let prefix = if in_batch {
@@ -56,37 +52,21 @@ async fn screen_all(
             } else {
                 String::new()
             };
-            validate(request, limits, &prefix)
+            Screening::new(request, limits, &prefix)
         })
         .collect::<Result<Vec<_>, _>>()?;
     let snapshot = state.index().require()?;
     let versions = snapshot.versions.clone();
     let (screenings, results) = run(state, snapshot, screenings).await?;
-    let mut records = Vec::with_capacity(requests.len());
-    let mut responses = Vec::with_capacity(requests.len());
-    let mut match_count = 0;
-    for ((request, screening), matches) in requests.iter().zip(&screenings).zip(&results) {
-        let matches = matches_json(matches)?;
-        match_count += matches.len();
-        records.push(screening_record(
-            &caller.actor,
-            request,
-            screening,
-            &versions,
-            &matches,
-        )?);
-        responses.push(ScreenResponse {
-            screening_id: String::new(),
-            query: query_json(&screening.query),
-            threshold: screening.options.threshold,
-            list_versions: versions.clone(),
-            matches,
-        });
-    }
-    let stored = state.store().append_audit_all(records).await?;
-    for (response, record) in responses.iter_mut().zip(stored) {
-        response.screening_id = record.id;
-    }
+    let responses = interdict_app::screening::record(
+        state.store(),
+        &caller.actor,
+        &versions,
+        &screenings,
+        &results,
+    )
+    .await?;
+    let match_count = responses.iter().map(|r| r.matches.len()).sum();
     metrics::screened(responses.len(), match_count);
     Ok(responses)
 }

@@ -80,7 +80,7 @@ async fn a_screening_has_the_cli_shape_is_recorded_and_replays_identically(
     assert_eq!(payload["list_versions"], body["list_versions"]);
     assert_eq!(
         payload["engine"]["version"],
-        interdict_server::ENGINE_VERSION
+        interdict_app::screening::ENGINE_VERSION
     );
     assert_eq!(payload["threshold"], body["threshold"]);
     assert_eq!(payload["result"]["matches"], body["matches"]);

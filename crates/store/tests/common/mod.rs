@@ -164,3 +164,15 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// An import by `test` that activates unconditionally, as the tests' imports do.
+#[allow(dead_code, reason = "not every test binary imports lists")]
+pub(crate) fn import_request(source_files: &[String]) -> interdict_store::ImportRequest<'_> {
+    interdict_store::ImportRequest {
+        published: None,
+        source_files,
+        actor: "test",
+        activation: interdict_store::Activation::Always,
+        notes: serde_json::json!({}),
+    }
+}

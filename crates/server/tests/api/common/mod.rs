@@ -43,8 +43,7 @@ pub(crate) async fn import(store: &Store, relative: &str) -> String {
             &parsed.list,
             parsed.format.name(),
             &parsed.entities,
-            None,
-            &[],
+            &backends::import_request(&[]),
         )
         .await
         .expect("import")

@@ -1,5 +1,4 @@
-//! `interdict bench`: the performance figures the README reports, measured on the shared data.
-//! Benchmarks, not tests: they print numbers and assert nothing about time.
+//! `interdict-bench`: the engine's figures the README reports, measured on the shared data.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,8 +10,7 @@ use interdict_model::{DateOfBirth, Entity, Schema, country_code};
 use interdict_store::Store;
 use rayon::prelude::*;
 
-use crate::args::SourceArgs;
-use crate::input::parse_path;
+use interdict_app::lists::{ImportOptions, parse, read_path};
 
 /// Where the figures come from.
 pub(crate) struct BenchPlan {
@@ -81,17 +79,11 @@ pub(crate) async fn run(plan: &BenchPlan) -> Result<()> {
     let started = Instant::now();
     let store = Store::open(&db.to_string_lossy()).await?;
     let mut screening_entities: Vec<Entity> = Vec::new();
+    let options = ImportOptions::new("bench");
     for path in [&ofac, &un, &csl] {
-        let parsed = parse_path(path, &SourceArgs::default())?;
-        store
-            .import(
-                &parsed.list,
-                parsed.format.name(),
-                &parsed.entities,
-                None,
-                &[],
-            )
-            .await?;
+        let label = path.display().to_string();
+        let parsed = parse(&read_path(path)?, &label, &options)?;
+        interdict_app::lists::import_parsed(&store, parsed.clone(), &label, &options).await?;
         if path != &csl {
             screening_entities.extend(parsed.entities);
         }

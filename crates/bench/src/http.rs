@@ -1,4 +1,4 @@
-//! `interdict bench http`: load a running service with concurrent screenings and report
+//! `interdict-bench http`: load a running service with concurrent screenings and report
 //! throughput, latency percentiles and errors; optionally import a list through the service
 //! half-way through and report that no request failed while the index was swapped.
 //! A benchmark, not a test: it prints figures. It only talks to loopback addresses.
@@ -19,7 +19,7 @@ use hyper_util::rt::TokioIo;
 use reqwest::Url;
 use serde_json::{Value, json};
 
-use crate::args::HttpBenchArgs;
+use crate::HttpBenchArgs;
 
 /// Distinct error messages shown.
 const ERRORS_SHOWN: usize = 5;

@@ -1,0 +1,435 @@
+//! The JSON contracts: one type per concept (a screening and its matches, an import, a list
+//! version, a diff, an audit record, a monitoring run), the same for the command line's
+//! `--json`, the HTTP API and webhook bodies. Kept apart from the model's types, so that the
+//! public contract changes only when this file does; each is described in the OpenAPI
+//! document.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use interdict_model::ListVersion;
+use interdict_store::{AuditBreak, AuditRecord, AuditVerification, KeyInfo};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+/// A screening request: a name and what else is known about the party.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScreenRequest {
+    /// The name, in any script and order (not blank).
+    #[schema(example = "Sergei Shoigu", pattern = r"\S")]
+    pub name: String,
+    /// Date of birth: `YYYY-MM-DD`, `YYYY`, `circa 1960`, ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "1955-05-21")]
+    pub dob: Option<String>,
+    /// Country or nationality, ISO code or name; several separated by `;`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "RU")]
+    pub country: Option<String>,
+    /// `person`, `organization`, `vessel`, `aircraft` or `any` (the default; so is empty).
+    /// Synonyms such as `individual` or `company` are accepted too, in any case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^(person|organization|vessel|aircraft|any)?$")]
+    pub schema: Option<String>,
+    /// Minimum score of a match in [0, 1]; the engine's default when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0.0, maximum = 1.0)]
+    pub threshold: Option<f64>,
+    /// At most this many matches (default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 100)]
+    pub limit: Option<usize>,
+}
+
+/// The query as the engine understood it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QueryJson {
+    /// The name, trimmed.
+    pub name: String,
+    /// The date of birth, normalised.
+    pub dob: Option<String>,
+    /// ISO 3166-1 alpha-2 codes.
+    pub countries: Vec<String>,
+    /// The schema, or `any`.
+    pub schema: String,
+}
+
+/// One match: the same fields as `interdict screen --json`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MatchJson {
+    /// `<list>:<source id>`.
+    pub entity_id: String,
+    /// The list id.
+    pub list: String,
+    /// `person`, `organization`, ...
+    pub schema: String,
+    /// The entity's primary name.
+    pub name: String,
+    /// The entity's name that matched best.
+    pub matched_name: String,
+    /// The query name.
+    pub query_name: String,
+    /// Score in [0, 1], rounded to 4 decimals.
+    pub score: f64,
+    /// Why it scored what it did: normalised names, token alignment, features.
+    #[schema(value_type = Object)]
+    pub explanation: Value,
+}
+
+/// The result of one screening, as recorded in the audit trail.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ScreenResponse {
+    /// The audit record of this screening: `GET /v1/audit/{screening_id}`.
+    pub screening_id: String,
+    /// The query as understood.
+    pub query: QueryJson,
+    /// The threshold applied.
+    pub threshold: f64,
+    /// The exact list versions screened against: list id → version (SHA-256).
+    pub list_versions: BTreeMap<String, String>,
+    /// Matches, best first.
+    pub matches: Vec<MatchJson>,
+}
+
+/// The results of a batch, in the order of the requests.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BatchResponse {
+    /// One result per request.
+    pub results: Vec<ScreenResponse>,
+}
+
+/// One version of a list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ListVersionJson {
+    /// The list id, e.g. `ofac-sdn`.
+    pub list: String,
+    /// SHA-256 (hex) of the version's canonical content.
+    pub version: String,
+    /// The format it was parsed from.
+    pub format: String,
+    /// Number of entities.
+    pub entities: usize,
+    /// Number of names.
+    pub names: usize,
+    /// When it was imported (RFC 3339).
+    pub imported_at: String,
+    /// When the list was published, if known.
+    pub published: Option<String>,
+    /// Whether it is the list's active version.
+    pub active: bool,
+}
+
+impl From<&ListVersion> for ListVersionJson {
+    fn from(v: &ListVersion) -> Self {
+        ListVersionJson {
+            list: v.list.clone(),
+            version: v.version.clone(),
+            format: v.format.clone(),
+            entities: v.entities,
+            names: v.names,
+            imported_at: v.imported_at.clone(),
+            published: v.published.map(|d| d.to_string()),
+            active: v.active,
+        }
+    }
+}
+
+/// A list with its versions.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ListJson {
+    /// The list id.
+    pub list: String,
+    /// The active version.
+    pub active_version: Option<String>,
+    /// Entities in the active version.
+    pub entities: Option<usize>,
+    /// Every version, newest first.
+    pub versions: Vec<ListVersionJson>,
+}
+
+/// An entity changed between two versions.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChangedJson {
+    /// The entity id.
+    pub id: String,
+    /// The fields that changed.
+    pub fields: Vec<String>,
+}
+
+/// How many entities were added, removed, changed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DiffCounts {
+    /// Added.
+    pub added: usize,
+    /// Removed.
+    pub removed: usize,
+    /// Changed.
+    pub changed: usize,
+}
+
+/// What changed from one version to another: the shape of `interdict lists diff --json`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DiffJson {
+    /// `list@version` of the older side.
+    pub from: String,
+    /// `list@version` of the newer side.
+    pub to: String,
+    /// Ids of added entities.
+    pub added: Vec<String>,
+    /// Ids of removed entities.
+    pub removed: Vec<String>,
+    /// Changed entities.
+    pub changed: Vec<ChangedJson>,
+    /// Counts.
+    pub counts: DiffCounts,
+}
+
+/// What an import did: the shape of `interdict lists import --json` and of
+/// `POST /v1/lists/import`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportReport {
+    /// The list id.
+    pub list: String,
+    /// The version imported (SHA-256 of its content).
+    pub version: String,
+    /// The format parsed.
+    pub format: String,
+    /// Entities in the version.
+    pub entities: usize,
+    /// Names in the version.
+    pub names: usize,
+    /// The publication date, if known.
+    pub published: Option<String>,
+    /// The content was already stored.
+    pub unchanged: bool,
+    /// The active version changed to this one.
+    pub activated: bool,
+    /// This version is the list's active one now.
+    pub active: bool,
+    /// The version that was active before, if any.
+    pub previous_active: Option<String>,
+    /// Why the version was stored but not activated (published earlier than the active
+    /// one, or removing too many of its entities), if it was not.
+    pub kept_inactive: Option<String>,
+    /// The audit record of the import.
+    pub audit_id: String,
+    /// Entities in the index that now serves screenings (service only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index_entities: Option<usize>,
+}
+
+/// A stored audit record.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AuditRecordJson {
+    /// Position in the chain.
+    pub seq: u64,
+    /// The record id (a `screening_id` for screenings).
+    pub id: String,
+    /// `screening`, `import`, `activation` or `key`.
+    pub kind: String,
+    /// When (RFC 3339 UTC).
+    pub recorded_at: String,
+    /// The API key id or `cli:<user>`.
+    pub actor: String,
+    /// What happened. For a screening: `request`, `query`, `list_versions`, `engine`,
+    /// `threshold`, `limit`, `result`.
+    #[schema(value_type = Object)]
+    pub payload: Value,
+    /// The previous record's hash.
+    pub prev_hash: String,
+    /// This record's hash.
+    pub hash: String,
+}
+
+impl AuditRecordJson {
+    /// The API form of a stored record.
+    pub fn from_record(record: &AuditRecord) -> Result<Self, interdict_store::Error> {
+        Ok(AuditRecordJson {
+            seq: record.seq,
+            id: record.id.clone(),
+            kind: record.kind.clone(),
+            recorded_at: record.recorded_at.clone(),
+            actor: record.actor.clone(),
+            payload: record.payload_value()?,
+            prev_hash: record.prev_hash.clone(),
+            hash: record.hash.clone(),
+        })
+    }
+}
+
+/// A page of exported audit records.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AuditExportJson {
+    /// The records, in chain order.
+    pub records: Vec<AuditRecordJson>,
+    /// Pass as `after` for the next page; null when this page is the last.
+    pub next_after: Option<u64>,
+}
+
+/// Parses a time bound of an audit range: RFC 3339, or `YYYY-MM-DD` meaning its midnight
+/// UTC. The message says what was expected.
+pub fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
+    let text = text.trim();
+    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+        return Ok(time.with_timezone(&Utc));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(|date| date.and_time(NaiveTime::MIN).and_utc())
+        .map_err(|_| format!("{text:?} is neither an RFC 3339 time nor YYYY-MM-DD"))
+}
+
+/// Where the chain is first broken.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AuditBreakJson {
+    /// The sequence number of the first bad or missing record.
+    pub seq: u64,
+    /// Its id, when it is there.
+    pub id: Option<String>,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// The outcome of verifying the whole chain.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VerifyResponse {
+    /// Whether every record is intact and in place.
+    pub intact: bool,
+    /// Records read.
+    pub records: u64,
+    /// The head's sequence number.
+    pub head_seq: u64,
+    /// The head's hash, to anchor elsewhere.
+    pub head_hash: String,
+    /// The first break, if any.
+    pub first_break: Option<AuditBreakJson>,
+}
+
+impl From<AuditVerification> for VerifyResponse {
+    fn from(v: AuditVerification) -> Self {
+        VerifyResponse {
+            intact: v.is_intact(),
+            records: v.records,
+            head_seq: v.head_seq,
+            head_hash: v.head_hash,
+            first_break: v
+                .first_break
+                .map(|AuditBreak { seq, id, reason }| AuditBreakJson { seq, id, reason }),
+        }
+    }
+}
+
+/// A request for a new API key.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateKeyRequest {
+    /// `screener`, `analyst`, `reviewer` or `admin` (accepted in any case).
+    #[schema(pattern = "^(screener|analyst|reviewer|admin)$")]
+    pub role: String,
+    /// What the key is for.
+    #[serde(default)]
+    pub name: String,
+}
+
+/// An API key, without its secret.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct KeyJson {
+    /// The public id.
+    pub id: String,
+    /// What it is for.
+    pub name: String,
+    /// Its role.
+    pub role: String,
+    /// When it was created.
+    pub created_at: String,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<String>,
+}
+
+impl From<&KeyInfo> for KeyJson {
+    fn from(k: &KeyInfo) -> Self {
+        KeyJson {
+            id: k.id.clone(),
+            name: k.name.clone(),
+            role: k.role.as_str().to_owned(),
+            created_at: k.created_at.clone(),
+            revoked_at: k.revoked_at.clone(),
+        }
+    }
+}
+
+/// A new key: the only response that ever shows its secret.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CreatedKeyJson {
+    /// The public id.
+    pub id: String,
+    /// The key to send as `Authorization: Bearer KEY`; it cannot be shown again.
+    pub key: String,
+    /// Its role.
+    pub role: String,
+    /// What it is for.
+    pub name: String,
+}
+
+/// The outcome of re-running a recorded screening against its recorded list versions.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReplayResponse {
+    /// The screening replayed.
+    pub screening_id: String,
+    /// Whether the result is identical to the recorded one.
+    pub identical: bool,
+    /// The engine version that recorded it.
+    pub recorded_engine: String,
+    /// The engine version that replayed it.
+    pub replay_engine: String,
+    /// The list versions used.
+    pub list_versions: BTreeMap<String, String>,
+    /// Matches recorded.
+    pub recorded_matches: usize,
+    /// Matches found now.
+    pub replayed_matches: usize,
+}
+
+/// Liveness and readiness.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HealthJson {
+    /// `ok` or `ready`.
+    pub status: String,
+    /// Entities in the index, when it is loaded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entities: Option<usize>,
+    /// Active list versions in the index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_versions: Option<BTreeMap<String, String>>,
+}
+
+/// What a monitoring run did: the shape of `interdict monitor run --json` and of
+/// `POST /v1/monitor/run`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MonitorReport {
+    /// `full` or `delta`.
+    pub mode: String,
+    /// New and changed customers screened against the active lists (every customer in a
+    /// full run).
+    pub screened_customers: usize,
+    /// Added and changed entities screened against the rest of the portfolio (every active
+    /// entity in a full run).
+    pub screened_entities: usize,
+    /// New alerts, and decided or closed pairs opened again.
+    pub alerts_created: usize,
+    /// Of those, pairs opened again.
+    pub alerts_reraised: usize,
+    /// Open alerts whose evidence changed.
+    pub alerts_refreshed: usize,
+    /// Open alerts closed (entity delisted, customer removed).
+    pub alerts_closed: usize,
+    /// Hits on decided pairs with both sides unchanged.
+    pub suppressed: usize,
+    /// Hits on alerts already open.
+    pub already_open: usize,
+    /// Entities whose reverse lookup hit its cap (run a full run to be sure).
+    pub saturated: Vec<String>,
+    /// How long the run took.
+    pub seconds: f64,
+}

@@ -1,0 +1,350 @@
+//! Lists: importing a list file as a new version (detect → parse → check → store, with its
+//! audit record in the transaction that activates it), choosing which stored version is
+//! active, and diffing two versions.
+//!
+//! An import never silently makes a list worse. A file with any broken record, or none at
+//! all, is refused whole. A version is stored but **not activated** when it was published
+//! before the active one (an older file imported by mistake) or when it removes more than
+//! [`ImportOptions::max_shrink`] of the active version's entities (a truncated or partial
+//! file); the report and the audit record say why, and `activate` (or `allow_shrink`)
+//! overrides. Two imports of one list at once cannot silently undo each other: the second
+//! to activate fails with a conflict naming both versions.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use interdict_model::{ListVersion, PartialDate};
+use interdict_sources::{Format, Parsed, SourceFile};
+use interdict_store::{Activation, ImportRequest, PreparedList, Store};
+use serde_json::json;
+
+use crate::Error;
+use crate::contract::ImportReport;
+
+/// How many per-record issues an import error lists before summarising the rest.
+const ISSUES_SHOWN: usize = 20;
+
+/// The share of the active version's entities a new version may remove and still be
+/// activated without `allow_shrink`.
+pub const DEFAULT_MAX_SHRINK: f64 = 0.10;
+
+/// Longest list id.
+const MAX_LIST_ID: usize = 64;
+
+/// How to import.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// The format; detected from content when `None`.
+    pub format: Option<Format>,
+    /// The list id; the format's default (or the dataset the data names) when `None`.
+    pub list: Option<String>,
+    /// The publication date, when the caller knows it.
+    pub published: Option<PartialDate>,
+    /// Activate the version even if it was published before the active one.
+    pub activate: bool,
+    /// Activate the version even if it removes more than `max_shrink` of the active one.
+    pub allow_shrink: bool,
+    /// The share of the active version's entities a version may remove unchallenged.
+    pub max_shrink: f64,
+    /// Who imports: an API key id or `cli:<user>`.
+    pub actor: String,
+}
+
+impl ImportOptions {
+    /// Defaults for `actor`: detect the format, activate unless older or shrunk.
+    pub fn new(actor: impl Into<String>) -> ImportOptions {
+        ImportOptions {
+            format: None,
+            list: None,
+            published: None,
+            activate: false,
+            allow_shrink: false,
+            max_shrink: DEFAULT_MAX_SHRINK,
+            actor: actor.into(),
+        }
+    }
+}
+
+/// Checks a list id: lowercase letters, digits, `.`, `_` and `-`, at most 64 characters, so
+/// that it prints safely and fits in an entity id.
+pub fn check_list_id(list: &str) -> Result<(), Error> {
+    let valid = !list.is_empty()
+        && list.len() <= MAX_LIST_ID
+        && list
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+        && list.as_bytes()[0].is_ascii_alphanumeric();
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "list",
+            format!(
+                "{:?} is not a list id: use 1 to {MAX_LIST_ID} lowercase letters, digits, '.', \
+                 '_' or '-', starting with a letter or digit",
+                list.escape_debug().to_string()
+            ),
+        ))
+    }
+}
+
+/// Reads `path`: a file becomes one [`SourceFile`]; a directory becomes all its regular files
+/// (recursively, hidden ones skipped), named relative to it, in name order.
+pub fn read_path(path: &Path) -> Result<Vec<SourceFile>, Error> {
+    let metadata = std::fs::metadata(path).map_err(|e| unreadable(path, e))?;
+    if metadata.is_file() {
+        let bytes = std::fs::read(path).map_err(|e| unreadable(path, e))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        return Ok(vec![SourceFile { name, bytes }]);
+    }
+    let mut files = Vec::new();
+    collect_dir(path, path, &mut files)?;
+    if files.is_empty() {
+        return Err(Error::InvalidList(format!(
+            "{}: the directory holds no files",
+            path.display()
+        )));
+    }
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(files)
+}
+
+fn collect_dir(root: &Path, dir: &Path, files: &mut Vec<SourceFile>) -> Result<(), Error> {
+    let entries = std::fs::read_dir(dir).map_err(|e| unreadable(dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| unreadable(dir, e))?;
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let kind = entry.file_type().map_err(|e| unreadable(&path, e))?;
+        if kind.is_dir() {
+            collect_dir(root, &path, files)?;
+        } else if kind.is_file() {
+            let bytes = std::fs::read(&path).map_err(|e| unreadable(&path, e))?;
+            let name = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            files.push(SourceFile { name, bytes });
+        }
+    }
+    Ok(())
+}
+
+fn unreadable(path: &Path, error: std::io::Error) -> Error {
+    Error::Unreadable(format!("cannot read {}: {error}", path.display()))
+}
+
+/// Parses `files` (named `label` in messages) as one list; any per-record issue, or no
+/// entity at all, refuses the whole file. CPU work: call it off the async workers.
+pub fn parse(files: &[SourceFile], label: &str, options: &ImportOptions) -> Result<Parsed, Error> {
+    if let Some(list) = &options.list {
+        check_list_id(list)?;
+    }
+    let parsed = interdict_sources::parse(files, options.format, options.list.as_deref())
+        .map_err(|e| Error::InvalidList(format!("{label}: {e}")))?;
+    if !parsed.issues.is_empty() {
+        let mut message = format!(
+            "{label}: {} record(s) could not be read; nothing was imported:",
+            parsed.issues.len()
+        );
+        for issue in parsed.issues.iter().take(ISSUES_SHOWN) {
+            message.push_str(&format!("\n  {issue}"));
+        }
+        if parsed.issues.len() > ISSUES_SHOWN {
+            message.push_str(&format!(
+                "\n  ... and {} more",
+                parsed.issues.len() - ISSUES_SHOWN
+            ));
+        }
+        return Err(Error::InvalidList(message));
+    }
+    if parsed.entities.is_empty() {
+        return Err(Error::InvalidList(format!(
+            "{label}: no entities found in this {} list; nothing was imported",
+            parsed.format
+        )));
+    }
+    check_list_id(&parsed.list)?;
+    Ok(parsed)
+}
+
+/// Decides whether a new version replaces `active`: not when it is older or removes too
+/// much, unless the options say so.
+async fn activation(
+    store: &Store,
+    active: Option<&ListVersion>,
+    parsed: &Parsed,
+    version: &str,
+    published: Option<PartialDate>,
+    options: &ImportOptions,
+) -> Result<Activation, Error> {
+    let Some(active) = active else {
+        return Ok(Activation::IfActiveIs(None));
+    };
+    let expected = Activation::IfActiveIs(Some(active.version.clone()));
+    if active.version == version {
+        return Ok(expected);
+    }
+    if !options.activate
+        && let (Some(new), Some(old)) = (published, active.published)
+        && new < old
+    {
+        return Ok(Activation::Keep(format!(
+            "it was published on {new}, before the active version ({}, published {old}); \
+             activate it with `interdict lists activate {} {}` or import with --activate",
+            short(&active.version),
+            active.list,
+            short(version),
+        )));
+    }
+    if !options.allow_shrink {
+        let new_ids: HashSet<&str> = parsed.entities.iter().map(|e| e.id.as_str()).collect();
+        let active_ids = store
+            .version_entity_ids(&active.list, &active.version)
+            .await?;
+        let removed = active_ids
+            .iter()
+            .filter(|id| !new_ids.contains(id.as_str()))
+            .count();
+        let share = removed as f64 / active_ids.len().max(1) as f64;
+        if share > options.max_shrink {
+            return Ok(Activation::Keep(format!(
+                "it removes {removed} of the active version's {} entities ({:.1}%, more than \
+                 {:.0}%): a truncated or partial file? Activate it with --allow-shrink if the \
+                 delistings are real",
+                active_ids.len(),
+                share * 100.0,
+                options.max_shrink * 100.0
+            )));
+        }
+    }
+    Ok(expected)
+}
+
+fn short(version: &str) -> &str {
+    version.get(..12).unwrap_or(version)
+}
+
+/// Imports one list read from `files` (named `label`, e.g. the path given): parsed off the
+/// async workers, refused whole if any record is broken, stored as a new version (or found
+/// already stored), activated unless older or shrunk, and recorded in the audit trail in
+/// the activating transaction.
+pub async fn import(
+    store: &Store,
+    files: Vec<SourceFile>,
+    label: &str,
+    options: &ImportOptions,
+) -> Result<ImportReport, Error> {
+    let parsed = {
+        let (label, options) = (label.to_owned(), options.clone());
+        tokio::task::spawn_blocking(move || parse(&files, &label, &options)).await??
+    };
+    import_parsed(store, parsed, label, options).await
+}
+
+/// [`import`] of a list already parsed and checked by [`parse`] (the command line parses
+/// every file before importing any).
+pub async fn import_parsed(
+    store: &Store,
+    parsed: Parsed,
+    label: &str,
+    options: &ImportOptions,
+) -> Result<ImportReport, Error> {
+    // Serialising and hashing every entity is CPU work: off the async workers, as parsing.
+    let (parsed, prepared) = tokio::task::spawn_blocking(move || {
+        let prepared = PreparedList::new(&parsed.list, parsed.format.name(), &parsed.entities);
+        (parsed, prepared)
+    })
+    .await?;
+    let prepared = prepared?;
+    let published = options.published;
+    let active = store.active_versions().await?.remove(&parsed.list);
+    let activation = activation(
+        store,
+        active.as_ref(),
+        &parsed,
+        prepared.version(),
+        published,
+        options,
+    )
+    .await?;
+    let kept_inactive = match &activation {
+        Activation::Keep(reason) => Some(reason.clone()),
+        _ => None,
+    };
+    let source_files = vec![label.to_owned()];
+    let outcome = store
+        .import_prepared(
+            &prepared,
+            &ImportRequest {
+                published,
+                source_files: &source_files,
+                actor: &options.actor,
+                activation,
+                notes: json!({}),
+            },
+        )
+        .await?;
+    let version = outcome.version;
+    Ok(ImportReport {
+        list: version.list,
+        version: version.version,
+        format: version.format,
+        entities: version.entities,
+        names: version.names,
+        published: version.published.map(|d| d.to_string()),
+        unchanged: outcome.unchanged,
+        activated: outcome.activated,
+        active: version.active,
+        previous_active: outcome.previous_active,
+        kept_inactive,
+        audit_id: outcome.audit_id,
+        index_entities: None,
+    })
+}
+
+/// Makes a stored version (`list@prefix` or a unique prefix) the active one of `list`, on
+/// record; returns the version and whether anything changed.
+pub async fn activate(
+    store: &Store,
+    list: &str,
+    reference: &str,
+    actor: &str,
+) -> Result<(ListVersion, bool), Error> {
+    let version = find_version(store, "version", reference).await?;
+    if version.list != list {
+        return Err(Error::invalid(
+            "version",
+            format!(
+                "{reference} is a version of {}, not of {list}",
+                version.list
+            ),
+        ));
+    }
+    let changed = store
+        .activate(list, &version.version, actor, "activated by hand")
+        .await?;
+    let version = store.version(list, &version.version).await?;
+    Ok((version, changed))
+}
+
+/// Finds a stored version by id, prefix or `list@prefix`; a malformed or ambiguous
+/// reference is a fault of `field`.
+pub async fn find_version(
+    store: &Store,
+    field: &str,
+    reference: &str,
+) -> Result<ListVersion, Error> {
+    store.find_version(reference).await.map_err(|e| match e {
+        e @ (interdict_store::Error::Invalid(_) | interdict_store::Error::Ambiguous { .. }) => {
+            Error::invalid(field, e.to_string())
+        }
+        other => other.into(),
+    })
+}

@@ -1,0 +1,514 @@
+//! Screening: a request validated into what the engine is asked, screened against the
+//! active lists, recorded in the audit trail before it is answered, and replayed later
+//! against the exact list versions it was recorded with.
+//!
+//! [`Screening::new`] is the only way to build a screening, and it refuses what the engine
+//! cannot honour (a threshold outside [0, 1], a limit of 0 or above the maximum, a name with
+//! nothing left to match once normalised, more countries than a query may carry), so every
+//! recorded screening can be replayed. The record holds the request as received, the query
+//! as understood, the exact list versions, the engine version, the threshold and limit
+//! applied, and the result; replaying it must give the same result, byte for byte.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use interdict_matching::{Index, Match, PreparedName, Query, ScreenOptions};
+use interdict_model::{CountryCode, DateOfBirth, Schema, country_code};
+use interdict_store::{AuditKind, NewAuditRecord, Store};
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::{Value, json};
+
+use crate::Error;
+use crate::contract::{MatchJson, QueryJson, ReplayResponse, ScreenRequest, ScreenResponse};
+
+/// The engine version recorded with every screening.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Default number of matches per screening.
+pub const DEFAULT_LIMIT: usize = 10;
+
+/// How much one screening may ask for. The service's values are [`Limits::DEFAULT`]; the
+/// command line uses the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Longest name, in characters.
+    pub max_name_chars: usize,
+    /// Most matches per screening.
+    pub max_matches: usize,
+    /// Most countries per query.
+    pub max_countries: usize,
+}
+
+impl Limits {
+    /// The limits of every front-end.
+    pub const DEFAULT: Limits = Limits {
+        max_name_chars: 500,
+        // The maximum that the OpenAPI document gives `ScreenRequest::limit`.
+        max_matches: 100,
+        max_countries: 20,
+    };
+
+    /// No size limits: for replaying what was once accepted. Validity (a threshold in
+    /// [0, 1], a limit of at least 1, a name that normalises to something) still holds.
+    pub const NONE: Limits = Limits {
+        max_name_chars: usize::MAX,
+        max_matches: usize::MAX,
+        max_countries: usize::MAX,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}
+
+/// A validated screening: the request as received and what the engine is asked.
+#[derive(Debug, Clone)]
+pub struct Screening {
+    request: ScreenRequest,
+    query: Query,
+    options: ScreenOptions,
+}
+
+/// Parses a schema as requests give it: empty or `any` means no restriction.
+pub fn parse_schema(text: Option<&str>) -> Result<Option<Schema>, String> {
+    match text.map(str::trim) {
+        None | Some("") | Some("any") => Ok(None),
+        Some(text) => text.parse::<Schema>().map(Some),
+    }
+}
+
+/// Parses countries as requests give them: ISO codes or names, separated by `;` or `|`.
+pub fn parse_countries(text: &str) -> Result<Vec<CountryCode>, String> {
+    text.split([';', '|'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| country_code(c).ok_or_else(|| format!("{c:?} is not a known country")))
+        .collect()
+}
+
+impl Screening {
+    /// Validates `request`, naming the field at fault (`prefix` locates the request in a
+    /// batch, e.g. `[3].`).
+    pub fn new(request: ScreenRequest, limits: Limits, prefix: &str) -> Result<Screening, Error> {
+        let field = |name: &str| format!("{prefix}{name}");
+        let name = request.name.trim();
+        if name.is_empty() {
+            return Err(Error::invalid(field("name"), "the name is empty"));
+        }
+        let chars = name.chars().count();
+        if chars > limits.max_name_chars {
+            return Err(Error::invalid(
+                field("name"),
+                format!(
+                    "the name has {chars} characters; at most {} are accepted",
+                    limits.max_name_chars
+                ),
+            ));
+        }
+        let mut query = Query::name(name);
+        query.schema = parse_schema(request.schema.as_deref())
+            .map_err(|e| Error::invalid(field("schema"), e))?;
+        if PreparedName::new(name, query.schema).is_empty() {
+            return Err(Error::invalid(
+                field("name"),
+                format!(
+                    "{name:?} has nothing left to match once titles and punctuation are removed"
+                ),
+            ));
+        }
+        if let Some(dob) = request
+            .dob
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
+            query.dob = Some(DateOfBirth::parse(dob).ok_or_else(|| {
+                Error::invalid(field("dob"), format!("{dob:?} is not a date of birth"))
+            })?);
+        }
+        if let Some(countries) = request.country.as_deref() {
+            query.countries =
+                parse_countries(countries).map_err(|e| Error::invalid(field("country"), e))?;
+            if query.countries.len() > limits.max_countries {
+                return Err(Error::invalid(
+                    field("country"),
+                    format!(
+                        "{} countries given; at most {} are accepted",
+                        query.countries.len(),
+                        limits.max_countries
+                    ),
+                ));
+            }
+        }
+        let threshold = request
+            .threshold
+            .unwrap_or(interdict_matching::DEFAULT_THRESHOLD);
+        if !(0.0..=1.0).contains(&threshold) {
+            return Err(Error::invalid(
+                field("threshold"),
+                format!("{threshold} is not in [0, 1]"),
+            ));
+        }
+        let limit = request.limit.unwrap_or(DEFAULT_LIMIT);
+        if limit == 0 || limit > limits.max_matches {
+            return Err(Error::invalid(
+                field("limit"),
+                format!("{limit} is not in [1, {}]", limits.max_matches),
+            ));
+        }
+        Ok(Screening {
+            request,
+            query,
+            options: ScreenOptions { threshold, limit },
+        })
+    }
+
+    /// The request as received.
+    pub fn request(&self) -> &ScreenRequest {
+        &self.request
+    }
+
+    /// What the engine is asked.
+    pub fn query(&self) -> &Query {
+        &self.query
+    }
+
+    /// Threshold and limit.
+    pub fn options(&self) -> ScreenOptions {
+        self.options
+    }
+
+    /// The query as understood, for the response and the record.
+    pub fn query_json(&self) -> QueryJson {
+        query_json(&self.query)
+    }
+}
+
+fn query_json(query: &Query) -> QueryJson {
+    QueryJson {
+        name: query.name.clone(),
+        dob: query.dob.map(|d| d.to_string()),
+        countries: query.countries.iter().map(ToString::to_string).collect(),
+        schema: query.schema.map_or("any", Schema::as_str).to_owned(),
+    }
+}
+
+/// The active list versions, indexed: what screenings run against.
+#[derive(Debug)]
+pub struct ActiveLists {
+    /// The index over every active version's entities.
+    pub index: Index,
+    /// list id → active version, exactly those indexed.
+    pub versions: BTreeMap<String, String>,
+    /// Entities indexed.
+    pub entities: usize,
+}
+
+impl ActiveLists {
+    /// Loads and indexes the active versions (the index is built off the async workers);
+    /// [`Error::NoLists`] when nothing is imported yet.
+    pub async fn load(store: &Store) -> Result<ActiveLists, Error> {
+        let (versions, entities) = store.active_entities().await?;
+        if entities.is_empty() {
+            return Err(Error::NoLists);
+        }
+        let versions: BTreeMap<String, String> = versions
+            .into_iter()
+            .map(|(list, v)| (list, v.version))
+            .collect();
+        let count = entities.len();
+        let entities = entities.into_iter().map(Arc::new).collect();
+        let index = tokio::task::spawn_blocking(move || Index::build(entities)).await?;
+        Ok(ActiveLists {
+            index,
+            versions,
+            entities: count,
+        })
+    }
+
+    /// Screens every screening, spread over the current rayon pool's threads.
+    pub fn screen(&self, screenings: &[Screening]) -> Vec<Vec<Match>> {
+        screenings
+            .par_iter()
+            .map(|s| self.index.screen(&s.query, &s.options))
+            .collect()
+    }
+}
+
+fn round(score: f64) -> f64 {
+    (score * 10_000.0).round() / 10_000.0
+}
+
+/// One match as JSON: the fields of `interdict screen --json`, the API and the record.
+pub fn match_json(m: &Match) -> Result<MatchJson, Error> {
+    Ok(MatchJson {
+        entity_id: m.entity.id.as_str().to_owned(),
+        list: m.entity.id.list().to_owned(),
+        schema: m.entity.schema.as_str().to_owned(),
+        name: m.entity.name.clone(),
+        matched_name: m.matched_name.clone(),
+        query_name: m.query_name.clone(),
+        score: round(m.score),
+        explanation: serde_json::to_value(&m.explanation).map_err(Error::internal)?,
+    })
+}
+
+/// The matches as JSON, best first.
+pub fn matches_json(matches: &[Match]) -> Result<Vec<MatchJson>, Error> {
+    matches.iter().map(match_json).collect()
+}
+
+/// The audit record of one screening by `actor`.
+fn screening_record(
+    actor: &str,
+    screening: &Screening,
+    list_versions: &BTreeMap<String, String>,
+    matches: &[MatchJson],
+) -> NewAuditRecord {
+    NewAuditRecord {
+        kind: AuditKind::Screening,
+        actor: actor.to_owned(),
+        payload: json!({
+            "request": screening.request,
+            "query": query_json(&screening.query),
+            "list_versions": list_versions,
+            "engine": { "name": "interdict", "version": ENGINE_VERSION },
+            "threshold": screening.options.threshold,
+            "limit": screening.options.limit,
+            "result": { "matches": matches },
+        }),
+    }
+}
+
+/// Records screenings and their results by `actor` against `versions` in one audit
+/// append (all or none), and answers them in order, each with its `screening_id`. Nothing
+/// is answered that is not on record.
+pub async fn record(
+    store: &Store,
+    actor: &str,
+    versions: &BTreeMap<String, String>,
+    screenings: &[Screening],
+    results: &[Vec<Match>],
+) -> Result<Vec<ScreenResponse>, Error> {
+    let mut records = Vec::with_capacity(screenings.len());
+    let mut responses = Vec::with_capacity(screenings.len());
+    for (screening, matches) in screenings.iter().zip(results) {
+        let matches = matches_json(matches)?;
+        records.push(screening_record(actor, screening, versions, &matches));
+        responses.push(ScreenResponse {
+            screening_id: String::new(),
+            query: screening.query_json(),
+            threshold: screening.options.threshold,
+            list_versions: versions.clone(),
+            matches,
+        });
+    }
+    let stored = store.append_audit_all(records).await?;
+    for (response, record) in responses.iter_mut().zip(stored) {
+        response.screening_id = record.id;
+    }
+    Ok(responses)
+}
+
+/// The parts of a screening record that a replay needs, read without re-encoding the result.
+#[derive(Deserialize)]
+struct RecordedScreening<'a> {
+    request: ScreenRequest,
+    list_versions: BTreeMap<String, String>,
+    engine: RecordedEngine,
+    threshold: f64,
+    limit: usize,
+    #[serde(borrow)]
+    result: &'a RawValue,
+}
+
+#[derive(Deserialize)]
+struct RecordedEngine {
+    version: String,
+}
+
+/// Re-runs the recorded screening `id` against the list versions it recorded (read with
+/// [`Store::version_entities`]) with its recorded threshold and limit, and compares the
+/// result with the recorded one as text.
+pub async fn replay(store: &Store, id: &str) -> Result<ReplayResponse, Error> {
+    let record = store.audit_record(id).await?;
+    if record.kind != AuditKind::Screening.as_str() {
+        return Err(Error::invalid(
+            "id",
+            format!("record {id} is a {} record, not a screening", record.kind),
+        ));
+    }
+    let recorded: RecordedScreening<'_> = serde_json::from_str(record.payload.get())
+        .map_err(|e| Error::internal(format!("screening record {id} does not decode: {e}")))?;
+    let mut screening = Screening::new(recorded.request, Limits::NONE, "request.")?;
+    screening.options = ScreenOptions {
+        threshold: recorded.threshold,
+        limit: recorded.limit,
+    };
+    let mut entities = Vec::new();
+    for (list, version) in &recorded.list_versions {
+        entities.extend(
+            store
+                .version_entities(list, version)
+                .await?
+                .into_iter()
+                .map(Arc::new),
+        );
+    }
+    let query = screening.query.clone();
+    let options = screening.options;
+    let matches = tokio::task::spawn_blocking(move || {
+        let index = Index::build(entities);
+        index.screen(&query, &options)
+    })
+    .await?;
+    let matches = matches_json(&matches)?;
+    let replayed =
+        serde_json::to_string(&json!({ "matches": matches })).map_err(Error::internal)?;
+    let recorded_matches = serde_json::from_str::<Value>(recorded.result.get())
+        .ok()
+        .and_then(|v| v.get("matches").and_then(Value::as_array).map(Vec::len))
+        .unwrap_or(0);
+    Ok(ReplayResponse {
+        screening_id: record.id.clone(),
+        identical: replayed == recorded.result.get(),
+        recorded_engine: recorded.engine.version,
+        replay_engine: ENGINE_VERSION.to_owned(),
+        list_versions: recorded.list_versions,
+        recorded_matches,
+        replayed_matches: matches.len(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMITS: Limits = Limits {
+        max_name_chars: 20,
+        max_matches: 50,
+        max_countries: 3,
+    };
+
+    fn field_of(request: ScreenRequest) -> String {
+        match Screening::new(request, LIMITS, "[2].") {
+            Err(Error::InvalidField { field, .. }) => field,
+            other => panic!("expected a field error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let named = |name: &str| ScreenRequest {
+            name: name.into(),
+            ..ScreenRequest::default()
+        };
+        assert_eq!(field_of(named("  ")), "[2].name");
+        assert_eq!(field_of(named("--- ...")), "[2].name");
+        assert_eq!(field_of(named(&"x".repeat(21))), "[2].name");
+        for (request, field) in [
+            (
+                ScreenRequest {
+                    dob: Some("yesterday".into()),
+                    ..named("a")
+                },
+                "[2].dob",
+            ),
+            (
+                ScreenRequest {
+                    country: Some("RU;Atlantis".into()),
+                    ..named("a")
+                },
+                "[2].country",
+            ),
+            (
+                ScreenRequest {
+                    country: Some("RU;UA;BY;KZ".into()),
+                    ..named("a")
+                },
+                "[2].country",
+            ),
+            (
+                ScreenRequest {
+                    schema: Some("planet".into()),
+                    ..named("a")
+                },
+                "[2].schema",
+            ),
+            (
+                ScreenRequest {
+                    threshold: Some(1.5),
+                    ..named("a")
+                },
+                "[2].threshold",
+            ),
+            (
+                ScreenRequest {
+                    threshold: Some(f64::NAN),
+                    ..named("a")
+                },
+                "[2].threshold",
+            ),
+            (
+                ScreenRequest {
+                    limit: Some(0),
+                    ..named("a")
+                },
+                "[2].limit",
+            ),
+            (
+                ScreenRequest {
+                    limit: Some(51),
+                    ..named("a")
+                },
+                "[2].limit",
+            ),
+        ] {
+            assert_eq!(field_of(request), field);
+        }
+    }
+
+    #[test]
+    fn a_valid_request_becomes_the_engine_query() {
+        let request = ScreenRequest {
+            name: "  Sergei Shoigu ".into(),
+            dob: Some("1955-05-21".into()),
+            country: Some("Russia; UA".into()),
+            schema: Some("person".into()),
+            threshold: Some(0.8),
+            limit: Some(3),
+        };
+        let screening = Screening::new(request.clone(), LIMITS, "").expect("valid");
+        assert_eq!(screening.query().name, "Sergei Shoigu");
+        assert_eq!(screening.query().schema, Some(Schema::Person));
+        assert!(screening.query().dob.is_some());
+        let json = screening.query_json();
+        assert_eq!(json.countries, ["RU", "UA"]);
+        assert_eq!(json.schema, "person");
+        assert_eq!(
+            screening.options(),
+            ScreenOptions {
+                threshold: 0.8,
+                limit: 3
+            }
+        );
+
+        let any = Screening::new(
+            ScreenRequest {
+                schema: Some("any".into()),
+                threshold: None,
+                limit: None,
+                ..request
+            },
+            LIMITS,
+            "",
+        )
+        .expect("valid");
+        assert_eq!(any.query().schema, None);
+        assert_eq!(any.options(), ScreenOptions::default());
+    }
+}
