@@ -7,9 +7,10 @@ use interdict_sources::{SourceFile, parse};
 use libfuzzer_sys::fuzz_target;
 
 /// File names that steer detection: the first input byte picks one.
-const NAMES: [&str; 6] = [
+const NAMES: [&str; 7] = [
     "sdn.csv",
     "list.xml",
+    "uk-sanctions-list.xml",
     "ConList.csv",
     "entities.ftm.json",
     "deltas/1.delta.json",

@@ -26,6 +26,7 @@ use std::collections::HashMap;
 
 use interdict_model::{Address, Entity, EntityId, NameKind, Schema, SourceRecord};
 
+use crate::csv_records::ends_inside_quotes;
 use crate::ofac_remarks::{self, VesselInfo};
 use crate::text;
 use crate::{Error, Format, Issue, Parsed, SourceFile};
@@ -506,36 +507,6 @@ impl LineCounter {
         }
         self.newlines + 1
     }
-}
-
-/// Whether a record's text ends inside a quoted field, which the csv reader accepts silently
-/// at the end of input.
-fn ends_inside_quotes(raw: &[u8]) -> bool {
-    let mut quoted = false;
-    let mut field_start = true;
-    let mut bytes = raw.iter().copied().peekable();
-    while let Some(byte) = bytes.next() {
-        if quoted {
-            if byte == b'"' {
-                if bytes.peek() == Some(&b'"') {
-                    bytes.next();
-                } else {
-                    quoted = false;
-                }
-            }
-            field_start = false;
-            continue;
-        }
-        match byte {
-            b'"' if field_start => {
-                quoted = true;
-                field_start = false;
-            }
-            b',' | b'\r' | b'\n' => field_start = true,
-            _ => field_start = false,
-        }
-    }
-    quoted
 }
 
 /// UTF-8, or Windows-1252 for older files that are not.

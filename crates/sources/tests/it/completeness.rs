@@ -141,3 +141,47 @@ fn nul_and_control_bytes_are_refused_with_their_offset() {
         }
     }
 }
+
+/// The CSV lists without an end marker: a cut inside a quoted field is refused, a cut between
+/// fields leaves a short last row that is an issue on its line.
+#[test]
+fn csv_lists_cut_mid_record_are_refused_or_reported() {
+    for (path, format) in [
+        (
+            "lists/uk-hmt-2018-04-13/sanctionsconlist.csv",
+            Format::UkOfsiCsv,
+        ),
+        ("lists/us-csl-sample.csv", Format::UsCslCsv),
+    ] {
+        let full = shared_file(path);
+        let half = full.bytes.len() / 2;
+        let quote = half
+            + full.bytes[half..]
+                .windows(2)
+                .position(|w| w == b",\"")
+                .expect("a quoted field");
+        let (file, location, reason) = refused(cut(&full, quote + 4), format);
+        assert_eq!(file, full.name);
+        assert!(location.starts_with("line "), "{path}: {location}");
+        assert!(reason.contains("truncated"), "{path}: {reason}");
+
+        let row_start = line_boundary(&full, 0.5);
+        let third_comma = full.bytes[row_start..]
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b',')
+            .nth(2)
+            .map(|(i, _)| row_start + i + 1)
+            .expect("three fields");
+        let parsed = parse(&[cut(&full, third_comma)], Some(format), None).expect("parses");
+        let line = lines_in(&full.bytes[..row_start]) + 1;
+        assert!(
+            parsed
+                .issues
+                .iter()
+                .any(|i| i.location == format!("line {line}") && i.message.contains("fields")),
+            "{path}: {:?}",
+            parsed.issues
+        );
+    }
+}
