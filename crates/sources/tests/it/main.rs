@@ -7,6 +7,7 @@ mod csl;
 mod detect;
 mod eu;
 mod ftm;
+mod fuzz_replay;
 mod ofac;
 mod props;
 mod published;
