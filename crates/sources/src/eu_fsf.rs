@@ -11,9 +11,11 @@
 //!   aliases are weak when `strong="false"`, original-script names when written in a non-Latin
 //!   script (Cyrillic, Greek, Arabic, ...), strong aliases otherwise. `nameLanguage` becomes the
 //!   name's language tag.
+//! - An alias whose remark calls it `low quality` is weak even where `strong` says `true`, as
+//!   published records do; alias remarks are kept prefixed with the name they are about.
 //! - `citizenship` goes to citizenships; `function` and `title` of any alias to titles; the
-//!   programmes of the regulations to programs, and the earliest regulation publication date
-//!   is the designation date.
+//!   programmes of the regulations to programs, and each regulation's reference (type, number,
+//!   publication date, URL) to remarks.
 //! - Country codes `00` / `UNKNOWN` mean "not known" in FSF and are dropped.
 //! - The entity's `designationDate` is its designation date; without one, the earliest
 //!   regulation publication date.
@@ -134,7 +136,7 @@ fn build_entity(element: &Element, list: &str, problems: &mut Vec<String>) -> Op
             Some(Alias {
                 element: alias,
                 latin: is_latin_script(&full),
-                strong: alias.attr("strong") != Some("false"),
+                strong: alias.attr("strong") != Some("false") && !said_low_quality(alias),
                 full,
             })
         })
@@ -176,7 +178,7 @@ fn build_entity(element: &Element, list: &str, problems: &mut Vec<String>) -> Op
                 lang: alias_language(alias.element),
             });
         }
-        add_alias_details(&mut entity, alias.element);
+        add_alias_details(&mut entity, alias.element, &alias.full);
     }
     if let Some(reference) = element.attr("euReferenceNumber") {
         entity.add_identifier(Identifier::new(
@@ -286,7 +288,16 @@ pub(crate) fn is_latin_script(text: &str) -> bool {
 }
 
 /// Gender, function and title of an alias.
-fn add_alias_details(entity: &mut Entity, alias: &Element) {
+/// Whether an alias's remark calls it low quality (`low quality alias; formerly listed as`):
+/// published records say so there while leaving `strong="true"`.
+fn said_low_quality(alias: &Element) -> bool {
+    alias
+        .children_named("remark")
+        .filter_map(Element::text)
+        .any(|remark| remark.to_ascii_lowercase().contains("low quality"))
+}
+
+fn add_alias_details(entity: &mut Entity, alias: &Element, full: &str) {
     if entity.gender.is_none() {
         entity.gender = alias.attr("gender").and_then(|g| g.parse::<Gender>().ok());
     }
@@ -295,14 +306,27 @@ fn add_alias_details(entity: &mut Entity, alias: &Element) {
             push_unique(&mut entity.titles, title);
         }
     }
+    // Said of one name, so kept with it.
     for remark in alias.children_named("remark").filter_map(Element::text) {
-        entity.remarks.push(remark);
+        entity.remarks.push(format!("{full}: {remark}"));
     }
 }
 
 fn add_regulation(entity: &mut Entity, regulation: &Element, problems: &mut Vec<String>) {
     if let Some(programme) = regulation.attr("programme") {
         push_unique(&mut entity.programs, programme.to_owned());
+    }
+    // The legal act, for the analyst: `Regulation 1210/2003 (OJ L169) of 2003-07-08, <url>`.
+    if let Some(number) = regulation.attr("numberTitle") {
+        let kind = regulation.attr("regulationType").unwrap_or("regulation");
+        let mut reference = format!("EU {kind} {number}");
+        if let Some(date) = regulation.attr("publicationDate") {
+            reference.push_str(&format!(" of {date}"));
+        }
+        if let Some(url) = regulation.child_text("publicationUrl") {
+            reference.push_str(&format!(", {url}"));
+        }
+        push_unique(&mut entity.remarks, reference);
     }
     if let Some(text) = regulation.attr("publicationDate") {
         match PartialDate::parse(text) {

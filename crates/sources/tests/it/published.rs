@@ -390,3 +390,26 @@ fn uk_records_carry_the_un_reference_of_the_un_record() {
     let akhund_un = entity(&un, "un-sc:TAi.002");
     assert!(akhund_un.name.contains("AKHUND"), "{}", akhund_un.name);
 }
+
+#[test]
+fn eu_aliases_said_low_quality_are_weak_and_regulations_are_referenced() {
+    let parsed = parse_clean("lists/eu-fsf-excerpt-2026-08-05/fsf.xml", Format::EuFsfXml);
+    let agha = entity(&parsed, "eu-fsf:514");
+    assert_eq!(agha.name, "Abdul Manan Agha");
+    assert!(names_of(agha, NameKind::WeakAka).contains(&"Saiyid Abd al-Man"));
+    assert!(
+        agha.remarks
+            .iter()
+            .any(|r| r == "Saiyid Abd al-Man: low quality alias; formerly listed a"),
+        "{:?}",
+        agha.remarks
+    );
+    let saddam = entity(&parsed, "eu-fsf:13");
+    assert!(
+        saddam.remarks.iter().any(|r| r.starts_with(
+            "EU regulation 1210/2003 (OJ L169) of 2003-07-08, http://eur-lex.europa.eu/"
+        )),
+        "{:?}",
+        saddam.remarks
+    );
+}
