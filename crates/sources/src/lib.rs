@@ -141,8 +141,6 @@ impl FromStr for Format {
                     || (wanted == "un" && *f == Format::UnScXml)
                     || (wanted == "eu" && *f == Format::EuFsfXml)
                     || (wanted == "uk" && *f == Format::UkOfsiCsv)
-                    || (wanted == "uk-sanctions-list-xml" && *f == Format::UkSanctionsListXml)
-                    || (wanted == "uksl" && *f == Format::UkSanctionsListXml)
                     || (wanted == "csl" && *f == Format::UsCslCsv)
             })
             .ok_or_else(|| Error::UnknownFormat { name: s.to_owned() })

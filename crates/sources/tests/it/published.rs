@@ -413,3 +413,29 @@ fn eu_aliases_said_low_quality_are_weak_and_regulations_are_referenced() {
         saddam.remarks
     );
 }
+
+#[test]
+fn the_uk_sanctions_list_format_is_named_and_detected() {
+    for name in [
+        "uk-sanctions-list-xml",
+        "uk-sanctions-list",
+        " UK-Sanctions-List-XML ",
+    ] {
+        assert_eq!(
+            name.parse::<Format>().expect("known"),
+            Format::UkSanctionsListXml
+        );
+    }
+    assert!(Format::ALL.contains(&Format::UkSanctionsListXml));
+    assert_eq!(
+        Format::UkSanctionsListXml.default_list_id(),
+        "uk-sanctions-list"
+    );
+    // Detected from the root element, whatever the file is called.
+    let mut file = shared_file("lists/uk-sanctions-list-2026-09-07/uk-sanctions-list.xml");
+    file.name = "download".into();
+    assert_eq!(
+        detect(&[file]).expect("detected"),
+        Format::UkSanctionsListXml
+    );
+}
