@@ -174,6 +174,8 @@ fn seeds_of(format: Format) -> Vec<&'static [SourceFile]> {
 
 /// What parsing must guarantee whenever it succeeds.
 fn check(parsed: &Parsed) -> Result<(), TestCaseError> {
+    // An XML declaration may name any encoding; what was used is always said.
+    prop_assert!(parsed.encoding.is_some(), "no encoding reported");
     for entity in &parsed.entities {
         prop_assert!(!entity.id.source_id().is_empty(), "empty id {}", entity.id);
         prop_assert_eq!(entity.id.list(), parsed.list.as_str());
