@@ -1,29 +1,13 @@
-//! Fuzzes format detection and the parser it picks: any bytes, under any of the names the
-//! formats use, must parse or fail with an error, never panic.
+//! Fuzzes format detection and the parser it picks: the first input byte picks the file name that
+//! steers detection, the rest is the file. It must parse or fail with an error, never panic. The
+//! harness is shared with the replay test (`../harness.rs`).
 
 #![no_main]
 
-use interdict_sources::{SourceFile, parse};
+#[path = "../harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
 use libfuzzer_sys::fuzz_target;
 
-/// File names that steer detection: the first input byte picks one.
-const NAMES: [&str; 6] = [
-    "sdn.csv",
-    "list.xml",
-    "ConList.csv",
-    "entities.ftm.json",
-    "deltas/1.delta.json",
-    "input",
-];
-
-fuzz_target!(|input: &[u8]| {
-    let Some((choice, bytes)) = input.split_first() else {
-        return;
-    };
-    let name = NAMES[usize::from(*choice) % NAMES.len()];
-    let file = SourceFile {
-        name: name.to_owned(),
-        bytes: bytes.to_vec(),
-    };
-    let _ = parse(&[file], None, None);
-});
+fuzz_target!(|input: &[u8]| harness::run("detect", input));

@@ -1,15 +1,12 @@
-//! Fuzzes the OFAC SDN XML parser: any bytes, as `sdn.xml`, must parse or fail with an
-//! error, never panic.
+//! Fuzzes the OFAC SDN XML parser: any bytes, as `sdn.xml`. It must parse or fail with an error,
+//! never panic. The harness is shared with the replay test (`../harness.rs`).
 
 #![no_main]
 
-use interdict_sources::{Format, SourceFile, parse};
+#[path = "../harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|bytes: &[u8]| {
-    let file = SourceFile {
-        name: "sdn.xml".to_owned(),
-        bytes: bytes.to_vec(),
-    };
-    let _ = parse(&[file], Some(Format::OfacSdnXml), None);
-});
+fuzz_target!(|input: &[u8]| harness::run("ofac_sdn_xml", input));

@@ -1,15 +1,12 @@
-//! Fuzzes the UK OFSI CSV parser: any bytes, as `ConList.csv`, must parse or fail with an
-//! error, never panic.
+//! Fuzzes the UK OFSI consolidated list CSV parser: any bytes, as `ConList.csv`. It must parse or
+//! fail with an error, never panic. The harness is shared with the replay test (`../harness.rs`).
 
 #![no_main]
 
-use interdict_sources::{Format, SourceFile, parse};
+#[path = "../harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|bytes: &[u8]| {
-    let file = SourceFile {
-        name: "ConList.csv".to_owned(),
-        bytes: bytes.to_vec(),
-    };
-    let _ = parse(&[file], Some(Format::UkOfsiCsv), None);
-});
+fuzz_target!(|input: &[u8]| harness::run("uk_ofsi_csv", input));

@@ -1,15 +1,13 @@
-//! Fuzzes the US Consolidated Screening List CSV parser: any bytes, as `consolidated.csv`, must parse or fail with an
-//! error, never panic.
+//! Fuzzes the US Consolidated Screening List CSV parser: any bytes, as `consolidated.csv`. It must
+//! parse or fail with an error, never panic. The harness is shared with the replay test
+//! (`../harness.rs`).
 
 #![no_main]
 
-use interdict_sources::{Format, SourceFile, parse};
+#[path = "../harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|bytes: &[u8]| {
-    let file = SourceFile {
-        name: "consolidated.csv".to_owned(),
-        bytes: bytes.to_vec(),
-    };
-    let _ = parse(&[file], Some(Format::UsCslCsv), None);
-});
+fuzz_target!(|input: &[u8]| harness::run("us_csl_csv", input));

@@ -53,6 +53,20 @@ pub(crate) fn read_csv(file: &SourceFile) -> Result<Vec<CsvRecord>, Error> {
         .map(|(start, _)| *start)
         .chain(std::iter::once(bytes.len()))
         .collect();
+    // The csv reader accepts a quoted field left open at the end of input: a cut file.
+    if let Some((last_start, _)) = records.last()
+        && ends_inside_quotes(bytes.get(*last_start..).unwrap_or_default())
+    {
+        let line = bytes
+            .get(..*last_start)
+            .map_or(0, |seen| seen.iter().filter(|b| **b == b'\n').count())
+            + 1;
+        return Err(Error::Malformed {
+            file: file.name.clone(),
+            location: format!("line {line}"),
+            reason: "the file ends inside a quoted field: it is truncated".into(),
+        });
+    }
     let mut line = 1u64;
     let mut counted = 0;
     let mut out = Vec::with_capacity(records.len());
@@ -69,6 +83,36 @@ pub(crate) fn read_csv(file: &SourceFile) -> Result<Vec<CsvRecord>, Error> {
         out.push(CsvRecord { line, fields, raw });
     }
     Ok(out)
+}
+
+/// Whether a record's text ends inside a quoted field, which the csv reader accepts silently
+/// at the end of input.
+pub(crate) fn ends_inside_quotes(raw: &[u8]) -> bool {
+    let mut quoted = false;
+    let mut field_start = true;
+    let mut bytes = raw.iter().copied().peekable();
+    while let Some(byte) = bytes.next() {
+        if quoted {
+            if byte == b'"' {
+                if bytes.peek() == Some(&b'"') {
+                    bytes.next();
+                } else {
+                    quoted = false;
+                }
+            }
+            field_start = false;
+            continue;
+        }
+        match byte {
+            b'"' if field_start => {
+                quoted = true;
+                field_start = false;
+            }
+            b',' | b'\r' | b'\n' => field_start = true,
+            _ => field_start = false,
+        }
+    }
+    quoted
 }
 
 /// Maps a header row's column names to their positions, and checks that every `required`

@@ -67,6 +67,7 @@ fn sniff_xml(text: &str) -> Option<Format> {
     match local {
         "sdnList" => Some(Format::OfacSdnXml),
         "CONSOLIDATED_LIST" => Some(Format::UnScXml),
+        "Designations" => Some(Format::UkSanctionsListXml),
         "export" if text.contains(EU_FSF_NAMESPACE) || text.contains("sanctionEntity") => {
             Some(Format::EuFsfXml)
         }

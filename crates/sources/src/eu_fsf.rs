@@ -1,5 +1,7 @@
-//! EU Financial Sanctions Files XML (FSF 1.1: root `export` in namespace
-//! `http://eu.europa.eu/fpi/fsd/export`, one `sanctionEntity` per listed party).
+//! EU Financial Sanctions Files XML (FSF 1.1: root `export`, one `sanctionEntity` per listed
+//! party). The published namespace is `http://eu.europa.ec/fpi/fsd/export` (host `.ec`, as in
+//! the 2026-08-05 export); the `.eu` host the schema documentation uses is accepted too. The
+//! root's `generationDate` is the publication date.
 //!
 //! Mapping choices worth knowing:
 //! - The id is `<list>:<logicalId>`; the EU reference number (`EU.27.28`) and the UN reference
@@ -9,10 +11,24 @@
 //!   aliases are weak when `strong="false"`, original-script names when written in a non-Latin
 //!   script (Cyrillic, Greek, Arabic, ...), strong aliases otherwise. `nameLanguage` becomes the
 //!   name's language tag.
+//! - An alias whose remark calls it `low quality` is weak even where `strong` says `true`, as
+//!   published records do; alias remarks are kept prefixed with the name they are about.
 //! - `citizenship` goes to citizenships; `function` and `title` of any alias to titles; the
-//!   programmes of the regulations to programs, and the earliest regulation publication date
-//!   is the designation date.
+//!   programmes of the regulations to programs, and each regulation's reference (type, number,
+//!   publication date, URL) to remarks.
 //! - Country codes `00` / `UNKNOWN` mean "not known" in FSF and are dropped.
+//! - The entity's `designationDate` is its designation date; without one, the earliest
+//!   regulation publication date.
+//! - Birth dates in the Islamic calendar: FSF writes the Hijri day, month and year in
+//!   `dayOfMonth`/`monthOfYear`/`year` and, when it knows it, the Gregorian equivalent in
+//!   `birthdate` (`1402-06-24` with `birthdate="1982-04-19"`). The Gregorian date becomes a date
+//!   of birth; the Hijri one stays a remark. A Hijri year alone is not converted: FSF also tags
+//!   Iranian solar-Hijri years as `ISLAMIC` (`1343` beside Gregorian 1964 and 1965), so a lunar
+//!   conversion (1924) would be wrong.
+//! - `identification` becomes an identifier by `identificationTypeCode` (passport, national
+//!   id, registration number, tax id, ...), with its country, issue and expiry dates, and a note
+//!   saying when it is known to be false, expired, lost, revoked or diplomatic.
+//! - `contactInfo` (phone, e-mail, website) becomes identifiers of those kinds.
 //! - Structured values that do not read as dates are issues.
 
 use interdict_model::{
@@ -20,11 +36,15 @@ use interdict_model::{
     NameParts, PartialDate, Schema, country_code, country_name,
 };
 
+use crate::cross_reference;
 use crate::xml::{self, Element, push_unique};
 use crate::{Error, Format, Parsed, SourceFile};
 
-/// The FSF export namespace.
-const NAMESPACE: &str = "http://eu.europa.eu/fpi/fsd/export";
+/// The FSF export namespaces: as published (`.ec`) and as documented (`.eu`).
+const NAMESPACES: [&str; 2] = [
+    "http://eu.europa.ec/fpi/fsd/export",
+    "http://eu.europa.eu/fpi/fsd/export",
+];
 
 /// Parses EU FSF XML files into entities with ids `<list>:<logicalId>`.
 pub(crate) fn parse(files: &[SourceFile], list: &str) -> Result<Parsed, Error> {
@@ -37,7 +57,12 @@ pub(crate) fn parse(files: &[SourceFile], list: &str) -> Result<Parsed, Error> {
 
 fn parse_file(file: &SourceFile, list: &str, parsed: &mut Parsed) -> Result<(), Error> {
     let mut ordinal = 0usize;
-    xml::read_records(file, check_root, 2, |record| {
+    let mut generated: Option<String> = None;
+    let root_check = |root: &Element| {
+        generated = root.attr("generationDate").map(str::to_owned);
+        check_root(root)
+    };
+    let encoding = xml::read_records(file, root_check, 2, |record| {
         ordinal += 1;
         let element = &record.element;
         let location = match element.attr("logicalId") {
@@ -58,7 +83,21 @@ fn parse_file(file: &SourceFile, list: &str, parsed: &mut Parsed) -> Result<(), 
             None
         };
         parsed.add_record(file, location, problems, entity, record.raw);
-    })
+    })?;
+    parsed.note_encoding(encoding);
+    let published = generated.as_deref().and_then(|text| {
+        let date = PartialDate::parse(text);
+        if date.is_none() {
+            parsed.issues.push(crate::Issue {
+                file: file.name.clone(),
+                location: "export".into(),
+                message: format!("generationDate {text:?} is not a date"),
+            });
+        }
+        date
+    });
+    parsed.note_published(published);
+    Ok(())
 }
 
 fn check_root(root: &Element) -> Result<(), String> {
@@ -69,8 +108,9 @@ fn check_root(root: &Element) -> Result<(), String> {
         ));
     }
     match root.attr("xmlns") {
-        Some(namespace) if namespace != NAMESPACE => Err(format!(
-            "root element <export> is in namespace {namespace}, expected {NAMESPACE}"
+        Some(namespace) if !NAMESPACES.contains(&namespace) => Err(format!(
+            "root element <export> is in namespace {namespace}, expected {}",
+            NAMESPACES.join(" or ")
         )),
         _ => Ok(()),
     }
@@ -96,7 +136,7 @@ fn build_entity(element: &Element, list: &str, problems: &mut Vec<String>) -> Op
             Some(Alias {
                 element: alias,
                 latin: is_latin_script(&full),
-                strong: alias.attr("strong") != Some("false"),
+                strong: alias.attr("strong") != Some("false") && !said_low_quality(alias),
                 full,
             })
         })
@@ -138,7 +178,7 @@ fn build_entity(element: &Element, list: &str, problems: &mut Vec<String>) -> Op
                 lang: alias_language(alias.element),
             });
         }
-        add_alias_details(&mut entity, alias.element);
+        add_alias_details(&mut entity, alias.element, &alias.full);
     }
     if let Some(reference) = element.attr("euReferenceNumber") {
         entity.add_identifier(Identifier::new(
@@ -149,12 +189,7 @@ fn build_entity(element: &Element, list: &str, problems: &mut Vec<String>) -> Op
         ));
     }
     if let Some(reference) = element.attr("unitedNationId") {
-        entity.add_identifier(Identifier::new(
-            IdentifierKind::Other {
-                label: "UN reference number".into(),
-            },
-            reference,
-        ));
+        entity.add_identifier(cross_reference::un_reference(reference));
     }
     if let Some(details) = element.attr("designationDetails") {
         entity.remarks.push(details.to_owned());
@@ -176,6 +211,20 @@ fn build_entity(element: &Element, list: &str, problems: &mut Vec<String>) -> Op
     }
     for address in element.children_named("address").filter_map(address) {
         push_unique(&mut entity.addresses, address);
+    }
+    // Contacts come on the entity or, in published files, inside an address.
+    let addresses = element.children_named("address");
+    for contact in element
+        .children_named("contactInfo")
+        .chain(addresses.flat_map(|a| a.children_named("contactInfo")))
+    {
+        add_contact(&mut entity, contact);
+    }
+    if let Some(text) = element.attr("designationDate") {
+        match PartialDate::parse(text) {
+            Some(date) => entity.designation_date = Some(date),
+            None => problems.push(format!("designationDate {text:?} is not a date")),
+        }
     }
     entity.collect_countries();
     Some(entity)
@@ -214,19 +263,41 @@ fn alias_parts(alias: &Element) -> Option<NameParts> {
     (!parts.is_empty()).then_some(parts)
 }
 
+/// The alias's `nameLanguage`, lower-cased; left out when a name in another script is tagged
+/// with a language written in Latin script (a Cyrillic name tagged `EN` in the 2026-08-05
+/// export), since the tag then describes the regulation, not the name.
 fn alias_language(alias: &Element) -> Option<String> {
-    alias.attr("nameLanguage").map(str::to_ascii_lowercase)
+    /// The EU languages written in Latin script.
+    const LATIN_LANGUAGES: [&str; 22] = [
+        "cs", "da", "de", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it", "lt", "lv", "mt",
+        "nl", "pl", "pt", "ro", "sk", "sl", "sv",
+    ];
+    let language = alias.attr("nameLanguage")?.to_ascii_lowercase();
+    let name = alias_full_name(alias).unwrap_or_default();
+    if !is_latin_script(&name) && LATIN_LANGUAGES.contains(&language.as_str()) {
+        return None;
+    }
+    Some(language)
 }
 
 /// Whether every letter of `text` is a Latin letter (with or without diacritics).
-fn is_latin_script(text: &str) -> bool {
+pub(crate) fn is_latin_script(text: &str) -> bool {
     text.chars().filter(|c| c.is_alphabetic()).all(|c| {
         c.is_ascii_alphabetic() || matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
     })
 }
 
 /// Gender, function and title of an alias.
-fn add_alias_details(entity: &mut Entity, alias: &Element) {
+/// Whether an alias's remark calls it low quality (`low quality alias; formerly listed as`):
+/// published records say so there while leaving `strong="true"`.
+fn said_low_quality(alias: &Element) -> bool {
+    alias
+        .children_named("remark")
+        .filter_map(Element::text)
+        .any(|remark| remark.to_ascii_lowercase().contains("low quality"))
+}
+
+fn add_alias_details(entity: &mut Entity, alias: &Element, full: &str) {
     if entity.gender.is_none() {
         entity.gender = alias.attr("gender").and_then(|g| g.parse::<Gender>().ok());
     }
@@ -235,14 +306,27 @@ fn add_alias_details(entity: &mut Entity, alias: &Element) {
             push_unique(&mut entity.titles, title);
         }
     }
+    // Said of one name, so kept with it.
     for remark in alias.children_named("remark").filter_map(Element::text) {
-        entity.remarks.push(remark);
+        entity.remarks.push(format!("{full}: {remark}"));
     }
 }
 
 fn add_regulation(entity: &mut Entity, regulation: &Element, problems: &mut Vec<String>) {
     if let Some(programme) = regulation.attr("programme") {
         push_unique(&mut entity.programs, programme.to_owned());
+    }
+    // The legal act, for the analyst: `Regulation 1210/2003 (OJ L169) of 2003-07-08, <url>`.
+    if let Some(number) = regulation.attr("numberTitle") {
+        let kind = regulation.attr("regulationType").unwrap_or("regulation");
+        let mut reference = format!("EU {kind} {number}");
+        if let Some(date) = regulation.attr("publicationDate") {
+            reference.push_str(&format!(" of {date}"));
+        }
+        if let Some(url) = regulation.child_text("publicationUrl") {
+            reference.push_str(&format!(", {url}"));
+        }
+        push_unique(&mut entity.remarks, reference);
     }
     if let Some(text) = regulation.attr("publicationDate") {
         match PartialDate::parse(text) {
@@ -309,8 +393,18 @@ fn add_birthdate(entity: &mut Entity, birth: &Element, problems: &mut Vec<String
             None => {}
         }
     } else {
-        // A date in another calendar must not be read as a Gregorian one.
-        let written: Vec<String> = ["birthdate", "year", "monthOfYear", "dayOfMonth"]
+        // FSF gives the Gregorian equivalent of a Hijri date in `birthdate`; the parts are in
+        // the record's own calendar and must not be read as Gregorian.
+        if let Some(text) = birth.attr("birthdate") {
+            match PartialDate::parse(text) {
+                Some(date) if birth.attr("circa") == Some("true") => {
+                    push_unique(&mut entity.dates_of_birth, DateOfBirth::Circa { date });
+                }
+                Some(date) => push_unique(&mut entity.dates_of_birth, DateOfBirth::Exact { date }),
+                None => problems.push(format!("birthdate {text:?} is not a date")),
+            }
+        }
+        let written: Vec<String> = ["year", "monthOfYear", "dayOfMonth"]
             .iter()
             .filter_map(|a| birth.attr(a).map(|v| format!("{a} {v}")))
             .collect();
@@ -451,7 +545,10 @@ fn add_identification(entity: &mut Entity, identification: &Element, problems: &
         }
         date
     };
-    let issued = date("issuedDate").or_else(|| date("validFrom"));
+    // Published files write `issueDate`; older ones `issuedDate`.
+    let issued = date("issueDate")
+        .or_else(|| date("issuedDate"))
+        .or_else(|| date("validFrom"));
     let expires = date("validTo");
     let (country, unresolved_country) = country_of(identification);
     let mut notes: Vec<String> = Vec::new();
@@ -507,6 +604,24 @@ fn add_identification(entity: &mut Entity, identification: &Element, problems: &
     if let Some(latin) = latin {
         entity.add_identifier(latin);
     }
+}
+
+/// `<contactInfo key="PHONE" value="..."/>`: phone, e-mail and website become identifiers of
+/// those kinds, any other key one labelled with it.
+fn add_contact(entity: &mut Entity, contact: &Element) {
+    let Some(value) = contact.attr("value") else {
+        return;
+    };
+    let key = contact.attr("key").unwrap_or("contact");
+    let kind = match key.to_ascii_uppercase().as_str() {
+        "PHONE" | "FAX" | "TELEPHONE" => IdentifierKind::Phone,
+        "EMAIL" | "E-MAIL" => IdentifierKind::Email,
+        "WEB" | "WEBSITE" | "URL" => IdentifierKind::Website,
+        _ => IdentifierKind::Other {
+            label: key.to_ascii_lowercase(),
+        },
+    };
+    entity.add_identifier(Identifier::new(kind, value));
 }
 
 fn address(element: &Element) -> Option<Address> {

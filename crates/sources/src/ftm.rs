@@ -182,6 +182,9 @@ pub(crate) fn parse(files: &[SourceFile], list: Option<&str>) -> Result<Parsed, 
         list,
         entities,
         issues,
+        encoding: Some(crate::text::UTF_8),
+        // FollowTheMoney entities carry per-entity dates, not the export's publication date.
+        published: None,
     })
 }
 

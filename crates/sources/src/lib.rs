@@ -5,11 +5,17 @@
 //! location. Parsers do not stop at the first bad record; the importer decides, and refuses to
 //! activate a version that has any issue. A file that is not the format at all is an [`Error`].
 //!
+//! Every file must be complete: control bytes (NUL and the other C0 controls but tab and line
+//! breaks) are refused with their byte offset before any parser runs, and each format checks
+//! its own end (OFAC's 0x1A trailer, XML closed to its root's end, declared record counts), so
+//! that a truncated file is an [`Error`] or issues, never a shorter list.
+//!
 //! This crate does no file-system or network I/O: it parses the bytes of the [`SourceFile`]s it
 //! is given. It depends only on `interdict-model`.
 
 #![deny(missing_docs)]
 
+mod cross_reference;
 mod csv_records;
 mod detect;
 mod error;
@@ -18,7 +24,9 @@ mod ftm;
 mod ofac_csv;
 mod ofac_remarks;
 mod ofac_xml;
+mod text;
 mod uk_ofsi;
+mod uk_sanctions_list;
 mod un_xml;
 mod us_csl;
 mod xml;
@@ -26,7 +34,7 @@ mod xml;
 use std::fmt;
 use std::str::FromStr;
 
-use interdict_model::Entity;
+use interdict_model::{Entity, PartialDate};
 
 pub use detect::detect;
 pub use error::{Error, Issue};
@@ -61,6 +69,9 @@ pub enum Format {
     EuFsfXml,
     /// UK OFSI consolidated list CSV.
     UkOfsiCsv,
+    /// FCDO UK Sanctions List XML (`Designations` / `Designation`), the list that replaced the
+    /// OFSI consolidated list.
+    UkSanctionsListXml,
     /// US Consolidated Screening List CSV (trade.gov).
     UsCslCsv,
     /// OpenSanctions FollowTheMoney JSON lines, with optional `*.delta.json` files.
@@ -69,12 +80,13 @@ pub enum Format {
 
 impl Format {
     /// Every format, for help texts.
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::OfacSdnCsv,
         Format::OfacSdnXml,
         Format::UnScXml,
         Format::EuFsfXml,
         Format::UkOfsiCsv,
+        Format::UkSanctionsListXml,
         Format::UsCslCsv,
         Format::Ftm,
     ];
@@ -87,6 +99,7 @@ impl Format {
             Format::UnScXml => "un-sc-xml",
             Format::EuFsfXml => "eu-fsf-xml",
             Format::UkOfsiCsv => "uk-ofsi-csv",
+            Format::UkSanctionsListXml => "uk-sanctions-list-xml",
             Format::UsCslCsv => "us-csl-csv",
             Format::Ftm => "ftm",
         }
@@ -100,6 +113,7 @@ impl Format {
             Format::UnScXml => "un-sc",
             Format::EuFsfXml => "eu-fsf",
             Format::UkOfsiCsv => "uk-ofsi",
+            Format::UkSanctionsListXml => "uk-sanctions-list",
             Format::UsCslCsv => "us-csl",
             Format::Ftm => "opensanctions",
         }
@@ -144,7 +158,25 @@ pub struct Parsed {
     pub entities: Vec<Entity>,
     /// Every problem found in individual records. A list with issues must not be activated.
     pub issues: Vec<Issue>,
+    /// The character encoding the files were read in ([`ENCODING_UTF8`] or
+    /// [`ENCODING_WINDOWS_1252`]); `None` only for an empty result.
+    pub encoding: Option<&'static str>,
+    /// The publication date the file itself states (OFAC XML `Publish_Date`, UN
+    /// `dateGenerated`, EU `generationDate`, UK `Last Updated` / `DateGenerated`); `None` when
+    /// the format carries none (OFAC CSV, US CSL, FollowTheMoney). With several files, the
+    /// latest date.
+    pub published: Option<PartialDate>,
 }
+
+/// The label of the identifier ([`interdict_model::IdentifierKind::Other`]) in which EU and UK
+/// records keep the UN Security Council reference number of a party the UN also lists; the UN
+/// list's own record of it has the id `un-sc:<reference>`. Grouping by it shows one party once.
+pub const UN_REFERENCE_LABEL: &str = cross_reference::UN_REFERENCE_LABEL;
+
+/// The name [`Parsed::encoding`] gives UTF-8 (with or without a byte-order mark).
+pub const ENCODING_UTF8: &str = text::UTF_8;
+/// The name [`Parsed::encoding`] gives Windows-1252, the UK consolidated list's encoding.
+pub const ENCODING_WINDOWS_1252: &str = text::WINDOWS_1252;
 
 impl Parsed {
     /// An empty result for `format` on list `list`.
@@ -154,6 +186,22 @@ impl Parsed {
             list: list.to_owned(),
             entities: Vec::new(),
             issues: Vec::new(),
+            encoding: None,
+            published: None,
+        }
+    }
+
+    /// Notes that a file was read in `encoding`: a set read partly in Windows-1252 says so.
+    pub(crate) fn note_encoding(&mut self, encoding: &'static str) {
+        if self.encoding.is_none() || encoding != text::UTF_8 {
+            self.encoding = Some(encoding);
+        }
+    }
+
+    /// Notes a file's publication date: a set keeps its latest.
+    pub(crate) fn note_published(&mut self, date: Option<PartialDate>) {
+        if date > self.published {
+            self.published = date;
         }
     }
 
@@ -196,6 +244,9 @@ pub fn parse(
     if files.is_empty() {
         return Err(Error::NoInput);
     }
+    for file in files {
+        text::check_control_bytes(file)?;
+    }
     let format = match format {
         Some(format) => format,
         None => detect(files)?,
@@ -207,10 +258,16 @@ pub fn parse(
         Format::UnScXml => un_xml::parse(files, list.unwrap_or(list_default))?,
         Format::EuFsfXml => eu_fsf::parse(files, list.unwrap_or(list_default))?,
         Format::UkOfsiCsv => uk_ofsi::parse(files, list.unwrap_or(list_default))?,
+        Format::UkSanctionsListXml => {
+            uk_sanctions_list::parse(files, list.unwrap_or(list_default))?
+        }
         Format::UsCslCsv => us_csl::parse(files, list.unwrap_or(list_default))?,
         Format::Ftm => ftm::parse(files, list)?,
     };
     check_unique_ids(&mut parsed);
+    if parsed.encoding.is_none() {
+        parsed.encoding = Some(text::UTF_8);
+    }
     Ok(parsed)
 }
 

@@ -2,7 +2,11 @@
 //! and `sdn_comments.csv` (the rest of remarks too long for `sdn.csv`), joined on `ent_num`.
 //!
 //! The files have no header row; fields are double-quoted and `-0- ` marks an empty one. OFAC
-//! ends them with CRLF line endings and a DOS end-of-file byte (0x1A), which is accepted. The
+//! ends them with CRLF line endings and a DOS end-of-file byte (0x1A). That byte is the only
+//! sign that a file cut at a line boundary is incomplete, so `sdn.csv`, `alt.csv` and
+//! `add.csv` without it are refused as truncated; `sdn_comments.csv` is published without it
+//! (the July 2021 set), so it only has to end with a line break. Text is UTF-8 when valid,
+//! otherwise Windows-1252 (older files). The
 //! consolidated (non-SDN) list uses the same layout under the names `cons_prim.csv`,
 //! `cons_alt.csv`, `cons_add.csv` and `cons_comments.csv`; those are recognised too. A single
 //! file of any name is the primary file.
@@ -22,7 +26,9 @@ use std::collections::HashMap;
 
 use interdict_model::{Address, Entity, EntityId, NameKind, Schema, SourceRecord};
 
+use crate::csv_records::ends_inside_quotes;
 use crate::ofac_remarks::{self, VesselInfo};
+use crate::text;
 use crate::{Error, Format, Issue, Parsed, SourceFile};
 
 /// The part a file plays in the set.
@@ -220,11 +226,21 @@ pub(crate) fn parse(files: &[SourceFile], list: &str) -> Result<Parsed, Error> {
     for entity in &mut entities {
         entity.collect_countries();
     }
+    let windows_1252 = files
+        .iter()
+        .any(|file| std::str::from_utf8(&file.bytes).is_err());
     Ok(Parsed {
         format: Format::OfacSdnCsv,
         list: list.to_owned(),
         entities,
         issues,
+        encoding: Some(if windows_1252 {
+            text::WINDOWS_1252
+        } else {
+            text::UTF_8
+        }),
+        // The legacy CSV files carry no date; the caller may know it from elsewhere.
+        published: None,
     })
 }
 
@@ -373,6 +389,7 @@ fn read_rows(file: &SourceFile, role: Role) -> Result<Vec<Row>, Error> {
     };
     let mut bytes: &[u8] = &file.bytes;
     bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let as_published = bytes;
     while let Some(rest) = bytes.strip_suffix(b"\x1A") {
         bytes = rest;
     }
@@ -439,7 +456,39 @@ fn read_rows(file: &SourceFile, role: Role) -> Result<Vec<Row>, Error> {
         }
         rows.push(row);
     }
+    // Checked last, so that a file of another kind is named as such rather than as cut short.
+    if !rows.is_empty() {
+        check_complete(file, role, as_published)?;
+    }
     Ok(rows)
+}
+
+/// Refuses a file that does not end the way OFAC ends it: with the 0x1A trailer, or for the
+/// comments file (published without one) a line break. An empty file is left to the
+/// record checks, which say so.
+fn check_complete(file: &SourceFile, role: Role, bytes: &[u8]) -> Result<(), Error> {
+    let Some(&last) = bytes.last() else {
+        return Ok(());
+    };
+    let (complete, expected) = match role {
+        Role::Comments => (
+            matches!(last, text::EOF_BYTE | b'\n'),
+            "a line break or OFAC's end-of-file byte 0x1A",
+        ),
+        _ => (last == text::EOF_BYTE, "OFAC's end-of-file byte 0x1A"),
+    };
+    if complete {
+        return Ok(());
+    }
+    let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
+    Err(Error::Malformed {
+        file: file.name.clone(),
+        location: format!("line {lines}, byte {}", file.bytes.len()),
+        reason: format!(
+            "the file ends without {expected}, which every published file of this kind ends \
+             with: it is truncated"
+        ),
+    })
 }
 
 /// Counts lines up to increasing byte offsets without rescanning.
@@ -460,42 +509,9 @@ impl LineCounter {
     }
 }
 
-/// Whether a record's text ends inside a quoted field, which the csv reader accepts silently
-/// at the end of input.
-fn ends_inside_quotes(raw: &[u8]) -> bool {
-    let mut quoted = false;
-    let mut field_start = true;
-    let mut bytes = raw.iter().copied().peekable();
-    while let Some(byte) = bytes.next() {
-        if quoted {
-            if byte == b'"' {
-                if bytes.peek() == Some(&b'"') {
-                    bytes.next();
-                } else {
-                    quoted = false;
-                }
-            }
-            field_start = false;
-            continue;
-        }
-        match byte {
-            b'"' if field_start => {
-                quoted = true;
-                field_start = false;
-            }
-            b',' | b'\r' | b'\n' => field_start = true,
-            _ => field_start = false,
-        }
-    }
-    quoted
-}
-
-/// UTF-8, or Latin-1 for older files that are not.
+/// UTF-8, or Windows-1252 for older files that are not.
 fn decode(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
-        Err(_) => bytes.iter().copied().map(char::from).collect(),
-    }
+    text::decode_utf8_or_windows_1252(bytes).0.into_owned()
 }
 
 /// A field, or nothing for OFAC's `-0-` placeholder.

@@ -13,11 +13,12 @@
 //! - `akaList/aka` of category `strong` are strong aliases, `weak` ones weak; `f.k.a.` and
 //!   `n.k.a.` are former and new names.
 //! - A `Record_Count` in `publshInformation` that differs from the entries found is an issue:
-//!   the file lost or gained records on the way.
+//!   the file lost or gained records on the way. `Publish_Date` (US order, `MM/DD/YYYY`) is the
+//!   publication date; one that does not read as a date is an issue.
 //! - The file is read as a stream, one `sdnEntry` at a time ([`crate::xml`]). Malformed XML, a
 //!   wrong root, or an end of file inside an element (a cut-off download) is an error.
 
-use interdict_model::{Address, Entity, EntityId, NameKind, Schema, SourceRecord};
+use interdict_model::{Address, Entity, EntityId, NameKind, PartialDate, Schema, SourceRecord};
 
 use crate::ofac_remarks::{self, VesselInfo};
 use crate::xml::{self, Element};
@@ -57,7 +58,8 @@ pub(crate) fn parse(files: &[SourceFile], list: &str) -> Result<Parsed, Error> {
     let mut issues = Vec::new();
     let mut entries = 0usize;
     let mut record_count: Option<String> = None;
-    xml::read_records(file, check_root, 2, |record| {
+    let mut publish_date: Option<String> = None;
+    let encoding = xml::read_records(file, check_root, 2, |record| {
         match record.element.name.as_str() {
             "sdnEntry" => {
                 entries += 1;
@@ -78,7 +80,10 @@ pub(crate) fn parse(files: &[SourceFile], list: &str) -> Result<Parsed, Error> {
                     }),
                 }
             }
-            "publshInformation" => record_count = record.element.child_text("Record_Count"),
+            "publshInformation" => {
+                record_count = record.element.child_text("Record_Count");
+                publish_date = record.element.child_text("Publish_Date");
+            }
             _ => {}
         }
     })?;
@@ -99,6 +104,17 @@ pub(crate) fn parse(files: &[SourceFile], list: &str) -> Result<Parsed, Error> {
             message: format!("Record_Count is {count} but the file has {entries} sdnEntry records"),
         });
     }
+    let published = publish_date.as_deref().and_then(|text| {
+        let date = us_date(text);
+        if date.is_none() {
+            issues.push(Issue {
+                file: file.name.clone(),
+                location: "publshInformation".into(),
+                message: format!("Publish_Date {text:?} is not a date (MM/DD/YYYY)"),
+            });
+        }
+        date
+    });
     ofac_remarks::resolve_link_targets(&mut entities);
     for entity in &mut entities {
         entity.collect_countries();
@@ -108,7 +124,19 @@ pub(crate) fn parse(files: &[SourceFile], list: &str) -> Result<Parsed, Error> {
         list: list.to_owned(),
         entities,
         issues,
+        encoding: Some(encoding),
+        published,
     })
+}
+
+/// A US-order `MM/DD/YYYY` date.
+fn us_date(text: &str) -> Option<PartialDate> {
+    let mut parts = text.trim().split('/');
+    let (month, day, year) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || year.len() != 4 {
+        return None;
+    }
+    PartialDate::ymd(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)
 }
 
 fn check_root(root: &Element) -> Result<(), String> {

@@ -13,7 +13,10 @@
 //! weak alias. `Name Non-Latin Script` is an original-script name. Cells that hold several
 //! values number them: `(1) Russia (2) Ukraine`.
 //!
-//! Dates are `dd/mm/yyyy`, with `00` for an unknown day or month (`00/00/1965` is 1965).
+//! Dates are `dd/mm/yyyy`, with `00` for an unknown day or month (`00/00/1965` is 1965). The
+//! `Last Updated` date is the publication date. Files as published are Windows-1252 (curly
+//! quotes, dashes, accented letters); UTF-8 is read too. `UN Ref QDe.004` in Other
+//! Information becomes a UN reference identifier ([`crate::UN_REFERENCE_LABEL`]).
 //! Unknown enumerations are read the safe way rather than refused: an unknown `Group Type`
 //! gives [`Schema::Unknown`], an unknown alias type a strong alias.
 
@@ -24,7 +27,9 @@ use interdict_model::{
     PartialDate, Schema, SourceRecord, country_code,
 };
 
+use crate::cross_reference;
 use crate::csv_records::{header_index, read_csv};
+use crate::text;
 use crate::{Error, Format, Issue, Parsed, SourceFile};
 
 /// Columns without which a file is not an OFSI consolidated list.
@@ -84,16 +89,35 @@ fn malformed(file: &SourceFile, line: u64, reason: impl Into<String>) -> Error {
 }
 
 fn parse_file(file: &SourceFile, list: &str, parsed: &mut Parsed) -> Result<(), Error> {
+    // Published files are Windows-1252; the rest of the parser reads UTF-8.
+    let (text, encoding) = text::decode_utf8_or_windows_1252(&file.bytes);
+    parsed.note_encoding(encoding);
+    let decoded = SourceFile {
+        name: file.name.clone(),
+        bytes: text.into_owned().into_bytes(),
+    };
+    let file = &decoded;
     let mut records = read_csv(file)?.into_iter().peekable();
     // The `Last Updated,<date>` line comes before the header in published files.
-    let first_is_date_line = records.peek().is_some_and(|record| {
-        record
-            .fields
-            .get(0)
-            .is_some_and(|cell| String::from_utf8_lossy(cell).trim() == "Last Updated")
+    let date_line = records.peek().and_then(|record| {
+        let cell = |i: usize| {
+            record
+                .fields
+                .get(i)
+                .map(|c| String::from_utf8_lossy(c).trim().to_owned())
+        };
+        (cell(0)? == "Last Updated").then(|| (record.line, cell(1).unwrap_or_default()))
     });
-    if first_is_date_line {
+    if let Some((line, date)) = date_line {
         records.next();
+        match parse_date(&date) {
+            Some(date) => parsed.note_published(Some(date)),
+            None => parsed.issues.push(Issue {
+                file: file.name.clone(),
+                location: format!("line {line}"),
+                message: format!("Last Updated {date:?} is not a date (DD/MM/YYYY)"),
+            }),
+        }
     }
     let header = records
         .next()
@@ -244,7 +268,7 @@ fn name_kind(alias_type: &str, quality: &str) -> NameKind {
 }
 
 /// ISO 639-1 tags for the languages OFSI names in `Non-Latin Script Language`.
-fn language_tag(language: &str) -> Option<String> {
+pub(crate) fn language_tag(language: &str) -> Option<String> {
     let tag = match language.to_ascii_lowercase().as_str() {
         "russian" => "ru",
         "ukrainian" => "uk",
@@ -543,6 +567,9 @@ fn add_other_information(entity: &mut Entity, other: &str) {
     }
     if let Some(imo) = imo_number(other) {
         entity.add_identifier(Identifier::new(IdentifierKind::Imo, imo));
+    }
+    for reference in cross_reference::un_references_in(other) {
+        entity.add_identifier(cross_reference::un_reference(&reference));
     }
 }
 

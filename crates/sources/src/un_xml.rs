@@ -14,6 +14,7 @@
 //!   so they join the entity's.
 //! - Dates given in their structured fields that do not read as dates are issues; free-text
 //!   notes that do not read as dates are kept as remarks.
+//! - The root's `dateGenerated` is the publication date.
 //! - Documents without a `NUMBER` (the number is then buried in a note) are kept as remarks, not
 //!   identifiers, since a guessed number could match wrongly.
 
@@ -37,7 +38,12 @@ pub(crate) fn parse(files: &[SourceFile], list: &str) -> Result<Parsed, Error> {
 fn parse_file(file: &SourceFile, list: &str, parsed: &mut Parsed) -> Result<(), Error> {
     let mut individuals = 0usize;
     let mut entities = 0usize;
-    xml::read_records(file, check_root, 3, |record| {
+    let mut generated: Option<String> = None;
+    let root_check = |root: &Element| {
+        generated = root.attr("dateGenerated").map(str::to_owned);
+        check_root(root)
+    };
+    let encoding = xml::read_records(file, root_check, 3, |record| {
         let (schema, ordinal) = match record.element.name.as_str() {
             "INDIVIDUAL" => {
                 individuals += 1;
@@ -62,7 +68,21 @@ fn parse_file(file: &SourceFile, list: &str, parsed: &mut Parsed) -> Result<(), 
         let mut problems = Vec::new();
         let entity = build_entity(&record.element, schema, list, &mut problems);
         parsed.add_record(file, location, problems, entity, record.raw);
-    })
+    })?;
+    parsed.note_encoding(encoding);
+    let published = generated.as_deref().and_then(|text| {
+        let date = parse_date(text);
+        if date.is_none() {
+            parsed.issues.push(Issue {
+                file: file.name.clone(),
+                location: "CONSOLIDATED_LIST".into(),
+                message: format!("dateGenerated {text:?} is not a date"),
+            });
+        }
+        date
+    });
+    parsed.note_published(published);
+    Ok(())
 }
 
 fn check_root(root: &Element) -> Result<(), String> {

@@ -10,7 +10,7 @@
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use crate::{Error, SourceFile};
+use crate::{Error, SourceFile, text};
 
 /// One element of a record: its local name, attributes, direct text and child elements.
 #[derive(Debug, Default)]
@@ -88,17 +88,51 @@ pub(crate) struct Record {
 
 /// Reads `file` as XML. The root element is given to `check_root` (without children), which
 /// returns why it is the wrong document, if it is; then every element at `record_depth`
-/// (the root is depth 1) is given to `on_record` in document order.
+/// (the root is depth 1) is given to `on_record` in document order. Returns the encoding the
+/// file was read in: UTF-8 unless its declaration names another.
 pub(crate) fn read_records(
     file: &SourceFile,
     check_root: impl FnOnce(&Element) -> Result<(), String>,
     record_depth: usize,
-    mut on_record: impl FnMut(Record),
-) -> Result<(), Error> {
+    on_record: impl FnMut(Record),
+) -> Result<&'static str, Error> {
     let bytes = file
         .bytes
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(&file.bytes);
+    let (bytes, encoding) = match declared_encoding(bytes) {
+        None => (std::borrow::Cow::Borrowed(bytes), text::UTF_8),
+        Some(label) => text::decode_labelled(bytes, &label).ok_or_else(|| Error::Malformed {
+            file: file.name.clone(),
+            location: "line 1".into(),
+            reason: format!("the XML declaration names encoding {label:?}, which is not known"),
+        })?,
+    };
+    read_decoded(file, &bytes, check_root, record_depth, on_record)?;
+    Ok(encoding)
+}
+
+/// The `encoding` of the XML declaration, when there is one.
+fn declared_encoding(bytes: &[u8]) -> Option<String> {
+    let start = bytes.trim_ascii_start();
+    let declaration = start.strip_prefix(b"<?xml")?;
+    let end = declaration.windows(2).position(|w| w == b"?>")?;
+    let declaration = String::from_utf8_lossy(declaration.get(..end)?);
+    let after = declaration.split_once("encoding")?.1.trim_start();
+    let after = after.strip_prefix('=')?.trim_start();
+    let quote = after.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    let value = after.get(1..)?.split(quote).next()?;
+    Some(value.to_owned())
+}
+
+/// [`read_records`] on text already in UTF-8.
+fn read_decoded(
+    file: &SourceFile,
+    bytes: &[u8],
+    check_root: impl FnOnce(&Element) -> Result<(), String>,
+    record_depth: usize,
+    mut on_record: impl FnMut(Record),
+) -> Result<(), Error> {
     let mut lines = LineCounter::new(bytes);
     let malformed = |line: usize, reason: String| Error::Malformed {
         file: file.name.clone(),
@@ -312,6 +346,31 @@ mod tests {
         let mut found = Vec::new();
         read_records(&file(text), |_| Ok(()), depth, |r| found.push(r))?;
         Ok(found)
+    }
+
+    #[test]
+    fn reads_a_declared_single_byte_encoding() {
+        let bytes = b"<?xml version='1.0' encoding='windows-1252'?><a><b>caf\xE9</b></a>".to_vec();
+        let mut names = Vec::new();
+        let encoding = read_records(
+            &SourceFile {
+                name: "x".into(),
+                bytes,
+            },
+            |_| Ok(()),
+            2,
+            |r| names.extend(r.element.text()),
+        )
+        .expect("decoded");
+        assert_eq!(
+            (encoding, names),
+            (text::WINDOWS_1252, vec!["café".to_owned()])
+        );
+        assert_eq!(
+            declared_encoding(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>").as_deref(),
+            Some("UTF-8")
+        );
+        assert_eq!(declared_encoding(b"<?xml version=\"1.0\"?><a/>"), None);
     }
 
     fn malformed_line(result: Result<Vec<Record>, Error>) -> String {

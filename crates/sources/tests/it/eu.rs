@@ -130,7 +130,11 @@ fn maps_a_russian_person_field_by_field() {
     assert_eq!(sidorov.designation_date, Some(date("2022-03-15")));
     assert_eq!(
         sidorov.remarks,
-        ["Deputy Minister of Industry and Trade of the Russian Federation since 2018."]
+        [
+            "Deputy Minister of Industry and Trade of the Russian Federation since 2018.",
+            "EU amendment 2023/571 (OJ L 75) of 2023-03-14, https://eur-lex.europa.eu/legal-content/EN/TXT/PDF/?uri=CELEX:32023R0571",
+            "EU amendment 2022/427 (OJ L 87I) of 2022-03-15, https://eur-lex.europa.eu/legal-content/EN/TXT/PDF/?uri=CELEX:32022R0427"
+        ]
     );
     let passport = Identifier {
         kind: IdentifierKind::Passport,
@@ -325,6 +329,7 @@ fn maps_a_un_listed_person_with_partial_birth_date() {
         benali.remarks,
         [
             "Listed pursuant to UNSC Resolution 2161 (2014).",
+            "EU amendment 2016/147 (OJ L 29) of 2016-02-04, https://eur-lex.europa.eu/legal-content/EN/TXT/PDF/?uri=CELEX:32016R0147",
             "date of birth: day 2, month 11 (year unknown)"
         ]
     );

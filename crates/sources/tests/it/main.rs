@@ -2,11 +2,14 @@
 //! fixtures in `tests/data/`. One test binary for the crate.
 
 mod common;
+mod completeness;
 mod csl;
 mod detect;
 mod eu;
 mod ftm;
+mod fuzz_replay;
 mod ofac;
 mod props;
+mod published;
 mod uk;
 mod un;

@@ -83,6 +83,7 @@ fn head_lines(source: &SourceFile, count: usize, name: &str) -> (Vec<String>, So
         bytes: lines
             .iter()
             .map(|l| format!("{l}\r\n"))
+            .chain(std::iter::once("\u{1a}".to_owned()))
             .collect::<String>()
             .into_bytes(),
     };
@@ -399,27 +400,71 @@ fn recognises_files_by_name_in_any_case_and_order() {
 }
 
 #[test]
-fn tolerates_crlf_eof_byte_and_their_absence() {
+fn tolerates_lf_line_endings_but_requires_the_eof_byte() {
     let original = sdn("ofac-sdn-2022-03-21");
     assert_eq!(original.bytes.last(), Some(&0x1A));
-    let plain = SourceFile {
+    let lf_only = SourceFile {
         name: "sdn.csv".into(),
         bytes: String::from_utf8(original.bytes.clone())
             .expect("ASCII")
             .replace("\r\n", "\n")
-            .trim_end_matches('\u{1a}')
-            .as_bytes()
-            .to_vec(),
+            .into_bytes(),
     };
-    let with = parse_csv(&[original]);
-    let without = parse_csv(&[plain]);
-    assert_eq!(
-        content_hash(&with.entities),
-        content_hash(&without.entities)
-    );
+    let with = parse_csv(std::slice::from_ref(&original));
+    let lf = parse_csv(&[lf_only]);
+    assert_eq!(content_hash(&with.entities), content_hash(&lf.entities));
     assert_eq!(
         with.entities.last().map(|e| &e.source),
-        without.entities.last().map(|e| &e.source)
+        lf.entities.last().map(|e| &e.source)
+    );
+    assert_eq!(with.encoding, Some("UTF-8"));
+    assert_eq!(with.published, None, "the CSV carries no date");
+
+    // Without the trailer the file may have been cut at a line boundary: refused.
+    let mut without = original;
+    without.bytes.pop();
+    let end = without.bytes.len();
+    let (file, location, reason) = malformed(parse(&[without], Some(Format::OfacSdnCsv), None));
+    assert_eq!(file, "sdn.csv");
+    assert_eq!(location, format!("line 9397, byte {end}"));
+    assert!(
+        reason.contains("0x1A") && reason.contains("truncated"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn every_file_of_the_july_2021_set_ends_as_published() {
+    // sdn.csv, alt.csv and add.csv end with 0x1A; sdn_comments.csv with CRLF only.
+    let set = july_2021_set();
+    let ends: Vec<u8> = set
+        .iter()
+        .map(|f| *f.bytes.last().expect("bytes"))
+        .collect();
+    assert_eq!(ends, [0x1A, 0x1A, 0x1A, b'\n']);
+    assert!(parse_csv(&set).issues.is_empty());
+
+    let mut cut_alt = set.clone();
+    let alt = &mut cut_alt[1].bytes;
+    let keep = alt.len() / 2;
+    let line_end = alt[..keep]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .expect("a line")
+        + 1;
+    alt.truncate(line_end);
+    let (file, _, reason) = malformed(parse(&cut_alt, Some(Format::OfacSdnCsv), None));
+    assert_eq!(file, "alt.csv");
+    assert!(reason.contains("truncated"), "{reason}");
+
+    let mut cut_comments = set;
+    let comments = &mut cut_comments[3].bytes;
+    comments.truncate(comments.len() - 5);
+    let (file, _, reason) = malformed(parse(&cut_comments, Some(Format::OfacSdnCsv), None));
+    assert_eq!(file, "sdn_comments.csv");
+    assert!(
+        reason.contains("line break") || reason.contains("quoted"),
+        "{reason}"
     );
 }
 
@@ -434,6 +479,7 @@ fn a_truncated_file_is_an_error_not_a_shorter_list() {
     let (file, location, reason) = malformed(parse(&[cut], Some(Format::OfacSdnCsv), None));
     assert_eq!(file, "sdn.csv");
     assert_eq!(location, "line 9396");
+    assert!(reason.contains("quoted field"), "{reason}");
     assert!(reason.contains("truncated"), "{reason}");
 
     // Cut half-way through the file, inside a quoted name.
@@ -449,10 +495,40 @@ fn a_truncated_file_is_an_error_not_a_shorter_list() {
     let (_, _, reason) = malformed(parse(&[cut], Some(Format::OfacSdnCsv), None));
     assert!(reason.contains("truncated"), "{reason}");
 
-    // Cut between two fields: the last row is short, an issue on its line.
+    // Cut between two fields, outside quotes.
+    let at = full.bytes.len() / 3;
+    let at = at
+        + full.bytes[at..]
+            .iter()
+            .position(|b| *b == b',')
+            .expect("a comma");
+    let cut = SourceFile {
+        name: "sdn.csv".into(),
+        bytes: full.bytes[..=at].to_vec(),
+    };
+    let (_, _, reason) = malformed(parse(&[cut], Some(Format::OfacSdnCsv), None));
+    assert!(reason.contains("truncated"), "{reason}");
+
+    // Cut at a line boundary: every row whole, only the trailer tells.
+    let line_end = full.bytes[..full.bytes.len() * 3 / 10]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .expect("a line")
+        + 1;
+    let cut = SourceFile {
+        name: "sdn.csv".into(),
+        bytes: full.bytes[..line_end].to_vec(),
+    };
+    let lines = cut.bytes.iter().filter(|b| **b == b'\n').count();
+    let (file, location, reason) = malformed(parse(&[cut], Some(Format::OfacSdnCsv), None));
+    assert_eq!(file, "sdn.csv");
+    assert_eq!(location, format!("line {}, byte {line_end}", lines + 1));
+    assert!(reason.contains("truncated"), "{reason}");
+
+    // Cut between two fields of a short, otherwise complete file: the row is an issue.
     let (lines, _) = head_lines(&full, 3, "sdn.csv");
     let text = format!(
-        "{}\r\n{}\r\n36,\"AEROCARIBBEAN AIRLINES\",",
+        "{}\r\n{}\r\n36,\"AEROCARIBBEAN AIRLINES\",\r\n\u{1a}",
         lines[1], lines[2]
     );
     let parsed = parse_csv(&[SourceFile {
@@ -477,7 +553,11 @@ fn a_bad_row_in_the_middle_is_an_issue_on_its_line() {
     let (ent_num, rest) = lines[14].split_once(',').expect("row");
     let (_, after_name) = rest.split_once("\",").expect("name");
     lines[14] = format!("{ent_num},\"\",{after_name}");
-    let text: String = lines.iter().map(|l| format!("{l}\r\n")).collect();
+    let text: String = lines
+        .iter()
+        .map(|l| format!("{l}\r\n"))
+        .chain(std::iter::once("\u{1a}".to_owned()))
+        .collect();
     let parsed = parse_csv(&[SourceFile {
         name: "sdn.csv".into(),
         bytes: text.into_bytes(),

@@ -57,6 +57,9 @@ fn ofac_set(dir: &str, count: usize) -> Vec<SourceFile> {
         .filter_map(|line| line.split(',').next())
         .map(str::to_owned)
         .collect();
+    let mut sdn = sdn;
+    // Published files end with 0x1A, which a cut-down copy must keep to be complete.
+    sdn.bytes.push(0x1A);
     let mut files = vec![sdn];
     for companion in ["alt.csv", "add.csv", "sdn_comments.csv"] {
         let mut file = shared_file(&format!("{dir}/{companion}"));
@@ -71,6 +74,9 @@ fn ofac_set(dir: &str, count: usize) -> Vec<SourceFile> {
             .copied()
             .collect();
         file.bytes = kept;
+        if companion != "sdn_comments.csv" {
+            file.bytes.push(0x1A);
+        }
         files.push(file);
     }
     files
@@ -131,6 +137,23 @@ fn seeds() -> &'static [(Format, Vec<SourceFile>)] {
             (Format::EuFsfXml, vec![fixture("eu/eu-fsf-problems.xml")]),
             (Format::UkOfsiCsv, vec![fixture("uk/ofsi-conlist.csv")]),
             (
+                Format::UkOfsiCsv,
+                vec![head_lines(
+                    shared_file("lists/uk-hmt-2018-04-13/sanctionsconlist.csv"),
+                    60,
+                )],
+            ),
+            (
+                Format::EuFsfXml,
+                vec![shared_file("lists/eu-fsf-excerpt-2026-08-05/fsf.xml")],
+            ),
+            (
+                Format::UkSanctionsListXml,
+                vec![shared_file(
+                    "lists/uk-sanctions-list-2026-09-07/uk-sanctions-list.xml",
+                )],
+            ),
+            (
                 Format::UsCslCsv,
                 vec![head_lines(shared_file("lists/us-csl-sample.csv"), 40)],
             ),
@@ -151,6 +174,8 @@ fn seeds_of(format: Format) -> Vec<&'static [SourceFile]> {
 
 /// What parsing must guarantee whenever it succeeds.
 fn check(parsed: &Parsed) -> Result<(), TestCaseError> {
+    // An XML declaration may name any encoding; what was used is always said.
+    prop_assert!(parsed.encoding.is_some(), "no encoding reported");
     for entity in &parsed.entities {
         prop_assert!(!entity.id.source_id().is_empty(), "empty id {}", entity.id);
         prop_assert_eq!(entity.id.list(), parsed.list.as_str());
@@ -294,7 +319,7 @@ proptest! {
     fn arbitrary_bytes_never_panic(
         format in proptest::sample::select(Format::ALL.to_vec()),
         name in proptest::sample::select(vec![
-            "sdn.csv", "sdn.xml", "list.xml", "ConList.csv", "us-csl.csv",
+            "sdn.csv", "sdn.xml", "list.xml", "ConList.csv", "us-csl.csv", "uk-sanctions-list.xml",
             "entities.ftm.json", "deltas/1.delta.json", "input",
         ]),
         bytes in proptest::collection::vec(any::<u8>(), 0..2048),
@@ -340,6 +365,40 @@ proptest! {
     #[test]
     fn mutated_uk_csv_never_panics(files in mutated(Format::UkOfsiCsv)) {
         parse_both_ways(&files, Format::UkOfsiCsv)?;
+    }
+
+    #[test]
+    fn mutated_uk_sanctions_list_never_panics(files in mutated(Format::UkSanctionsListXml)) {
+        parse_both_ways(&files, Format::UkSanctionsListXml)?;
+    }
+
+    /// Formats whose files mark their own end (OFAC's 0x1A, XML's closing root tag): any cut
+    /// that removes more than trailing white space is refused or reported, never a shorter
+    /// clean list.
+    #[test]
+    fn a_truncated_file_never_parses_clean(
+        format in proptest::sample::select(vec![
+            Format::OfacSdnCsv, Format::OfacSdnXml, Format::UnScXml, Format::EuFsfXml,
+            Format::UkSanctionsListXml,
+        ]),
+        set in any::<Index>(),
+        cut in any::<Index>(),
+    ) {
+        let sets = seeds_of(format);
+        let mut files = sets[set.index(sets.len())].to_vec();
+        let primary = &mut files[0];
+        let at = cut.index(primary.bytes.len());
+        let removed_content = primary.bytes[at..].iter().any(|b| !b.is_ascii_whitespace());
+        prop_assume!(removed_content);
+        primary.bytes.truncate(at);
+        match parse(&files, Some(format), None) {
+            Err(_) => {}
+            Ok(parsed) => prop_assert!(
+                !parsed.issues.is_empty(),
+                "{format}: cut at byte {at} parsed clean with {} entities",
+                parsed.entities.len()
+            ),
+        }
     }
 
     #[test]

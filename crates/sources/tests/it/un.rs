@@ -370,11 +370,13 @@ fn garbage_and_foreign_documents_are_malformed() {
             0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0xFF, 0xFE, b'<', 0x80,
         ],
     };
-    let (file, location, _) = malformed(parse_un(garbage));
+    // The PNG signature's 0x1A is a control byte no list holds.
+    let (file, location, reason) = malformed(parse_un(garbage));
     assert_eq!(
         (file.as_str(), location.as_str()),
-        ("garbage.bin", "line 1")
+        ("garbage.bin", "byte 6")
     );
+    assert!(reason.contains("control byte 0x1A"), "{reason}");
 
     let (_, location, reason) = malformed(parse_un(fixture("eu/eu-fsf.xml")));
     assert_eq!(location, "line 4");
