@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's HTTP figures, reproduced: builds the shipped binary (`--profile dist`), imports
 # OFAC SDN 2024-03-14 and the UN list into a fresh SQLite store, starts `interdict serve` on
-# loopback and runs `interdict bench http` against it from the same machine: 64 clients twice,
+# loopback and runs `interdict-bench http` against it from the same machine: 64 clients twice,
 # 8 clients, then 64 clients with the SDN list of 2022-03-24 imported half-way through; the
 # cold start to /readyz is timed before and after the runs.
 #
@@ -12,8 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-20s}"
 data=../shared/data/lists
-cargo build --profile dist --quiet
+cargo build --profile dist --quiet --bin interdict --bin interdict-bench
 bin="$PWD/target/dist/interdict"
+bench_bin="$PWD/target/dist/interdict-bench"
 work="$(mktemp -d)"
 db="$work/store.db"
 port=$((20000 + RANDOM % 20000))
@@ -45,7 +46,7 @@ stop_server() {
     server=""
 }
 bench() {
-    "$bin" bench http --url "http://127.0.0.1:$port" --key "$key" --duration "$duration" "$@"
+    "$bench_bin" http --url "http://127.0.0.1:$port" --key "$key" --duration "$duration" "$@"
 }
 
 start_server

@@ -8,7 +8,10 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use interdict_model::ListVersion;
-use interdict_store::{AuditBreak, AuditRecord, AuditVerification, KeyInfo};
+use interdict_store::{
+    Alert, AlertDetail, AuditBreak, AuditRecord, AuditVerification, Customer, DecisionRecord,
+    KeyInfo, Proposal,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -202,6 +205,9 @@ pub struct ImportReport {
     pub names: usize,
     /// The publication date, if known.
     pub published: Option<String>,
+    /// The text encoding the file was read in (`UTF-8`, `windows-1252`), where the format
+    /// is text.
+    pub encoding: Option<String>,
     /// The content was already stored.
     pub unchanged: bool,
     /// The active version changed to this one.
@@ -432,4 +438,210 @@ pub struct MonitorReport {
     pub saturated: Vec<String>,
     /// How long the run took.
     pub seconds: f64,
+}
+
+/// An approved decision.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DecisionJson {
+    /// `true_match` or `false_positive`.
+    pub decision: String,
+    /// The analyst's note.
+    pub note: String,
+    /// Who proposed it (key id).
+    pub decided_by: String,
+    /// Who approved it (key id).
+    pub approved_by: String,
+    /// When it was approved.
+    pub decided_at: String,
+}
+
+/// A proposed decision.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProposalJson {
+    /// Its id.
+    pub id: i64,
+    /// `true_match` or `false_positive`.
+    pub decision: String,
+    /// The analyst's note.
+    pub note: String,
+    /// Who proposed it.
+    pub proposed_by: String,
+    /// When.
+    pub proposed_at: String,
+    /// `pending`, `approved`, `rejected` or `superseded`.
+    pub state: String,
+    /// Who reviewed it.
+    pub reviewed_by: Option<String>,
+    /// When it was reviewed.
+    pub reviewed_at: Option<String>,
+    /// The reviewer's note.
+    pub review_note: Option<String>,
+}
+
+/// An alert.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AlertJson {
+    /// Its id.
+    pub id: i64,
+    /// The customer id.
+    pub customer_id: String,
+    /// The listed entity id.
+    pub entity_id: String,
+    /// The entity's list.
+    pub list: String,
+    /// The list version it was last screened in.
+    pub list_version: String,
+    /// The score in [0, 1].
+    pub score: f64,
+    /// `open`, `escalated`, `true_match`, `false_positive` or `closed`.
+    pub status: String,
+    /// `new_customer`, `customer_changed`, `list_update`, `entity_changed`, `rescreen`,
+    /// `delisted` or `customer_removed`.
+    pub reason: String,
+    /// The entity's name that matched.
+    pub matched_name: String,
+    /// When it was created.
+    pub created_at: String,
+    /// When it last changed.
+    pub updated_at: String,
+    /// Its decision, when decided.
+    pub decision: Option<DecisionJson>,
+    /// The decision the pair had before it was raised again.
+    pub previous_decision: Option<DecisionJson>,
+    /// The decision waiting for approval.
+    pub pending: Option<ProposalJson>,
+}
+
+/// One entry of an alert's history.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AlertEventJson {
+    /// Its id (the `event_id` of webhook notifications).
+    pub id: i64,
+    /// When.
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// What: `created`, `reraised`, `proposed`, `approved`, ...
+    pub action: String,
+    /// The alert's status after it.
+    pub status: String,
+    /// A note.
+    pub note: Option<String>,
+    /// Details.
+    pub detail: Value,
+}
+
+/// A customer of the portfolio as monitoring screens it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CustomerJson {
+    /// The bank's customer id.
+    pub id: String,
+    /// The name.
+    pub name: String,
+    /// The date of birth, normalised.
+    pub dob: Option<String>,
+    /// ISO 3166-1 alpha-2 codes.
+    pub countries: Vec<String>,
+    /// The schema, when the bank gave one.
+    pub schema: Option<String>,
+}
+
+/// An alert with its explanation, history and proposals: the shape of `GET
+/// /v1/alerts/{id}` and `interdict alerts show --json`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AlertDetailJson {
+    /// The alert.
+    #[serde(flatten)]
+    pub alert: AlertJson,
+    /// The customer, unless removed from the portfolio since.
+    pub customer: Option<CustomerJson>,
+    /// The listed entity's primary name, when the store still has it.
+    pub entity_name: Option<String>,
+    /// Why it scored what it did.
+    pub explanation: Value,
+    /// Its history, oldest first.
+    pub history: Vec<AlertEventJson>,
+    /// Every decision proposed on it.
+    pub proposals: Vec<ProposalJson>,
+}
+
+impl From<&DecisionRecord> for DecisionJson {
+    fn from(d: &DecisionRecord) -> Self {
+        DecisionJson {
+            decision: d.status.as_str().to_owned(),
+            note: d.note.clone(),
+            decided_by: d.decided_by.clone(),
+            approved_by: d.approved_by.clone(),
+            decided_at: d.decided_at.clone(),
+        }
+    }
+}
+
+impl From<&Proposal> for ProposalJson {
+    fn from(p: &Proposal) -> Self {
+        ProposalJson {
+            id: p.id,
+            decision: p.decision.status().as_str().to_owned(),
+            note: p.note.clone(),
+            proposed_by: p.proposed_by.clone(),
+            proposed_at: p.proposed_at.clone(),
+            state: p.state.as_str().to_owned(),
+            reviewed_by: p.reviewed_by.clone(),
+            reviewed_at: p.reviewed_at.clone(),
+            review_note: p.review_note.clone(),
+        }
+    }
+}
+
+impl From<&Alert> for AlertJson {
+    fn from(a: &Alert) -> Self {
+        AlertJson {
+            id: a.id,
+            customer_id: a.customer_id.clone(),
+            entity_id: a.entity_id.clone(),
+            list: a.list.clone(),
+            list_version: a.list_version.clone(),
+            score: a.score,
+            status: a.status.as_str().to_owned(),
+            reason: a.reason.as_str().to_owned(),
+            matched_name: a.matched_name.clone(),
+            created_at: a.created_at.clone(),
+            updated_at: a.updated_at.clone(),
+            decision: a.decision.as_ref().map(DecisionJson::from),
+            previous_decision: a.previous_decision.as_ref().map(DecisionJson::from),
+            pending: a.pending.as_ref().map(ProposalJson::from),
+        }
+    }
+}
+
+impl AlertDetailJson {
+    /// An alert's detail, with its customer and entity's name where the store has them.
+    pub fn new(d: &AlertDetail, customer: Option<&Customer>, entity_name: Option<String>) -> Self {
+        AlertDetailJson {
+            alert: AlertJson::from(&d.alert),
+            customer: customer.map(|c| CustomerJson {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                dob: c.dob.map(|d| d.to_string()),
+                countries: c.countries.iter().map(ToString::to_string).collect(),
+                schema: c.schema.map(|s| s.as_str().to_owned()),
+            }),
+            entity_name,
+            explanation: d.explanation.clone(),
+            history: d
+                .history
+                .iter()
+                .map(|e| AlertEventJson {
+                    id: e.id,
+                    at: e.at.clone(),
+                    actor: e.actor.clone(),
+                    action: e.action.clone(),
+                    status: e.status.as_str().to_owned(),
+                    note: e.note.clone(),
+                    detail: e.detail.clone(),
+                })
+                .collect(),
+            proposals: d.proposals.iter().map(ProposalJson::from).collect(),
+        }
+    }
 }

@@ -14,6 +14,7 @@
 
 #![deny(missing_docs)]
 
+pub mod alerts;
 pub mod contract;
 mod error;
 pub mod lists;

@@ -38,7 +38,8 @@ pub struct ImportOptions {
     pub format: Option<Format>,
     /// The list id; the format's default (or the dataset the data names) when `None`.
     pub list: Option<String>,
-    /// The publication date, when the caller knows it.
+    /// The publication date, when the caller knows it; otherwise the date the file states,
+    /// if it states one.
     pub published: Option<PartialDate>,
     /// Activate the version even if it was published before the active one.
     pub activate: bool,
@@ -146,8 +147,10 @@ pub fn parse(files: &[SourceFile], label: &str, options: &ImportOptions) -> Resu
     if let Some(list) = &options.list {
         check_list_id(list)?;
     }
-    let parsed = interdict_sources::parse(files, options.format, options.list.as_deref())
-        .map_err(|e| Error::InvalidList(format!("{label}: {e}")))?;
+    let parsed =
+        interdict_sources::parse(files, options.format, options.list.as_deref()).map_err(|e| {
+            Error::InvalidList(format!("cannot import {label}: {e}; nothing was imported"))
+        })?;
     if !parsed.issues.is_empty() {
         let mut message = format!(
             "{label}: {} record(s) could not be read; nothing was imported:",
@@ -263,7 +266,8 @@ pub async fn import_parsed(
     })
     .await?;
     let prepared = prepared?;
-    let published = options.published;
+    // The date the caller gives wins over the one the file states.
+    let published = options.published.or(parsed.published);
     let active = store.active_versions().await?.remove(&parsed.list);
     let activation = activation(
         store,
@@ -287,7 +291,7 @@ pub async fn import_parsed(
                 source_files: &source_files,
                 actor: &options.actor,
                 activation,
-                notes: json!({}),
+                notes: json!({ "encoding": parsed.encoding }),
             },
         )
         .await?;
@@ -299,6 +303,7 @@ pub async fn import_parsed(
         entities: version.entities,
         names: version.names,
         published: version.published.map(|d| d.to_string()),
+        encoding: parsed.encoding.map(str::to_owned),
         unchanged: outcome.unchanged,
         activated: outcome.activated,
         active: version.active,

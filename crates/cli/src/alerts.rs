@@ -1,10 +1,10 @@
 //! `interdict alerts`: list and show alerts, propose decisions, approve or reject them.
 
 use anyhow::{Context, Result, bail};
+use interdict_app::contract::{AlertDetailJson, AlertJson};
 use interdict_store::{
-    Alert, AlertDetail, AlertFilter, AlertStatus, Decision, DecisionRecord, Proposal, Store,
+    Alert, AlertDetail, AlertFilter, AlertStatus, Decision, DecisionRecord, Store,
 };
-use serde_json::{Value, json};
 
 use crate::args::AlertsCommand;
 use crate::output::print_json_line;
@@ -65,70 +65,6 @@ fn alert_id(text: &str) -> Result<i64> {
         .with_context(|| format!("{text:?} is not an alert id (a number)"))
 }
 
-fn decision_json(decision: &DecisionRecord) -> Value {
-    json!({
-        "decision": decision.status.as_str(),
-        "note": decision.note,
-        "decided_by": decision.decided_by,
-        "approved_by": decision.approved_by,
-        "decided_at": decision.decided_at,
-    })
-}
-
-fn proposal_json(proposal: &Proposal) -> Value {
-    json!({
-        "id": proposal.id,
-        "decision": proposal.decision.status().as_str(),
-        "note": proposal.note,
-        "proposed_by": proposal.proposed_by,
-        "proposed_at": proposal.proposed_at,
-        "state": proposal.state.as_str(),
-        "reviewed_by": proposal.reviewed_by,
-        "reviewed_at": proposal.reviewed_at,
-        "review_note": proposal.review_note,
-    })
-}
-
-/// One line of `alerts list --json`: the contract of the command.
-fn list_json(alert: &Alert) -> Value {
-    json!({
-        "id": alert.id,
-        "customer_id": alert.customer_id,
-        "entity_id": alert.entity_id,
-        "list": alert.list,
-        "list_version": alert.list_version,
-        "score": alert.score,
-        "status": alert.status.as_str(),
-        "reason": alert.reason.as_str(),
-        "created_at": alert.created_at,
-        "pending_decision": alert.pending.as_ref().map(|p| p.decision.status().as_str()),
-    })
-}
-
-fn alert_json(alert: &Alert) -> Value {
-    let mut value = list_json(alert);
-    if let Some(object) = value.as_object_mut() {
-        object.insert("matched_name".into(), json!(alert.matched_name));
-        object.insert("updated_at".into(), json!(alert.updated_at));
-        object.insert(
-            "decision".into(),
-            alert.decision.as_ref().map_or(Value::Null, decision_json),
-        );
-        object.insert(
-            "previous_decision".into(),
-            alert
-                .previous_decision
-                .as_ref()
-                .map_or(Value::Null, decision_json),
-        );
-        object.insert(
-            "pending".into(),
-            alert.pending.as_ref().map_or(Value::Null, proposal_json),
-        );
-    }
-    value
-}
-
 fn describe_decision(decision: &DecisionRecord) -> String {
     format!(
         "{} by {} approved by {} on {}: {}",
@@ -164,7 +100,7 @@ async fn run_list(
     let alerts = store.alerts(&filter).await?;
     for alert in &alerts {
         if json {
-            print_json_line(&list_json(alert))?;
+            print_json_line(&AlertJson::from(alert))?;
         } else {
             println!(
                 "{:>6}  {:<14} {:.3}  {:<16} {:<20} {}{}",
@@ -202,50 +138,11 @@ async fn run_show(store: &Store, id: &str, json: bool) -> Result<()> {
         Err(e) => return Err(e.into()),
     };
     if json {
-        let mut value = alert_json(alert);
-        if let Some(object) = value.as_object_mut() {
-            object.insert(
-                "customer".into(),
-                customer.as_ref().map_or(Value::Null, |c| {
-                    json!({
-                        "id": c.id,
-                        "name": c.name,
-                        "dob": c.dob.map(|d| d.to_string()),
-                        "countries": c.countries,
-                        "schema": c.schema,
-                    })
-                }),
-            );
-            object.insert(
-                "entity_name".into(),
-                json!(entity.as_ref().map(|e| e.name.as_str())),
-            );
-            object.insert("explanation".into(), detail.explanation.clone());
-            object.insert(
-                "history".into(),
-                Value::Array(
-                    detail
-                        .history
-                        .iter()
-                        .map(|e| {
-                            json!({
-                                "id": e.id,
-                                "at": e.at,
-                                "actor": e.actor,
-                                "action": e.action,
-                                "status": e.status.as_str(),
-                                "note": e.note,
-                                "detail": e.detail,
-                            })
-                        })
-                        .collect(),
-                ),
-            );
-            object.insert(
-                "proposals".into(),
-                Value::Array(detail.proposals.iter().map(proposal_json).collect()),
-            );
-        }
+        let value = AlertDetailJson::new(
+            &detail,
+            customer.as_ref(),
+            entity.as_ref().map(|e| e.name.clone()),
+        );
         println!("{}", serde_json::to_string_pretty(&value)?);
         return Ok(());
     }
@@ -321,7 +218,7 @@ async fn run_show(store: &Store, id: &str, json: bool) -> Result<()> {
 
 fn print_outcome(alert: &Alert, json: bool) -> Result<()> {
     if json {
-        println!("{}", serde_json::to_string(&alert_json(alert))?);
+        println!("{}", serde_json::to_string(&AlertJson::from(alert))?);
         return Ok(());
     }
     match &alert.pending {

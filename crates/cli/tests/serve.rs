@@ -2,8 +2,9 @@
 //! files. Two replicas on one Postgres database: an import through one becomes active on the
 //! other, and concurrent screenings through both leave one valid audit chain. On SQLite: the
 //! service answers in the shape of `screen --json`, command-line screenings are recorded and
-//! replay identically, keys are managed, and the audit trail is exported; `bench http` counts
-//! only answers that are on record.
+//! replay identically, keys are managed, and the audit trail is exported. What the engine
+//! cannot honour is refused before it is recorded; monitoring run over HTTP raises what the
+//! command line raises; an alert is one object in `alerts show --json`, the API and webhooks.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
@@ -372,76 +373,6 @@ async fn the_service_and_the_command_line_screen_alike_and_record_everything() {
     assert!(exported(db, "2000-01-01", "2000-01-02").is_empty());
 }
 
-/// `bench http` drives the service with its own HTTP client: every answer it counts as good is
-/// a screening on record, and it reports the list versions that answered.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn the_load_benchmark_screens_through_the_service_and_counts_what_it_got() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("interdict.db");
-    let db = db.to_str().expect("utf-8");
-    let un = shared("lists/un-consolidated-2026-02-27.xml");
-    ok(db, &["lists", "import", un.to_str().expect("utf-8")]);
-    let key = admin_key(db);
-    let names = dir.path().join("names.csv");
-    std::fs::write(
-        &names,
-        "name,date_of_birth,nationality\nJanan Agha,1958,\nMaria Garcia,,Spain\nKim Jong Un,,\n",
-    )
-    .expect("write");
-    let server = Server::start(db, &[]);
-    let client = reqwest::Client::new();
-    wait_ready(&client, &server).await;
-    let figures: Value = serde_json::from_str(&ok(
-        db,
-        &[
-            "bench",
-            "http",
-            "--url",
-            &server.url,
-            "--key",
-            &key,
-            "--concurrency",
-            "3",
-            "--duration",
-            "1s",
-            "--interval",
-            "400ms",
-            "--names",
-            names.to_str().expect("utf-8"),
-            "--json",
-        ],
-    ))
-    .expect("JSON figures");
-    assert!(server.stop(), "the service did not stop gracefully");
-    let answered = figures["ok"].as_u64().expect("ok count");
-    assert!(answered > 0, "{figures}");
-    assert_eq!(figures["errors"], 0, "{figures}");
-    assert_eq!(figures["requests"].as_u64(), Some(answered));
-    // Windows of 0.4 s, from the start to the end of the run, holding every answer.
-    let windows = figures["windows"].as_array().expect("windows");
-    let seconds = figures["seconds"].as_f64().expect("seconds");
-    assert_eq!(windows.len() as f64, (seconds / 0.4).ceil(), "{figures}");
-    assert_eq!(windows[0]["from_s"], 0.0, "{figures}");
-    assert!(
-        windows.windows(2).all(|w| w[0]["to_s"] == w[1]["from_s"]),
-        "{figures}"
-    );
-    let in_windows: u64 = windows.iter().filter_map(|w| w["requests"].as_u64()).sum();
-    assert_eq!(in_windows, answered, "{figures}");
-    let served = figures["list_versions_served"]
-        .as_object()
-        .expect("versions served");
-    assert_eq!(served.len(), 1, "{figures}");
-    assert!(served.keys().all(|v| v.contains("\"un-sc\"")), "{figures}");
-
-    let screenings = everything_on_record(db)
-        .iter()
-        .filter(|r| r["kind"] == "screening")
-        .count();
-    assert_eq!(screenings as u64, answered);
-    assert!(ok(db, &["audit", "verify"]).contains("intact"));
-}
-
 /// A webhook receiver on loopback that answers 200 to every request and keeps what it got.
 async fn receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -556,6 +487,16 @@ async fn the_service_delivers_webhook_events_when_asked_to() {
         );
         assert!(request.contains("c-1"), "{request}");
     }
+    // The webhook carries the alert object of `alerts show --json` and the API.
+    let body = requests[0]
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body)
+        .expect("a body");
+    let event: Value = serde_json::from_str(body).expect("JSON body");
+    let id = event["alert"]["id"].as_i64().expect("alert id").to_string();
+    let shown: Value =
+        serde_json::from_str(&ok(db, &["alerts", "show", &id, "--json"])).expect("JSON");
+    assert_eq!(event["alert"], alert_object(&shown), "{body}");
     let hooks = ok(db, &["webhooks", "list", "--json"]);
     let hook: Value =
         serde_json::from_str(hooks.lines().next().expect("one webhook")).expect("JSON");
@@ -564,4 +505,232 @@ async fn the_service_delivers_webhook_events_when_asked_to() {
         (Some(0), Some(created)),
         "{hook}"
     );
+}
+
+/// The alert object inside an alert's detail: the detail less what only the detail carries.
+fn alert_object(detail: &Value) -> Value {
+    let mut alert = detail.clone();
+    if let Some(object) = alert.as_object_mut() {
+        for detail_only in [
+            "explanation",
+            "history",
+            "proposals",
+            "customer",
+            "entity_name",
+        ] {
+            object.remove(detail_only);
+        }
+    }
+    alert
+}
+
+/// Posts `body` to `path` with `key`; the status and the JSON answer.
+async fn post(client: &reqwest::Client, url: String, key: &str, body: &Value) -> (u16, Value) {
+    let response = client
+        .post(url)
+        .bearer_auth(key)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("post");
+    let status = response.status().as_u16();
+    (status, json_of(response).await.unwrap_or(Value::Null))
+}
+
+/// The application layer's promise: what is recorded can be replayed. Requests the engine
+/// cannot honour are refused before anything is recorded, on the command line as over HTTP,
+/// and every screening recorded by either (single and batch) replays to an identical result.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_recorded_screening_replays_and_what_cannot_be_replayed_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("interdict.db");
+    let db = db.to_str().expect("utf-8");
+    let un = shared("lists/un-consolidated-2026-02-27.xml");
+    ok(db, &["lists", "import", un.to_str().expect("utf-8")]);
+    let records_before = everything_on_record(db).len();
+    for (flags, field) in [
+        (vec!["--threshold", "1.5"], "threshold"),
+        (vec!["--limit", "0"], "limit"),
+        (vec!["--country", "RU;Atlantis"], "country"),
+    ] {
+        let mut args = vec!["screen", "--name", "Kim Jong"];
+        args.extend(flags);
+        let refused = run(db, &args);
+        assert!(!refused.status.success(), "{args:?} was answered");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains(field), "{args:?}: {stderr}");
+    }
+    let refused = run(db, &["screen", "--name", "  ...  "]);
+    assert!(!refused.status.success(), "a blank name was screened");
+    assert_eq!(
+        everything_on_record(db).len(),
+        records_before,
+        "a refused screening was recorded"
+    );
+
+    ok(db, &["screen", "--name", "Kim Jong Un", "--limit", "3"]);
+    let csv = dir.path().join("names.csv");
+    std::fs::write(&csv, "name,dob\nJanan Agha,\nAbdul Baqi Basir,1962\n").expect("csv");
+    ok(
+        db,
+        &[
+            "screen",
+            "--input",
+            csv.to_str().expect("utf-8"),
+            "--dob-column",
+            "dob",
+        ],
+    );
+
+    let key = admin_key(db);
+    let server = Server::start(db, &[]);
+    let client = reqwest::Client::new();
+    wait_ready(&client, &server).await;
+    for body in [
+        json!({ "name": "Kim Jong", "threshold": 1.5 }),
+        json!({ "name": "Kim Jong", "limit": 0 }),
+        json!({ "name": "-" }),
+    ] {
+        let (status, _) = post(&client, format!("{}/v1/screen", server.url), &key, &body).await;
+        assert_eq!(status, 422, "{body}");
+    }
+    let (status, _) = post(
+        &client,
+        format!("{}/v1/screen", server.url),
+        &key,
+        &json!({ "name": "Janan Agha", "country": "AF" }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, batch) = post(
+        &client,
+        format!("{}/v1/screen/batch", server.url),
+        &key,
+        &json!([{ "name": "Kim Jong Un" }, { "name": "Abdul Baqi Basir", "threshold": 0.5 }]),
+    )
+    .await;
+    assert_eq!(status, 200, "{batch}");
+    assert!(server.stop());
+
+    let screenings: Vec<String> = everything_on_record(db)
+        .iter()
+        .filter(|r| r["kind"] == "screening")
+        .filter_map(|r| r["id"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        screenings.len(),
+        6,
+        "1 + 2 from the command line, 1 + 2 over HTTP"
+    );
+    for id in &screenings {
+        let replay: Value =
+            serde_json::from_str(&ok(db, &["audit", "replay", id, "--json"])).expect("JSON");
+        assert_eq!(replay["identical"], true, "{replay}");
+    }
+}
+
+/// Monitoring is one use case whoever starts it: the Duma update monitored by
+/// `interdict monitor run` and by `POST /v1/monitor/run` raises the same alerts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn monitoring_through_the_service_raises_what_the_command_line_raises() {
+    let before = shared("lists/ofac-sdn-2022-03-21/sdn.csv");
+    let after = shared("lists/ofac-sdn-2022-03-24/sdn.csv");
+    let portfolio = "id,name,dob\n\
+        E-MIZULINA,Yelena Mizulina,1954-12-09\n\
+        D-WESTERN,Sergey Aleksandrovich Shargunov,\n\
+        D-CYRILLIC,Глазкова Анжелика Егоровна,\n\
+        D-LISTED,\"KHARITONOV, Nikolay Mikhaylovich\",\n\
+        US-1,Jennifer Smith,1980-02-03\n\
+        US-2,Robert Johnson,1975-06-07\n";
+    let mut alerts = Vec::new();
+    for through_service in [false, true] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("interdict.db");
+        let db = db.to_str().expect("utf-8");
+        let csv = dir.path().join("customers.csv");
+        std::fs::write(&csv, portfolio).expect("csv");
+        ok(db, &["lists", "import", before.to_str().expect("utf-8")]);
+        let csv = csv.to_str().expect("utf-8");
+        ok(
+            db,
+            &[
+                "portfolio",
+                "import",
+                csv,
+                "--id-column",
+                "id",
+                "--name-column",
+                "name",
+                "--dob-column",
+                "dob",
+            ],
+        );
+        let mut reports = Vec::new();
+        if through_service {
+            let key = admin_key(db);
+            let server = Server::start(db, &[]);
+            let client = reqwest::Client::new();
+            wait_ready(&client, &server).await;
+            let run = format!("{}/v1/monitor/run", server.url);
+            let (status, report) = post(&client, run.clone(), &key, &json!({})).await;
+            assert_eq!(status, 200, "{report}");
+            reports.push(report);
+            ok(db, &["lists", "import", after.to_str().expect("utf-8")]);
+            // The service follows the import made by another process before it runs.
+            let (status, report) = post(&client, run, &key, &json!({})).await;
+            assert_eq!(status, 200, "{report}");
+            reports.push(report);
+            // One alert's detail is the same object over HTTP and on the command line.
+            let listed = ok(db, &["alerts", "list", "--json"]);
+            let first: Value =
+                serde_json::from_str(listed.lines().next().expect("an alert")).expect("JSON");
+            let id = first["id"].as_i64().expect("id").to_string();
+            let response = client
+                .get(format!("{}/v1/alerts/{id}", server.url))
+                .bearer_auth(&key)
+                .send()
+                .await
+                .expect("GET alert");
+            let over_http = json_of(response).await.expect("JSON");
+            let shown: Value =
+                serde_json::from_str(&ok(db, &["alerts", "show", &id, "--json"])).expect("JSON");
+            assert_eq!(over_http, shown);
+            assert_eq!(
+                alert_object(&shown),
+                first,
+                "alerts list --json carries the alert"
+            );
+            assert!(server.stop());
+        } else {
+            reports
+                .push(serde_json::from_str(&ok(db, &["monitor", "run", "--json"])).expect("JSON"));
+            ok(db, &["lists", "import", after.to_str().expect("utf-8")]);
+            reports
+                .push(serde_json::from_str(&ok(db, &["monitor", "run", "--json"])).expect("JSON"));
+        }
+        let mut raised: Vec<(String, String, String)> = ok(db, &["alerts", "list", "--json"])
+            .lines()
+            .map(|line| {
+                let alert: Value = serde_json::from_str(line).expect("JSON line");
+                let text = |k: &str| alert[k].as_str().unwrap_or_default().to_owned();
+                (text("customer_id"), text("entity_id"), text("reason"))
+            })
+            .collect();
+        raised.sort();
+        let counts: Vec<(Value, Value)> = reports
+            .iter()
+            .map(|r| (r["mode"].clone(), r["alerts_created"].clone()))
+            .collect();
+        alerts.push((raised, counts));
+    }
+    assert!(
+        alerts[0]
+            .0
+            .iter()
+            .any(|(c, _, r)| c == "D-WESTERN" && r == "list_update"),
+        "{:?}",
+        alerts[0]
+    );
+    assert_eq!(alerts[0], alerts[1]);
 }

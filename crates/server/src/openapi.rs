@@ -7,10 +7,11 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::api::{
-    AuditBreakJson, AuditExportJson, AuditRecordJson, BatchResponse, ChangedJson, CreateKeyRequest,
-    CreatedKeyJson, DiffCounts, DiffJson, HealthJson, ImportReport, KeyJson, ListJson,
-    ListVersionJson, MatchJson, MonitorReport, QueryJson, ReplayResponse, ScreenRequest,
-    ScreenResponse, VerifyResponse,
+    AlertDetailJson, AlertEventJson, AlertJson, AuditBreakJson, AuditExportJson, AuditRecordJson,
+    BatchResponse, ChangedJson, CreateKeyRequest, CreatedKeyJson, CustomerJson, DecisionJson,
+    DiffCounts, DiffJson, HealthJson, ImportReport, KeyJson, ListJson, ListVersionJson, MatchJson,
+    MonitorReport, ProposalJson, QueryJson, ReplayResponse, ScreenRequest, ScreenResponse,
+    VerifyResponse,
 };
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::handlers;
@@ -68,9 +69,9 @@ use crate::handlers::monitoring;
         KeyJson, HealthJson, ErrorBody, ErrorDetail,
         monitoring::CustomerRequest, monitoring::BulkCustomer, monitoring::BulkCustomersRequest,
         monitoring::CustomerOutcomeJson, monitoring::InvalidCustomerJson,
-        monitoring::BulkOutcomeJson, monitoring::RemovedCustomerJson, monitoring::DecisionJson,
-        monitoring::ProposalJson, monitoring::AlertJson, monitoring::AlertEventJson,
-        monitoring::AlertDetailJson, monitoring::DecisionRequest, monitoring::ReviewRequest,
+        monitoring::BulkOutcomeJson, monitoring::RemovedCustomerJson, DecisionJson,
+        ProposalJson, AlertJson, AlertEventJson, CustomerJson,
+        AlertDetailJson, monitoring::DecisionRequest, monitoring::ReviewRequest,
         monitoring::MonitorRunRequest, handlers::lists::ActivateRequest,
     )),
     modifiers(&SecuritySchemes, &CommonErrors),

@@ -480,8 +480,33 @@ async fn alert_in(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: i64) -> Result<
     alert_from_row(&row)
 }
 
-/// The JSON subscribers receive about an alert.
+/// The JSON subscribers receive about a decision: the API's `DecisionJson`.
+fn decision_json(decision: &DecisionRecord) -> Value {
+    json!({
+        "decision": decision.status.as_str(),
+        "note": decision.note,
+        "decided_by": decision.decided_by,
+        "approved_by": decision.approved_by,
+        "decided_at": decision.decided_at,
+    })
+}
+
+/// The JSON subscribers receive about an alert: the API's `AlertJson` (this crate cannot
+/// name the application layer's contract types, so a test holds the two equal).
 fn alert_json(alert: &Alert) -> Value {
+    let pending = alert.pending.as_ref().map(|p| {
+        json!({
+            "id": p.id,
+            "decision": p.decision.status().as_str(),
+            "note": p.note,
+            "proposed_by": p.proposed_by,
+            "proposed_at": p.proposed_at,
+            "state": p.state.as_str(),
+            "reviewed_by": p.reviewed_by,
+            "reviewed_at": p.reviewed_at,
+            "review_note": p.review_note,
+        })
+    });
     json!({
         "id": alert.id,
         "customer_id": alert.customer_id,
@@ -494,6 +519,9 @@ fn alert_json(alert: &Alert) -> Value {
         "reason": alert.reason.as_str(),
         "created_at": alert.created_at,
         "updated_at": alert.updated_at,
+        "decision": alert.decision.as_ref().map(decision_json),
+        "previous_decision": alert.previous_decision.as_ref().map(decision_json),
+        "pending": pending,
     })
 }
 

@@ -7,7 +7,7 @@ use common::{Guard, import_request};
 use interdict_model::{
     Entity, EntityId, Identifier, IdentifierKind, Name, NameKind, PartialDate, Schema,
 };
-use interdict_store::{Backend, Error, Store};
+use interdict_store::{Activation, Backend, Error, ImportRequest, Store};
 
 fn person(list: &str, id: &str, name: &str) -> Entity {
     let mut entity = Entity::new(EntityId::new(list, id), Schema::Person, name);
@@ -22,6 +22,7 @@ on_both_backends_with_guard!(
     a_failing_import_leaves_the_active_version_untouched,
     an_import_failing_half_way_is_invisible_until_a_retry_completes_it,
     versions_are_found_by_unique_prefix,
+    an_import_and_its_audit_record_commit_together,
 );
 
 async fn import_creates_an_active_version_and_reimport_creates_nothing(
@@ -347,4 +348,113 @@ async fn the_store_survives_reopening() {
     let (active, entities) = store.active_entities().await.expect("active");
     assert_eq!(active["test"], version);
     assert_eq!(entities.len(), 1);
+}
+
+/// The audit records of imports and activations, oldest first.
+async fn list_records(store: &Store) -> Vec<serde_json::Value> {
+    let from = chrono::DateTime::UNIX_EPOCH;
+    let to = chrono::Utc::now() + chrono::Duration::days(1);
+    store
+        .audit_records_between(from, to, 0, 1000)
+        .await
+        .expect("records")
+        .iter()
+        .filter(|r| r.kind == "import" || r.kind == "activation")
+        .map(|r| {
+            let mut value = r.payload_value().expect("payload");
+            value["kind"] = serde_json::Value::String(r.kind.clone());
+            value
+        })
+        .collect()
+}
+
+/// A version is never active without its audit record: the record is written in the
+/// transaction that completes and activates the version, so when the record cannot be
+/// written, nothing is activated; a refused activation (another import won) records nothing;
+/// a version kept inactive says why; activating it by hand is on record too.
+async fn an_import_and_its_audit_record_commit_together(store: Store, guard: Guard) {
+    let v1 = store
+        .import(
+            "test",
+            "f",
+            &[person("test", "1", "A")],
+            &import_request(&[]),
+        )
+        .await
+        .expect("v1");
+    let records = list_records(&store).await;
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["version"], v1.version.version.as_str());
+    assert_eq!(records[0]["activated"], true);
+
+    let v2_entities = [person("test", "1", "A"), person("test", "2", "B")];
+    guard
+        .execute_raw("ALTER TABLE audit_records RENAME TO audit_records_away")
+        .await;
+    let failed = store
+        .import("test", "f", &v2_entities, &import_request(&[]))
+        .await;
+    guard
+        .execute_raw("ALTER TABLE audit_records_away RENAME TO audit_records")
+        .await;
+    assert!(failed.is_err(), "the import succeeded without its record");
+    let active = store.active_versions().await.expect("active");
+    assert_eq!(active["test"].version, v1.version.version);
+    assert_eq!(store.versions().await.expect("versions").len(), 1);
+
+    let conflict = store
+        .import(
+            "test",
+            "f",
+            &v2_entities,
+            &ImportRequest {
+                activation: Activation::IfActiveIs(Some("someone-else".into())),
+                ..import_request(&[])
+            },
+        )
+        .await;
+    assert!(matches!(conflict, Err(Error::Conflict(_))), "{conflict:?}");
+    assert_eq!(list_records(&store).await.len(), 1);
+    assert_eq!(
+        store.active_versions().await.expect("active")["test"].version,
+        v1.version.version
+    );
+
+    let kept = store
+        .import(
+            "test",
+            "f",
+            &v2_entities,
+            &ImportRequest {
+                activation: Activation::Keep("published earlier".into()),
+                ..import_request(&[])
+            },
+        )
+        .await
+        .expect("kept");
+    assert!(!kept.activated && !kept.version.active);
+    let records = list_records(&store).await;
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[1]["kept_inactive"], "published earlier");
+    assert_eq!(records[1]["activated"], false);
+
+    assert!(
+        store
+            .activate("test", &kept.version.version, "test", "by hand")
+            .await
+            .expect("activate")
+    );
+    let records = list_records(&store).await;
+    assert_eq!(records.len(), 3);
+    assert_eq!(records[2]["kind"], "activation");
+    assert_eq!(records[2]["previous_active"], v1.version.version.as_str());
+    assert!(
+        !store
+            .activate("test", &kept.version.version, "test", "again")
+            .await
+            .expect("activate again"),
+        "activating the active version changed something"
+    );
+    assert_eq!(list_records(&store).await.len(), 3);
+    assert!(store.verify_audit().await.expect("verify").is_intact());
 }

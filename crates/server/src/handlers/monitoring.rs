@@ -9,16 +9,12 @@
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use interdict_store::{
-    Alert, AlertDetail, AlertFilter, AlertStatus, Customer, Decision, DecisionRecord, Proposal,
-    Role,
-};
+use interdict_store::{AlertFilter, AlertStatus, Customer, Decision, Role};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::api::MonitorReport;
+use crate::api::{AlertDetailJson, AlertJson, MonitorReport};
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ErrorBody};
@@ -113,111 +109,6 @@ pub(crate) struct RemovedCustomerJson {
     pub(crate) alerts_closed: usize,
 }
 
-/// An approved decision.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub(crate) struct DecisionJson {
-    /// `true_match` or `false_positive`.
-    pub(crate) decision: String,
-    /// The analyst's note.
-    pub(crate) note: String,
-    /// Who proposed it (key id).
-    pub(crate) decided_by: String,
-    /// Who approved it (key id).
-    pub(crate) approved_by: String,
-    /// When it was approved.
-    pub(crate) decided_at: String,
-}
-
-/// A proposed decision.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub(crate) struct ProposalJson {
-    /// Its id.
-    pub(crate) id: i64,
-    /// `true_match` or `false_positive`.
-    pub(crate) decision: String,
-    /// The analyst's note.
-    pub(crate) note: String,
-    /// Who proposed it.
-    pub(crate) proposed_by: String,
-    /// When.
-    pub(crate) proposed_at: String,
-    /// `pending`, `approved`, `rejected` or `superseded`.
-    pub(crate) state: String,
-    /// Who reviewed it.
-    pub(crate) reviewed_by: Option<String>,
-    /// When it was reviewed.
-    pub(crate) reviewed_at: Option<String>,
-    /// The reviewer's note.
-    pub(crate) review_note: Option<String>,
-}
-
-/// An alert.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub(crate) struct AlertJson {
-    /// Its id.
-    pub(crate) id: i64,
-    /// The customer id.
-    pub(crate) customer_id: String,
-    /// The listed entity id.
-    pub(crate) entity_id: String,
-    /// The entity's list.
-    pub(crate) list: String,
-    /// The list version it was last screened in.
-    pub(crate) list_version: String,
-    /// The score in [0, 1].
-    pub(crate) score: f64,
-    /// `open`, `escalated`, `true_match`, `false_positive` or `closed`.
-    pub(crate) status: String,
-    /// `new_customer`, `customer_changed`, `list_update`, `entity_changed`, `rescreen`,
-    /// `delisted` or `customer_removed`.
-    pub(crate) reason: String,
-    /// The entity's name that matched.
-    pub(crate) matched_name: String,
-    /// When it was created.
-    pub(crate) created_at: String,
-    /// When it last changed.
-    pub(crate) updated_at: String,
-    /// Its decision, when decided.
-    pub(crate) decision: Option<DecisionJson>,
-    /// The decision the pair had before it was raised again.
-    pub(crate) previous_decision: Option<DecisionJson>,
-    /// The decision waiting for approval.
-    pub(crate) pending: Option<ProposalJson>,
-}
-
-/// One entry of an alert's history.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub(crate) struct AlertEventJson {
-    /// Its id (the `event_id` of webhook notifications).
-    pub(crate) id: i64,
-    /// When.
-    pub(crate) at: String,
-    /// Who.
-    pub(crate) actor: String,
-    /// What: `created`, `reraised`, `proposed`, `approved`, ...
-    pub(crate) action: String,
-    /// The alert's status after it.
-    pub(crate) status: String,
-    /// A note.
-    pub(crate) note: Option<String>,
-    /// Details.
-    pub(crate) detail: Value,
-}
-
-/// An alert with its explanation, history and proposals.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub(crate) struct AlertDetailJson {
-    /// The alert.
-    #[serde(flatten)]
-    pub(crate) alert: AlertJson,
-    /// Why it scored what it did.
-    pub(crate) explanation: Value,
-    /// Its history, oldest first.
-    pub(crate) history: Vec<AlertEventJson>,
-    /// Every decision proposed on it.
-    pub(crate) proposals: Vec<ProposalJson>,
-}
-
 /// Which alerts to list.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -252,70 +143,6 @@ pub(crate) struct ReviewRequest {
     /// Why (for a rejection).
     #[serde(default)]
     pub(crate) note: Option<String>,
-}
-
-fn decision_json(d: &DecisionRecord) -> DecisionJson {
-    DecisionJson {
-        decision: d.status.as_str().to_owned(),
-        note: d.note.clone(),
-        decided_by: d.decided_by.clone(),
-        approved_by: d.approved_by.clone(),
-        decided_at: d.decided_at.clone(),
-    }
-}
-
-fn proposal_json(p: &Proposal) -> ProposalJson {
-    ProposalJson {
-        id: p.id,
-        decision: p.decision.status().as_str().to_owned(),
-        note: p.note.clone(),
-        proposed_by: p.proposed_by.clone(),
-        proposed_at: p.proposed_at.clone(),
-        state: p.state.as_str().to_owned(),
-        reviewed_by: p.reviewed_by.clone(),
-        reviewed_at: p.reviewed_at.clone(),
-        review_note: p.review_note.clone(),
-    }
-}
-
-fn alert_json(a: &Alert) -> AlertJson {
-    AlertJson {
-        id: a.id,
-        customer_id: a.customer_id.clone(),
-        entity_id: a.entity_id.clone(),
-        list: a.list.clone(),
-        list_version: a.list_version.clone(),
-        score: a.score,
-        status: a.status.as_str().to_owned(),
-        reason: a.reason.as_str().to_owned(),
-        matched_name: a.matched_name.clone(),
-        created_at: a.created_at.clone(),
-        updated_at: a.updated_at.clone(),
-        decision: a.decision.as_ref().map(decision_json),
-        previous_decision: a.previous_decision.as_ref().map(decision_json),
-        pending: a.pending.as_ref().map(proposal_json),
-    }
-}
-
-fn detail_json(d: &AlertDetail) -> AlertDetailJson {
-    AlertDetailJson {
-        alert: alert_json(&d.alert),
-        explanation: d.explanation.clone(),
-        history: d
-            .history
-            .iter()
-            .map(|e| AlertEventJson {
-                id: e.id,
-                at: e.at.clone(),
-                actor: e.actor.clone(),
-                action: e.action.clone(),
-                status: e.status.as_str().to_owned(),
-                note: e.note.clone(),
-                detail: e.detail.clone(),
-            })
-            .collect(),
-        proposals: d.proposals.iter().map(proposal_json).collect(),
-    }
 }
 
 /// Validates a customer's fields as a screening request's, naming the field at fault.
@@ -501,7 +328,7 @@ pub(crate) async fn alerts(
         }
     }
     let alerts = state.store().alerts(&filter).await?;
-    Ok(Json(alerts.iter().map(alert_json).collect()))
+    Ok(Json(alerts.iter().map(AlertJson::from).collect()))
 }
 
 /// One alert with its explanation, history and proposals.
@@ -524,8 +351,9 @@ pub(crate) async fn alert(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<AlertDetailJson>, ApiError> {
     caller.require(Role::Analyst)?;
-    let detail = state.store().alert(alert_id(&id)?).await?;
-    Ok(Json(detail_json(&detail)))
+    Ok(Json(
+        interdict_app::alerts::detail(state.store(), alert_id(&id)?).await?,
+    ))
 }
 
 /// Proposes a decision (another key must approve it) or escalates.
@@ -572,7 +400,7 @@ pub(crate) async fn decide(
             ));
         }
     };
-    Ok(Json(alert_json(&alert)))
+    Ok(Json(AlertJson::from(&alert)))
 }
 
 /// Approves the decision waiting on an alert; the key that proposed it cannot.
@@ -600,7 +428,7 @@ pub(crate) async fn approve(
         .store()
         .approve_decision(alert_id(&id)?, &caller.actor)
         .await?;
-    Ok(Json(alert_json(&alert)))
+    Ok(Json(AlertJson::from(&alert)))
 }
 
 /// Rejects the decision waiting on an alert; the key that proposed it cannot.
@@ -630,7 +458,7 @@ pub(crate) async fn reject(
         .store()
         .reject_decision(alert_id(&id)?, &caller.actor, request.note.as_deref())
         .await?;
-    Ok(Json(alert_json(&alert)))
+    Ok(Json(AlertJson::from(&alert)))
 }
 
 /// How to run monitoring.

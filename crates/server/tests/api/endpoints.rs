@@ -159,7 +159,11 @@ async fn batches_of_json_and_ndjson_are_answered_in_order_and_each_recorded(
     assert_eq!(ids.len(), 6, "one record per screening");
     let (_, verify) = app.admin("GET", "/v1/audit/verify", None).await;
     assert_eq!(verify["intact"], true, "{verify}");
-    assert_eq!(verify["records"], 6 + 1, "six screenings and the admin key");
+    assert_eq!(
+        verify["records"],
+        1 + 6 + 1,
+        "the import, six screenings and the admin key"
+    );
 }
 
 async fn lists_versions_diffs_and_entities_describe_the_store(store: Store, _guard: Guard) {
@@ -452,7 +456,10 @@ async fn verification_names_the_first_tampered_record(store: Store, guard: Guard
     }
     let (_, verify) = app.admin("GET", "/v1/audit/verify", None).await;
     assert_eq!(verify["intact"], true);
-    assert_eq!(verify["records"], 5);
+    assert_eq!(
+        verify["records"], 6,
+        "the import, the admin key and four screenings"
+    );
 
     // Someone with database access rewrites who was screened in the second screening.
     let changed = guard
@@ -467,7 +474,10 @@ async fn verification_names_the_first_tampered_record(store: Store, guard: Guard
     assert_eq!(status, StatusCode::OK);
     assert_eq!(verify["intact"], false, "{verify}");
     assert_eq!(verify["first_break"]["id"], ids[1].as_str());
-    assert_eq!(verify["first_break"]["seq"], 3, "the admin key is record 1");
+    assert_eq!(
+        verify["first_break"]["seq"], 4,
+        "the import is record 1, the admin key record 2"
+    );
 
     // And deletes the last one.
     guard
@@ -485,7 +495,7 @@ async fn verification_names_the_first_tampered_record(store: Store, guard: Guard
         .await;
     let (_, verify) = app.admin("GET", "/v1/audit/verify", None).await;
     assert_eq!(verify["intact"], false, "{verify}");
-    assert_eq!(verify["first_break"]["seq"], 5, "{verify}");
+    assert_eq!(verify["first_break"]["seq"], 6, "{verify}");
 }
 
 async fn the_audit_trail_is_exported_page_by_page(store: Store, _guard: Guard) {
@@ -504,10 +514,13 @@ async fn the_audit_trail_is_exported_page_by_page(store: Store, _guard: Guard) {
     assert_eq!(status, StatusCode::OK, "{whole}");
     assert!(whole["next_after"].is_null());
     let whole = whole["records"].as_array().expect("records").clone();
-    // The admin key's creation and the three screenings.
-    assert_eq!(whole.len(), 4, "{whole:?}");
+    // The import, the admin key's creation and the three screenings.
+    assert_eq!(whole.len(), 5, "{whole:?}");
     let kinds: Vec<_> = whole.iter().map(|r| r["kind"].clone()).collect();
-    assert_eq!(kinds, ["key", "screening", "screening", "screening"]);
+    assert_eq!(
+        kinds,
+        ["import", "key", "screening", "screening", "screening"]
+    );
 
     let mut paged = Vec::new();
     let mut after = 0;

@@ -209,7 +209,10 @@ async fn every_error_status_has_the_error_shape(store: Store, _guard: Guard) {
 
     // Nothing above was recorded as a screening.
     let (_, verify) = app.admin("GET", "/v1/audit/verify", None).await;
-    assert_eq!(verify["records"], 2, "the two keys only: {verify}");
+    assert_eq!(
+        verify["records"], 3,
+        "the import and the two keys only: {verify}"
+    );
 }
 
 async fn a_key_over_its_rate_is_told_when_to_come_back(store: Store, _guard: Guard) {
