@@ -142,15 +142,19 @@ fn parse_mt_batch(input: &[u8], limits: &Limits) -> Vec<Result<Message, Error>> 
                 in_text_block = bytes.get(index + 1..index + 3) == Some(b"4:");
                 depth = 1;
             }
-            // Block 4 holds free text in which braces are plain characters; only `-}` ends it.
-            b'}' if in_text_block => {
-                if index > 0 && bytes[index - 1] == b'-' {
-                    depth = 0;
-                    in_text_block = false;
-                }
+            // Block 4 holds free text in which braces are plain characters; only `-}` at the
+            // start of a line ends it.
+            b'}' if in_text_block
+                && index >= 2
+                && bytes[index - 1] == b'-'
+                && bytes[index - 2] == b'\n' =>
+            {
+                depth = 0;
+                in_text_block = false;
             }
-            b'{' if !in_text_block => depth += 1,
-            b'}' if !in_text_block => depth = depth.saturating_sub(1),
+            b'{' | b'}' if in_text_block => {}
+            b'{' => depth += 1,
+            b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }

@@ -200,6 +200,19 @@ fn blocks(input: &str) -> Result<Blocks<'_>, Error> {
             (&body[..end], &body[end + 1..])
         };
         let line = line_of(body_offset);
+        let repeated = match id {
+            "1" => found.basic.is_some(),
+            "2" => found.application.is_some(),
+            "3" => found.user.is_some(),
+            "4" => found.text.is_some(),
+            _ => false,
+        };
+        if repeated {
+            return Err(malformed(
+                format!("a second block {element}: one message was expected, several were given"),
+                Some(element),
+            ));
+        }
         match id {
             "1" => found.basic = Some((content, line)),
             "2" => found.application = Some((content, line)),
