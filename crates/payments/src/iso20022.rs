@@ -168,20 +168,27 @@ fn indexed(name: &str, index: usize, many: bool) -> String {
 /// The message type and version from the document's namespace, or from its message element
 /// when the namespace is missing; and that message element.
 fn identify(document: &Node) -> Result<(Format, &Node), Error> {
-    let body = document.children.first().ok_or_else(|| Error::Malformed {
-        line: document.line,
-        element: Some(document.name.clone()),
-        reason: "empty document".into(),
-    })?;
-    let by_element = match body.name.as_str() {
+    let by_element = |node: &Node| match node.name.as_str() {
         "FIToFICstmrCdtTrf" => Some(MessageType::Pacs008),
         "FICdtTrf" => Some(MessageType::Pacs009),
         "CstmrCdtTrfInitn" => Some(MessageType::Pain001),
         _ => None,
     };
+    // A message element sent without its `Document` wrapper is read as it is.
+    let body = if by_element(document).is_some() {
+        document
+    } else {
+        document.children.first().ok_or_else(|| Error::Malformed {
+            line: document.line,
+            element: Some(document.name.clone()),
+            reason: "empty document".into(),
+        })?
+    };
+    let by_element = by_element(body);
     let namespace = document
         .namespace
         .as_deref()
+        .or(body.namespace.as_deref())
         .and_then(|ns| ns.strip_prefix(NAMESPACE_PREFIX));
     let format = match namespace {
         Some(name) => {
@@ -203,7 +210,7 @@ fn identify(document: &Node) -> Result<(Format, &Node), Error> {
             if by_element != Some(message_type) {
                 return Err(Error::Malformed {
                     line: body.line,
-                    element: Some(format!("{}/{}", document.name, body.name)),
+                    element: Some(body.name.clone()),
                     reason: format!("a {family} document cannot start with <{}>", body.name),
                 });
             }

@@ -8,6 +8,7 @@
 //! same name elsewhere, and not the government-controlled cities of a partly occupied
 //! oblast (Kherson, Zaporizhzhia).
 
+use std::collections::HashMap;
 use std::fmt;
 
 use interdict_model::CountryCode;
@@ -55,6 +56,11 @@ pub struct JurisdictionRule {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct JurisdictionTable {
     rules: Vec<JurisdictionRule>,
+    /// Each place name (words joined by one space) to the rules that list it, so that an
+    /// address is looked up word sequence by word sequence rather than scanned per place.
+    places: HashMap<String, Vec<usize>>,
+    /// The most words a place name has.
+    longest_place: usize,
 }
 
 /// A rule of the built-in tables: id, description, country codes, places.
@@ -285,7 +291,23 @@ const UK: &[Row] = &[
 impl JurisdictionTable {
     /// A table of the given rules.
     pub fn new(rules: Vec<JurisdictionRule>) -> JurisdictionTable {
-        JurisdictionTable { rules }
+        let mut places: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut longest_place = 0;
+        for (index, rule) in rules.iter().enumerate() {
+            for place in &rule.places {
+                let key = place_words(place);
+                longest_place = longest_place.max(key.split(' ').count());
+                let listed = places.entry(key).or_default();
+                if !listed.contains(&index) {
+                    listed.push(index);
+                }
+            }
+        }
+        JurisdictionTable {
+            rules,
+            places,
+            longest_place,
+        }
     }
 
     /// The built-in rules of `regime`.
@@ -330,7 +352,7 @@ impl JurisdictionTable {
                 places,
             });
         }
-        JurisdictionTable { rules }
+        JurisdictionTable::new(rules)
     }
 
     /// The built-in rules of several regimes together.
@@ -339,7 +361,7 @@ impl JurisdictionTable {
             .iter()
             .flat_map(|r| JurisdictionTable::builtin(*r).rules)
             .collect();
-        JurisdictionTable { rules }
+        JurisdictionTable::new(rules)
     }
 
     /// The rules.
@@ -359,19 +381,31 @@ impl JurisdictionTable {
 
     /// The rules a place named in `address` falls under, each with the place name found.
     pub fn rules_for_address(&self, address: &str) -> Vec<(&JurisdictionRule, &str)> {
-        let words = place_words(address);
-        let padded = format!(" {words} ");
-        let mut found = Vec::new();
-        for rule in &self.rules {
-            if let Some(place) = rule
-                .places
-                .iter()
-                .find(|place| padded.contains(&format!(" {place} ")))
-            {
-                found.push((rule, place.as_str()));
+        let folded = place_words(address);
+        let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+        let mut found: Vec<(usize, &str)> = Vec::new();
+        for start in 0..words.len() {
+            let mut key = String::new();
+            for word in words.iter().skip(start).take(self.longest_place) {
+                if !key.is_empty() {
+                    key.push(' ');
+                }
+                key.push_str(word);
+                let Some((place, rules)) = self.places.get_key_value(&key) else {
+                    continue;
+                };
+                for rule in rules {
+                    if !found.iter().any(|(r, _)| r == rule) {
+                        found.push((*rule, place.as_str()));
+                    }
+                }
             }
         }
+        found.sort_by_key(|(rule, _)| *rule);
         found
+            .into_iter()
+            .filter_map(|(rule, place)| Some((self.rules.get(rule)?, place)))
+            .collect()
     }
 }
 

@@ -380,6 +380,11 @@ fn pain001_reads_payment_information_and_transactions() {
                 .is_some_and(|e| e.as_str() == "ofac-sdn:906")
     }));
 
+    // A message element sent without its Document wrapper, namespace on it.
+    let bare = one(b"<CstmrCdtTrfInitn xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.001.001.12\"><GrpHdr><MsgId>B</MsgId></GrpHdr><PmtInf><CdtTrfTxInf><Cdtr><Nm>Bare Payee</Nm></Cdtr></CdtTrfTxInf></PmtInf></CstmrCdtTrfInitn>");
+    assert_eq!(bare.format.to_string(), "pain.001.001.12");
+    assert!(has(&bare, "Cdtr/Nm", "party_name", "Bare Payee"));
+
     let old = one(&fixture("pain001_v03_no_namespace.xml"));
     assert_eq!(old.format.to_string(), "pain.001");
     assert!(has(
@@ -972,4 +977,51 @@ fn hits_serialise_for_the_json_contract() {
     let values = serde_json::to_value(&message).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(values["format"], "MT202");
     assert_eq!(values["values"][0]["kind"], "bic");
+}
+
+// --- No input panics ---------------------------------------------------------------------
+
+fn fixtures() -> Vec<Vec<u8>> {
+    [
+        "pacs008_v02_two_tx.xml",
+        "pacs009_cov_v08.xml",
+        "pain001_v09.xml",
+        "mt103_options.txt",
+        "mt103_wrapped.txt",
+        "mt202_and_cov.txt",
+    ]
+    .iter()
+    .map(|name| fixture(name))
+    .collect()
+}
+
+/// Parses and screens `bytes`; only a panic fails.
+fn parse_and_screen(bytes: &[u8]) {
+    let screener = Screener::new([], JurisdictionTable::builtin(Regime::Ofac));
+    for message in parse(bytes, &Limits::default()).into_iter().flatten() {
+        let _ = screener.screen(&message);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(512))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
+        parse_and_screen(&bytes);
+    }
+
+    #[test]
+    fn damaged_messages_never_panic(
+        which in 0usize..6,
+        cut in proptest::num::usize::ANY,
+        length in 0usize..64,
+        insert in proptest::collection::vec(proptest::num::u8::ANY, 0..16),
+    ) {
+        let mut bytes = fixtures().swap_remove(which);
+        let at = cut % (bytes.len() + 1);
+        let end = (at + length).min(bytes.len());
+        bytes.splice(at..end, insert);
+        parse_and_screen(&bytes);
+    }
 }
