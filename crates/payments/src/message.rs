@@ -1,9 +1,10 @@
 //! What a parsed payment message is: its format, its identifiers, and the values in it that
 //! can be screened, each with the field it came from.
 
+use std::borrow::Cow;
 use std::fmt;
 
-use interdict_model::CountryCode;
+use interdict_model::{CountryCode, Schema};
 use serde::Serialize;
 
 /// The kind of payment message.
@@ -106,6 +107,43 @@ pub struct ScreenableValue {
     pub line: usize,
 }
 
+impl ScreenableValue {
+    /// The value with its line breaks as spaces: what the name matcher and the free-text
+    /// scanner read, so that a name wrapped over two MT lines is one mention again (the dev
+    /// labels write such a mention with one space for the break).
+    pub fn text(&self) -> Cow<'_, str> {
+        if self.value.contains('\n') {
+            Cow::Owned(self.value.replace('\n', " "))
+        } else {
+            Cow::Borrowed(&self.value)
+        }
+    }
+}
+
+impl Message {
+    /// The party names to give the name matcher: `(value, party type, country)`.
+    pub fn party_names(
+        &self,
+    ) -> impl Iterator<Item = (&ScreenableValue, PartyType, Option<CountryCode>)> {
+        self.values.iter().filter_map(|value| match &value.kind {
+            ValueKind::PartyName {
+                party_type,
+                country,
+                ..
+            } => Some((value, *party_type, *country)),
+            _ => None,
+        })
+    }
+
+    /// The free-text values to give the free-text scanner (remittance information,
+    /// instructions, MT 70/72/77B).
+    pub fn free_texts(&self) -> impl Iterator<Item = &ScreenableValue> {
+        self.values
+            .iter()
+            .filter(|value| matches!(value.kind, ValueKind::FreeText))
+    }
+}
+
 /// The kind of a screenable value.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -179,6 +217,18 @@ pub enum PartyType {
     Organization,
     /// The field does not say: screen against both.
     Unknown,
+}
+
+impl PartyType {
+    /// The listed-entity schema to compare the name with; `None` for any (person or
+    /// organisation alike).
+    pub fn schema(self) -> Option<Schema> {
+        match self {
+            PartyType::Person => Some(Schema::Person),
+            PartyType::Organization => Some(Schema::Organization),
+            PartyType::Unknown => None,
+        }
+    }
 }
 
 /// A postal address as the message gives it.

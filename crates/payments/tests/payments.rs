@@ -506,6 +506,28 @@ fn mt103_wrapped_lines_are_rejoined() {
     // The ordering customer's single-line name is not joined with its street.
     assert_eq!(value(&message, ":50K:", "party_name").value, "JOHN SMITH");
     assert!(has(&message, ":59:", "country", "CY"));
+    // The free text as the scanner reads it: the wrapped name is one mention again.
+    let remittance: Vec<String> = message
+        .free_texts()
+        .map(|v| v.text().into_owned())
+        .collect();
+    assert_eq!(
+        remittance,
+        vec![
+            "SETTLE TO 0x901bb9583b24d97e995513c67 78dc6888ab6870e FOR CHARTER OF VESSEL IMO 9209300"
+        ]
+    );
+    let names: Vec<(&str, Option<interdict_model::Schema>)> = message
+        .party_names()
+        .map(|(v, party_type, _)| (v.value.as_str(), party_type.schema()))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            ("JOHN SMITH", None),
+            ("INTERNATIONAL MARITIME CONSULTANCY SERVICES LIMITED", None)
+        ]
+    );
     let hits = screener().screen(&message);
     let wallet = hits
         .iter()
@@ -977,6 +999,13 @@ fn hits_serialise_for_the_json_contract() {
     let values = serde_json::to_value(&message).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(values["format"], "MT202");
     assert_eq!(values["values"][0]["kind"], "bic");
+}
+
+#[test]
+fn a_screener_is_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Screener>();
+    shareable::<Message>();
 }
 
 // --- No input panics ---------------------------------------------------------------------
