@@ -81,7 +81,10 @@ impl Default for Limits {
 /// be read (with its line in the whole input). A bad message never stops the others.
 pub fn parse(input: &[u8], limits: &Limits) -> Vec<Result<Message, Error>> {
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
-    match input.iter().find(|b| !b.is_ascii_whitespace()) {
+    match input
+        .iter()
+        .find(|b| !b.is_ascii_whitespace() && !matches!(b, 0x01 | 0x03))
+    {
         Some(b'{') => parse_mt_batch(input, limits),
         _ => vec![parse_message(input, limits)],
     }
@@ -123,7 +126,8 @@ fn utf8(input: &[u8]) -> Result<&str, Error> {
     })
 }
 
-/// Splits MT input at each `{1:` that opens a message outside any block, and parses each.
+/// Splits MT input at each `{1:` that opens a message outside any block, and parses each;
+/// the `$` of RJE files and the SOH/ETX bytes of DOS-PCC files between messages are dropped.
 fn parse_mt_batch(input: &[u8], limits: &Limits) -> Vec<Result<Message, Error>> {
     let text = match utf8(input) {
         Ok(text) => text,
@@ -170,7 +174,9 @@ fn parse_mt_batch(input: &[u8], limits: &Limits) -> Vec<Result<Message, Error>> 
         }
         let end = starts.get(index + 1).copied().unwrap_or(text.len());
         let lines_before = text[..start].matches('\n').count();
-        let chunk = &text[start..end];
+        // RJE files separate messages with `$`, DOS-PCC ones wrap them in SOH/ETX bytes.
+        let chunk = text[start..end]
+            .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '$' | '\u{1}' | '\u{3}'));
         let result = parse_message(chunk.as_bytes(), limits)
             .map(|mut message| {
                 message.line += lines_before;

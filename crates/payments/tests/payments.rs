@@ -590,6 +590,18 @@ fn mt202_and_mt202_cov_in_one_input() {
     );
 }
 
+#[test]
+fn rje_and_dos_pcc_separators_between_mt_messages() {
+    let one_message = String::from_utf8(fixture("mt103_wrapped.txt")).unwrap_or_default();
+    let one_message = one_message.trim_end();
+    let rje = format!("{one_message}\r\n$\r\n{one_message}\r\n$");
+    let messages = all(rje.as_bytes());
+    assert_eq!(messages.len(), 2);
+    assert_eq!(messages[1].line, 21);
+    let pcc = format!("\u{1}{one_message}\u{3}\u{1}{one_message}\u{3}");
+    assert_eq!(all(pcc.as_bytes()).len(), 2);
+}
+
 // --- BIC8 / BIC11 ------------------------------------------------------------------------
 
 fn bic_value(bic: &str) -> ScreenableValue {
