@@ -18,7 +18,7 @@ use quick_xml::events::{BytesStart, Event};
 use crate::iban::Iban;
 use crate::lines::LineIndex;
 use crate::message::{
-    Format, Message, MessageType, PartyType, PostalAddress, ScreenableValue, ValueKind,
+    CountryRole, Format, Message, MessageType, PartyType, PostalAddress, ScreenableValue, ValueKind,
 };
 use crate::{Error, Limits};
 
@@ -307,7 +307,10 @@ fn visit(parent: &Node, child: &Node, path: &str, out: &mut Vec<ScreenableValue>
             if let (Some(code), Some(node)) = (parsed.country, child.child("Ctry")) {
                 push(
                     join(&here, "Ctry"),
-                    ValueKind::Country { country: code },
+                    ValueKind::Country {
+                        country: code,
+                        role: CountryRole::Address,
+                    },
                     code.to_string(),
                     node.line,
                 );
@@ -315,17 +318,20 @@ fn visit(parent: &Node, child: &Node, path: &str, out: &mut Vec<ScreenableValue>
         }
         "Ctry" | "CtryOfRes" | "CtryOfBirth" if leaf => {
             if let Some(code) = child.value().as_deref().and_then(country) {
+                let role = match child.name.as_str() {
+                    "CtryOfRes" => CountryRole::Residence,
+                    "CtryOfBirth" => CountryRole::Birth,
+                    _ => CountryRole::Other,
+                };
                 push(
                     here,
-                    ValueKind::Country { country: code },
+                    ValueKind::Country {
+                        country: code,
+                        role,
+                    },
                     code.to_string(),
                     child.line,
                 );
-            }
-        }
-        "CityOfBirth" | "PrvcOfBirth" if leaf => {
-            if let Some(place) = child.value() {
-                push(here, ValueKind::Address, place, child.line);
             }
         }
         "Ustrd" | "AddtlRmtInf" | "InstrInf" | "AddtlInf" | "Inf" | "Prtry"

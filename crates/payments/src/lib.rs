@@ -40,7 +40,7 @@ pub use iban::{Iban, IbanError};
 pub use imo::{find_imo_numbers, is_valid_imo};
 pub use jurisdiction::{JurisdictionRule, JurisdictionTable, Regime};
 pub use message::{
-    Format, Message, MessageType, PartyType, PostalAddress, ScreenableValue, ValueKind,
+    CountryRole, Format, Message, MessageType, PartyType, PostalAddress, ScreenableValue, ValueKind,
 };
 pub use screen::{Hit, HitKind, Screener};
 

@@ -169,11 +169,14 @@ pub enum ValueKind {
     },
     /// Another account number (or an IBAN that does not validate).
     Account,
-    /// A country code the message gives (of an address, residence, birth, or regulatory
-    /// report).
+    /// A country code the message gives.
     Country {
         /// The code.
         country: CountryCode,
+        /// What the country is of. Jurisdiction rules apply to where a party is (address,
+        /// residence) and to regulatory reports, not to where it was born or who issued its
+        /// papers.
+        role: CountryRole,
     },
     /// Address text (street, town, region; or an MT name-and-address line after the name), to
     /// check against sanctioned places.
@@ -202,6 +205,33 @@ impl ValueKind {
             ValueKind::Identifier { .. } => "identifier",
             ValueKind::FreeText => "free_text",
         }
+    }
+}
+
+/// What a country in a message is the country of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CountryRole {
+    /// A postal address (ISO 20022 `PstlAdr/Ctry`, MT 50F/59F `3/`, the last line of an MT
+    /// name and address).
+    Address,
+    /// Residence (ISO 20022 `CtryOfRes`, MT 77B `/ORDERRES/` and `/BENEFRES/`).
+    Residence,
+    /// Birth (ISO 20022 `CtryOfBirth`, MT 50F `5/`).
+    Birth,
+    /// The issuer of an identity document (MT 50F party identifier, `6/`, `7/`).
+    IdentityDocument,
+    /// Any other (regulatory reporting, an authority).
+    Other,
+}
+
+impl CountryRole {
+    /// Whether the country says where the party is, so that jurisdiction rules apply.
+    pub fn locates_party(self) -> bool {
+        matches!(
+            self,
+            CountryRole::Address | CountryRole::Residence | CountryRole::Other
+        )
     }
 }
 

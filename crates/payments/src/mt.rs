@@ -12,7 +12,7 @@ use interdict_model::CountryCode;
 
 use crate::iban::Iban;
 use crate::message::{
-    Format, Message, MessageType, PartyType, PostalAddress, ScreenableValue, ValueKind,
+    CountryRole, Format, Message, MessageType, PartyType, PostalAddress, ScreenableValue, ValueKind,
 };
 use crate::{Error, Limits};
 
@@ -476,7 +476,10 @@ fn name_and_address(
     if let (Some(code), Some(&(_, line))) = (country, lines.last()) {
         out.push(value(
             path,
-            ValueKind::Country { country: code },
+            ValueKind::Country {
+                country: code,
+                role: CountryRole::Address,
+            },
             code.to_string(),
             line,
         ));
@@ -522,7 +525,10 @@ fn structured_party(field: &Field<'_>, path: &str, out: &mut Vec<ScreenableValue
             if let Some(code) = issuer {
                 out.push(value(
                     path,
-                    ValueKind::Country { country: code },
+                    ValueKind::Country {
+                        country: code,
+                        role: CountryRole::IdentityDocument,
+                    },
                     code.to_string(),
                     line,
                 ));
@@ -532,8 +538,8 @@ fn structured_party(field: &Field<'_>, path: &str, out: &mut Vec<ScreenableValue
     let mut name: Vec<&str> = Vec::new();
     let mut name_line = field.line;
     let mut address = PostalAddress::default();
-    let mut countries: Vec<(CountryCode, usize)> = Vec::new();
-    let mut places: Vec<(String, usize)> = Vec::new();
+    let mut address_lines: Vec<(String, usize)> = Vec::new();
+    let mut countries: Vec<(CountryCode, CountryRole, usize)> = Vec::new();
     for (text, line) in lines {
         let (number, rest) = match text.split_once('/') {
             Some((number, rest)) if is_numbered(text) => (number, rest.trim()),
@@ -546,31 +552,35 @@ fn structured_party(field: &Field<'_>, path: &str, out: &mut Vec<ScreenableValue
                 }
                 name.push(rest);
             }
-            "2" => address.lines.push(rest.to_owned()),
-            "3" | "5" => {
-                let (code, place) = rest.split_once('/').unwrap_or((rest, ""));
-                if let Some(code) = country_code(code.trim()) {
-                    countries.push((code, line));
-                    if number == "3" {
-                        address.country = Some(code);
-                    }
-                }
-                let place = place.trim();
-                if !place.is_empty() {
-                    if number == "3" {
-                        address.town = Some(place.to_owned());
-                    }
-                    places.push((place.to_owned(), line));
-                }
-                person |= number == "5";
+            "2" => {
+                address.lines.push(rest.to_owned());
+                address_lines.push((rest.to_owned(), line));
             }
-            "4" | "6" | "7" => {
+            "3" => {
+                let (code, town) = rest.split_once('/').unwrap_or((rest, ""));
+                if let Some(code) = country_code(code.trim()) {
+                    countries.push((code, CountryRole::Address, line));
+                    address.country = Some(code);
+                }
+                let town = town.trim();
+                if !town.is_empty() {
+                    address.town = Some(town.to_owned());
+                    address_lines.push((town.to_owned(), line));
+                }
+            }
+            // Birth date, place of birth, identity documents: a person; the countries of
+            // birth and of issue are kept, but do not place the party anywhere.
+            "4" | "5" | "6" | "7" => {
                 person = true;
-                if number != "4" {
-                    let mut parts = rest.splitn(2, '/');
-                    if let Some(code) = parts.next().and_then(|c| country_code(c.trim())) {
-                        countries.push((code, line));
-                    }
+                let role = if number == "5" {
+                    CountryRole::Birth
+                } else {
+                    CountryRole::IdentityDocument
+                };
+                if number != "4"
+                    && let Some(code) = rest.split('/').next().and_then(|c| country_code(c.trim()))
+                {
+                    countries.push((code, role, line));
                 }
             }
             _ => {}
@@ -594,17 +604,16 @@ fn structured_party(field: &Field<'_>, path: &str, out: &mut Vec<ScreenableValue
             name_line,
         ));
     }
-    for (offset, line) in address.lines.iter().enumerate() {
-        let at = name_line + name.len() + offset;
-        out.push(value(path, ValueKind::Address, line.clone(), at));
+    for (text, line) in address_lines {
+        out.push(value(path, ValueKind::Address, text, line));
     }
-    for (place, line) in places {
-        out.push(value(path, ValueKind::Address, place, line));
-    }
-    for (code, line) in countries {
+    for (code, role, line) in countries {
         out.push(value(
             path,
-            ValueKind::Country { country: code },
+            ValueKind::Country {
+                country: code,
+                role,
+            },
             code.to_string(),
             line,
         ));
@@ -644,7 +653,10 @@ fn free_text(field: &Field<'_>, path: &str, out: &mut Vec<ScreenableValue>) {
             {
                 out.push(value(
                     path,
-                    ValueKind::Country { country },
+                    ValueKind::Country {
+                        country,
+                        role: CountryRole::Residence,
+                    },
                     country.to_string(),
                     line_number,
                 ));

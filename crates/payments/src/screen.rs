@@ -249,9 +249,10 @@ impl Screener {
                 self.country_hits(value, *country, "IBAN country", &mut hits);
                 self.screen_identifier(value, &mut hits);
             }
-            ValueKind::Country { country } => {
+            ValueKind::Country { country, role } if role.locates_party() => {
                 self.country_hits(value, *country, "country code", &mut hits);
             }
+            ValueKind::Country { .. } => {}
             ValueKind::Address => self.place_hits(value, &mut hits),
             ValueKind::FreeText => {
                 self.screen_imo(value, &mut hits);

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use interdict_payments::{
-    Error, Hit, HitKind, JurisdictionTable, Limits, Message, MessageType, PartyType, Regime,
-    ScreenableValue, Screener, ValueKind, parse, parse_message,
+    CountryRole, Error, Hit, HitKind, JurisdictionTable, Limits, Message, MessageType, PartyType,
+    Regime, ScreenableValue, Screener, ValueKind, parse, parse_message,
 };
 use interdict_sources::{Format as ListFormat, SourceFile};
 
@@ -437,7 +437,26 @@ fn mt103_structured_and_lettered_options() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(has(&message, ":50F:", "address", "TABRIZ"));
+    // The town of the address is an address; the place of birth is not.
+    assert!(has(&message, ":50F:", "address", "TEHRAN"));
+    assert!(!has(&message, ":50F:", "address", "TABRIZ"));
+    let roles: Vec<CountryRole> = message
+        .values
+        .iter()
+        .filter(|v| v.field == ":50F:")
+        .filter_map(|v| match v.kind {
+            ValueKind::Country { role, .. } => Some(role),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        roles,
+        vec![
+            CountryRole::IdentityDocument,
+            CountryRole::Address,
+            CountryRole::Birth
+        ]
+    );
     assert!(has(&message, ":52D:", "account", "987654"));
     assert!(has(&message, ":52D:", "party_name", "FIRST REGIONAL BANK"));
     assert!(has(&message, ":52D:", "country", "US"));
@@ -674,6 +693,34 @@ fn test_entity(id: &str, name: &str) -> interdict_model::Entity {
         "source": {"format": "test", "file": "test", "location": "1", "raw": ""}
     });
     serde_json::from_value(json).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn birth_and_document_countries_place_no_one_in_a_jurisdiction() {
+    let text = String::from_utf8(fixture("pacs008_v02_two_tx.xml")).unwrap_or_default();
+    let born_in_iran = text.replace(
+        "<CtryOfBirth>FR</CtryOfBirth>",
+        "<CtryOfBirth>IR</CtryOfBirth>",
+    );
+    let message = one(born_in_iran.as_bytes());
+    let birth = value(
+        &message,
+        "CdtTrfTxInf[1]/Cdtr/Id/PrvtId/DtAndPlcOfBirth/CtryOfBirth",
+        "country",
+    );
+    assert_eq!(birth.value, "IR");
+    assert!(screener().screen_value(birth).is_empty());
+    let resident_in_iran = text.replace("<CtryOfRes>FR</CtryOfRes>", "<CtryOfRes>IR</CtryOfRes>");
+    let message = one(resident_in_iran.as_bytes());
+    let residence = value(&message, "CdtTrfTxInf[1]/Cdtr/CtryOfRes", "country");
+    let hits = screener().screen_value(residence);
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].rule.as_deref(), Some("OFAC-IR"));
+    assert!(
+        hits[0].explanation.contains("Iranian Transactions"),
+        "{}",
+        hits[0].explanation
+    );
 }
 
 // --- IBAN countries ----------------------------------------------------------------------
