@@ -262,7 +262,8 @@ impl Screener {
                 self.screen_crypto(value, &mut hits);
                 self.screen_identifier(value, &mut hits);
             }
-            ValueKind::PartyName { .. } => {}
+            // A vessel paid as a party is often named with its IMO number.
+            ValueKind::PartyName { .. } => self.screen_imo(value, &mut hits),
         }
         hits
     }

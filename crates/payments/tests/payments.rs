@@ -710,6 +710,17 @@ fn birth_and_document_countries_place_no_one_in_a_jurisdiction() {
     );
     assert_eq!(birth.value, "IR");
     assert!(screener().screen_value(birth).is_empty());
+    // A vessel named as the creditor with its IMO number.
+    let vessel = text.replace("<Nm>Marie Dubois</Nm>", "<Nm>MV KASMA (IMO 8721351)</Nm>");
+    let message = one(vessel.as_bytes());
+    let hits = screener().screen(&message);
+    assert!(hits.iter().any(|h| {
+        h.kind == HitKind::Imo
+            && h.field == "CdtTrfTxInf[1]/Cdtr/Nm"
+            && h.entity_id
+                .as_ref()
+                .is_some_and(|e| e.as_str() == "ofac-sdn:25260")
+    }));
     let resident_in_iran = text.replace("<CtryOfRes>FR</CtryOfRes>", "<CtryOfRes>IR</CtryOfRes>");
     let message = one(resident_in_iran.as_bytes());
     let residence = value(&message, "CdtTrfTxInf[1]/Cdtr/CtryOfRes", "country");
