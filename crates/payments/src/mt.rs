@@ -314,28 +314,38 @@ fn field_start(line: &str) -> Option<(&str, &str)> {
 
 /// The fields each message type must have.
 fn check_mandatory(format: &Format, fields: &[Field<'_>], line: usize) -> Result<(), Error> {
-    let has = |prefix: &str| {
-        fields.iter().any(|f| {
-            f.tag.starts_with(prefix) && (f.tag.len() == prefix.len() || prefix.len() == 2)
-        })
-    };
-    let required: &[&str] = match format.message_type {
-        MessageType::Mt103 => &["20", "32A", "50", "59"],
-        MessageType::Mt202 => &["20", "21", "32A", "58"],
-        MessageType::Mt202Cov => &["20", "21", "32A", "58", "50", "59"],
+    /// A required field: its tag, and whether any option letter will do (`50a`).
+    struct Required(&'static str, bool);
+    const REFERENCE: Required = Required("20", false);
+    const RELATED: Required = Required("21", false);
+    const AMOUNT: Required = Required("32A", false);
+    const ORDERING: Required = Required("50", true);
+    const BENEFICIARY: Required = Required("59", true);
+    const BENEFICIARY_INSTITUTION: Required = Required("58", true);
+    let required: &[Required] = match format.message_type {
+        MessageType::Mt103 => &[REFERENCE, AMOUNT, ORDERING, BENEFICIARY],
+        MessageType::Mt202 => &[REFERENCE, RELATED, AMOUNT, BENEFICIARY_INSTITUTION],
+        MessageType::Mt202Cov => &[
+            REFERENCE,
+            RELATED,
+            AMOUNT,
+            BENEFICIARY_INSTITUTION,
+            ORDERING,
+            BENEFICIARY,
+        ],
         _ => &[],
     };
-    for tag in required {
-        if !has(tag) {
-            let shown = if tag.len() == 2 && *tag != "20" && *tag != "21" {
-                format!(":{tag}a:")
-            } else {
-                format!(":{tag}:")
-            };
+    for Required(tag, any_option) in required {
+        let present = fields.iter().any(|f| match f.tag.strip_prefix(tag) {
+            Some(option) => option.is_empty() || *any_option,
+            None => false,
+        });
+        if !present {
+            let option = if *any_option { "a" } else { "" };
             return Err(Error::MissingField {
                 line,
                 message_type: format.to_string(),
-                field: shown,
+                field: format!(":{tag}{option}:"),
             });
         }
     }
