@@ -339,32 +339,4 @@ impl OwnershipGraph {
     pub(crate) fn owners(&self, node: u32) -> &[Edge] {
         self.into.of(node)
     }
-
-    /// Every node reachable from `starts` along ownership and control (themselves included),
-    /// in no particular order: what a change at `starts` can affect.
-    pub(crate) fn downstream(&self, starts: impl IntoIterator<Item = u32>) -> Vec<u32> {
-        let mut seen = vec![false; self.ids.len()];
-        let mut stack: Vec<u32> = Vec::new();
-        for start in starts {
-            if let Some(flag) = seen.get_mut(start as usize)
-                && !*flag
-            {
-                *flag = true;
-                stack.push(start);
-            }
-        }
-        let mut reached = Vec::new();
-        while let Some(node) = stack.pop() {
-            reached.push(node);
-            for edge in self.assets(node) {
-                if let Some(flag) = seen.get_mut(edge.node as usize)
-                    && !*flag
-                {
-                    *flag = true;
-                    stack.push(edge.node);
-                }
-            }
-        }
-        reached
-    }
 }

@@ -8,8 +8,9 @@
 //! resolved to listed ones, with the score), and [`Propagation::compute`]s the least fixed
 //! point over chains and cycles. [`Propagation::report`] gives an entity's verdict per regime
 //! with the paths that explain it, in the JSON of [`OwnershipReport`];
-//! [`Propagation::update_seeds`] recomputes only what is downstream of changed seeds and
-//! returns the entities whose status changed, for monitoring.
+//! [`Propagation::update_seeds`] touches only what changed seeds can change (a new seed
+//! propagates from where the fixed point stood; a removed one recomputes what it reached
+//! through blocked entities) and returns the entities whose status changed, for monitoring.
 //!
 //! Stakes are ranges ([`interdict_model::Stake`]): every regime is propagated twice, on the
 //! upper ends (the conservative verdict, `blocked`) and on the lower ends (`certain`).

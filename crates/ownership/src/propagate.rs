@@ -56,6 +56,8 @@ pub(crate) struct Run {
     expanded: Vec<bool>,
     /// Written instead of a node out of range, which the graph never gives.
     scratch: GroupState,
+    /// While an update runs: the nodes whose blocked status changed, with the old status.
+    journal: Option<HashMap<u32, bool>>,
 }
 
 impl Run {
@@ -78,6 +80,7 @@ impl Run {
                 joint: false,
                 blocked: false,
             },
+            journal: None,
         }
     }
 
@@ -110,9 +113,9 @@ impl Run {
             .is_some_and(|groups| groups.iter().any(|g| g.controlled))
     }
 
-    /// Recomputes the nodes of `region`, which must be closed downstream (everything a
-    /// region node owns or controls is in it): everything outside keeps its state and feeds
-    /// the region through its stakes. `seeds` gives the groups each seed node is blocked for.
+    /// Recomputes the nodes of `region`, which must hold every asset of a region node that
+    /// is blocked before or after (all nodes, or a [`Run::removal_region`]): everything
+    /// outside keeps its state and feeds the region through its stakes. `seeds` gives the groups each seed node is blocked for.
     pub(crate) fn recompute(
         &mut self,
         graph: &OwnershipGraph,
@@ -128,9 +131,7 @@ impl Run {
             if let Some(pool) = self.joint_pool.get_mut(n) {
                 *pool = 0;
             }
-            if let Some(flag) = self.blocked.get_mut(n) {
-                *flag = false;
-            }
+            self.set_blocked(node, false);
             if let Some(flag) = self.expanded.get_mut(n) {
                 *flag = false;
             }
@@ -165,6 +166,65 @@ impl Run {
                 self.block(node, group, &mut queue);
             }
         }
+        self.drain(graph, queue);
+    }
+
+    /// Blocks `node` for each of `groups` (a new seed) and propagates what follows. Blocking
+    /// only adds, so from a fixed point this reaches the fixed point with the new seed,
+    /// touching only what it newly blocks.
+    pub(crate) fn add_seed(&mut self, graph: &OwnershipGraph, node: u32, groups: &[u32]) {
+        let mut queue = Vec::new();
+        for &group in groups {
+            self.block(node, group, &mut queue);
+        }
+        self.drain(graph, queue);
+    }
+
+    /// What removing the seeds at `nodes` may change: the nodes reachable from them through
+    /// blocked nodes, and the assets of those. Whatever lies outside neither received
+    /// anything from inside nor can (only blocked nodes pass stakes on, and after a removal
+    /// nothing inside is blocked that was not before), so recomputing this region alone is
+    /// exact.
+    pub(crate) fn removal_region(&self, graph: &OwnershipGraph, nodes: &[u32]) -> Vec<u32> {
+        let mut seen: hashbrown::HashSet<u32> = nodes.iter().copied().collect();
+        let mut stack: Vec<u32> = seen.iter().copied().collect();
+        while let Some(node) = stack.pop() {
+            if !self.is_blocked(node) {
+                continue;
+            }
+            for edge in graph.assets(node) {
+                if seen.insert(edge.node) {
+                    stack.push(edge.node);
+                }
+            }
+        }
+        let mut region: Vec<u32> = seen.into_iter().collect();
+        region.sort_unstable();
+        region
+    }
+
+    /// Starts recording the nodes whose blocked status changes, with what it was.
+    pub(crate) fn start_journal(&mut self) {
+        self.journal = Some(HashMap::new());
+    }
+
+    /// The nodes whose blocked status changed since [`Run::start_journal`], with what it
+    /// was before (some may have changed back).
+    pub(crate) fn take_journal(&mut self) -> HashMap<u32, bool> {
+        self.journal.take().unwrap_or_default()
+    }
+
+    fn set_blocked(&mut self, node: u32, blocked: bool) {
+        if let Some(flag) = self.blocked.get_mut(node as usize) {
+            if let Some(journal) = &mut self.journal {
+                journal.entry(node).or_insert(*flag);
+            }
+            *flag = blocked;
+        }
+    }
+
+    /// Expands the queued (party, group) pairs until nothing more is blocked.
+    fn drain(&mut self, graph: &OwnershipGraph, mut queue: Vec<(u32, u32)>) {
         while let Some((owner, group)) = queue.pop() {
             let first = match self.expanded.get_mut(owner as usize) {
                 Some(flag) => !std::mem::replace(flag, true),
@@ -241,9 +301,7 @@ impl Run {
             return;
         }
         state.blocked = true;
-        if let Some(flag) = self.blocked.get_mut(node as usize) {
-            *flag = true;
-        }
+        self.set_blocked(node, true);
         queue.push((node, group));
     }
 

@@ -173,9 +173,11 @@ impl Propagation {
     }
 
     /// Removes the seeds equal to one of `removed` (same entity, regime, listed id and kind
-    /// of link) and adds `added` (a seed already there has its score updated), then
-    /// recomputes, in each regime whose seeds changed, only the entities downstream of the
-    /// changed ones. Returns every entity whose status changed, in id order.
+    /// of link) and adds `added` (a seed already there has its score updated), then brings
+    /// the affected regimes to their new fixed point touching only what can change: a removal
+    /// recomputes what is reachable from the removed seeds through blocked entities, an
+    /// addition propagates from the new seed. Returns every entity whose status changed
+    /// (blocked or certain), in id and regime order.
     pub fn update_seeds(
         &mut self,
         added: impl IntoIterator<Item = Seed>,
@@ -185,75 +187,83 @@ impl Propagation {
         for seed in &added {
             seed.check()?;
         }
-        let mut changed: [Vec<u32>; 3] = Default::default();
-        let mut note = |graph: &OwnershipGraph, seed: &Seed| {
-            if let Some(node) = graph.node(&seed.entity_id) {
-                changed[seed.regime.index()].push(node);
-            }
-        };
-        let before = self.seeds.len();
+        let mut removed_nodes: [Vec<u32>; 3] = Default::default();
+        let mut added_nodes: [Vec<u32>; 3] = Default::default();
+        let graph = &self.graph;
         self.seeds.retain(|seed| {
             let gone = removed.iter().any(|r| r.same(seed));
-            if gone {
-                note(&self.graph, seed);
+            if gone && let Some(node) = graph.node(&seed.entity_id) {
+                removed_nodes[seed.regime.index()].push(node);
             }
             !gone
         });
-        let mut any_change = self.seeds.len() != before;
         for seed in added {
             match self.seeds.iter_mut().find(|s| s.same(&seed)) {
                 // Only the score moves: the link shown changes, the propagation does not.
                 Some(existing) => *existing = seed,
                 None => {
-                    note(&self.graph, &seed);
+                    if let Some(node) = self.graph.node(&seed.entity_id) {
+                        added_nodes[seed.regime.index()].push(node);
+                    }
                     self.seeds.push(seed);
-                    any_change = true;
                 }
             }
         }
         self.index_seeds();
-        if !any_change {
-            return Ok(Vec::new());
-        }
 
         let mut changes = Vec::new();
-        let mut in_region = vec![false; self.graph.node_count()];
+        let mut in_region = Vec::new();
         for regime in Regime::ALL {
-            let starts = std::mem::take(&mut changed[regime.index()]);
-            if starts.is_empty() {
+            let (removals, additions) =
+                (&removed_nodes[regime.index()], &added_nodes[regime.index()]);
+            if removals.is_empty() && additions.is_empty() {
                 continue;
             }
-            let region = self.graph.downstream(starts);
-            for &node in &region {
-                if let Some(flag) = in_region.get_mut(node as usize) {
-                    *flag = true;
+            let seeds = &self.seed_groups[regime.index()];
+            let mut journals = Vec::new();
+            for run in &mut self.runs[regime.index()] {
+                run.start_journal();
+                if !removals.is_empty() {
+                    let region = run.removal_region(&self.graph, removals);
+                    if in_region.is_empty() {
+                        in_region = vec![false; self.graph.node_count()];
+                    }
+                    for &node in &region {
+                        if let Some(flag) = in_region.get_mut(node as usize) {
+                            *flag = true;
+                        }
+                    }
+                    run.recompute(&self.graph, &region, &in_region, seeds);
+                    for &node in &region {
+                        if let Some(flag) = in_region.get_mut(node as usize) {
+                            *flag = false;
+                        }
+                    }
                 }
+                for &node in additions {
+                    if let Some(groups) = seeds.get(&node) {
+                        run.add_seed(&self.graph, node, groups);
+                    }
+                }
+                journals.push(run.take_journal());
             }
-            let was: Vec<bool> = region
-                .iter()
-                .map(|&n| self.runs[regime.index()][1].is_blocked(n))
-                .collect();
-            let was_certain: Vec<bool> = region
-                .iter()
-                .map(|&n| self.runs[regime.index()][0].is_blocked(n))
-                .collect();
-            self.recompute(regime, &region, &in_region);
-            for (i, &node) in region.iter().enumerate() {
+            let [low, high] = [&journals[0], &journals[1]];
+            let mut touched: Vec<u32> = low.keys().chain(high.keys()).copied().collect();
+            touched.sort_unstable();
+            touched.dedup();
+            for node in touched {
                 let verdict = self.verdict_of(node, regime);
-                if verdict.blocked != was[i] || verdict.certain != was_certain[i] {
+                let was_blocked = high.get(&node).copied().unwrap_or(verdict.blocked);
+                let was_certain = low.get(&node).copied().unwrap_or(verdict.certain);
+                if verdict.blocked != was_blocked || verdict.certain != was_certain {
                     changes.push(StatusChange {
                         entity_id: self.graph.id(node).to_owned(),
                         regime,
-                        was_blocked: was[i],
+                        was_blocked,
                         blocked: verdict.blocked,
                         certain: verdict.certain,
                         listed: verdict.listed,
                     });
-                }
-            }
-            for &node in &region {
-                if let Some(flag) = in_region.get_mut(node as usize) {
-                    *flag = false;
                 }
             }
         }
