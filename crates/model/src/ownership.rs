@@ -509,3 +509,30 @@ mod tests {
         assert_ne!(relation_hash(&a), relation_hash(&b));
     }
 }
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Any text is read or refused, never a panic, and what is read is a range in 0–100%.
+        #[test]
+        fn any_text_reads_or_fails(text in "\\PC{0,24}") {
+            if let Ok(stake) = Stake::parse(&text) {
+                prop_assert!(stake.low <= stake.high && stake.high <= Share::WHOLE);
+            }
+        }
+
+        /// A stake written back reads as itself.
+        #[test]
+        fn stakes_round_trip(a in 0u32..=1_000_000, b in 0u32..=1_000_000) {
+            let (low, high) = (a.min(b), a.max(b));
+            let stake = Stake::range(Share(low), Share(high)).unwrap_or_else(Stake::unknown);
+            prop_assert_eq!(Stake::parse(&stake.to_string()), Ok(stake));
+        }
+    }
+}

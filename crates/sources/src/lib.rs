@@ -5,6 +5,9 @@
 //! location. Parsers do not stop at the first bad record; the importer decides, and refuses to
 //! activate a version that has any issue. A file that is not the format at all is an [`Error`].
 //!
+//! Ownership and control data (a CSV of edges, FollowTheMoney `Ownership` and `Directorship`)
+//! is read the same way by [`parse_relations`] into [`interdict_model::Relation`]s.
+//!
 //! This crate does no file-system or network I/O: it parses the bytes of the [`SourceFile`]s it
 //! is given. It depends only on `interdict-model`.
 
@@ -15,9 +18,12 @@ mod detect;
 mod error;
 mod eu_fsf;
 mod ftm;
+mod ftm_ownership;
 mod ofac_csv;
 mod ofac_remarks;
 mod ofac_xml;
+mod ownership_csv;
+mod relations;
 mod uk_ofsi;
 mod un_xml;
 mod us_csl;
@@ -30,6 +36,7 @@ use interdict_model::Entity;
 
 pub use detect::detect;
 pub use error::{Error, Issue};
+pub use relations::{ParsedRelations, RelationFormat, parse_relations};
 
 /// One input file: its name relative to what the user named (e.g. `sdn.csv`,
 /// `deltas/20240527134702-zbn.delta.json`) and its bytes.

@@ -7,6 +7,7 @@ mod detect;
 mod eu;
 mod ftm;
 mod ofac;
+mod ownership;
 mod props;
 mod uk;
 mod un;
