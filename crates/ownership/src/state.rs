@@ -411,9 +411,12 @@ impl Propagation {
         (found, truncated)
     }
 
-    /// Depth-first from `asset` up its blocked owners, in the regimes of `mask`.
+    /// Depth-first from `asset` up its blocked owners, in the regimes of `mask`, the largest
+    /// stakes first, so that a search cut short keeps the paths that weigh most.
     fn walk(&self, asset: u32, mask: u8, walk: &mut Walk) {
-        for &edge in self.graph.owners(asset) {
+        let mut owners: Vec<Edge> = self.graph.owners(asset).to_vec();
+        owners.sort_by_key(|edge| std::cmp::Reverse((edge.high, edge.low)));
+        for edge in owners {
             if walk.budget == 0 || walk.found.len() > MAX_PATHS {
                 walk.truncated = true;
                 return;

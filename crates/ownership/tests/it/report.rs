@@ -111,3 +111,25 @@ fn paths_through_cycles_end() {
     assert_eq!(owners, vec![vec!["s", "a", "b"]]);
     assert!(!report.paths_truncated);
 }
+
+#[test]
+fn many_paths_are_cut_to_the_largest() {
+    // 40 listed owners of 1% to 40% each: only the 25 largest stakes are listed.
+    let relations: Vec<_> = (1..=40)
+        .map(|i| owns(&format!("s{i}"), "target", &i.to_string()))
+        .collect();
+    let graph = OwnershipGraph::from_relations(&relations, screening_date());
+    let seeds = (1..=40).map(|i| Seed::listed(&format!("s{i}"), Regime::Ofac));
+    let p = Propagation::compute(graph, seeds).unwrap_or_else(|e| panic!("{e}"));
+    let report = p.report("target").unwrap_or_else(|| panic!("no report"));
+    assert!(report.paths_truncated);
+    assert_eq!(report.paths.len(), interdict_ownership::MAX_PATHS);
+    let owners: Vec<&str> = report
+        .paths
+        .iter()
+        .map(|p| p.steps[0].owner.as_str())
+        .collect();
+    assert_eq!(owners.first(), Some(&"s40"));
+    assert_eq!(owners.last(), Some(&"s16"));
+    assert_eq!(report.regimes.ofac.share, interdict_model::Share::WHOLE);
+}
