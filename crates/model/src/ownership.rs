@@ -139,6 +139,22 @@ impl Stake {
     /// "more than 50%" test holds for it.
     pub fn parse(text: &str) -> Result<Stake, String> {
         let fail = |why: &str| format!("cannot read percentage {text:?}: {why}");
+        // The common case, a plain number (`50`, `33.3%`), without tokenising: registry
+        // extracts have millions of them.
+        let plain = text.trim().trim_end_matches('%').trim_end();
+        if !plain.is_empty()
+            && plain.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && plain.bytes().filter(|b| *b == b'.').count() <= 1
+            && plain.bytes().next().is_some_and(|b| b.is_ascii_digit())
+            && plain.bytes().last().is_some_and(|b| b.is_ascii_digit())
+        {
+            return plain
+                .parse::<f64>()
+                .ok()
+                .and_then(Share::from_percent)
+                .map(Stake::exact)
+                .ok_or_else(|| fail("above 100%"));
+        }
         let tokens = tokens(text);
         let words: Vec<&Token> = tokens
             .iter()
