@@ -115,7 +115,8 @@ impl Run {
 
     /// Recomputes the nodes of `region`, which must hold every asset of a region node that
     /// is blocked before or after (all nodes, or a [`Run::removal_region`]): everything
-    /// outside keeps its state and feeds the region through its stakes. `seeds` gives the groups each seed node is blocked for.
+    /// outside keeps its state and feeds the region through its stakes. `seeds` gives the
+    /// groups each seed node is blocked for.
     pub(crate) fn recompute(
         &mut self,
         graph: &OwnershipGraph,

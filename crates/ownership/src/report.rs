@@ -175,6 +175,8 @@ pub struct StatusChange {
     pub blocked: bool,
     /// Blocked at the lower bounds now.
     pub certain: bool,
-    /// Listed (a seed of its own) now.
+    /// Listed (a seed of its own) before the change.
+    pub was_listed: bool,
+    /// Listed now.
     pub listed: bool,
 }

@@ -177,7 +177,8 @@ impl Propagation {
     /// the affected regimes to their new fixed point touching only what can change: a removal
     /// recomputes what is reachable from the removed seeds through blocked entities, an
     /// addition propagates from the new seed. Returns every entity whose status changed
-    /// (blocked or certain), in id and regime order.
+    /// (blocked, certain, or listed: a delisted entity may stay blocked through its owners),
+    /// in id and regime order.
     pub fn update_seeds(
         &mut self,
         added: impl IntoIterator<Item = Seed>,
@@ -207,6 +208,16 @@ impl Propagation {
                     }
                     self.seeds.push(seed);
                 }
+            }
+        }
+        // Whether the changed seed nodes were listed, from the seed maps not yet rebuilt.
+        let mut listed_before: HashMap<(u32, Regime), bool> = HashMap::new();
+        for regime in Regime::ALL {
+            for &node in removed_nodes[regime.index()]
+                .iter()
+                .chain(&added_nodes[regime.index()])
+            {
+                listed_before.insert((node, regime), self.is_seed(node, regime));
             }
         }
         self.index_seeds();
@@ -248,20 +259,33 @@ impl Propagation {
                 journals.push(run.take_journal());
             }
             let [low, high] = [&journals[0], &journals[1]];
-            let mut touched: Vec<u32> = low.keys().chain(high.keys()).copied().collect();
+            let mut touched: Vec<u32> = low
+                .keys()
+                .chain(high.keys())
+                .chain(removals)
+                .chain(additions)
+                .copied()
+                .collect();
             touched.sort_unstable();
             touched.dedup();
             for node in touched {
                 let verdict = self.verdict_of(node, regime);
                 let was_blocked = high.get(&node).copied().unwrap_or(verdict.blocked);
                 let was_certain = low.get(&node).copied().unwrap_or(verdict.certain);
-                if verdict.blocked != was_blocked || verdict.certain != was_certain {
+                let was_listed = listed_before
+                    .get(&(node, regime))
+                    .copied()
+                    .unwrap_or(verdict.listed);
+                if (verdict.blocked, verdict.certain, verdict.listed)
+                    != (was_blocked, was_certain, was_listed)
+                {
                     changes.push(StatusChange {
                         entity_id: self.graph.id(node).to_owned(),
                         regime,
                         was_blocked,
                         blocked: verdict.blocked,
                         certain: verdict.certain,
+                        was_listed,
                         listed: verdict.listed,
                     });
                 }

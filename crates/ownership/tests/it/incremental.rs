@@ -90,14 +90,14 @@ fn updates_agree_with_full_recomputation() {
                 .filter(|_| rng.below(3) == 0)
                 .cloned()
                 .collect();
-            let statuses_before: std::collections::HashMap<(String, Regime), (bool, bool)> = (0
-                ..nodes)
-                .flat_map(|n| Regime::ALL.map(|r| (format!("n{n}"), r)))
-                .filter_map(|(id, r)| {
-                    let v = incremental.verdict(&id, r)?;
-                    Some(((id, r), (v.blocked, v.certain)))
-                })
-                .collect();
+            let statuses_before: std::collections::HashMap<(String, Regime), (bool, bool, bool)> =
+                (0..nodes)
+                    .flat_map(|n| Regime::ALL.map(|r| (format!("n{n}"), r)))
+                    .filter_map(|(id, r)| {
+                        let v = incremental.verdict(&id, r)?;
+                        Some(((id, r), (v.blocked, v.certain, v.listed)))
+                    })
+                    .collect();
             let changes = incremental
                 .update_seeds(added.clone(), &removed)
                 .unwrap_or_else(|e| panic!("{e}"));
@@ -119,7 +119,9 @@ fn updates_agree_with_full_recomputation() {
                 let id = format!("n{n}");
                 for regime in Regime::ALL {
                     let was = statuses_before.get(&(id.clone(), regime)).copied();
-                    let now = full.verdict(&id, regime).map(|v| (v.blocked, v.certain));
+                    let now = full
+                        .verdict(&id, regime)
+                        .map(|v| (v.blocked, v.certain, v.listed));
                     if was != now {
                         expected.push((id.clone(), regime));
                     }
