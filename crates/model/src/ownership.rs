@@ -164,12 +164,13 @@ impl Stake {
             Token::Number(n) => Share::from_percent(*n).ok_or_else(|| fail("above 100%")),
             _ => Err(fail("expected a number")),
         };
-        let word = |token: &Token, wanted: &[&str]| matches!(token, Token::Word(w) if wanted.contains(&w.as_str()));
         let one = Share::from_ppm(1).unwrap_or(Share::ZERO);
         match words.as_slice() {
             [] => Err(fail("no number")),
             [n] => number(n).map(Stake::exact),
-            [a @ Token::Number(_), sep, b @ Token::Number(_)] if word(sep, &["-", "to", "and"]) => {
+            [a @ Token::Number(_), sep, b @ Token::Number(_)]
+                if is_word(sep, &["-", "to", "and"]) =>
+            {
                 let (low, high) = (number(a)?, number(b)?);
                 Stake::range(low, high).ok_or_else(|| fail("the range is reversed"))
             }
@@ -245,6 +246,14 @@ const FILLER: &[&str] = &[
     "stake",
     "interest",
 ];
+
+/// Whether `token` is one of the words `wanted`.
+fn is_word(token: &Token, wanted: &[&str]) -> bool {
+    match token {
+        Token::Word(w) => wanted.contains(&w.as_str()),
+        Token::Number(_) => false,
+    }
+}
 
 #[derive(Debug, PartialEq)]
 enum Token {
@@ -533,7 +542,11 @@ mod props {
     use super::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig {
+            cases: 512,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
 
         /// Any text is read or refused, never a panic, and what is read is a range in 0–100%.
         #[test]
