@@ -66,6 +66,25 @@ impl Regime {
         }
     }
 
+    /// The regimes whose designations a list carries, by its list id (interdict's defaults
+    /// and OpenSanctions dataset names): the OFAC SDN list is OFAC's; the EU's Financial
+    /// Sanctions Files the EU's; the OFSI consolidated list and the UK Sanctions List the
+    /// UK's; the UN Security Council list both the EU's and the UK's, which give effect to
+    /// UN designations by law (the US lists them on the SDN list itself). Any other list
+    /// (the US Consolidated Screening List mixes export-control lists with the SDN) has none:
+    /// the caller decides.
+    pub fn for_list(list_id: &str) -> Vec<Regime> {
+        match list_id.trim().to_ascii_lowercase().as_str() {
+            "ofac-sdn" | "us_ofac_sdn" => vec![Regime::Ofac],
+            "eu-fsf" | "eu_fsf" => vec![Regime::Eu],
+            "uk-ofsi" | "uk-sanctions-list" | "gb_hmt_sanctions" | "gb_fcdo_sanctions" => {
+                vec![Regime::Uk]
+            }
+            "un-sc" | "un_sc_sanctions" => vec![Regime::Eu, Regime::Uk],
+            _ => Vec::new(),
+        }
+    }
+
     /// The position of the regime in [`Regime::ALL`].
     pub(crate) fn index(self) -> usize {
         match self {
@@ -119,5 +138,30 @@ impl RegimeRule {
         } else {
             share >= self.threshold
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_are_at_or_above_half() {
+        let half = Share::from_ppm(500_000).unwrap_or(Share::ZERO);
+        let above = Share::from_ppm(500_001).unwrap_or(Share::ZERO);
+        assert!(Regime::Ofac.rule().meets(half));
+        assert!(!Regime::Eu.rule().meets(half) && Regime::Eu.rule().meets(above));
+        assert!(!Regime::Uk.rule().meets(half) && Regime::Uk.rule().meets(above));
+    }
+
+    #[test]
+    fn lists_map_to_regimes() {
+        assert_eq!(Regime::for_list("ofac-sdn"), [Regime::Ofac]);
+        assert_eq!(Regime::for_list("eu_fsf"), [Regime::Eu]);
+        assert_eq!(Regime::for_list("uk-ofsi"), [Regime::Uk]);
+        assert_eq!(Regime::for_list("un-sc"), [Regime::Eu, Regime::Uk]);
+        assert!(Regime::for_list("us-csl").is_empty());
+        assert_eq!("UK".parse::<Regime>(), Ok(Regime::Uk));
+        assert!("us".parse::<Regime>().is_err());
     }
 }

@@ -166,6 +166,12 @@ pub(crate) fn parse(files: &[SourceFile], list: Option<&str>) -> Result<Parsed, 
     })
 }
 
+fn is_delta(file: &SourceFile) -> bool {
+    file.base_name()
+        .to_ascii_lowercase()
+        .ends_with(".delta.json")
+}
+
 /// Reads the base files and applies the deltas: the final entities by id, the list id (given,
 /// else the data's dominant dataset) and the issues of every line. Shared with
 /// `ftm_ownership`, which reads the relationship entities of the same files.
@@ -195,12 +201,6 @@ pub(crate) fn read_final(
         apply_deltas(file, &mut state, &mut issues);
     }
     Ok((state, list, issues))
-}
-
-fn is_delta(file: &SourceFile) -> bool {
-    file.base_name()
-        .to_ascii_lowercase()
-        .ends_with(".delta.json")
 }
 
 /// The non-empty lines of a file with their 1-based numbers; invalid UTF-8 is reported.

@@ -1,12 +1,9 @@
-//! Parsers for the official sanctions list formats.
+//! Parsers for the official sanctions list formats, and for ownership data ([`parse_relations`]).
 //!
 //! Each format has its own private module; this facade detects the format from content,
 //! dispatches, and returns [`Parsed`]: the entities plus every per-record [`Issue`] with its
 //! location. Parsers do not stop at the first bad record; the importer decides, and refuses to
 //! activate a version that has any issue. A file that is not the format at all is an [`Error`].
-//!
-//! Ownership and control data (a CSV of edges, FollowTheMoney `Ownership` and `Directorship`)
-//! is read the same way by [`parse_relations`] into [`interdict_model::Relation`]s.
 //!
 //! This crate does no file-system or network I/O: it parses the bytes of the [`SourceFile`]s it
 //! is given. It depends only on `interdict-model`.
@@ -18,16 +15,18 @@ mod detect;
 mod error;
 mod eu_fsf;
 mod ftm;
-mod ftm_ownership;
 mod ofac_csv;
 mod ofac_remarks;
 mod ofac_xml;
-mod ownership_csv;
-mod relations;
 mod uk_ofsi;
 mod un_xml;
 mod us_csl;
 mod xml;
+
+// Ownership data ([`parse_relations`]).
+mod ftm_ownership;
+mod ownership_csv;
+mod relations;
 
 use std::fmt;
 use std::str::FromStr;

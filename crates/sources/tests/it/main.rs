@@ -7,7 +7,8 @@ mod detect;
 mod eu;
 mod ftm;
 mod ofac;
-mod ownership;
 mod props;
 mod uk;
 mod un;
+
+mod ownership;
