@@ -28,5 +28,5 @@ pub use diff::{ChangedEntity, ListDiff, diff_entities};
 pub use entity::{Address, Entity, EntityId, Gender, Link, Schema, SourceRecord};
 pub use identifier::{Identifier, IdentifierKind};
 pub use name::{Name, NameKind, NameParts};
-pub use ownership::{Relation, RelationKind, Share, Stake, relation_hash};
+pub use ownership::{Relation, RelationKind, Share, Stake, diff_relations, relation_hash};
 pub use version::{ListVersion, canonical_hash, content_hash, content_hash_of, entity_hash};

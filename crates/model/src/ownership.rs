@@ -415,6 +415,51 @@ pub fn relation_hash(relation: &Relation) -> String {
     hex::encode(Sha256::digest(json))
 }
 
+/// Compares two versions of ownership data by relation id, as [`crate::diff_entities`]
+/// compares lists: ids added and removed, and the fields (`owner`, `asset`, `kind`, `stake`,
+/// `start`, `end`, `role`, `joint`) of those that changed. Provenance never counts.
+pub fn diff_relations<'a>(
+    old: impl IntoIterator<Item = &'a Relation>,
+    new: impl IntoIterator<Item = &'a Relation>,
+) -> crate::ListDiff {
+    use std::collections::BTreeMap;
+    let old: BTreeMap<&str, &Relation> = old.into_iter().map(|r| (r.id.as_str(), r)).collect();
+    let new: BTreeMap<&str, &Relation> = new.into_iter().map(|r| (r.id.as_str(), r)).collect();
+    let mut diff = crate::ListDiff::default();
+    for (id, relation) in &new {
+        let Some(before) = old.get(id) else {
+            diff.added.push((*id).to_owned());
+            continue;
+        };
+        let fields: Vec<String> = [
+            ("asset", before.asset != relation.asset),
+            ("end", before.end != relation.end),
+            ("joint", before.joint != relation.joint),
+            ("kind", before.kind != relation.kind),
+            ("owner", before.owner != relation.owner),
+            ("role", before.role != relation.role),
+            ("stake", before.stake != relation.stake),
+            ("start", before.start != relation.start),
+        ]
+        .into_iter()
+        .filter(|(_, differs)| *differs)
+        .map(|(field, _)| field.to_owned())
+        .collect();
+        if !fields.is_empty() {
+            diff.changed.push(crate::ChangedEntity {
+                id: (*id).to_owned(),
+                fields,
+            });
+        }
+    }
+    diff.removed = old
+        .keys()
+        .filter(|id| !new.contains_key(*id))
+        .map(|id| (*id).to_owned())
+        .collect();
+    diff
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -522,6 +567,28 @@ mod tests {
         assert!(relation(None, Some("2022")).active_on(on("2022-03-24")));
         // Began some time in 2022: may already hold in March.
         assert!(relation(Some("2022"), None).active_on(on("2022-03-24")));
+    }
+
+    #[test]
+    fn versions_of_ownership_data_diff_by_relation() {
+        let kept = relation(None, None);
+        let mut changed = relation(None, None);
+        changed.id = "t:r2".into();
+        let mut gone = relation(None, None);
+        gone.id = "t:r3".into();
+        let mut changed_after = changed.clone();
+        changed_after.stake = Some(Stake::exact(pct(70.0)));
+        changed_after.end = PartialDate::parse("2024");
+        changed_after.source.location = "row 2".into();
+        let mut added = relation(None, None);
+        added.id = "t:r4".into();
+        let diff = diff_relations([&kept, &changed, &gone], [&kept, &changed_after, &added]);
+        assert_eq!(diff.added, ["t:r4"]);
+        assert_eq!(diff.removed, ["t:r3"]);
+        assert_eq!(diff.changed.len(), 1);
+        assert_eq!(diff.changed[0].id, "t:r2");
+        assert_eq!(diff.changed[0].fields, ["end", "stake"]);
+        assert!(diff_relations([&kept], [&kept]).is_empty());
     }
 
     #[test]

@@ -295,6 +295,51 @@ impl Propagation {
         Ok(changes)
     }
 
+    /// What changed from `earlier` to this propagation for every entity of either graph:
+    /// for a new version of the ownership data, or a new screening date (relations that
+    /// ended or began), where the graph is rebuilt rather than updated. An entity absent from
+    /// one side counts there as neither blocked nor listed. In id and regime order.
+    pub fn changes_since(&self, earlier: &Propagation) -> Vec<StatusChange> {
+        let status = |p: &Propagation, id: &str, regime: Regime| {
+            p.verdict(id, regime)
+                .map_or((false, false, false), |v| (v.blocked, v.certain, v.listed))
+        };
+        let mut all: Vec<String> = self.entity_ids().map(str::to_owned).collect();
+        all.extend(
+            earlier
+                .entity_ids()
+                .filter(|id| !self.graph.contains(id))
+                .map(str::to_owned),
+        );
+        all.sort_unstable();
+        let mut changes = Vec::new();
+        for id in all {
+            for regime in Regime::ALL {
+                let before = status(earlier, &id, regime);
+                let (was_blocked, _, was_listed) = before;
+                let now = status(self, &id, regime);
+                if before != now {
+                    changes.push(StatusChange {
+                        entity_id: id.clone(),
+                        regime,
+                        was_blocked,
+                        blocked: now.0,
+                        certain: now.1,
+                        was_listed,
+                        listed: now.2,
+                    });
+                }
+            }
+        }
+        changes
+    }
+
+    /// Every entity of the graph, in no particular order.
+    pub fn entity_ids(&self) -> impl Iterator<Item = &str> {
+        let count = u32::try_from(self.graph.node_count()).unwrap_or(u32::MAX);
+        (0..count).map(|node| self.graph.id(node))
+    }
+
     /// The entity's verdict under `regime`, `None` when it is not in the graph.
     pub fn verdict(&self, entity_id: &str, regime: Regime) -> Option<RegimeVerdict> {
         self.graph

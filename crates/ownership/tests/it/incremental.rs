@@ -98,6 +98,9 @@ fn updates_agree_with_full_recomputation() {
                         Some(((id, r), (v.blocked, v.certain, v.listed)))
                     })
                     .collect();
+            let graph = OwnershipGraph::from_relations(&relations, screening_date());
+            let before_full =
+                Propagation::compute(graph, current.clone()).unwrap_or_else(|e| panic!("{e}"));
             let changes = incremental
                 .update_seeds(added.clone(), &removed)
                 .unwrap_or_else(|e| panic!("{e}"));
@@ -135,6 +138,8 @@ fn updates_agree_with_full_recomputation() {
             let mut sorted = reported.clone();
             sorted.sort();
             assert_eq!(sorted, expected, "round {round}");
+            // Comparing two full propagations finds the same changes, field for field.
+            assert_eq!(full.changes_since(&before_full), changes, "round {round}");
         }
     }
 }
@@ -178,4 +183,29 @@ fn a_new_designation_blocks_what_its_target_owns() {
             .is_empty()
     );
     assert!(p.update_seeds(again, &[]).unwrap_or_default().is_empty());
+}
+
+#[test]
+fn a_new_screening_date_is_compared_with_the_last() {
+    use crate::common::dated;
+    use interdict_model::PartialDate;
+    let relations = [
+        dated(owns("s", "a", "60"), None, Some("2022-06-30")),
+        dated(owns("s", "b", "60"), Some("2022-07-01"), None),
+        owns("s", "c", "60"),
+    ];
+    let on = |date: PartialDate| {
+        let graph = OwnershipGraph::from_relations(&relations, date);
+        Propagation::compute(graph, [Seed::listed("s", Regime::Ofac)])
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let spring = on(screening_date());
+    let summer = on(PartialDate::ymd(2022, 8, 1).unwrap_or(PartialDate::year(2022)));
+    let found = summer.changes_since(&spring);
+    let found: Vec<(&str, bool, bool)> = found
+        .iter()
+        .map(|c| (c.entity_id.as_str(), c.was_blocked, c.blocked))
+        .collect();
+    assert_eq!(found, [("a", true, false), ("b", false, true)]);
+    assert!(summer.changes_since(&summer).is_empty());
 }
