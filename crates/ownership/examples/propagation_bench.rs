@@ -1,7 +1,8 @@
 //! The speed figure of the ownership graph: generates a deterministic graph (by default 1
 //! million companies held by 100,000 people and each other through 3 million relations, 1% of
-//! the people listed; repeated pairs and self-holdings are dropped), builds it, propagates every regime at both bounds, then applies one
-//! designation and one delisting incrementally and explains a few blocked companies.
+//! the people listed; repeated pairs and self-holdings are dropped), builds it, propagates
+//! every regime at both bounds, then applies one list update (400 designations) and its
+//! reversal incrementally and explains a few blocked companies.
 //!
 //! ```text
 //! cargo run --release -p interdict-ownership --example propagation_bench -- \
@@ -209,15 +210,23 @@ fn main() -> Result<(), String> {
             .count()
     };
 
-    // One new designation of a person who holds stakes, then its delisting.
-    let newcomer = (0..people)
+    // A list update the size of the 2022-03-24 one (400 new designations of people who hold
+    // stakes, under every regime), then its reversal.
+    let listed: std::collections::HashSet<&str> = propagation
+        .seeds()
+        .iter()
+        .map(|s| s.entity_id.as_str())
+        .collect();
+    let newcomers: Vec<String> = (0..people)
         .map(|p| format!("pe:{p}"))
-        .find(|id| {
-            propagation.graph().contains(id)
-                && !propagation.seeds().iter().any(|s| &s.entity_id == id)
-        })
-        .ok_or("no unlisted person in the graph")?;
-    let designation = [Seed::listed(&newcomer, Regime::Ofac)];
+        .filter(|id| propagation.graph().contains(id) && !listed.contains(id.as_str()))
+        .take(400)
+        .collect();
+    drop(listed);
+    let designation: Vec<Seed> = newcomers
+        .iter()
+        .flat_map(|id| Regime::ALL.map(|regime| Seed::listed(id, regime)))
+        .collect();
     let started = Instant::now();
     let designated = propagation
         .update_seeds(designation.clone(), &[])
@@ -256,7 +265,8 @@ fn main() -> Result<(), String> {
         );
     }
     println!(
-        "designation of {newcomer}: {:.3} s, {} status changes; delisting: {:.3} s, {} changes",
+        "designation of {} people: {:.3} s, {} status changes; delisting: {:.3} s, {} changes",
+        newcomers.len(),
         designate_time.as_secs_f64(),
         designated.len(),
         delist_time.as_secs_f64(),

@@ -62,17 +62,15 @@ impl Seed {
         }
     }
 
-    /// Seeds are the same when they tie the same entity to the same listed one under the same
-    /// regime, whatever the score.
-    fn same(&self, other: &Seed) -> bool {
-        self.entity_id == other.entity_id
-            && self.regime == other.regime
-            && self.listed_id() == other.listed_id()
-            && matches!(
-                (&self.link, &other.link),
-                (SeedLink::Listed { .. }, SeedLink::Listed { .. })
-                    | (SeedLink::Resolved { .. }, SeedLink::Resolved { .. })
-            )
+    /// What makes seeds the same: the same entity tied to the same listed one, the same way,
+    /// under the same regime, whatever the score.
+    fn key(&self) -> (&str, Regime, &str, bool) {
+        (
+            &self.entity_id,
+            self.regime,
+            self.listed_id(),
+            matches!(self.link, SeedLink::Resolved { .. }),
+        )
     }
 
     fn check(&self) -> Result<(), Error> {
@@ -131,8 +129,8 @@ pub struct Propagation {
 
 impl Propagation {
     /// Propagates `seeds` through `graph` to the least fixed point of every regime. Seeds of
-    /// entities that hold nothing on the date are kept (they may appear later) but change
-    /// nothing.
+    /// entities that hold nothing on the date are kept, so that the seed set stays the
+    /// caller's, but change nothing.
     pub fn compute(
         graph: OwnershipGraph,
         seeds: impl IntoIterator<Item = Seed>,
@@ -191,21 +189,34 @@ impl Propagation {
         let mut removed_nodes: [Vec<u32>; 3] = Default::default();
         let mut added_nodes: [Vec<u32>; 3] = Default::default();
         let graph = &self.graph;
+        let removed: hashbrown::HashSet<_> = removed.iter().map(Seed::key).collect();
         self.seeds.retain(|seed| {
-            let gone = removed.iter().any(|r| r.same(seed));
+            let gone = removed.contains(&seed.key());
             if gone && let Some(node) = graph.node(&seed.entity_id) {
                 removed_nodes[seed.regime.index()].push(node);
             }
             !gone
         });
+        let mut existing: HashMap<(String, Regime, String, bool), usize> = self
+            .seeds
+            .iter()
+            .enumerate()
+            .map(|(i, seed)| {
+                let (entity, regime, listed, resolved) = seed.key();
+                ((entity.to_owned(), regime, listed.to_owned(), resolved), i)
+            })
+            .collect();
         for seed in added {
-            match self.seeds.iter_mut().find(|s| s.same(&seed)) {
+            let (entity, regime, listed, resolved) = seed.key();
+            let key = (entity.to_owned(), regime, listed.to_owned(), resolved);
+            match existing.get(&key).and_then(|&i| self.seeds.get_mut(i)) {
                 // Only the score moves: the link shown changes, the propagation does not.
-                Some(existing) => *existing = seed,
+                Some(same) => *same = seed,
                 None => {
                     if let Some(node) = self.graph.node(&seed.entity_id) {
                         added_nodes[seed.regime.index()].push(node);
                     }
+                    existing.insert(key, self.seeds.len());
                     self.seeds.push(seed);
                 }
             }
