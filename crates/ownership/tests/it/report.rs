@@ -133,3 +133,9 @@ fn many_paths_are_cut_to_the_largest() {
     assert_eq!(owners.last(), Some(&"s16"));
     assert_eq!(report.regimes.ofac.share, interdict_model::Share::WHOLE);
 }
+
+#[test]
+fn a_propagation_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>(_: &T) {}
+    shared(&scenario());
+}
