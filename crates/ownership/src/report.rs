@@ -20,7 +20,8 @@ pub struct OwnershipReport {
     /// Paths from blocked owners (listed, or resolved to a listed party) to the entity, the
     /// largest stakes first.
     pub paths: Vec<OwnershipPath>,
-    /// Whether more paths exist than were listed (see [`crate::MAX_PATHS`]).
+    /// Whether paths were left out: more than [`crate::MAX_PATHS`], or longer than
+    /// [`crate::MAX_PATH_LENGTH`] steps.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub paths_truncated: bool,
 }

@@ -19,6 +19,8 @@ pub const MAX_PATHS: usize = 25;
 pub const MAX_PATH_LENGTH: usize = 12;
 /// Edges looked at while collecting one entity's paths, so that a dense graph answers fast.
 const PATH_BUDGET: usize = 50_000;
+/// Graphs of this many entities or more are propagated on a thread per regime and bound.
+const PARALLEL_FROM: usize = 100_000;
 
 /// A party blocked in its own right under one regime: the start of the propagation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -154,8 +156,28 @@ impl Propagation {
         propagation.index_seeds();
         let all: Vec<u32> = (0..u32::try_from(nodes).unwrap_or(u32::MAX)).collect();
         let in_region = vec![true; nodes];
-        for regime in Regime::ALL {
-            propagation.recompute(regime, &all, &in_region);
+        let Propagation {
+            graph,
+            seed_groups,
+            runs,
+            ..
+        } = &mut propagation;
+        let jobs = runs
+            .iter_mut()
+            .zip(seed_groups.iter())
+            .flat_map(|(runs, seeds)| runs.iter_mut().map(move |run| (run, seeds)));
+        if nodes < PARALLEL_FROM {
+            for (run, seeds) in jobs {
+                run.recompute(graph, &all, &in_region, seeds);
+            }
+        } else {
+            // The six runs are independent: one thread each, the cores share them.
+            let (graph, all, in_region) = (&*graph, &all, &in_region);
+            std::thread::scope(|scope| {
+                for (run, seeds) in jobs {
+                    scope.spawn(move || run.recompute(graph, all, in_region, seeds));
+                }
+            });
         }
         Ok(propagation)
     }
@@ -448,13 +470,6 @@ impl Propagation {
         }
     }
 
-    fn recompute(&mut self, regime: Regime, region: &[u32], in_region: &[bool]) {
-        let seeds = &self.seed_groups[regime.index()];
-        for run in &mut self.runs[regime.index()] {
-            run.recompute(&self.graph, region, in_region, seeds);
-        }
-    }
-
     /// The regimes (bit per [`Regime::index`]) under which `node` is a seed.
     fn seed_mask(&self, node: u32) -> u8 {
         Regime::ALL
@@ -521,10 +536,14 @@ impl Propagation {
                 walk.found.push(self.path(&walk.trail, seeded));
             }
             let further = counts & !seeded;
-            if further != 0 && walk.trail.len() < MAX_PATH_LENGTH {
-                walk.on_trail.push(owner);
-                self.walk(owner, further, walk);
-                walk.on_trail.pop();
+            if further != 0 {
+                if walk.trail.len() < MAX_PATH_LENGTH {
+                    walk.on_trail.push(owner);
+                    self.walk(owner, further, walk);
+                    walk.on_trail.pop();
+                } else {
+                    walk.truncated = true;
+                }
             }
             walk.trail.pop();
         }

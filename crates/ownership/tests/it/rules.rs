@@ -216,3 +216,20 @@ fn bad_seeds_are_refused() {
     assert!(Propagation::compute(graph(), [nan]).is_err());
     assert!(Propagation::compute(graph(), [Seed::listed("", Regime::Ofac)]).is_err());
 }
+
+#[test]
+fn a_long_chain_is_blocked_to_its_end() {
+    // 150,000 companies, each owning 60% of the next: large enough to run on threads.
+    let relations: Vec<_> = (0..150_000)
+        .map(|i| owns(&format!("c{i}"), &format!("c{}", i + 1), "60"))
+        .collect();
+    let p = propagate(&relations, &["c0"]);
+    assert_eq!(blocked(&p, "c150000"), [true, true, true]);
+    assert_eq!(p.blocked_unlisted().len(), 150_000);
+    let end = p.report("c150000").unwrap_or_else(|| panic!("no report"));
+    // Too far from the listed owner to show the whole path.
+    assert!(end.paths.is_empty() && end.paths_truncated);
+    let near = p.report("c3").unwrap_or_else(|| panic!("no report"));
+    assert_eq!(near.paths.len(), 1);
+    assert_eq!(near.paths[0].steps.len(), 3);
+}
