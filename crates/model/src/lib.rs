@@ -18,6 +18,7 @@ mod diff;
 mod entity;
 mod identifier;
 mod name;
+mod ownership;
 mod version;
 
 pub use alert::AlertReason;
@@ -27,4 +28,5 @@ pub use diff::{ChangedEntity, ListDiff, diff_entities};
 pub use entity::{Address, Entity, EntityId, Gender, Link, Schema, SourceRecord};
 pub use identifier::{Identifier, IdentifierKind};
 pub use name::{Name, NameKind, NameParts};
+pub use ownership::{Relation, RelationKind, Share, Stake, diff_relations, relation_hash};
 pub use version::{ListVersion, canonical_hash, content_hash, content_hash_of, entity_hash};

@@ -16,6 +16,8 @@
 //! entities add identifiers to their `holder`, and relationship entities (`Ownership`,
 //! `Directorship`, `Family`, `Associate`, `Membership`, `Employment`, `Representation`,
 //! `UnknownLink`) become links on both parties. Anything else is skipped.
+//! (`ftm_ownership` reads the `Ownership` and `Directorship` entities of the same final state
+//! as relations for the ownership graph.)
 //!
 //! Properties: the primary name is the `name` value equal to `caption`, else the first; other
 //! `name` values and `alias` are strong aliases, `weakAlias` weak, `previousName` former names,
@@ -42,13 +44,13 @@ use crate::{Error, Format, Issue, Parsed, SourceFile};
 
 /// One FtM entity as exported.
 #[derive(Debug, Deserialize)]
-struct RawEntity {
+pub(crate) struct RawEntity {
     #[serde(default)]
-    id: String,
+    pub(crate) id: String,
     #[serde(default)]
     caption: Option<String>,
     #[serde(default)]
-    schema: String,
+    pub(crate) schema: String,
     #[serde(default)]
     properties: Map<String, Value>,
     #[serde(default)]
@@ -60,7 +62,7 @@ struct RawEntity {
 impl RawEntity {
     /// The string values of `property`; FtM writes arrays of strings, a bare string is
     /// accepted and anything else ignored.
-    fn values(&self, property: &str) -> Vec<&str> {
+    pub(crate) fn values(&self, property: &str) -> Vec<&str> {
         match self.properties.get(property) {
             Some(Value::Array(items)) => items
                 .iter()
@@ -82,23 +84,23 @@ struct Delta {
 }
 
 /// An entity with where it was read.
-struct Stored {
-    raw: RawEntity,
-    file: String,
-    base_name: String,
+pub(crate) struct Stored {
+    pub(crate) raw: RawEntity,
+    pub(crate) file: String,
+    pub(crate) base_name: String,
     line: usize,
-    text: String,
+    pub(crate) text: String,
 }
 
 impl Stored {
-    fn location(&self) -> String {
+    pub(crate) fn location(&self) -> String {
         format!("line {}", self.line)
     }
 }
 
 /// The entities by id, in the order they were first added.
 #[derive(Default)]
-struct State {
+pub(crate) struct State {
     slots: Vec<Option<Stored>>,
     index: HashMap<String, usize>,
 }
@@ -133,35 +135,14 @@ impl State {
         }
     }
 
-    fn entities(&self) -> impl Iterator<Item = &Stored> {
+    pub(crate) fn entities(&self) -> impl Iterator<Item = &Stored> {
         self.slots.iter().flatten()
     }
 }
 
 /// Parses FtM base and delta files; `list` defaults to the data's own dataset name.
 pub(crate) fn parse(files: &[SourceFile], list: Option<&str>) -> Result<Parsed, Error> {
-    let (mut deltas, bases): (Vec<&SourceFile>, Vec<&SourceFile>) =
-        files.iter().partition(|f| is_delta(f));
-    if bases.is_empty() {
-        return Err(Error::MissingFile {
-            name: "entities.ftm.json (a FollowTheMoney base file for the deltas)".into(),
-        });
-    }
-    deltas.sort_by(|a, b| a.name.cmp(&b.name));
-
-    let mut issues = Vec::new();
-    let mut state = State::default();
-    for file in bases {
-        read_base(file, &mut state, &mut issues)?;
-    }
-    let list = match list {
-        Some(list) => list.to_owned(),
-        None => dominant_dataset(&state).unwrap_or_else(|| Format::Ftm.default_list_id().into()),
-    };
-    for file in deltas {
-        apply_deltas(file, &mut state, &mut issues);
-    }
-
+    let (state, list, mut issues) = read_final(files, list)?;
     let context = Context::new(&state, &list);
     let mut entities = Vec::new();
     for stored in state.entities() {
@@ -192,6 +173,37 @@ fn is_delta(file: &SourceFile) -> bool {
     file.base_name()
         .to_ascii_lowercase()
         .ends_with(".delta.json")
+}
+
+/// Reads the base files and applies the deltas: the final entities by id, the list id (given,
+/// else the data's dominant dataset) and the issues of every line. Shared with
+/// `ftm_ownership`, which reads the relationship entities of the same files.
+pub(crate) fn read_final(
+    files: &[SourceFile],
+    list: Option<&str>,
+) -> Result<(State, String, Vec<Issue>), Error> {
+    let (mut deltas, bases): (Vec<&SourceFile>, Vec<&SourceFile>) =
+        files.iter().partition(|f| is_delta(f));
+    if bases.is_empty() {
+        return Err(Error::MissingFile {
+            name: "entities.ftm.json (a FollowTheMoney base file for the deltas)".into(),
+        });
+    }
+    deltas.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let mut issues = Vec::new();
+    let mut state = State::default();
+    for file in bases {
+        read_base(file, &mut state, &mut issues)?;
+    }
+    let list = match list {
+        Some(list) => list.to_owned(),
+        None => dominant_dataset(&state).unwrap_or_else(|| Format::Ftm.default_list_id().into()),
+    };
+    for file in deltas {
+        apply_deltas(file, &mut state, &mut issues);
+    }
+    Ok((state, list, issues))
 }
 
 /// The non-empty lines of a file with their 1-based numbers; invalid UTF-8 is reported.

@@ -1,4 +1,4 @@
-//! Parsers for the official sanctions list formats.
+//! Parsers for the official sanctions list formats, and for ownership data ([`parse_relations`]).
 //!
 //! Each format has its own private module; this facade detects the format from content,
 //! dispatches, and returns [`Parsed`]: the entities plus every per-record [`Issue`] with its
@@ -31,6 +31,11 @@ mod un_xml;
 mod us_csl;
 mod xml;
 
+// Ownership data ([`parse_relations`]).
+mod ftm_ownership;
+mod ownership_csv;
+mod relations;
+
 use std::fmt;
 use std::str::FromStr;
 
@@ -38,6 +43,7 @@ use interdict_model::{Entity, PartialDate};
 
 pub use detect::detect;
 pub use error::{Error, Issue};
+pub use relations::{ParsedRelations, RelationFormat, parse_relations};
 
 /// One input file: its name relative to what the user named (e.g. `sdn.csv`,
 /// `deltas/20240527134702-zbn.delta.json`) and its bytes.

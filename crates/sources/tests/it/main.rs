@@ -13,3 +13,5 @@ mod props;
 mod published;
 mod uk;
 mod un;
+
+mod ownership;
