@@ -645,3 +645,53 @@ impl AlertDetailJson {
         }
     }
 }
+
+/// One reason to stop a payment: a value of a field of the message, what it matched and why.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PaymentHitJson {
+    /// The field path of the value (`Cdtr/Nm`, `CdtrAgt/FinInstnId/BICFI`, `:59:`, ...).
+    pub field: String,
+    /// `name`, `bic`, `imo`, `crypto_address`, `identifier` or `jurisdiction`.
+    pub kind: String,
+    /// The value as found in the message.
+    pub value: String,
+    /// The listed entity, for hits on lists.
+    pub entity_id: Option<String>,
+    /// Its primary name.
+    pub listed_name: Option<String>,
+    /// What matched as listed: the name, the BIC, the address.
+    pub listed_value: Option<String>,
+    /// The jurisdiction rule, for jurisdiction hits (`OFAC-IR`).
+    pub rule: Option<String>,
+    /// Score in [0, 1].
+    pub score: f64,
+    /// Why: a name match's explanation (normalised names, tokens, features), or a sentence.
+    #[schema(value_type = Object)]
+    pub explanation: Value,
+    /// The line of the input the value is on.
+    pub line: usize,
+}
+
+/// The screening of one payment message: the shape of `interdict payments screen --json` and
+/// of `POST /v1/screen/payment`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PaymentScreeningJson {
+    /// The audit record of this screening (replayable).
+    pub screening_id: String,
+    /// The message's name: the file or upload name, `#n` within a batch.
+    pub message: String,
+    /// `pacs.008.001.08`, `MT103`, `MT202 COV`, ...
+    pub format: String,
+    /// The sender's message id (`GrpHdr/MsgId`, `:20:`).
+    pub message_id: Option<String>,
+    /// The payment's reference (UETR, `EndToEndId`, `:21:`).
+    pub reference: Option<String>,
+    /// `hit` (stop and review) or `clear`.
+    pub decision: String,
+    /// The name threshold applied.
+    pub threshold: f64,
+    /// The exact list versions screened against.
+    pub list_versions: BTreeMap<String, String>,
+    /// Every hit.
+    pub hits: Vec<PaymentHitJson>,
+}

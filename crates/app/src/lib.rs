@@ -19,6 +19,7 @@ pub mod contract;
 mod error;
 pub mod lists;
 pub mod monitoring;
+pub mod payments;
 pub mod portfolio;
 pub mod screening;
 

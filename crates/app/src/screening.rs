@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use interdict_matching::{Index, Match, PreparedName, Query, ScreenOptions};
-use interdict_model::{CountryCode, DateOfBirth, Schema, country_code};
+use interdict_model::{CountryCode, DateOfBirth, Entity, Schema, country_code};
 use interdict_store::{AuditKind, NewAuditRecord, Store};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -197,11 +197,21 @@ fn query_json(query: &Query) -> QueryJson {
     }
 }
 
+impl std::fmt::Debug for ActiveLists {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActiveLists")
+            .field("versions", &self.versions)
+            .field("entities", &self.entities)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The active list versions, indexed: what screenings run against.
-#[derive(Debug)]
 pub struct ActiveLists {
     /// The index over every active version's entities.
-    pub index: Index,
+    pub index: Arc<Index>,
+    /// The payment rules (BICs, IMO numbers, wallets, jurisdictions) over the same entities.
+    pub payments: interdict_payments::Screener,
     /// list id → active version, exactly those indexed.
     pub versions: BTreeMap<String, String>,
     /// Entities indexed.
@@ -220,14 +230,20 @@ impl ActiveLists {
             .into_iter()
             .map(|(list, v)| (list, v.version))
             .collect();
+        Ok(tokio::task::spawn_blocking(move || ActiveLists::build(entities, versions)).await?)
+    }
+
+    /// Indexes `entities`, the active versions `versions`.
+    pub fn build(entities: Vec<Entity>, versions: BTreeMap<String, String>) -> ActiveLists {
         let count = entities.len();
-        let entities = entities.into_iter().map(Arc::new).collect();
-        let index = tokio::task::spawn_blocking(move || Index::build(entities)).await?;
-        Ok(ActiveLists {
+        let payments = crate::payments::rules_screener(&entities);
+        let index = Arc::new(Index::build(entities.into_iter().map(Arc::new).collect()));
+        ActiveLists {
             index,
+            payments,
             versions,
             entities: count,
-        })
+        }
     }
 
     /// Screens every screening, spread over the current rayon pool's threads.
@@ -336,6 +352,18 @@ struct RecordedEngine {
 /// result with the recorded one as text.
 pub async fn replay(store: &Store, id: &str) -> Result<ReplayResponse, Error> {
     let record = store.audit_record(id).await?;
+    if record.kind == AuditKind::Payment.as_str() {
+        let replay = crate::payments::replay(store, record.payload.get()).await?;
+        return Ok(ReplayResponse {
+            screening_id: record.id.clone(),
+            identical: replay.identical,
+            recorded_engine: replay.recorded_engine,
+            replay_engine: ENGINE_VERSION.to_owned(),
+            list_versions: replay.list_versions,
+            recorded_matches: replay.recorded_hits,
+            replayed_matches: replay.replayed_hits,
+        });
+    }
     if record.kind != AuditKind::Screening.as_str() {
         return Err(Error::invalid(
             "id",

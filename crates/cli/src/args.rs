@@ -84,11 +84,37 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: WebhooksCommand,
     },
+    /// Screen payment messages (ISO 20022 pacs.008/pacs.009/pain.001, SWIFT MT103/MT202)
+    /// field by field against the active lists.
+    Payments {
+        #[command(subcommand)]
+        command: PaymentsCommand,
+    },
     /// Run the product on the bundled snapshot in a fresh embedded store.
     Demo {
         /// Where to put the demo store (replaced if present).
         #[arg(long, default_value = "interdict-demo.db")]
         demo_db: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PaymentsCommand {
+    /// Screen message files (a file, a directory of files, or `-` for stdin); each screened
+    /// message is recorded in the audit trail.
+    Screen {
+        /// Message files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Minimum score of a name match, in [0, 1].
+        #[arg(long)]
+        threshold: Option<f64>,
+        /// Print one JSON object per message.
+        #[arg(long)]
+        json: bool,
+        /// Write the JSON lines to this file instead.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -101,6 +127,15 @@ pub(crate) enum EvalCommand {
         /// The match threshold (default: the engine's documented default).
         #[arg(long)]
         threshold: Option<f64>,
+    },
+    /// Recall per kind and stopped clean messages on a payments evaluation directory
+    /// (`messages/`, `labels.csv`, `manifest.csv`), against the store's active lists.
+    Payments {
+        /// The directory.
+        dir: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 

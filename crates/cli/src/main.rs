@@ -12,6 +12,7 @@ mod lists;
 mod monitor;
 mod output;
 mod pairs;
+mod payments;
 mod portfolio;
 mod screen;
 mod serve;
@@ -29,7 +30,9 @@ use interdict_store::Store;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use crate::args::{AuditCommand, Cli, Command, EvalCommand, KeysCommand, ListsCommand};
+use crate::args::{
+    AuditCommand, Cli, Command, EvalCommand, KeysCommand, ListsCommand, PaymentsCommand,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -73,6 +76,21 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Eval {
             command: EvalCommand::Pairs { file, threshold },
         } => pairs::run_eval(&file, threshold),
+        Command::Eval {
+            command: EvalCommand::Payments { dir, json },
+        } => payments::run_eval(&Store::open(&cli.db).await?, &dir, json).await,
+        Command::Payments {
+            command:
+                PaymentsCommand::Screen {
+                    paths,
+                    threshold,
+                    json,
+                    output,
+                },
+        } => {
+            let store = Store::open(&cli.db).await?;
+            payments::run_screen(&store, &paths, threshold, json, output.as_deref()).await
+        }
         Command::Lists(lists_args) => {
             let store = Store::open(&cli.db).await?;
             match lists_args.command {

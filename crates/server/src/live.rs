@@ -101,17 +101,12 @@ fn free_when_unshared(mut snapshot: Arc<Snapshot>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use interdict_matching::Index;
     use interdict_model::{Entity, EntityId, Schema};
 
     #[test]
     fn a_swapped_out_snapshot_is_freed_by_the_background_once_requests_let_go() {
         let entity = Entity::new(EntityId::new("t", "1"), Schema::Person, "Janan Agha");
-        let snapshot = Arc::new(Snapshot {
-            index: Index::build(vec![Arc::new(entity)]),
-            versions: BTreeMap::new(),
-            entities: 1,
-        });
+        let snapshot = Arc::new(Snapshot::build(vec![entity], BTreeMap::new()));
         let in_flight = snapshot.clone();
         let watch = Arc::downgrade(&snapshot);
         let freeing = std::thread::spawn(move || free_when_unshared(snapshot));

@@ -57,6 +57,8 @@ pub enum AuditKind {
     Key,
     /// A stored list version was made the active one by hand (rollback or roll forward).
     Activation,
+    /// A payment message was screened: the message, list versions, engine, result.
+    Payment,
 }
 
 impl AuditKind {
@@ -67,6 +69,7 @@ impl AuditKind {
             AuditKind::Import => "import",
             AuditKind::Key => "key",
             AuditKind::Activation => "activation",
+            AuditKind::Payment => "payment",
         }
     }
 }
