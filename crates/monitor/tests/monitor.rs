@@ -33,7 +33,9 @@ fn is_duma_designee(entity: &Entity) -> bool {
 
 /// 2,000 US customers; 100 Duma designees added on 03-24, written as listed, in western
 /// order, with a typo in the surname, without the patronymic, and (near misses around the
-/// threshold) with another given name; and 30 people listed long before (in western order).
+/// threshold) with another given name; every fifth also as registers write it (surname with
+/// initials either side, surname first with no comma); and 30 people listed long before (in
+/// western order).
 fn portfolio() -> Vec<Customer> {
     let update = update();
     let mut customers = us_customers(2000);
@@ -62,6 +64,30 @@ fn portfolio() -> Vec<Customer> {
             }
         };
         customers.push(person(format!("{id}-{i}"), written, "", ""));
+        // Registers write surnames with initials, and surname first without a comma.
+        if i % 5 == 0
+            && let Some((surname, given)) = entity.name.split_once(", ")
+        {
+            let given: Vec<&str> = given.split(' ').collect();
+            let initials: Vec<String> = given
+                .iter()
+                .filter_map(|w| w.chars().next())
+                .map(|c| format!("{c}."))
+                .collect();
+            let first = given.first().copied().unwrap_or_default();
+            let rest = initials.get(1..).unwrap_or_default().join(" ");
+            for (j, written) in [
+                format!("{surname} {}", initials.join(" ")),
+                format!("{} {}", initials.join(" "), surname),
+                format!("{} {first} {rest}", surname),
+                format!("{surname} {}", given.join(" ")),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                customers.push(person(format!("duma-{i}-{j}"), written, "", ""));
+            }
+        }
     }
     let earlier = update
         .before
