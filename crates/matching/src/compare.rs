@@ -70,7 +70,9 @@ const MAX_TOKENS: usize = 24;
 const SYLLABLES_UNCONFIRMED: f32 = 0.8;
 /// Factor on the similarity of an Arabic-script reading with a Latin word that opens with
 /// a vowel the script would have written (an alef) but did not: "نرگس" (Narges, `nrgs`) is
-/// not "Energies", whose skeleton it shares.
+/// not "Energies", whose skeleton it shares; and again for a Latin word with more letters
+/// than the reading's letters and one short vowel per consonant ("Nova Energies" read as
+/// one word).
 const ABJAD_MISSING_OPENING_VOWEL: f32 = 0.8;
 
 /// A name with the weight of each of its tokens (prior weight, possibly scaled by rarity in
@@ -309,11 +311,16 @@ fn reading_similarity(folded: &str, skeleton: &str, latin: &Token) -> f32 {
         return 0.0;
     }
     let opening = |text: &str| text.bytes().next().is_some_and(is_vowel);
-    let factor = if opening(&latin.folded) && !opening(folded) {
+    let mut factor = if opening(&latin.folded) && !opening(folded) {
         ABJAD_MISSING_OPENING_VOWEL
     } else {
         1.0
     };
+    // The script leaves out about one short vowel per consonant: a Latin spelling longer than
+    // that (with two letters of slack) is another word that happens to share the consonants.
+    if latin.folded.len() > folded.len() + skeleton.len() + 2 {
+        factor *= ABJAD_MISSING_OPENING_VOWEL;
+    }
     if *skeleton == *latin.skeleton {
         return factor
             * if long_vowels_fit(folded, &latin.folded) {

@@ -81,14 +81,20 @@ pub(crate) fn one_word_name(
     query: &NormalizedName,
     listed: &NormalizedName,
 ) -> Option<FeatureEffect> {
+    // Written words: a compound split in two by a lexicon rule ("Shamsuddin" → shams din)
+    // is one.
     let words = |name: &NormalizedName| {
-        name.tokens
+        let tokens = name
+            .tokens
             .iter()
             .filter(|t| t.kind == TokenKind::Word)
-            .count()
+            .count();
+        let compounds = name.tokens.iter().filter(|t| t.compound.is_some()).count();
+        tokens.saturating_sub(compounds)
     };
     let (query_words, listed_words) = (words(query), words(listed));
-    (listed_words == 1 && listed.tokens.len() == 1 && query_words >= 2).then(|| {
+    let listed_all_words = listed.tokens.iter().all(|t| t.kind == TokenKind::Word);
+    (listed_words == 1 && listed_all_words && query_words >= 2).then(|| {
         effect(
             Feature::OneWordName,
             format!("1 vs {query_words} words"),
