@@ -222,10 +222,12 @@ fn reverse_queries(entity: &Entity) -> Vec<Query> {
 }
 
 /// A person's name as registers write it with initials: "SHARGUNOV, Sergey Aleksandrovich"
-/// → "SHARGUNOV S A". A customer written so shares only the surname with the listed name,
-/// and among the many customers sharing its given names and patronymic the surname alone
-/// ranks too low to be a candidate; queried on its own it cannot be crowded out. The surname
-/// is the part before a comma, else each of the first and last words in turn.
+/// → "SHARGUNOV S A". A customer written so, with no kind of party recorded, is indexed under
+/// the rules common to every kind, which read "S. A." as one word `sa` (as in "A.B.C.
+/// Company"): the full listed name finds only its surname there, and ranks it below every
+/// customer sharing the given names and patronymic, while full mode reads the customer as a
+/// person and matches. The surname is the part before a comma, else each of the first and
+/// last words in turn.
 fn initials_forms(name: &str) -> Vec<String> {
     let initial = |word: &str| word.chars().find(|c| c.is_alphabetic());
     let form = |surname: &str, given: &[&str]| -> Option<String> {
