@@ -68,6 +68,9 @@ const MAX_TOKENS: usize = 24;
 /// syllable is a coincidence thousands of names share, and one letter off is another
 /// syllable, not a typo.
 const SYLLABLES_UNCONFIRMED: f32 = 0.8;
+/// Factor on the similarity of an Arabic-script reading of one consonant with a Latin word
+/// spelled otherwise.
+const ABJAD_ONE_CONSONANT: f32 = 0.85;
 /// Factor on the similarity of an Arabic-script reading with a Latin word that opens with
 /// a vowel the script would have written (an alef) but did not: "نرگس" (Narges, `nrgs`) is
 /// not "Energies", whose skeleton it shares; and again for a Latin word with more letters
@@ -199,6 +202,11 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f32 {
     if a.folded == b.folded {
         return 1.0;
     }
+    // A Han or Hangul name and an Arabic-script one are both romanised by rules that drop
+    // what tells names apart (tones, short vowels): their romanisations agreeing is chance.
+    if (a.native.is_some() && b.abjad) || (a.abjad && b.native.is_some()) {
+        return 0.0;
+    }
     match (a.abjad, b.abjad) {
         (true, true) => return string_similarity(&a.folded, &b.folded),
         (true, false) => return abjad_similarity(a, b),
@@ -210,8 +218,9 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f32 {
     if a.raw.is_some() || b.raw.is_some() {
         spelled = spelled.max(spelling_similarity(unfolded(a), unfolded(b), typed));
     }
-    // Two one-syllable words differing at all are two syllables (Sun / Xin, Yong / Yang).
-    if is_syllable(a) && is_syllable(b) {
+    // Two one-syllable words differing at all are two syllables (Sun / Xin, Yong / Yang):
+    // no vowel or skeleton credit for them.
+    if a.skeleton == b.skeleton && is_syllable(a) && is_syllable(b) {
         return spelled;
     }
     // Same consonants in the same order: a vowel-level romanisation difference, provided the
@@ -320,6 +329,11 @@ fn reading_similarity(folded: &str, skeleton: &str, latin: &Token) -> f32 {
     // that (with two letters of slack) is another word that happens to share the consonants.
     if latin.folded.len() > folded.len() + skeleton.len() + 2 {
         factor *= ABJAD_MISSING_OPENING_VOWEL;
+    }
+    // One consonant is too little to say two words are one: "ولی" (`uli`) and "Lee" share
+    // `l`. Equal spellings still are.
+    if skeleton.len() <= 1 && folded != &*latin.folded {
+        factor *= ABJAD_ONE_CONSONANT;
     }
     if *skeleton == *latin.skeleton {
         return factor
