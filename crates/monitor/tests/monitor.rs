@@ -34,7 +34,8 @@ fn is_duma_designee(entity: &Entity) -> bool {
 /// 2,000 US customers; 100 Duma designees added on 03-24, written as listed, in western
 /// order, with a typo in the surname, without the patronymic, and (near misses around the
 /// threshold) with another given name; every fifth also as registers write it, with no kind
-/// of party recorded (surname with initials either side, surname first with no comma); and
+/// of party recorded (surname with initials either side, surname first with no comma, and
+/// with look-alike Cyrillic letters); and
 /// 30 people listed long before (in western order).
 fn portfolio() -> Vec<Customer> {
     let update = update();
@@ -81,6 +82,10 @@ fn portfolio() -> Vec<Customer> {
                 format!("{} {}", initials.join(" "), surname),
                 format!("{} {first} {rest}", surname),
                 format!("{surname} {}", given.join(" ")),
+                // Look-alike Cyrillic letters in the Latin name.
+                western_order(&entity.name)
+                    .replace('e', "\u{0435}")
+                    .replace('a', "\u{0430}"),
             ]
             .into_iter()
             .enumerate()
