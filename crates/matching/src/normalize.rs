@@ -272,6 +272,9 @@ struct Piece {
     written: Option<String>,
     /// The word as written that this piece and the next were split from ("abdulaziz").
     compound: Option<String>,
+    /// Follows a filiation word (bin, ibn, bint): a father's or forefather's name, which
+    /// customers drop as they drop patronymics.
+    filiation: bool,
 }
 
 impl Piece {
@@ -284,6 +287,7 @@ impl Piece {
             alternates: Vec::new(),
             written: None,
             compound: None,
+            filiation: false,
         }
     }
 
@@ -693,6 +697,24 @@ fn join_compound_surnames(pieces: Vec<Piece>, profile: Profile) -> Vec<Piece> {
     out
 }
 
+/// Marks the names after a filiation word inside a name ("Usama bin Muhammad ibn Awad ibn
+/// Ladin"): a nasab, the Arabic patronymic. A filiation word opening the name starts a
+/// surname (Bin Laden), and the last name of the chain is the family's, so neither is
+/// marked.
+fn mark_filiation(pieces: &mut [Piece]) {
+    for index in 1..pieces.len().saturating_sub(1) {
+        let after_filiation = pieces.get(index - 1).is_some_and(|p| {
+            p.origin == Origin::Latin && matches!(p.text.as_str(), "bin" | "ibn" | "bint" | "binti")
+        });
+        if let Some(piece) = pieces.get_mut(index)
+            && after_filiation
+            && index >= 2
+        {
+            piece.filiation = true;
+        }
+    }
+}
+
 /// Splits Arabic compound given names written joined: `abdulaziz` → `abd` `aziz`,
 /// `saifuddin` → `saif` `din`. The first element remembers the word (see
 /// [`Token::compound`]).
@@ -833,6 +855,9 @@ pub(crate) fn normalize(text: &str, profile: Profile) -> NormalizedName {
         }
     }
     pieces = join_compound_surnames(pieces, profile);
+    if profile != Profile::Organization {
+        mark_filiation(&mut pieces);
+    }
     // A particle that is also a surname ("Ten", "Da", "De") ending a person's name is the
     // surname: dropped, it would leave the given names alone to match.
     let last = pieces.len().saturating_sub(1);
@@ -869,6 +894,7 @@ pub(crate) fn normalize(text: &str, profile: Profile) -> NormalizedName {
 
 fn make_token(piece: Piece, profile: Profile, sets: &WordSets) -> Token {
     let piece_origin = piece.origin;
+    let filiation = piece.filiation;
     let abjad = matches!(piece_origin, Origin::Arabic | Origin::Consonantal);
     let native = piece.native.map(String::into_boxed_str);
     let written = piece.written;
@@ -915,7 +941,7 @@ fn make_token(piece: Piece, profile: Profile, sets: &WordSets) -> Token {
     } else {
         base_weight
     };
-    let patronymic = is_patronymic(&folded);
+    let patronymic = is_patronymic(&folded) || filiation;
     let raw = written.map(String::into_boxed_str).or_else(|| {
         (kind == TokenKind::Word && folded != piece && !abjad).then(|| Box::<str>::from(piece))
     });
@@ -935,12 +961,14 @@ fn make_token(piece: Piece, profile: Profile, sets: &WordSets) -> Token {
     }
 }
 
-/// Whether a name has a patronymic (Sergeyevich, Ivanovna, Ogly): only people have one.
+/// Whether a name has a patronymic (Sergeyevich, Ivanovna, Ogly): only people have one. A
+/// nasab (the name after "bin") does not count: foundations and companies are named after
+/// people ("Mohammed bin Rashid Foundation").
 pub(crate) fn has_patronymic(name: &str) -> bool {
     normalize(name, Profile::Generic)
         .tokens
         .iter()
-        .any(|token| token.patronymic)
+        .any(|token| is_patronymic(&token.folded))
 }
 
 /// Whether a folded token is an East Slavic or Turkic patronymic.
@@ -1102,6 +1130,27 @@ mod tests {
                 .mixed_script
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn names_after_a_filiation_word_are_patronymics() {
+        let name = normalize("Usama bin Muhammad ibn Awad ibn Ladin", Profile::Person);
+        let patronymic: Vec<&str> = name
+            .tokens
+            .iter()
+            .filter(|t| t.patronymic)
+            .map(|t| &*t.folded)
+            .collect();
+        assert_eq!(patronymic, vec!["muhamad", "avad"]);
+        // Opening the name, "Bin" starts a surname.
+        assert!(
+            normalize("Bin Laden Osama", Profile::Person)
+                .tokens
+                .iter()
+                .all(|t| !t.patronymic)
+        );
+        assert!(!has_patronymic("Mohammed bin Rashid Foundation"));
+        assert!(has_patronymic("Sergey Yuryevich Ten"));
     }
 
     #[test]
