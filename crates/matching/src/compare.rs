@@ -38,7 +38,7 @@ const EXTRA_PATRONYMIC: f32 = 0.4;
 /// Factor applied to the name score when well-agreeing tokens appear in an order that is
 /// neither the same nor a rotation ("Salman bin Muhammad" vs "Muhammad bin Salman": father
 /// and son).
-const ORDER_PENALTY: f32 = 0.65;
+pub(crate) const ORDER_PENALTY: f32 = 0.65;
 /// Similarity of two spellings that differ only in vowels and share their consonants
 /// (Osama / Usama, Jensen / Jansen).
 const VOWEL_ONLY_SIMILARITY: f32 = 0.92;
@@ -63,6 +63,20 @@ const ONE_TYPO_LENGTH_COST: f32 = 0.36;
 const ONE_TYPO_MIN_LEN: usize = 3;
 /// Names are compared on at most this many tokens each (the rest are ignored).
 const MAX_TOKENS: usize = 24;
+/// Factor on the score of a name of one-syllable words (romanised Chinese or Korean: "Yong
+/// Xin", "Kim Chol") that fewer than two of the query's words meet exactly: one shared
+/// syllable is a coincidence thousands of names share, and one letter off is another
+/// syllable, not a typo.
+const SYLLABLES_UNCONFIRMED: f32 = 0.8;
+/// Factor on the similarity of an Arabic-script reading of one consonant with a Latin word
+/// spelled otherwise.
+const ABJAD_ONE_CONSONANT: f32 = 0.85;
+/// Factor on the similarity of an Arabic-script reading with a Latin word that opens with
+/// a vowel the script would have written (an alef) but did not: "نرگس" (Narges, `nrgs`) is
+/// not "Energies", whose skeleton it shares; and again for a Latin word with more letters
+/// than the reading's letters and one short vowel per consonant ("Nova Energies" read as
+/// one word).
+const ABJAD_MISSING_OPENING_VOWEL: f32 = 0.8;
 
 /// A name with the weight of each of its tokens (prior weight, possibly scaled by rarity in
 /// the index).
@@ -100,6 +114,9 @@ pub(crate) struct NameOutcome {
     pub(crate) alignment_score: f32,
     /// Whether the order penalty applied.
     pub(crate) out_of_order: bool,
+    /// Whether the name is of one-syllable words and fewer than two met their equal
+    /// ([`SYLLABLES_UNCONFIRMED`] applied).
+    pub(crate) syllables_unconfirmed: bool,
 }
 
 /// Similarity of two whole strings of folded letters, from Levenshtein-with-transpositions
@@ -185,6 +202,11 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f32 {
     if a.folded == b.folded {
         return 1.0;
     }
+    // A Han or Hangul name and an Arabic-script one are both romanised by rules that drop
+    // what tells names apart (tones, short vowels): their romanisations agreeing is chance.
+    if (a.native.is_some() && b.abjad) || (a.abjad && b.native.is_some()) {
+        return 0.0;
+    }
     match (a.abjad, b.abjad) {
         (true, true) => return string_similarity(&a.folded, &b.folded),
         (true, false) => return abjad_similarity(a, b),
@@ -195,6 +217,11 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f32 {
     let mut spelled = spelling_similarity(&a.folded, &b.folded, typed);
     if a.raw.is_some() || b.raw.is_some() {
         spelled = spelled.max(spelling_similarity(unfolded(a), unfolded(b), typed));
+    }
+    // Two one-syllable words differing at all are two syllables (Sun / Xin, Yong / Yang):
+    // no vowel or skeleton credit for them.
+    if a.skeleton == b.skeleton && is_syllable(a) && is_syllable(b) {
+        return spelled;
     }
     // Same consonants in the same order: a vowel-level romanisation difference, provided the
     // spellings are not far apart otherwise (Mahmud / Mohamed share `mhmd`).
@@ -210,6 +237,36 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f32 {
         return spelled.max(floor);
     }
     spelled
+}
+
+/// Whether a token is one syllable as Chinese and Korean romanisations write them: at most
+/// three consonants, one vowel group, then nothing or n, ng, m, l, r, k, p, t ("yong",
+/// "xin", "chol", "kim"); or one Han or Hangul character.
+pub(crate) fn is_syllable(token: &Token) -> bool {
+    if token.kind != TokenKind::Word {
+        return false;
+    }
+    if let Some(native) = &token.native {
+        return native.chars().count() == 1;
+    }
+    let word = unfolded(token).as_bytes();
+    if word.len() > 6 || token.abjad {
+        return false;
+    }
+    let onset = word.iter().take_while(|b| !is_vowel(**b)).count();
+    let nucleus = word
+        .get(onset..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|b| is_vowel(**b))
+        .count();
+    let coda = word.get(onset + nucleus..).unwrap_or_default();
+    onset <= 3
+        && nucleus >= 1
+        && matches!(
+            coda,
+            b"" | b"n" | b"ng" | b"m" | b"l" | b"r" | b"k" | b"p" | b"t"
+        )
 }
 
 /// Whether a token was typed in letters rather than romanised from Han or Hangul.
@@ -262,14 +319,31 @@ fn reading_similarity(folded: &str, skeleton: &str, latin: &Token) -> f32 {
     if skeleton.is_empty() || latin.skeleton.is_empty() {
         return 0.0;
     }
-    if *skeleton == *latin.skeleton {
-        return if long_vowels_fit(folded, &latin.folded) {
-            0.95
-        } else {
-            0.85
-        };
+    let opening = |text: &str| text.bytes().next().is_some_and(is_vowel);
+    let mut factor = if opening(&latin.folded) && !opening(folded) {
+        ABJAD_MISSING_OPENING_VOWEL
+    } else {
+        1.0
+    };
+    // The script leaves out about one short vowel per consonant: a Latin spelling longer than
+    // that (with two letters of slack) is another word that happens to share the consonants.
+    if latin.folded.len() > folded.len() + skeleton.len() + 2 {
+        factor *= ABJAD_MISSING_OPENING_VOWEL;
     }
-    0.95 * string_similarity(skeleton, &latin.skeleton)
+    // One consonant is too little to say two words are one: "ولی" (`uli`) and "Lee" share
+    // `l`. Equal spellings still are.
+    if skeleton.len() <= 1 && folded != &*latin.folded {
+        factor *= ABJAD_ONE_CONSONANT;
+    }
+    if *skeleton == *latin.skeleton {
+        return factor
+            * if long_vowels_fit(folded, &latin.folded) {
+                0.95
+            } else {
+                0.85
+            };
+    }
+    factor * 0.95 * string_similarity(skeleton, &latin.skeleton)
 }
 
 /// Whether `abjad` (consonants and long vowels) is a subsequence of `latin`, where a long
@@ -368,6 +442,7 @@ pub(crate) fn compare(
     let mut listed_used = 0u32;
     let mut numerator = 0.0f32;
     let mut denominator = 0.0f32;
+    let mut exact_pairs = 0usize;
     // (query position, listed position) of well-agreeing pairs, for the order check.
     let mut order: Vec<(u8, u8)> = Vec::new();
     for candidate in &candidates {
@@ -396,6 +471,9 @@ pub(crate) fn compare(
             0.5 * (query_weight + listed_weight)
         };
         let pair_credit = credit(candidate.similarity);
+        if candidate.similarity >= 1.0 {
+            exact_pairs += 1;
+        }
         // Across scripts a "different" token is often just another transliteration: a conflict
         // there is weaker evidence.
         let cross_script = query_tokens.get(query_span.start).is_some_and(|t| t.abjad)
@@ -461,15 +539,34 @@ pub(crate) fn compare(
         0.0
     };
     let out_of_order = profile == Profile::Person && !in_order(&mut order);
+    let syllables_unconfirmed = syllables_unconfirmed(listed_tokens, query_tokens, exact_pairs);
+    let mut score = alignment_score;
+    if out_of_order {
+        score *= ORDER_PENALTY;
+    }
+    if syllables_unconfirmed {
+        score *= SYLLABLES_UNCONFIRMED;
+    }
     NameOutcome {
-        score: if out_of_order {
-            alignment_score * ORDER_PENALTY
-        } else {
-            alignment_score
-        },
+        score,
         alignment_score,
         out_of_order,
+        syllables_unconfirmed,
     }
+}
+
+/// Whether a name of one-syllable words (two or more, on either side) was met by fewer than
+/// two exactly equal words.
+fn syllables_unconfirmed(listed: &[Token], query: &[Token], exact_pairs: usize) -> bool {
+    let all_syllables = |tokens: &[Token]| {
+        let words = tokens.iter().filter(|t| t.kind == TokenKind::Word).count();
+        words >= 2
+            && tokens
+                .iter()
+                .filter(|t| t.kind == TokenKind::Word)
+                .all(is_syllable)
+    };
+    exact_pairs < 2 && (all_syllables(listed) || all_syllables(query))
 }
 
 fn extra_trace(

@@ -99,6 +99,15 @@ pub enum Feature {
     Gender,
     /// An exact match on a decisive identifier.
     Identifier,
+    /// The query mixes look-alike letters of two scripts in one word ("Vlаdimir" with a
+    /// Cyrillic `а`): folded before comparing, and named as a possible evasion (no effect).
+    MixedScript,
+    /// The listed name is one word and the query has more: a short listed name inside a
+    /// longer query ("Linda Pérez" and the vessel LINDA) needs more than that word.
+    OneWordName,
+    /// A name of one-syllable words (romanised Chinese or Korean) met by fewer than two equal
+    /// words.
+    Syllables,
 }
 
 /// Rounds for display, so explanations do not carry float noise.

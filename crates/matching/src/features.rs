@@ -5,6 +5,7 @@
 use interdict_model::{CountryCode, DateOfBirth, Entity, Gender, Identifier, PartialDate};
 
 use crate::explain::{Feature, FeatureEffect, round};
+use crate::normalize::{NormalizedName, TokenKind};
 
 /// Legal forms on both sides that share nothing ("LLC" vs "JSC").
 const LEGAL_FORM_CONFLICT: f32 = -0.04;
@@ -69,6 +70,53 @@ pub(crate) fn legal_form(query: &[&str], listed: &[&str]) -> Option<FeatureEffec
             "legal forms differ".into(),
         ))
     }
+}
+
+/// A listed name of one word met by a query of several: the one word is all the evidence,
+/// and a name is far likelier to contain a word than to be it.
+const ONE_WORD_NAME: f32 = -0.12;
+
+/// The cost of a one-word listed name met by a longer query (initials and numbers aside).
+pub(crate) fn one_word_name(
+    query: &NormalizedName,
+    listed: &NormalizedName,
+) -> Option<FeatureEffect> {
+    // Written words: a compound split in two by a lexicon rule ("Shamsuddin" → shams din)
+    // is one.
+    let words = |name: &NormalizedName| {
+        let tokens = name
+            .tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Word)
+            .count();
+        let compounds = name.tokens.iter().filter(|t| t.compound.is_some()).count();
+        tokens.saturating_sub(compounds)
+    };
+    let (query_words, listed_words) = (words(query), words(listed));
+    let listed_all_words = listed.tokens.iter().all(|t| t.kind == TokenKind::Word);
+    (listed_words == 1 && listed_all_words && query_words >= 2).then(|| {
+        effect(
+            Feature::OneWordName,
+            format!("1 vs {query_words} words"),
+            ONE_WORD_NAME,
+            "the listed name is one word; the query has more".into(),
+        )
+    })
+}
+
+/// Words of the query that mixed look-alike letters of two scripts: no effect on the score
+/// (they were folded and compared as one script), but an analyst should know.
+pub(crate) fn mixed_script(words: &[Box<str>]) -> Option<FeatureEffect> {
+    (!words.is_empty()).then(|| {
+        effect(
+            Feature::MixedScript,
+            words.join(" "),
+            0.0,
+            "look-alike letters of another script inside a word, read as the word's own \
+             script: a possible evasion"
+                .into(),
+        )
+    })
 }
 
 /// A match on a weak alias counts less.

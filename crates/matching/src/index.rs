@@ -122,6 +122,8 @@ struct PreparedName {
 /// The query, normalised under each profile its candidates may need.
 struct PreparedQuery<'q> {
     query: &'q Query,
+    /// The schema screened as ([`Query::screened_schema`]); `None`: any.
+    schema: Option<Schema>,
     person: Option<PreparedName>,
     organization: Option<PreparedName>,
     generic: Option<PreparedName>,
@@ -675,15 +677,17 @@ impl Index {
                 weights,
             }
         };
+        let schema = query.screened_schema();
         let wants = |profile: Profile| {
             self.profiles.contains(&profile)
-                && match query.schema {
+                && match schema {
                     None | Some(Schema::Unknown) => true,
                     Some(schema) => profile_of(schema) == profile || profile == Profile::Generic,
                 }
         };
         PreparedQuery {
             query,
+            schema,
             person: wants(Profile::Person).then(|| prepare(Profile::Person)),
             organization: wants(Profile::Organization).then(|| prepare(Profile::Organization)),
             generic: wants(Profile::Generic).then(|| prepare(Profile::Generic)),
@@ -862,7 +866,6 @@ impl Index {
         );
         let compatible = |name: &NameSummary| {
             prepared
-                .query
                 .schema
                 .is_none_or(|schema| schema.compatible(name.schema))
         };
@@ -1070,7 +1073,7 @@ impl Index {
     ) -> Option<Match> {
         let entity = self.entities.get(entity_index as usize)?;
         let query = prepared.query;
-        if query
+        if prepared
             .schema
             .is_some_and(|schema| !schema.compatible(entity.schema))
         {
@@ -1161,13 +1164,7 @@ impl Index {
         ));
         effects.extend(features::country(&query.countries, entity));
         effects.extend(features::gender(query.gender, entity.gender));
-        let mut score = round(
-            effects
-                .iter()
-                .map(|e| e.effect)
-                .sum::<f64>()
-                .clamp(0.0, 1.0) as f32,
-        );
+        let mut score = round(crate::combine(&effects) as f32);
         if let Some(identifier) = identifier {
             let floor = f64::from(features::IDENTIFIER_SCORE);
             let lift = (floor - score).max(0.0);
@@ -1207,6 +1204,9 @@ fn name_adjustment(query: &NormalizedName, name: &IndexedName) -> f32 {
     }
     if name.kind.is_weak() {
         adjustment += features::weak_alias().effect as f32;
+    }
+    if let Some(effect) = features::one_word_name(query, &name.normalized) {
+        adjustment += effect.effect as f32;
     }
     adjustment
 }

@@ -224,6 +224,13 @@ pub(crate) static SURNAME_PREFIXES: &[&str] =
 /// (Romance "de" is not part of the surname).
 pub(crate) static SURNAME_ARTICLES: &[&str] = &["de", "der", "den", "het", "t"];
 
+/// Particles that are also surnames (Korean Ten, Vietnamese Do, Italian Da, French De): at
+/// the end of a person's name they are the surname and stay.
+pub(crate) static SURNAME_PARTICLES: &[&str] = &[
+    "ten", "ter", "van", "von", "da", "de", "do", "du", "di", "le", "la", "den", "der", "dos",
+    "das", "del",
+];
+
 /// Particles that are also common given names, so they are only particles when they do not
 /// open the name ("Ben Ali" vs "Noureddine Ben Ali").
 pub(crate) static PARTICLES_NOT_FIRST: &[&str] = &["ben", "da", "del", "la", "le", "y", "an", "as"];

@@ -17,6 +17,7 @@
 #![deny(missing_docs)]
 
 mod compare;
+mod confusables;
 mod distance;
 mod explain;
 mod features;
@@ -48,7 +49,8 @@ pub const DEFAULT_THRESHOLD: f64 = 0.7;
 pub struct Query {
     /// The name as written (any script, any order).
     pub name: String,
-    /// What kind of party it is; `None` matches any kind.
+    /// What kind of party it is. `None` (or `Unknown`) matches any kind, unless the query
+    /// says it names a person (see [`Query::screened_schema`]).
     pub schema: Option<Schema>,
     /// Date of birth (or incorporation).
     pub dob: Option<DateOfBirth>,
@@ -58,6 +60,9 @@ pub struct Query {
     pub gender: Option<Gender>,
     /// Identifiers: passport, tax id, IMO number, wallet, ...
     pub identifiers: Vec<Identifier>,
+    /// The caller asked for every kind of party explicitly (`--schema any`): a query with no
+    /// `schema` is then never narrowed to people. False by default.
+    pub any_schema: bool,
 }
 
 impl Query {
@@ -66,6 +71,26 @@ impl Query {
         Query {
             name: name.into(),
             ..Query::default()
+        }
+    }
+
+    /// The schema the query is screened as: `schema` when it names one; else a person when
+    /// the query says so — a date of birth, a gender, or a patronymic in the name — unless
+    /// `any_schema` is set; else any kind (`None`). A person is never matched to a vessel, an
+    /// aircraft or an organisation that merely shares a word with their name ("Linda Pérez"
+    /// and the vessel LINDA). Give `schema` for an organisation screened with its date of
+    /// incorporation.
+    pub fn screened_schema(&self) -> Option<Schema> {
+        match self.schema {
+            Some(schema) if schema != Schema::Unknown => Some(schema),
+            _ if self.any_schema => None,
+            _ if self.dob.is_some()
+                || self.gender.is_some()
+                || normalize::has_patronymic(&self.name) =>
+            {
+                Some(Schema::Person)
+            }
+            _ => None,
         }
     }
 }
@@ -128,13 +153,7 @@ pub fn score_pair(name1: &str, name2: &str, schema: Option<Schema>) -> (f64, Exp
         Some(&mut trace),
     );
     let features = name_features(&outcome, &query, &listed, profile);
-    let score = round(
-        features
-            .iter()
-            .map(|f| f.effect)
-            .sum::<f64>()
-            .clamp(0.0, 1.0) as f32,
-    );
+    let score = round(combine(&features) as f32);
     let name_score = round(outcome.score);
     let explanation = Explanation {
         query_name: name1.to_owned(),
@@ -199,7 +218,9 @@ impl PreparedName {
             features::legal_form(&self.normalized.legal_forms, &other.normalized.legal_forms)
                 .map_or(0.0, |effect| effect.effect)
         };
-        (f64::from(outcome.score) + legal).clamp(0.0, 1.0)
+        let one_word = features::one_word_name(&self.normalized, &other.normalized)
+            .map_or(0.0, |effect| effect.effect);
+        (f64::from(outcome.score) + legal + one_word).clamp(0.0, 1.0)
     }
 }
 
@@ -217,12 +238,24 @@ pub(crate) fn name_features(
         outcome.alignment_score,
         "weighted token alignment of the two names".into(),
     )];
+    let mut ordered = outcome.alignment_score;
     if outcome.out_of_order {
+        ordered = outcome.alignment_score * compare::ORDER_PENALTY;
         features.push(features::effect(
             Feature::TokenOrder,
             "reordered".into(),
-            outcome.score - outcome.alignment_score,
+            ordered - outcome.alignment_score,
             "matching tokens appear in a different order (not just surname first)".into(),
+        ));
+    }
+    if outcome.syllables_unconfirmed {
+        features.push(features::effect(
+            Feature::Syllables,
+            "fewer than 2 exact".into(),
+            outcome.score - ordered,
+            "a name of one-syllable words needs two of them equal; one shared syllable is \
+             common, one letter off another syllable"
+                .into(),
         ));
     }
     if profile != Profile::Person {
@@ -231,5 +264,46 @@ pub(crate) fn name_features(
             &listed.legal_forms,
         ));
     }
+    features.extend(features::one_word_name(query, listed));
+    features.extend(features::mixed_script(&query.mixed_script));
     features
 }
+
+/// The score from feature effects: the name similarity and its adjustments first, then the
+/// other features, where an agreement (a shared date of birth, country) closes at most a
+/// share of the gap between the name score and 1 — so a partial name agreement with every
+/// detail in common ranks above the same name with fewer details, but below an exact name,
+/// rather than all of them saturating at 1.0.
+pub(crate) fn combine(features: &[FeatureEffect]) -> f64 {
+    let is_name = |f: &&FeatureEffect| {
+        matches!(
+            f.feature,
+            Feature::NameSimilarity
+                | Feature::TokenOrder
+                | Feature::LegalForm
+                | Feature::WeakAlias
+                | Feature::OneWordName
+                | Feature::Syllables
+                | Feature::MixedScript
+        )
+    };
+    let name: f64 = features.iter().filter(is_name).map(|f| f.effect).sum();
+    let (gains, losses) = features
+        .iter()
+        .filter(|f| !is_name(f))
+        .map(|f| f.effect)
+        .fold((0.0f64, 0.0f64), |(gains, losses), effect| {
+            if effect > 0.0 {
+                (gains + effect, losses)
+            } else {
+                (gains, losses + effect)
+            }
+        });
+    let name = name.clamp(0.0, 1.0);
+    // Gains close at most GAIN_SHARE of the gap: 0.1 on a 0.95 name adds 0.035, not 0.05.
+    let gain = gains.min(GAIN_SHARE * (1.0 - name));
+    (name + gain + losses).clamp(0.0, 1.0)
+}
+
+/// The largest share of the gap between a name score and 1 that agreeing details close.
+const GAIN_SHARE: f64 = 0.7;

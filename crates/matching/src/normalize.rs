@@ -111,6 +111,9 @@ pub(crate) struct NormalizedName {
     pub(crate) tokens: Vec<Token>,
     /// Canonical legal-form codes (`llc`, `jsc`, `gmbh`, ...).
     pub(crate) legal_forms: Vec<&'static str>,
+    /// Words as written that mixed look-alike letters of two scripts ("Vlаdimir" with a
+    /// Cyrillic `а`), folded to one script before transliteration: a possible evasion.
+    pub(crate) mixed_script: Vec<Box<str>>,
 }
 
 impl NormalizedName {
@@ -269,6 +272,9 @@ struct Piece {
     written: Option<String>,
     /// The word as written that this piece and the next were split from ("abdulaziz").
     compound: Option<String>,
+    /// Follows a filiation word (bin, ibn, bint): a father's or forefather's name, which
+    /// customers drop as they drop patronymics.
+    filiation: bool,
 }
 
 impl Piece {
@@ -281,6 +287,7 @@ impl Piece {
             alternates: Vec::new(),
             written: None,
             compound: None,
+            filiation: false,
         }
     }
 
@@ -390,6 +397,8 @@ fn transliterate_abjad(word: &str, out: &mut Vec<Piece>) {
             'و' | 'ؤ' => &["u"],
             'ي' | 'ی' | 'ئ' | 'ې' | 'ے' if position == 0 => &["y"],
             'ي' | 'ی' | 'ئ' | 'ې' | 'ے' => &["i"],
+            // An ayn opening a word carries its vowel (علي Ali, عمر Omar): read as one.
+            'ع' if position == 0 => &["a"],
             'ع' | 'ء' => &[""],
             'ب' => &["b"],
             'پ' => &["p"],
@@ -646,15 +655,18 @@ fn extract_legal_forms(pieces: Vec<Piece>, forms: &mut Vec<&'static str>) -> Vec
 
 /// Joins a Dutch, Flemish or German surname to the particles before it ("van de Greef" →
 /// "vandegreef"), so that a name with the particles never equals one without. Particles
-/// with no surname after them are left alone.
-fn join_compound_surnames(pieces: Vec<Piece>) -> Vec<Piece> {
+/// with no surname after them are left alone, and so is a particle opening a person's name
+/// of three words or more: that is a surname written first ("Ten Sergey Yuryevich", as
+/// registers write Korean and Russian names), not a prefix of the given name after it.
+fn join_compound_surnames(pieces: Vec<Piece>, profile: Profile) -> Vec<Piece> {
     let is_latin = |piece: &Piece, words: &[&str]| {
         piece.origin == Origin::Latin && words.contains(&piece.text.as_str())
     };
     let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
     let mut index = 0;
+    let surname_first = profile == Profile::Person && pieces.len() >= 3;
     while let Some(piece) = pieces.get(index) {
-        if is_latin(piece, lexicon::SURNAME_PREFIXES) {
+        if is_latin(piece, lexicon::SURNAME_PREFIXES) && !(index == 0 && surname_first) {
             let articles = pieces
                 .get(index + 1..)
                 .unwrap_or_default()
@@ -683,6 +695,24 @@ fn join_compound_surnames(pieces: Vec<Piece>) -> Vec<Piece> {
         index += 1;
     }
     out
+}
+
+/// Marks the names after a filiation word inside a name ("Usama bin Muhammad ibn Awad ibn
+/// Ladin"): a nasab, the Arabic patronymic. A filiation word opening the name starts a
+/// surname (Bin Laden), and the last name of the chain is the family's, so neither is
+/// marked.
+fn mark_filiation(pieces: &mut [Piece]) {
+    for index in 1..pieces.len().saturating_sub(1) {
+        let after_filiation = pieces.get(index - 1).is_some_and(|p| {
+            p.origin == Origin::Latin && matches!(p.text.as_str(), "bin" | "ibn" | "bint" | "binti")
+        });
+        if let Some(piece) = pieces.get_mut(index)
+            && after_filiation
+            && index >= 2
+        {
+            piece.filiation = true;
+        }
+    }
 }
 
 /// Splits Arabic compound given names written joined: `abdulaziz` → `abd` `aziz`,
@@ -779,6 +809,10 @@ pub(crate) fn normalize(text: &str, profile: Profile) -> NormalizedName {
     } else {
         text.nfkc().collect()
     };
+    let (text, mixed_script) = match crate::confusables::fold_mixed_scripts(&text) {
+        Some((folded, mixed)) => (folded, mixed),
+        None => (text, Vec::new()),
+    };
     let text = match profile {
         Profile::Person => reorder_last_first(&text),
         _ => text,
@@ -820,10 +854,20 @@ pub(crate) fn normalize(text: &str, profile: Profile) -> NormalizedName {
             pieces.retain(|p| !is_honorific(p));
         }
     }
-    pieces = join_compound_surnames(pieces);
+    pieces = join_compound_surnames(pieces, profile);
+    if profile != Profile::Organization {
+        mark_filiation(&mut pieces);
+    }
+    // A particle that is also a surname ("Ten", "Da", "De") ending a person's name is the
+    // surname: dropped, it would leave the given names alone to match.
+    let last = pieces.len().saturating_sub(1);
     let is_particle = |index: usize, p: &Piece| {
         sets.particles.contains(p.text.as_str())
             && !(index == 0 && lexicon::PARTICLES_NOT_FIRST.contains(&p.text.as_str()))
+            && !(profile == Profile::Person
+                && index == last
+                && index > 0
+                && lexicon::SURNAME_PARTICLES.contains(&p.text.as_str()))
     };
     if pieces.iter().enumerate().any(|(i, p)| !is_particle(i, p)) {
         pieces = pieces
@@ -844,11 +888,13 @@ pub(crate) fn normalize(text: &str, profile: Profile) -> NormalizedName {
     NormalizedName {
         tokens,
         legal_forms,
+        mixed_script,
     }
 }
 
 fn make_token(piece: Piece, profile: Profile, sets: &WordSets) -> Token {
     let piece_origin = piece.origin;
+    let filiation = piece.filiation;
     let abjad = matches!(piece_origin, Origin::Arabic | Origin::Consonantal);
     let native = piece.native.map(String::into_boxed_str);
     let written = piece.written;
@@ -895,7 +941,7 @@ fn make_token(piece: Piece, profile: Profile, sets: &WordSets) -> Token {
     } else {
         base_weight
     };
-    let patronymic = is_patronymic(&folded);
+    let patronymic = is_patronymic(&folded) || filiation;
     let raw = written.map(String::into_boxed_str).or_else(|| {
         (kind == TokenKind::Word && folded != piece && !abjad).then(|| Box::<str>::from(piece))
     });
@@ -913,6 +959,16 @@ fn make_token(piece: Piece, profile: Profile, sets: &WordSets) -> Token {
         base_weight,
         weight,
     }
+}
+
+/// Whether a name has a patronymic (Sergeyevich, Ivanovna, Ogly): only people have one. A
+/// nasab (the name after "bin") does not count: foundations and companies are named after
+/// people ("Mohammed bin Rashid Foundation").
+pub(crate) fn has_patronymic(name: &str) -> bool {
+    normalize(name, Profile::Generic)
+        .tokens
+        .iter()
+        .any(|token| is_patronymic(&token.folded))
 }
 
 /// Whether a folded token is an East Slavic or Turkic patronymic.
@@ -1036,8 +1092,9 @@ mod tests {
             folded("Jan Vanderberg", Profile::Person)
         );
         assert_eq!(folded("Erik ten Hag", Profile::Person), "erik tenhag");
-        // Nothing to join: left to the particle rules.
-        assert_eq!(folded("Ludwig van", Profile::Person), "ludvig");
+        // Nothing to join, and a particle ending a person's name is a surname.
+        assert_eq!(folded("Ludwig van", Profile::Person), "ludvig van");
+        assert_eq!(folded("Ludwig van", Profile::Generic), "ludvig");
         // Arabic and Romance particles are still dropped.
         assert_eq!(
             folded("Charles de Gaulle", Profile::Person),
@@ -1047,6 +1104,53 @@ mod tests {
             folded("Isa bin Tarif al-Khalifa", Profile::Person),
             folded("Isa Tarif Khalifa", Profile::Person)
         );
+    }
+
+    #[test]
+    fn a_particle_never_removes_the_only_surname() {
+        let listed = folded("TEN, Sergey Yuryevich", Profile::Person);
+        assert_eq!(listed, "sergei yurievich ten");
+        assert_eq!(folded("Sergey Yuryevich Ten", Profile::Person), listed);
+        assert_eq!(
+            folded("Ten Sergey Yuryevich", Profile::Person),
+            "ten sergei yurievich"
+        );
+        assert!(folded("Maria De", Profile::Person).ends_with(" de"));
+        // Still joined when the particle follows a given name.
+        assert_eq!(folded("Erik ten Hag", Profile::Person), "erik tenhag");
+    }
+
+    #[test]
+    fn look_alike_letters_of_another_script_are_folded_and_remembered() {
+        let name = normalize("Vl\u{0430}dimir Putin", Profile::Person);
+        assert_eq!(name.display(), "vladimir putin");
+        assert_eq!(name.mixed_script, vec![Box::<str>::from("Vl\u{0430}dimir")]);
+        assert!(
+            normalize("Vladimir Putin", Profile::Person)
+                .mixed_script
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn names_after_a_filiation_word_are_patronymics() {
+        let name = normalize("Usama bin Muhammad ibn Awad ibn Ladin", Profile::Person);
+        let patronymic: Vec<&str> = name
+            .tokens
+            .iter()
+            .filter(|t| t.patronymic)
+            .map(|t| &*t.folded)
+            .collect();
+        assert_eq!(patronymic, vec!["muhamad", "avad"]);
+        // Opening the name, "Bin" starts a surname.
+        assert!(
+            normalize("Bin Laden Osama", Profile::Person)
+                .tokens
+                .iter()
+                .all(|t| !t.patronymic)
+        );
+        assert!(!has_patronymic("Mohammed bin Rashid Foundation"));
+        assert!(has_patronymic("Sergey Yuryevich Ten"));
     }
 
     #[test]

@@ -53,7 +53,8 @@ impl Customer {
 }
 
 /// The query that screens a party by its primary name, with its first date of birth, its
-/// countries, gender, identifiers and schema (`Unknown`: any).
+/// countries, gender, identifiers and schema (`Unknown`: any kind, unless a date of birth,
+/// a gender or a patronymic says it is a person: see `Query::screened_schema`).
 pub fn query_for(entity: &Entity) -> Query {
     Query {
         name: entity.name.clone(),
@@ -62,6 +63,8 @@ pub fn query_for(entity: &Entity) -> Query {
         countries: entity.countries.clone(),
         gender: entity.gender,
         identifiers: entity.identifiers.clone(),
+        // Inferred: a party with a date of birth or gender is screened as a person.
+        any_schema: false,
     }
 }
 

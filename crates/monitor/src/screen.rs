@@ -196,17 +196,64 @@ impl Portfolio {
 }
 
 /// One name-only query per distinct name of a listed entity, restricted to compatible
-/// schemas.
+/// schemas; for a person, also the surname with the initials of the other names
+/// ([`initials_forms`]).
 fn reverse_queries(entity: &Entity) -> Vec<Query> {
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let person = matches!(entity.schema, Schema::Person | Schema::Unknown);
     entity
         .names
         .iter()
         .map(|n| n.full.trim())
-        .filter(|name| !name.is_empty() && seen.insert(name))
+        .filter(|name| !name.is_empty())
+        .flat_map(|name| {
+            let mut forms = vec![name.to_owned()];
+            if person {
+                forms.extend(initials_forms(name));
+            }
+            forms
+        })
+        .filter(|name| seen.insert(name.clone()))
         .map(|name| Query {
             schema: (entity.schema != Schema::Unknown).then_some(entity.schema),
             ..Query::name(name)
         })
+        .collect()
+}
+
+/// A person's name as registers write it with initials: "SHARGUNOV, Sergey Aleksandrovich"
+/// → "SHARGUNOV S A". A customer written so, with no kind of party recorded, is indexed under
+/// the rules common to every kind, which read "S. A." as one word `sa` (as in "A.B.C.
+/// Company"): the full listed name finds only its surname there, and ranks it below every
+/// customer sharing the given names and patronymic, while full mode reads the customer as a
+/// person and matches. The surname is the part before a comma, else each of the first and
+/// last words in turn.
+fn initials_forms(name: &str) -> Vec<String> {
+    let initial = |word: &str| word.chars().find(|c| c.is_alphabetic());
+    let form = |surname: &str, given: &[&str]| -> Option<String> {
+        let initials: Vec<String> = given
+            .iter()
+            .filter_map(|w| initial(w))
+            .map(String::from)
+            .collect();
+        (!initials.is_empty() && initial(surname).is_some())
+            .then(|| format!("{surname} {}", initials.join(" ")))
+    };
+    if let Some((surname, given)) = name.split_once(',') {
+        let given: Vec<&str> = given.split_whitespace().collect();
+        return form(surname.trim(), &given).into_iter().collect();
+    }
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let (Some((last, before_last)), Some((first, after_first))) =
+        (words.split_last(), words.split_first())
+    else {
+        return Vec::new();
+    };
+    if words.len() < 2 {
+        return Vec::new();
+    }
+    form(last, before_last)
+        .into_iter()
+        .chain(form(first, after_first))
         .collect()
 }

@@ -33,7 +33,10 @@ fn is_duma_designee(entity: &Entity) -> bool {
 
 /// 2,000 US customers; 100 Duma designees added on 03-24, written as listed, in western
 /// order, with a typo in the surname, without the patronymic, and (near misses around the
-/// threshold) with another given name; and 30 people listed long before (in western order).
+/// threshold) with another given name; every fifth also as registers write it, with no kind
+/// of party recorded (surname with initials either side, surname first with no comma, and
+/// with look-alike Cyrillic letters); and
+/// 30 people listed long before (in western order).
 fn portfolio() -> Vec<Customer> {
     let update = update();
     let mut customers = us_customers(2000);
@@ -62,6 +65,37 @@ fn portfolio() -> Vec<Customer> {
             }
         };
         customers.push(person(format!("{id}-{i}"), written, "", ""));
+        // Registers write surnames with initials, and surname first without a comma.
+        if i % 5 == 0
+            && let Some((surname, given)) = entity.name.split_once(", ")
+        {
+            let given: Vec<&str> = given.split(' ').collect();
+            let initials: Vec<String> = given
+                .iter()
+                .filter_map(|w| w.chars().next())
+                .map(|c| format!("{c}."))
+                .collect();
+            let first = given.first().copied().unwrap_or_default();
+            let rest = initials.get(1..).unwrap_or_default().join(" ");
+            for (j, written) in [
+                format!("{surname} {}", initials.join(" ")),
+                format!("{} {}", initials.join(" "), surname),
+                format!("{} {first} {rest}", surname),
+                format!("{surname} {}", given.join(" ")),
+                // Look-alike Cyrillic letters in the Latin name.
+                western_order(&entity.name)
+                    .replace('e', "\u{0435}")
+                    .replace('a', "\u{0430}"),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                // As a register keeps them: no kind of party recorded.
+                let mut customer = person(format!("duma-{i}-{j}"), written, "", "");
+                customer.schema = None;
+                customers.push(customer);
+            }
+        }
     }
     let earlier = update
         .before
