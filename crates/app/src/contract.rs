@@ -55,7 +55,8 @@ pub struct QueryJson {
     pub dob: Option<String>,
     /// ISO 3166-1 alpha-2 codes.
     pub countries: Vec<String>,
-    /// The schema, or `any`.
+    /// The schema screened: as given, or inferred (a date of birth, a gender or a patronymic
+    /// make a person), or `any`.
     pub schema: String,
 }
 

@@ -112,6 +112,9 @@ impl Screening {
         let mut query = Query::name(name);
         query.schema = parse_schema(request.schema.as_deref())
             .map_err(|e| Error::invalid(field("schema"), e))?;
+        // `any` asks for every kind of party; no schema lets the engine infer one (a date of
+        // birth, a gender or a patronymic make a person).
+        query.any_schema = request.schema.as_deref().map(str::trim) == Some("any");
         if PreparedName::new(name, query.schema).is_empty() {
             return Err(Error::invalid(
                 field("name"),
@@ -193,7 +196,10 @@ fn query_json(query: &Query) -> QueryJson {
         name: query.name.clone(),
         dob: query.dob.map(|d| d.to_string()),
         countries: query.countries.iter().map(ToString::to_string).collect(),
-        schema: query.schema.map_or("any", Schema::as_str).to_owned(),
+        schema: query
+            .screened_schema()
+            .map_or("any", Schema::as_str)
+            .to_owned(),
     }
 }
 
@@ -537,6 +543,7 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(any.query().schema, None);
+        assert!(any.query().any_schema);
         assert_eq!(any.options(), ScreenOptions::default());
     }
 }

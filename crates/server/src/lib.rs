@@ -249,6 +249,10 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route("/v1/screen", post(handlers::screen::screen))
         .route("/v1/screen/batch", post(handlers::screen::screen_batch))
+        .route(
+            "/v1/screen/payment",
+            post(handlers::payments::screen_payment),
+        )
         .route("/v1/lists", get(handlers::lists::lists))
         .route("/v1/lists/diff", get(handlers::lists::diff))
         .route("/v1/lists/{list}/versions", get(handlers::lists::versions))

@@ -10,8 +10,8 @@ use crate::api::{
     AlertDetailJson, AlertEventJson, AlertJson, AuditBreakJson, AuditExportJson, AuditRecordJson,
     BatchResponse, ChangedJson, CreateKeyRequest, CreatedKeyJson, CustomerJson, DecisionJson,
     DiffCounts, DiffJson, HealthJson, ImportReport, KeyJson, ListJson, ListVersionJson, MatchJson,
-    MonitorReport, ProposalJson, QueryJson, ReplayResponse, ScreenRequest, ScreenResponse,
-    VerifyResponse,
+    MonitorReport, PaymentHitJson, PaymentScreeningJson, ProposalJson, QueryJson, ReplayResponse,
+    ScreenRequest, ScreenResponse, VerifyResponse,
 };
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::handlers;
@@ -36,6 +36,7 @@ use crate::handlers::monitoring;
     paths(
         handlers::screen::screen,
         handlers::screen::screen_batch,
+        handlers::payments::screen_payment,
         handlers::lists::lists,
         handlers::lists::versions,
         handlers::lists::diff,
@@ -73,6 +74,8 @@ use crate::handlers::monitoring;
         ProposalJson, AlertJson, AlertEventJson, CustomerJson,
         AlertDetailJson, monitoring::DecisionRequest, monitoring::ReviewRequest,
         monitoring::MonitorRunRequest, handlers::lists::ActivateRequest,
+        handlers::payments::PaymentMessageRequest, handlers::payments::PaymentResponse,
+        PaymentScreeningJson, PaymentHitJson,
     )),
     modifiers(&SecuritySchemes, &CommonErrors),
     tags(

@@ -5,4 +5,5 @@ pub(crate) mod keys;
 pub(crate) mod lists;
 pub(crate) mod monitoring;
 pub(crate) mod ops;
+pub(crate) mod payments;
 pub(crate) mod screen;

@@ -47,7 +47,8 @@ async fn a_screening_has_the_cli_shape_is_recorded_and_replays_identically(
     assert_eq!(id.len(), 32);
     assert_eq!(body["query"]["name"], "Abdulhai Salek");
     assert_eq!(body["query"]["countries"], json!(["AF"]));
-    assert_eq!(body["query"]["schema"], "any");
+    // A date of birth and no schema: screened as a person, and the answer says so.
+    assert_eq!(body["query"]["schema"], "person");
     assert_eq!(body["threshold"], interdict_matching::DEFAULT_THRESHOLD);
     assert_eq!(body["list_versions"], json!({ "un-sc": version }));
     let matches = body["matches"].as_array().expect("matches");
