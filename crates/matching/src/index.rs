@@ -662,6 +662,20 @@ impl Index {
         self.score_entities(&prepared, candidates, options)
     }
 
+    /// Scores `query` against the names of the entity at position `entity` only, as
+    /// [`Index::screen`] scores a candidate: free-text scanning confirms a candidate span
+    /// this way. `None` below `threshold` or when the entity has no indexed name.
+    pub(crate) fn score_entity_at(
+        &self,
+        query: &Query,
+        entity: usize,
+        threshold: f64,
+    ) -> Option<Match> {
+        let names: Vec<u32> = self.entity_names.get(entity)?.clone().collect();
+        let prepared = self.prepare(query);
+        self.score_entity(&prepared, u32::try_from(entity).ok()?, &names, threshold)
+    }
+
     fn prepare<'q>(&self, query: &'q Query) -> PreparedQuery<'q> {
         let prepare = |profile: Profile| {
             let normalized = normalize(&query.name, profile);

@@ -1,0 +1,2 @@
+//! Free-text scanning throughput (placeholder until the scanner lands).
+fn main() {}

@@ -1,0 +1,1163 @@
+//! Free-text scanning: finds mentions of listed parties inside news, memos, remittance text
+//! and trade documents, with byte offsets into the text and an explanation per mention.
+//!
+//! How: every word of every listed name is normalised (transliterated, folded) into a key,
+//! exactly as a document word is; each name yields a few key sequences (as listed, First
+//! Last, without middle names, the organisation without its legal form, a short form
+//! before "of"), and one Aho-Corasick automaton over those sequences (each key encoded as
+//! one character, so matches start and end on word boundaries) finds the candidate spans in
+//! one pass. A document word that is not a listed key but is written like a name is mapped
+//! to the most similar listed key with the same consonant skeleton (Nowozhilow →
+//! Novozhilov). Each candidate is then scored by the screening scorer against the entity's
+//! names ([`Index`]), with legal forms next to the span taken into it.
+//!
+//! One-token names are where free text goes wrong ("42", "Tango", "Doctor" are aliases):
+//! they are reported only with context — the same entity named in full elsewhere in the
+//! document (a surname, linked, scored lower), a legal form next to it (`OOO Avisto`), a
+//! role the list gives the person before it (`President Putin`), a vessel word before a
+//! vessel's name, or an "a.k.a."/quotes. Vessel IMO numbers (check digit verified),
+//! digital-currency addresses and SWIFT/BIC codes are found wherever they appear.
+
+mod evaluate;
+mod identifiers;
+mod text;
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use hashbrown::{HashMap, HashSet};
+use interdict_model::{Entity, EntityId, Identifier, Schema};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::compare::token_similarity;
+use crate::normalize::{Profile, Token, TokenKind, normalize};
+use crate::{DEFAULT_THRESHOLD, Explanation, Index, Query, score_pair};
+
+pub use evaluate::{
+    EvaluatedDocument, EvaluationItem, Label, ScanEvaluation, Trap, VariantRecall, evaluate,
+    split_half,
+};
+use identifiers::IdentifierIndex;
+use text::{Word, WordClass, is_name_like, split_words};
+
+/// A surname alone, when the same document names the person in full: its score is the full
+/// mention's times this.
+const LINKED_FACTOR: f64 = 0.85;
+/// A one-token name made credible by its context (a.k.a., quotes, a vessel word).
+const CONTEXT_FACTOR: f64 = 0.85;
+/// A surname after a role the list gives the person.
+const TITLE_FACTOR: f64 = 0.8;
+/// A short form of an organisation's name, relative to the score of the short form itself.
+const SHORT_FORM_FACTOR: f64 = 0.85;
+/// A document word is read as a listed word it does not spell exactly at this token
+/// similarity or above.
+const FUZZY_SIMILARITY: f32 = 0.85;
+/// Most entities reported for one span (namesakes).
+const MAX_ENTITIES_PER_SPAN: usize = 5;
+/// Most words of a legal form taken into a span at either edge ("S.A. de C.V.").
+const MAX_LEGAL_FORM_WORDS: usize = 5;
+
+/// How to scan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanOptions {
+    /// Minimum mention score to report, in [0, 1].
+    pub threshold: f64,
+    /// Most mentions reported per document (the best, then in text order).
+    pub limit: usize,
+    /// Only entities on these lists (the list part of the entity id, e.g. `ofac-sdn`);
+    /// empty for all lists.
+    pub lists: Vec<String>,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            threshold: DEFAULT_THRESHOLD,
+            limit: 100,
+            lists: Vec::new(),
+        }
+    }
+}
+
+/// How a mention was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MentionKind {
+    /// A name of the entity, in any of its accepted forms.
+    Name,
+    /// A distinctive short form of an organisation's name ("State Duma").
+    ShortForm,
+    /// A surname alone, linked to a full mention of the same person in the document.
+    LinkedSurname,
+    /// A surname after a role the list gives the person ("President Putin").
+    TitledSurname,
+    /// A one-token name made credible by its context (a.k.a., quotes, a vessel word).
+    NameInContext,
+    /// A listed identifier: IMO number, digital-currency address, SWIFT/BIC code.
+    Identifier,
+}
+
+/// Why a mention was reported.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MentionExplanation {
+    /// How it was found.
+    pub kind: MentionKind,
+    /// What made it count, in words.
+    pub detail: String,
+    /// The screening scorer's explanation of the mention's text against the listed name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<Explanation>,
+    /// For a linked surname: the byte span of the full mention it is linked to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linked_to: Option<Range<usize>>,
+    /// For an identifier: the listed identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<Identifier>,
+}
+
+/// A listed party found in a text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mention {
+    /// Byte offset of the mention in the text (a UTF-8 character boundary).
+    pub start: usize,
+    /// Byte offset just past the mention.
+    pub end: usize,
+    /// The text of the mention (`text[start..end]`).
+    pub text: String,
+    /// The listed entity.
+    pub entity_id: EntityId,
+    /// The entity's primary name as listed.
+    pub listed_name: String,
+    /// Score in [0, 1].
+    pub score: f64,
+    /// Why it was reported.
+    pub explanation: MentionExplanation,
+}
+
+/// A name form one key sequence stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PatternKind {
+    /// A full name form.
+    Name,
+    /// An organisation's name up to "of"; the number is the byte length of that head in the
+    /// listed name.
+    ShortForm(u16),
+}
+
+/// One (entity, name) a key sequence stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Target {
+    entity: u32,
+    /// Index into the entity's `names`.
+    name: u32,
+    kind: PatternKind,
+}
+
+/// What a one-token name is, which decides the context it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SingleKind {
+    /// A person's surname: linked to a full mention, or after a listed role.
+    Surname,
+    /// A name of one token: needs a.k.a., quotes or (vessels) a vessel word.
+    OneToken,
+    /// An organisation's name without its legal form: needs a legal form beside it.
+    Core,
+}
+
+/// What a document word is, as a key into the listed vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WordRef {
+    Key(u32),
+    LegalForm,
+    Unknown,
+}
+
+/// The normalised words of all listed names.
+#[derive(Debug, Default)]
+struct Vocabulary {
+    /// Listed words as written, lower-cased, to what they are: a lower-case document word
+    /// not here is no name word.
+    lowercase: HashMap<Box<str>, WordRef>,
+    /// Folded spelling to key.
+    keys: HashMap<Box<str>, u32>,
+    /// A representative token per key (single-token words only), for similar spellings.
+    tokens: Vec<Option<Token>>,
+    /// Keys by consonant skeleton.
+    by_skeleton: HashMap<Box<str>, Vec<u32>>,
+}
+
+impl Vocabulary {
+    /// The key of a listed word, added if new.
+    fn add(&mut self, written: &str) -> WordRef {
+        let lower: Box<str> = written.to_lowercase().into();
+        if let Some(&known) = self.lowercase.get(&lower) {
+            return known;
+        }
+        let normalized = normalize(written, Profile::Generic);
+        let reference = match text::classify_normalized(&normalized) {
+            WordClass::Key(folded) => {
+                let next = self.tokens.len() as u32;
+                let id = *self.keys.entry(folded).or_insert(next);
+                if id == next {
+                    let token = match normalized.tokens.as_slice() {
+                        [token] => Some(token.clone()),
+                        _ => None,
+                    };
+                    if let Some(token) = &token {
+                        for skeleton in std::iter::once(&token.skeleton)
+                            .chain(token.alternates.iter().map(|(_, s)| s))
+                        {
+                            self.by_skeleton
+                                .entry(skeleton.clone())
+                                .or_default()
+                                .push(id);
+                        }
+                    }
+                    self.tokens.push(token);
+                }
+                WordRef::Key(id)
+            }
+            WordClass::LegalForm => WordRef::LegalForm,
+            WordClass::Empty => WordRef::Unknown,
+        };
+        self.lowercase.insert(lower, reference);
+        reference
+    }
+
+    /// The key of a folded spelling, added if new (tokens of whole-name normalisation).
+    fn add_folded(&mut self, token: &Token) -> u32 {
+        let next = self.tokens.len() as u32;
+        let id = *self.keys.entry(token.folded.clone()).or_insert(next);
+        if id == next {
+            self.by_skeleton
+                .entry(token.skeleton.clone())
+                .or_default()
+                .push(id);
+            self.tokens.push(Some(token.clone()));
+        }
+        id
+    }
+
+    /// What a document word is.
+    fn lookup(&self, written: &str) -> WordRef {
+        let plain_lowercase = written
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        if plain_lowercase {
+            // Lower-case words are only name words when a listed name has them as written.
+            return self
+                .lowercase
+                .get(written)
+                .copied()
+                .unwrap_or(WordRef::Unknown);
+        }
+        let normalized = normalize(written, Profile::Generic);
+        match text::classify_normalized(&normalized) {
+            WordClass::LegalForm => WordRef::LegalForm,
+            WordClass::Empty => WordRef::Unknown,
+            WordClass::Key(folded) => match self.keys.get(&folded) {
+                Some(&id) => WordRef::Key(id),
+                None => match normalized.tokens.as_slice() {
+                    [token] if is_name_like(written) && token.folded.len() >= 4 => {
+                        self.similar(token).map_or(WordRef::Unknown, WordRef::Key)
+                    }
+                    _ => WordRef::Unknown,
+                },
+            },
+        }
+    }
+
+    /// The listed key most like `token` (same consonant skeleton, similar enough).
+    fn similar(&self, token: &Token) -> Option<u32> {
+        if token.kind != TokenKind::Word {
+            return None;
+        }
+        let mut best: Option<(f32, u32)> = None;
+        for skeleton in
+            std::iter::once(&token.skeleton).chain(token.alternates.iter().map(|(_, s)| s))
+        {
+            for &id in self.by_skeleton.get(skeleton).into_iter().flatten() {
+                let Some(Some(listed)) = self.tokens.get(id as usize) else {
+                    continue;
+                };
+                let similarity = token_similarity(token, listed);
+                if similarity >= FUZZY_SIMILARITY
+                    && best.is_none_or(|(score, _)| similarity > score)
+                {
+                    best = Some((similarity, id));
+                }
+            }
+        }
+        best.map(|(_, id)| id)
+    }
+}
+
+/// Encodes a key as one character of the automaton's alphabet: the UTF-8 encoding makes
+/// every match start and end on a whole key.
+fn encode(id: u32) -> char {
+    let code = 0x100 + id;
+    // Skip the surrogates, which are no characters.
+    let code = if code >= 0xD800 { code + 0x800 } else { code };
+    char::from_u32(code).unwrap_or(UNKNOWN)
+}
+
+/// Stands for a word that is in no listed name.
+const UNKNOWN: char = '\u{2}';
+/// Stands for punctuation no name spans (";", "?", brackets, a paragraph break).
+const BREAK: char = '\u{1}';
+
+/// Finds listed parties in free text. Built once per index (`Send + Sync`; share it).
+#[derive(Debug)]
+pub struct Scanner {
+    index: Arc<Index>,
+    entities: Vec<Arc<Entity>>,
+    positions: HashMap<EntityId, u32>,
+    vocabulary: Vocabulary,
+    automaton: Option<AhoCorasick>,
+    /// Per automaton pattern, the names it stands for.
+    targets: Vec<Vec<Target>>,
+    /// One-token names by key.
+    singles: HashMap<u32, Vec<(u32, u32, SingleKind)>>,
+    identifiers: IdentifierIndex,
+}
+
+/// A candidate mention before overlaps are resolved.
+#[derive(Debug, Clone)]
+struct Candidate {
+    start: usize,
+    end: usize,
+    entity: u32,
+    score: f64,
+    explanation: MentionExplanation,
+}
+
+impl Scanner {
+    /// Builds a scanner over the entities of `index` (their names and identifiers).
+    pub fn new(index: Arc<Index>) -> Scanner {
+        let entities: Vec<Arc<Entity>> = index.entities().cloned().collect();
+        let mut vocabulary = Vocabulary::default();
+        let mut sequences: HashMap<Vec<u32>, Vec<Target>> = HashMap::new();
+        let mut singles: HashMap<u32, Vec<(u32, u32, SingleKind)>> = HashMap::new();
+        let mut heads: HashMap<Vec<u32>, HashSet<u32>> = HashMap::new();
+        let mut positions = HashMap::with_capacity(entities.len());
+        for (entity_index, entity) in entities.iter().enumerate() {
+            let entity_index = entity_index as u32;
+            positions.insert(entity.id.clone(), entity_index);
+            let mut seen: Vec<&str> = Vec::new();
+            for (name_index, name) in entity.names.iter().enumerate() {
+                if seen.contains(&name.full.as_str()) {
+                    continue;
+                }
+                seen.push(&name.full);
+                let forms = name_forms(&name.full, entity.schema, &mut vocabulary);
+                for (keys, kind) in forms.sequences {
+                    if let PatternKind::ShortForm(_) = kind {
+                        heads.entry(keys.clone()).or_default().insert(entity_index);
+                    }
+                    let target = Target {
+                        entity: entity_index,
+                        name: name_index as u32,
+                        kind,
+                    };
+                    let targets = sequences.entry(keys).or_default();
+                    if !targets
+                        .iter()
+                        .any(|t| t.entity == entity_index && t.kind == kind)
+                    {
+                        targets.push(target);
+                    }
+                }
+                for (key, kind) in forms.singles {
+                    let listed = singles.entry(key).or_default();
+                    if !listed
+                        .iter()
+                        .any(|&(e, _, k)| e == entity_index && k == kind)
+                    {
+                        listed.push((entity_index, name_index as u32, kind));
+                    }
+                }
+            }
+        }
+        // A short form is only distinctive if it is no other entity's short form or name.
+        for (keys, owners) in &heads {
+            let ambiguous = owners.len() > 1
+                || sequences.get(keys).is_some_and(|targets| {
+                    targets
+                        .iter()
+                        .any(|t| t.kind == PatternKind::Name && !owners.contains(&t.entity))
+                });
+            if ambiguous && let Some(targets) = sequences.get_mut(keys) {
+                targets.retain(|t| t.kind == PatternKind::Name);
+            }
+        }
+        sequences.retain(|_, targets| !targets.is_empty());
+        let mut patterns: Vec<(String, Vec<Target>)> = sequences
+            .into_iter()
+            .map(|(keys, targets)| (keys.into_iter().map(encode).collect(), targets))
+            .collect();
+        patterns.sort_by(|a, b| a.0.cmp(&b.0));
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(patterns.iter().map(|(p, _)| p.as_str()))
+            .ok()
+            .filter(|_| !patterns.is_empty());
+        let targets = patterns.into_iter().map(|(_, t)| t).collect();
+        let identifiers = IdentifierIndex::build(&entities);
+        Scanner {
+            index,
+            entities,
+            positions,
+            vocabulary,
+            automaton,
+            targets,
+            singles,
+            identifiers,
+        }
+    }
+
+    /// The index the scanner scores with.
+    pub fn index(&self) -> &Arc<Index> {
+        &self.index
+    }
+
+    /// The entity with this id, if indexed.
+    pub fn entity(&self, id: &EntityId) -> Option<&Arc<Entity>> {
+        self.positions
+            .get(id)
+            .and_then(|&i| self.entities.get(i as usize))
+    }
+
+    /// Scans many documents in parallel; results in document order.
+    pub fn scan_batch<S: AsRef<str> + Sync>(
+        &self,
+        texts: &[S],
+        options: &ScanOptions,
+    ) -> Vec<Vec<Mention>> {
+        texts
+            .par_iter()
+            .map(|text| self.scan(text.as_ref(), options))
+            .collect()
+    }
+
+    /// Finds the listed parties in `text`: mentions at or above `options.threshold`, in text
+    /// order, at most `options.limit` (the best).
+    pub fn scan(&self, text: &str, options: &ScanOptions) -> Vec<Mention> {
+        let words = split_words(text);
+        let refs = self.word_refs(text, &words);
+        let mut candidates = self.name_candidates(text, &words, &refs);
+        let mut accepted = resolve_overlaps(&mut candidates);
+        accepted.extend(self.single_candidates(text, &words, &refs, &accepted));
+        for hit in self.identifiers.find(text, &words, &self.entities) {
+            accepted.push(Candidate {
+                start: hit.start,
+                end: hit.end,
+                entity: hit.entity,
+                score: 1.0,
+                explanation: MentionExplanation {
+                    kind: MentionKind::Identifier,
+                    detail: hit.detail,
+                    name: None,
+                    linked_to: None,
+                    identifier: Some(hit.identifier),
+                },
+            });
+        }
+        let mut mentions: Vec<Mention> = accepted
+            .into_iter()
+            .filter(|c| c.score >= options.threshold)
+            .filter_map(|c| {
+                let entity = self.entities.get(c.entity as usize)?;
+                if !options.lists.is_empty()
+                    && !options.lists.iter().any(|l| l == entity.id.list())
+                {
+                    return None;
+                }
+                Some(Mention {
+                    start: c.start,
+                    end: c.end,
+                    text: text.get(c.start..c.end)?.to_owned(),
+                    entity_id: entity.id.clone(),
+                    listed_name: entity.name.clone(),
+                    score: c.score,
+                    explanation: c.explanation,
+                })
+            })
+            .collect();
+        // The same entity found twice at one span (a name and its identifier) once.
+        mentions.sort_by(|a, b| {
+            (a.start, a.end, &a.entity_id)
+                .cmp(&(b.start, b.end, &b.entity_id))
+                .then(b.score.total_cmp(&a.score))
+        });
+        mentions.dedup_by(|b, a| a.start == b.start && a.end == b.end && a.entity_id == b.entity_id);
+        if mentions.len() > options.limit {
+            mentions.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
+            mentions.truncate(options.limit);
+            mentions.sort_by(|a, b| (a.start, a.end, &a.entity_id).cmp(&(b.start, b.end, &b.entity_id)));
+        }
+        mentions
+    }
+
+    /// What each word is, each distinct spelling looked up once.
+    fn word_refs(&self, text: &str, words: &[Word]) -> Vec<WordRef> {
+        let mut cache: HashMap<&str, WordRef> = HashMap::new();
+        words
+            .iter()
+            .map(|word| {
+                let written = text.get(word.start..word.end).unwrap_or("");
+                *cache
+                    .entry(written)
+                    .or_insert_with(|| self.vocabulary.lookup(written))
+            })
+            .collect()
+    }
+
+    /// Multi-token name candidates: automaton matches, confirmed by the scorer.
+    fn name_candidates(&self, text: &str, words: &[Word], refs: &[WordRef]) -> Vec<Candidate> {
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        // The document as keys, legal forms left out, with the word behind each character.
+        let mut stream = String::with_capacity(words.len() * 2);
+        let mut stream_words: Vec<u32> = Vec::with_capacity(words.len());
+        let mut char_starts: Vec<u32> = Vec::with_capacity(words.len());
+        let mut previous_end = 0usize;
+        for (index, (word, reference)) in words.iter().zip(refs).enumerate() {
+            let gap = text.get(previous_end..word.start).unwrap_or("");
+            previous_end = word.end;
+            if index > 0 && breaks_names(gap) {
+                char_starts.push(stream.len() as u32);
+                stream_words.push(u32::MAX);
+                stream.push(BREAK);
+            }
+            let symbol = match reference {
+                WordRef::Key(id) => encode(*id),
+                WordRef::LegalForm => continue,
+                WordRef::Unknown => UNKNOWN,
+            };
+            char_starts.push(stream.len() as u32);
+            stream_words.push(index as u32);
+            stream.push(symbol);
+        }
+        // The word behind the stream character starting at or containing `byte`.
+        let word_at = |char_index: usize| -> Option<usize> {
+            stream_words
+                .get(char_index)
+                .filter(|&&w| w != u32::MAX)
+                .map(|&w| w as usize)
+        };
+        let char_index = |byte: usize| char_starts.partition_point(|&s| (s as usize) < byte);
+        let mut scored: HashMap<(usize, usize, u32), Option<Candidate>> = HashMap::new();
+        let mut candidates = Vec::new();
+        for found in automaton.find_overlapping_iter(&stream) {
+            let first_char = char_index(found.start());
+            let last_char = char_index(found.end()).saturating_sub(1);
+            let (Some(first), Some(last)) = (word_at(first_char), word_at(last_char)) else {
+                continue;
+            };
+            let (Some(first_word), Some(last_word)) = (words.get(first), words.get(last)) else {
+                continue;
+            };
+            // Names are written as names: a span of lower-case prose words is no mention.
+            let name_like = words
+                .get(first..=last)
+                .into_iter()
+                .flatten()
+                .any(|w| text.get(w.start..w.end).is_some_and(is_name_like));
+            if !name_like {
+                continue;
+            }
+            for target in self
+                .targets
+                .get(found.pattern().as_usize())
+                .into_iter()
+                .flatten()
+            {
+                let key = (first_word.start, last_word.end, target.entity);
+                if let Some(done) = scored.get(&key) {
+                    if let Some(candidate) = done {
+                        candidates.push(candidate.clone());
+                    }
+                    continue;
+                }
+                let candidate = self.confirm(text, words, first..last + 1, *target);
+                scored.insert(key, candidate.clone());
+                candidates.extend(candidate);
+            }
+        }
+        candidates
+    }
+
+    /// Scores a candidate span for one target name.
+    fn confirm(
+        &self,
+        text: &str,
+        words: &[Word],
+        span: Range<usize>,
+        target: Target,
+    ) -> Option<Candidate> {
+        let entity = self.entities.get(target.entity as usize)?;
+        let (start, end) = if is_person(entity.schema) {
+            (words.get(span.start)?.start, words.get(span.end - 1)?.end)
+        } else {
+            with_legal_forms(text, words, span.clone())
+        };
+        let written = text.get(start..end)?;
+        match target.kind {
+            PatternKind::Name => {
+                let query = Query {
+                    schema: Some(entity.schema),
+                    ..Query::name(written)
+                };
+                let found = self
+                    .index
+                    .score_entity_at(&query, target.entity as usize, 0.0)?;
+                Some(Candidate {
+                    start,
+                    end,
+                    entity: target.entity,
+                    score: found.score,
+                    explanation: MentionExplanation {
+                        kind: MentionKind::Name,
+                        detail: format!("the name {:?} as written", found.matched_name),
+                        name: Some(found.explanation),
+                        linked_to: None,
+                        identifier: None,
+                    },
+                })
+            }
+            PatternKind::ShortForm(head_length) => {
+                let name = entity.names.get(target.name as usize)?;
+                let head = name.full.get(..usize::from(head_length))?;
+                let (score, explanation) = score_pair(written, head, Some(entity.schema));
+                Some(Candidate {
+                    start,
+                    end,
+                    entity: target.entity,
+                    score: score * SHORT_FORM_FACTOR,
+                    explanation: MentionExplanation {
+                        kind: MentionKind::ShortForm,
+                        detail: format!(
+                            "{head:?}, the distinctive short form of {:?}",
+                            name.full
+                        ),
+                        name: Some(explanation),
+                        linked_to: None,
+                        identifier: None,
+                    },
+                })
+            }
+        }
+    }
+
+    /// One-token names, with the context each needs.
+    fn single_candidates(
+        &self,
+        text: &str,
+        words: &[Word],
+        refs: &[WordRef],
+        accepted: &[Candidate],
+    ) -> Vec<Candidate> {
+        // The best full mention of each entity, for linking.
+        let mut full: HashMap<u32, &Candidate> = HashMap::new();
+        for candidate in accepted {
+            let best = full.entry(candidate.entity).or_insert(candidate);
+            if candidate.score > best.score {
+                *best = candidate;
+            }
+        }
+        let covered = |word: &Word| {
+            accepted
+                .iter()
+                .any(|c| c.start < word.end && word.start < c.end)
+        };
+        let mut found = Vec::new();
+        for (index, (word, reference)) in words.iter().zip(refs).enumerate() {
+            let WordRef::Key(key) = reference else {
+                continue;
+            };
+            let Some(listed) = self.singles.get(key) else {
+                continue;
+            };
+            let written = text.get(word.start..word.end).unwrap_or("");
+            if !is_name_like(written) || covered(word) {
+                continue;
+            }
+            let mut at_word: Vec<Candidate> = Vec::new();
+            for &(entity_index, name_index, kind) in listed {
+                let Some(entity) = self.entities.get(entity_index as usize) else {
+                    continue;
+                };
+                let Some(name) = entity.names.get(name_index as usize) else {
+                    continue;
+                };
+                let candidate = match kind {
+                    SingleKind::Surname => {
+                        if let Some(linked) = full.get(&entity_index) {
+                            let (score, explanation) =
+                                score_pair(written, &name.full, Some(entity.schema));
+                            Some(Candidate {
+                                start: word.start,
+                                end: word.end,
+                                entity: entity_index,
+                                score: score.min(linked.score) * LINKED_FACTOR,
+                                explanation: MentionExplanation {
+                                    kind: MentionKind::LinkedSurname,
+                                    detail: format!(
+                                        "the surname of {:?}, named in full at bytes {}..{}",
+                                        name.full, linked.start, linked.end
+                                    ),
+                                    name: Some(explanation),
+                                    linked_to: Some(linked.start..linked.end),
+                                    identifier: None,
+                                },
+                            })
+                        } else if let Some(role) = listed_role_before(text, words, index, entity)
+                        {
+                            let (score, explanation) =
+                                score_pair(written, &name.full, Some(entity.schema));
+                            let role_start = words.get(role).map_or(word.start, |w| w.start);
+                            Some(Candidate {
+                                start: role_start,
+                                end: word.end,
+                                entity: entity_index,
+                                score: score * TITLE_FACTOR,
+                                explanation: MentionExplanation {
+                                    kind: MentionKind::TitledSurname,
+                                    detail: format!(
+                                        "the surname of {:?} after a role the list gives them",
+                                        name.full
+                                    ),
+                                    name: Some(explanation),
+                                    linked_to: None,
+                                    identifier: None,
+                                },
+                            })
+                        } else {
+                            None
+                        }
+                    }
+                    SingleKind::Core => {
+                        let (start, end) = with_legal_forms(text, words, index..index + 1);
+                        if (start, end) == (word.start, word.end) {
+                            None
+                        } else {
+                            self.confirm(
+                                text,
+                                words,
+                                index..index + 1,
+                                Target {
+                                    entity: entity_index,
+                                    name: name_index,
+                                    kind: PatternKind::Name,
+                                },
+                            )
+                            .map(|mut c| {
+                                c.explanation.detail = format!(
+                                    "the name {:?} with a legal form beside it",
+                                    name.full
+                                );
+                                c
+                            })
+                        }
+                    }
+                    SingleKind::OneToken => None,
+                };
+                let candidate = candidate.or_else(|| {
+                    let context = one_token_context(text, words, index, entity.schema)?;
+                    let (score, explanation) =
+                        score_pair(written, &name.full, Some(entity.schema));
+                    Some(Candidate {
+                        start: word.start,
+                        end: word.end,
+                        entity: entity_index,
+                        score: score * CONTEXT_FACTOR,
+                        explanation: MentionExplanation {
+                            kind: MentionKind::NameInContext,
+                            detail: format!("the one-word name {:?} {context}", name.full),
+                            name: Some(explanation),
+                            linked_to: None,
+                            identifier: None,
+                        },
+                    })
+                });
+                at_word.extend(candidate);
+            }
+            at_word.sort_by(|a, b| b.score.total_cmp(&a.score));
+            at_word.dedup_by_key(|c| c.entity);
+            at_word.truncate(MAX_ENTITIES_PER_SPAN);
+            found.extend(at_word);
+        }
+        found
+    }
+}
+
+/// Whether the text between two words ends any name ("; ", "? ", brackets, a blank line).
+fn breaks_names(gap: &str) -> bool {
+    gap.len() > 8
+        || gap.contains("\n\n")
+        || gap
+            .chars()
+            .any(|c| matches!(c, ';' | '!' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '<' | '>' | '|' | ':'))
+}
+
+fn is_person(schema: Schema) -> bool {
+    schema == Schema::Person
+}
+
+/// The span of words `span`, widened over legal forms written right before or after it
+/// ("OOO Avisto", "Asesores Turisticos SA de CV", "Papa Petroleum Co., Ltd.").
+fn with_legal_forms(text: &str, words: &[Word], span: Range<usize>) -> (usize, usize) {
+    let start = words.get(span.start).map_or(0, |w| w.start);
+    let end = words.get(span.end.saturating_sub(1)).map_or(start, |w| w.end);
+    let joined = |range: Range<usize>| -> Option<(usize, usize)> {
+        let first = words.get(range.start)?;
+        let last = words.get(range.end.checked_sub(1)?)?;
+        let written = text.get(first.start..last.end)?;
+        // Only spaces and the punctuation of legal forms between their words.
+        if written
+            .chars()
+            .any(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '.' | ',' | '-' | '&' | '/' | '\'')))
+        {
+            return None;
+        }
+        let normalized = normalize(written, Profile::Organization);
+        (normalized.tokens.is_empty() && !normalized.legal_forms.is_empty())
+            .then_some((first.start, last.end))
+    };
+    let separated = |from: usize, to: usize| {
+        text.get(from..to).is_some_and(|gap| {
+            gap.len() <= 3 && gap.chars().all(|c| matches!(c, ' ' | ',' | '.'))
+        })
+    };
+    let mut widened_end = end;
+    for count in (1..=MAX_LEGAL_FORM_WORDS).rev() {
+        let range = span.end..span.end + count;
+        if range.end > words.len() {
+            continue;
+        }
+        if let Some((from, to)) = joined(range)
+            && separated(end, from)
+        {
+            widened_end = to;
+            // Take a final full stop that belongs to the form ("Ltd.").
+            if text.get(to..to + 1) == Some(".") {
+                widened_end = to + 1;
+            }
+            break;
+        }
+    }
+    let mut widened_start = start;
+    for count in (1..=MAX_LEGAL_FORM_WORDS.min(span.start)).rev() {
+        if let Some((from, to)) = joined(span.start - count..span.start)
+            && separated(to, start)
+        {
+            widened_start = from;
+            break;
+        }
+    }
+    (widened_start, widened_end)
+}
+
+/// Roles written before a name, with their abbreviations.
+const ROLES: &[(&str, &str)] = &[
+    ("president", "president"),
+    ("pres", "president"),
+    ("minister", "minister"),
+    ("general", "general"),
+    ("gen", "general"),
+    ("colonel", "colonel"),
+    ("col", "colonel"),
+    ("governor", "governor"),
+    ("gov", "governor"),
+    ("senator", "senator"),
+    ("sen", "senator"),
+    ("deputy", "deputy"),
+    ("chairman", "chairman"),
+    ("director", "director"),
+    ("ambassador", "ambassador"),
+    ("commander", "commander"),
+    ("admiral", "admiral"),
+    ("adm", "admiral"),
+    ("prime", "prime"),
+    ("chancellor", "chancellor"),
+    ("mayor", "mayor"),
+    ("sheikh", "sheikh"),
+    ("emir", "emir"),
+    ("king", "king"),
+    ("leader", "leader"),
+];
+
+/// The word index of a role right before word `index` that the list gives the person
+/// ("President" for a person listed as "President of the Russian Federation").
+fn listed_role_before(text: &str, words: &[Word], index: usize, entity: &Entity) -> Option<usize> {
+    if entity.titles.is_empty() {
+        return None;
+    }
+    let previous = words.get(index.checked_sub(1)?)?;
+    let gap = text.get(previous.end..words.get(index)?.start)?;
+    if gap.len() > 2 || !gap.chars().all(|c| c == ' ' || c == '.') {
+        return None;
+    }
+    let written = text.get(previous.start..previous.end)?;
+    if !is_name_like(written) {
+        return None;
+    }
+    let lower = written.to_lowercase();
+    let (_, role) = ROLES.iter().find(|(word, _)| *word == lower)?;
+    let listed = entity.titles.iter().any(|title| {
+        title
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w.eq_ignore_ascii_case(role))
+    });
+    listed.then_some(index - 1)
+}
+
+/// Words after which a one-word name is an alias or a ship's name.
+const ALIAS_CUES: &[&str] = &["aka", "alias", "nicknamed", "dubbed", "codenamed"];
+const VESSEL_CUES: &[&str] = &[
+    "vessel",
+    "tanker",
+    "ship",
+    "mv",
+    "mt",
+    "freighter",
+    "carrier",
+    "yacht",
+    "barge",
+    "trawler",
+];
+
+/// The context that makes word `index` credible as a one-word name, in words, if any:
+/// an alias cue or a vessel word (for vessels) right before it, or quotation marks round it.
+fn one_token_context(text: &str, words: &[Word], index: usize, schema: Schema) -> Option<String> {
+    let word = words.get(index)?;
+    let before = text.get(..word.start)?.chars().next_back();
+    let after = text.get(word.end..)?.chars().next();
+    let quote = |c: Option<char>| matches!(c, Some('"' | '“' | '”' | '«' | '»' | '\'' | '‘' | '’'));
+    if quote(before) && quote(after) {
+        return Some("in quotation marks".to_owned());
+    }
+    // The two words before, lower-cased ("a.k.a." is the words a, k, a).
+    let previous: Vec<String> = (1..=3)
+        .filter_map(|back| index.checked_sub(back).and_then(|i| words.get(i)))
+        .filter_map(|w| text.get(w.start..w.end))
+        .map(str::to_lowercase)
+        .collect();
+    let last = previous.first().map(String::as_str).unwrap_or("");
+    let aka = previous.len() >= 3 && previous.iter().take(3).all(|w| w == "a" || w == "k")
+        && previous.get(1).map(String::as_str) == Some("k");
+    let known_as = last == "as"
+        && previous
+            .get(1)
+            .is_some_and(|w| w == "known" || w == "named" || w == "called");
+    if ALIAS_CUES.contains(&last) || aka || known_as {
+        return Some(format!("after {last:?}, an alias cue"));
+    }
+    if schema == Schema::Vessel && (VESSEL_CUES.contains(&last) || (last == "v" && previous.get(1).is_some_and(|w| w == "m"))) {
+        return Some(format!("after {last:?}, naming a vessel"));
+    }
+    None
+}
+
+/// Keeps the best candidates whose spans do not overlap a better one; candidates for other
+/// entities at exactly the same span (namesakes) are all kept, up to a few.
+fn resolve_overlaps(candidates: &mut [Candidate]) -> Vec<Candidate> {
+    candidates.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(a.start.cmp(&b.start))
+            .then(a.entity.cmp(&b.entity))
+    });
+    let mut accepted: Vec<Candidate> = Vec::new();
+    for candidate in candidates.iter() {
+        let mut same_span = 0;
+        let mut blocked = false;
+        for kept in &accepted {
+            let overlaps = kept.start < candidate.end && candidate.start < kept.end;
+            if !overlaps {
+                continue;
+            }
+            if kept.start == candidate.start && kept.end == candidate.end {
+                same_span += 1;
+                blocked |= kept.entity == candidate.entity;
+            } else if kept.entity == candidate.entity
+                || candidate.end - candidate.start <= kept.end - kept.start
+                || candidate.score < kept.score
+            {
+                blocked = true;
+            }
+        }
+        if !blocked && same_span < MAX_ENTITIES_PER_SPAN {
+            accepted.push(candidate.clone());
+        }
+    }
+    accepted
+}
+
+/// The key sequences and one-token keys one listed name yields.
+#[derive(Debug, Default)]
+struct NameForms {
+    sequences: Vec<(Vec<u32>, PatternKind)>,
+    singles: Vec<(u32, SingleKind)>,
+}
+
+impl NameForms {
+    fn add(&mut self, keys: Vec<u32>, kind: PatternKind, single: SingleKind) {
+        match keys.as_slice() {
+            [] => {}
+            [key] => {
+                if !self.singles.contains(&(*key, single)) {
+                    self.singles.push((*key, single));
+                }
+            }
+            _ => {
+                if !self.sequences.iter().any(|(k, _)| *k == keys) {
+                    self.sequences.push((keys, kind));
+                }
+            }
+        }
+    }
+}
+
+/// The forms of one listed name.
+fn name_forms(full: &str, schema: Schema, vocabulary: &mut Vocabulary) -> NameForms {
+    let mut forms = NameForms::default();
+    let words = split_words(full);
+    let comma = full.find(',');
+    let keyed: Vec<(u32, bool)> = words
+        .iter()
+        .filter_map(|w| {
+            let written = full.get(w.start..w.end)?;
+            match vocabulary.add(written) {
+                WordRef::Key(id) => Some((id, comma.is_some_and(|c| w.start < c))),
+                _ => None,
+            }
+        })
+        .collect();
+    let keys: Vec<u32> = keyed.iter().map(|&(k, _)| k).collect();
+    if keys.is_empty() {
+        return forms;
+    }
+    if is_person(schema) {
+        let surname: Vec<u32> = keyed.iter().filter(|k| k.1).map(|k| k.0).collect();
+        let given: Vec<u32> = keyed.iter().filter(|k| !k.1).map(|k| k.0).collect();
+        forms.add(keys.clone(), PatternKind::Name, SingleKind::OneToken);
+        if !surname.is_empty() && !given.is_empty() {
+            let join = |a: &[u32], b: &[u32]| [a, b].concat();
+            let first = &given[..1];
+            forms.add(join(&given, &surname), PatternKind::Name, SingleKind::OneToken);
+            forms.add(join(first, &surname), PatternKind::Name, SingleKind::OneToken);
+            forms.add(join(&surname, first), PatternKind::Name, SingleKind::OneToken);
+            if surname.len() > 1 {
+                forms.add(join(first, &surname[..1]), PatternKind::Name, SingleKind::OneToken);
+            }
+            for &key in &surname {
+                forms.add(vec![key], PatternKind::Name, SingleKind::Surname);
+            }
+        } else if keys.len() > 1 {
+            // No comma: given names first (UN style) or a name in original script.
+            let (first, last) = (keys[0], keys[keys.len() - 1]);
+            forms.add(vec![first, last], PatternKind::Name, SingleKind::OneToken);
+            forms.add(vec![last, first], PatternKind::Name, SingleKind::OneToken);
+            forms.add(vec![keys[1], keys[0]], PatternKind::Name, SingleKind::OneToken);
+            forms.add(vec![last], PatternKind::Name, SingleKind::Surname);
+        }
+        return forms;
+    }
+    let single = if matches!(schema, Schema::Organization | Schema::Unknown) {
+        SingleKind::Core
+    } else {
+        SingleKind::OneToken
+    };
+    forms.add(keys.clone(), PatternKind::Name, single);
+    // The name as the scorer reads it: multi-word legal forms ("limited liability company")
+    // and particles are gone.
+    let normalized = normalize(full, Profile::Organization);
+    let core: Vec<u32> = normalized
+        .tokens
+        .iter()
+        .map(|t| vocabulary.add_folded(t))
+        .collect();
+    if core.len() < keys.len() {
+        forms.add(core, PatternKind::Name, single);
+    }
+    // The head before "of" ("State Duma" of "State Duma of the Federal Assembly ...").
+    if let Some(of) = words
+        .iter()
+        .position(|w| full.get(w.start..w.end).is_some_and(|t| t.eq_ignore_ascii_case("of")))
+        && of >= 2
+        && let Some(head_end) = words.get(of - 1).map(|w| w.end)
+        && let Ok(head_length) = u16::try_from(head_end)
+    {
+        let head: Vec<u32> = words
+            .get(..of)
+            .into_iter()
+            .flatten()
+            .filter_map(|w| match vocabulary.add(full.get(w.start..w.end)?) {
+                WordRef::Key(id) => Some(id),
+                _ => None,
+            })
+            .collect();
+        if head.len() >= 2 && head.len() < keys.len() {
+            forms.add(head, PatternKind::ShortForm(head_length), single);
+        }
+    }
+    forms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use interdict_model::{IdentifierKind, Name, NameKind};
+
+    fn entity(id: &str, schema: Schema, names: &[&str]) -> Arc<Entity> {
+        let mut entity = Entity::new(EntityId::new("test", id), schema, names[0]);
+        for alias in &names[1..] {
+            entity.add_name(Name::new(*alias, NameKind::StrongAka));
+        }
+        Arc::new(entity)
+    }
+
+    fn scanner(entities: Vec<Arc<Entity>>) -> Scanner {
+        Scanner::new(Arc::new(Index::build(entities)))
+    }
+
+    #[test]
+    fn encodes_keys_as_distinct_characters() {
+        let codes: HashSet<char> = (0..70_000).map(encode).collect();
+        assert_eq!(codes.len(), 70_000);
+        assert!(!codes.contains(&UNKNOWN) && !codes.contains(&BREAK));
+    }
+
+    #[test]
+    fn finds_a_person_as_first_last_with_offsets() {
+        let scanner = scanner(vec![entity(
+            "1",
+            Schema::Person,
+            &["SHOIGU, Sergei Kuzhugetovich"],
+        )]);
+        let text = "Minister Sergei Shoigu's visit.";
+        let mentions = scanner.scan(text, &ScanOptions::default());
+        assert_eq!(mentions.len(), 1, "{mentions:?}");
+        assert_eq!(&text[mentions[0].start..mentions[0].end], "Sergei Shoigu");
+    }
+
+    #[test]
+    fn finds_identifiers() {
+        let mut vessel = Entity::new(EntityId::new("test", "v"), Schema::Vessel, "OCEAN STAR");
+        vessel.add_identifier(Identifier::new(IdentifierKind::Imo, "9074729"));
+        let scanner = scanner(vec![Arc::new(vessel)]);
+        let mentions = scanner.scan("The tanker (IMO 9074729) sailed.", &ScanOptions::default());
+        assert_eq!(mentions.len(), 1);
+        assert_eq!(mentions[0].text, "IMO 9074729");
+        assert!(
+            scanner
+                .scan("The tanker (IMO 9074728) sailed.", &ScanOptions::default())
+                .is_empty()
+        );
+    }
+}
