@@ -57,7 +57,12 @@ fn main() {
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .map(|v| {
-            let field = |name: &str| v.get(name).and_then(|f| f.as_str()).unwrap_or("").to_owned();
+            let field = |name: &str| {
+                v.get(name)
+                    .and_then(|f| f.as_str())
+                    .unwrap_or("")
+                    .to_owned()
+            };
             (field("id"), field("text"))
         })
         .collect();
@@ -95,12 +100,24 @@ fn main() {
         .zip(results)
         .map(|((id, text), mentions)| EvaluatedDocument { id, text, mentions })
         .collect();
-    for (title, half) in [("all texts", None), ("half 0 (even ids)", Some(0)), ("half 1 (odd ids)", Some(1))] {
+    for (title, half) in [
+        ("all texts", None),
+        ("half 0 (even ids)", Some(0)),
+        ("half 1 (odd ids)", Some(1)),
+    ] {
         let keep = |document: &str| half.is_none_or(|h| split_half(document) == h);
         let documents: Vec<EvaluatedDocument> =
             scanned.iter().filter(|d| keep(&d.id)).cloned().collect();
-        let labels: Vec<Label> = labels.iter().filter(|l| keep(&l.document)).cloned().collect();
-        let traps: Vec<Trap> = traps.iter().filter(|t| keep(&t.document)).cloned().collect();
+        let labels: Vec<Label> = labels
+            .iter()
+            .filter(|l| keep(&l.document))
+            .cloned()
+            .collect();
+        let traps: Vec<Trap> = traps
+            .iter()
+            .filter(|t| keep(&t.document))
+            .cloned()
+            .collect();
         println!("== {title}");
         print!("{}", evaluate_scan(&documents, &labels, &traps, "ofac-sdn"));
     }

@@ -254,14 +254,23 @@ impl fmt::Display for ScanEvaluation {
             self.clean_documents,
             100.0 * ratio(self.clean_with_mentions, self.clean_documents)
         )?;
-        writeln!(f, "trap hits: {} of {} traps", self.trap_hits.len(), self.traps)?;
+        writeln!(
+            f,
+            "trap hits: {} of {} traps",
+            self.trap_hits.len(),
+            self.traps
+        )?;
         for (title, items) in [
             ("trap hit", &self.trap_hits),
             ("missed", &self.missed),
             ("unexpected", &self.unexpected),
         ] {
             for item in items {
-                writeln!(f, "  {title}: {} {:?} {}", item.document, item.text, item.note)?;
+                writeln!(
+                    f,
+                    "  {title}: {} {:?} {}",
+                    item.document, item.text, item.note
+                )?;
             }
         }
         Ok(())

@@ -59,7 +59,9 @@ pub(crate) fn imo_check_digit_holds(digits: &str) -> bool {
         .zip((2..=7u32).rev())
         .map(|(digit, weight)| u32::from(digit - b'0') * weight)
         .sum();
-    bytes.get(6).is_some_and(|last| u32::from(last - b'0') == sum % 10)
+    bytes
+        .get(6)
+        .is_some_and(|last| u32::from(last - b'0') == sum % 10)
 }
 
 fn is_crypto(kind: &IdentifierKind) -> bool {
@@ -158,7 +160,8 @@ impl IdentifierIndex {
                 // An eight-character BIC also names its branches (11 characters).
                 let branch = text.get(end..end + 3).filter(|b| {
                     found.end() - found.start() == 8
-                        && b.bytes().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                        && b.bytes()
+                            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
                 });
                 if branch.is_some() {
                     end += 3;
@@ -167,7 +170,8 @@ impl IdentifierIndex {
                 if after.is_some_and(char::is_alphanumeric) {
                     continue;
                 }
-                for &(entity, position) in listed.get(found.pattern().as_usize()).into_iter().flatten()
+                for &(entity, position) in
+                    listed.get(found.pattern().as_usize()).into_iter().flatten()
                 {
                     let Some(identifier) = entities
                         .get(entity as usize)

@@ -31,9 +31,9 @@ use interdict_model::{Entity, EntityId, Identifier, Schema};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::compare::token_similarity;
+use crate::lexicon;
 use crate::normalize::{Profile, Token, TokenKind, normalize};
-use crate::{DEFAULT_THRESHOLD, Explanation, Index, Query, score_pair};
+use crate::{DEFAULT_THRESHOLD, Explanation, Index, Query, ScreenOptions, score_pair};
 
 pub use evaluate::{
     EvaluatedDocument, EvaluationItem, Label, ScanEvaluation, Trap, VariantRecall, evaluate,
@@ -53,7 +53,7 @@ const TITLE_FACTOR: f64 = 0.8;
 const SHORT_FORM_FACTOR: f64 = 0.85;
 /// A document word is read as a listed word it does not spell exactly at this token
 /// similarity or above.
-const FUZZY_SIMILARITY: f32 = 0.85;
+const FUZZY_SIMILARITY: f32 = 0.75;
 /// Most entities reported for one span (namesakes).
 const MAX_ENTITIES_PER_SPAN: usize = 5;
 /// Most words of a legal form taken into a span at either edge ("S.A. de C.V.").
@@ -167,9 +167,11 @@ enum SingleKind {
 }
 
 /// What a document word is, as a key into the listed vocabulary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum WordRef {
     Key(u32),
+    /// Not a listed word, but written like a name and similar to this listed one.
+    Similar(u32),
     LegalForm,
     Unknown,
 }
@@ -182,10 +184,10 @@ struct Vocabulary {
     lowercase: HashMap<Box<str>, WordRef>,
     /// Folded spelling to key.
     keys: HashMap<Box<str>, u32>,
-    /// A representative token per key (single-token words only), for similar spellings.
-    tokens: Vec<Option<Token>>,
-    /// Keys by consonant skeleton.
-    by_skeleton: HashMap<Box<str>, Vec<u32>>,
+    /// Legal forms of several words ("limited liability company", "obshchestvo s
+    /// ogranichennoy otvetstvennostyu") by their first word: their words are legal forms
+    /// together, though not each alone.
+    phrases: HashMap<WordRef, Vec<Vec<WordRef>>>,
 }
 
 impl Vocabulary {
@@ -197,28 +199,7 @@ impl Vocabulary {
         }
         let normalized = normalize(written, Profile::Generic);
         let reference = match text::classify_normalized(&normalized) {
-            WordClass::Key(folded) => {
-                let next = self.tokens.len() as u32;
-                let id = *self.keys.entry(folded).or_insert(next);
-                if id == next {
-                    let token = match normalized.tokens.as_slice() {
-                        [token] => Some(token.clone()),
-                        _ => None,
-                    };
-                    if let Some(token) = &token {
-                        for skeleton in std::iter::once(&token.skeleton)
-                            .chain(token.alternates.iter().map(|(_, s)| s))
-                        {
-                            self.by_skeleton
-                                .entry(skeleton.clone())
-                                .or_default()
-                                .push(id);
-                        }
-                    }
-                    self.tokens.push(token);
-                }
-                WordRef::Key(id)
-            }
+            WordClass::Key(folded) => WordRef::Key(self.add_folded(folded)),
             WordClass::LegalForm => WordRef::LegalForm,
             WordClass::Empty => WordRef::Unknown,
         };
@@ -226,22 +207,60 @@ impl Vocabulary {
         reference
     }
 
-    /// The key of a folded spelling, added if new (tokens of whole-name normalisation).
-    fn add_folded(&mut self, token: &Token) -> u32 {
-        let next = self.tokens.len() as u32;
-        let id = *self.keys.entry(token.folded.clone()).or_insert(next);
-        if id == next {
-            self.by_skeleton
-                .entry(token.skeleton.clone())
-                .or_default()
-                .push(id);
-            self.tokens.push(Some(token.clone()));
+    /// The key of a folded spelling, added if new.
+    fn add_folded(&mut self, folded: Box<str>) -> u32 {
+        let next = self.keys.len() as u32;
+        *self.keys.entry(folded).or_insert(next)
+    }
+
+    /// Learns the legal forms of several words.
+    fn add_phrases(&mut self) {
+        let phrases = lexicon::LEGAL_FORM_PHRASES
+            .iter()
+            .map(|(words, _)| *words)
+            .chain(LEGAL_FORM_TAILS.iter().copied());
+        for words in phrases {
+            let phrase: Vec<WordRef> = words.iter().map(|w| self.add(w)).collect();
+            if let Some(&first) = phrase.first() {
+                let known = self.phrases.entry(first).or_default();
+                if !known.contains(&phrase) {
+                    known.push(phrase);
+                    known.sort_by_key(|p| std::cmp::Reverse(p.len()));
+                }
+            }
         }
-        id
+    }
+
+    /// Marks the words of multi-word legal forms as legal forms.
+    fn mark_phrases(&self, refs: &mut [WordRef]) {
+        let mut index = 0;
+        while index < refs.len() {
+            let matched = refs
+                .get(index)
+                .and_then(|first| self.phrases.get(first))
+                .and_then(|phrases| {
+                    phrases
+                        .iter()
+                        .find(|phrase| {
+                            refs.get(index..)
+                                .is_some_and(|rest| rest.starts_with(phrase))
+                        })
+                        .map(Vec::len)
+                });
+            match matched {
+                Some(length) => {
+                    for reference in refs.iter_mut().skip(index).take(length) {
+                        *reference = WordRef::LegalForm;
+                    }
+                    index += length;
+                }
+                None => index += 1,
+            }
+        }
     }
 
     /// What a document word is.
-    fn lookup(&self, written: &str) -> WordRef {
+    fn lookup(&self, written: &str, index: &Index) -> WordRef {
         let plain_lowercase = written
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
@@ -260,37 +279,27 @@ impl Vocabulary {
             WordClass::Key(folded) => match self.keys.get(&folded) {
                 Some(&id) => WordRef::Key(id),
                 None => match normalized.tokens.as_slice() {
-                    [token] if is_name_like(written) && token.folded.len() >= 4 => {
-                        self.similar(token).map_or(WordRef::Unknown, WordRef::Key)
-                    }
+                    [token] if is_name_like(written) && token.folded.len() >= 4 => self
+                        .similar(token, index)
+                        .map_or(WordRef::Unknown, WordRef::Similar),
                     _ => WordRef::Unknown,
                 },
             },
         }
     }
 
-    /// The listed key most like `token` (same consonant skeleton, similar enough).
-    fn similar(&self, token: &Token) -> Option<u32> {
+    /// The listed key most like `token`, by the lookup screening uses for candidates.
+    fn similar(&self, token: &Token, index: &Index) -> Option<u32> {
         if token.kind != TokenKind::Word {
             return None;
         }
-        let mut best: Option<(f32, u32)> = None;
-        for skeleton in
-            std::iter::once(&token.skeleton).chain(token.alternates.iter().map(|(_, s)| s))
-        {
-            for &id in self.by_skeleton.get(skeleton).into_iter().flatten() {
-                let Some(Some(listed)) = self.tokens.get(id as usize) else {
-                    continue;
-                };
-                let similarity = token_similarity(token, listed);
-                if similarity >= FUZZY_SIMILARITY
-                    && best.is_none_or(|(score, _)| similarity > score)
-                {
-                    best = Some((similarity, id));
-                }
-            }
-        }
-        best.map(|(_, id)| id)
+        index
+            .similar_listed_tokens(token)
+            .into_iter()
+            .filter(|&(_, similarity)| similarity >= FUZZY_SIMILARITY)
+            .filter_map(|(folded, similarity)| Some((similarity, *self.keys.get(folded)?)))
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+            .map(|(_, id)| id)
     }
 }
 
@@ -338,6 +347,7 @@ impl Scanner {
     pub fn new(index: Arc<Index>) -> Scanner {
         let entities: Vec<Arc<Entity>> = index.entities().cloned().collect();
         let mut vocabulary = Vocabulary::default();
+        vocabulary.add_phrases();
         let mut sequences: HashMap<Vec<u32>, Vec<Target>> = HashMap::new();
         let mut singles: HashMap<u32, Vec<(u32, u32, SingleKind)>> = HashMap::new();
         let mut heads: HashMap<Vec<u32>, HashSet<u32>> = HashMap::new();
@@ -448,6 +458,8 @@ impl Scanner {
         let refs = self.word_refs(text, &words);
         let mut candidates = self.name_candidates(text, &words, &refs);
         let mut accepted = resolve_overlaps(&mut candidates);
+        let anchored = self.anchored_candidates(text, &words, &refs, &accepted, options.threshold);
+        accepted.extend(anchored);
         accepted.extend(self.single_candidates(text, &words, &refs, &accepted));
         for hit in self.identifiers.find(text, &words, &self.entities) {
             accepted.push(Candidate {
@@ -469,8 +481,7 @@ impl Scanner {
             .filter(|c| c.score >= options.threshold)
             .filter_map(|c| {
                 let entity = self.entities.get(c.entity as usize)?;
-                if !options.lists.is_empty()
-                    && !options.lists.iter().any(|l| l == entity.id.list())
+                if !options.lists.is_empty() && !options.lists.iter().any(|l| l == entity.id.list())
                 {
                     return None;
                 }
@@ -491,11 +502,14 @@ impl Scanner {
                 .cmp(&(b.start, b.end, &b.entity_id))
                 .then(b.score.total_cmp(&a.score))
         });
-        mentions.dedup_by(|b, a| a.start == b.start && a.end == b.end && a.entity_id == b.entity_id);
+        mentions
+            .dedup_by(|b, a| a.start == b.start && a.end == b.end && a.entity_id == b.entity_id);
         if mentions.len() > options.limit {
             mentions.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
             mentions.truncate(options.limit);
-            mentions.sort_by(|a, b| (a.start, a.end, &a.entity_id).cmp(&(b.start, b.end, &b.entity_id)));
+            mentions.sort_by(|a, b| {
+                (a.start, a.end, &a.entity_id).cmp(&(b.start, b.end, &b.entity_id))
+            });
         }
         mentions
     }
@@ -503,15 +517,17 @@ impl Scanner {
     /// What each word is, each distinct spelling looked up once.
     fn word_refs(&self, text: &str, words: &[Word]) -> Vec<WordRef> {
         let mut cache: HashMap<&str, WordRef> = HashMap::new();
-        words
+        let mut refs = words
             .iter()
             .map(|word| {
                 let written = text.get(word.start..word.end).unwrap_or("");
                 *cache
                     .entry(written)
-                    .or_insert_with(|| self.vocabulary.lookup(written))
+                    .or_insert_with(|| self.vocabulary.lookup(written, &self.index))
             })
-            .collect()
+            .collect::<Vec<_>>();
+        self.vocabulary.mark_phrases(&mut refs);
+        refs
     }
 
     /// Multi-token name candidates: automaton matches, confirmed by the scorer.
@@ -533,7 +549,7 @@ impl Scanner {
                 stream.push(BREAK);
             }
             let symbol = match reference {
-                WordRef::Key(id) => encode(*id),
+                WordRef::Key(id) | WordRef::Similar(id) => encode(*id),
                 WordRef::LegalForm => continue,
                 WordRef::Unknown => UNKNOWN,
             };
@@ -582,7 +598,7 @@ impl Scanner {
                     }
                     continue;
                 }
-                let candidate = self.confirm(text, words, first..last + 1, *target);
+                let candidate = self.confirm(text, words, refs, first..last + 1, *target);
                 scored.insert(key, candidate.clone());
                 candidates.extend(candidate);
             }
@@ -595,6 +611,7 @@ impl Scanner {
         &self,
         text: &str,
         words: &[Word],
+        refs: &[WordRef],
         span: Range<usize>,
         target: Target,
     ) -> Option<Candidate> {
@@ -602,7 +619,7 @@ impl Scanner {
         let (start, end) = if is_person(entity.schema) {
             (words.get(span.start)?.start, words.get(span.end - 1)?.end)
         } else {
-            with_legal_forms(text, words, span.clone())
+            with_legal_forms(text, words, refs, span.clone())
         };
         let written = text.get(start..end)?;
         match target.kind {
@@ -639,10 +656,7 @@ impl Scanner {
                     score: score * SHORT_FORM_FACTOR,
                     explanation: MentionExplanation {
                         kind: MentionKind::ShortForm,
-                        detail: format!(
-                            "{head:?}, the distinctive short form of {:?}",
-                            name.full
-                        ),
+                        detail: format!("{head:?}, the distinctive short form of {:?}", name.full),
                         name: Some(explanation),
                         linked_to: None,
                         identifier: None,
@@ -650,6 +664,135 @@ impl Scanner {
                 })
             }
         }
+    }
+
+    /// People the automaton cannot see because a word is spelt otherwise than any listed
+    /// word and read as another ("Juriy Chechikhin" for CHECHIKHIN, Yuriy): runs of up to
+    /// five words written as names around such a word are screened as a person's name, and
+    /// a match at the threshold that explains every word of the run is a mention.
+    fn anchored_candidates(
+        &self,
+        text: &str,
+        words: &[Word],
+        refs: &[WordRef],
+        accepted: &[Candidate],
+        threshold: f64,
+    ) -> Vec<Candidate> {
+        let mut found: Vec<Candidate> = Vec::new();
+        let mut screened: HashSet<(usize, usize)> = HashSet::new();
+        let overlaps = |candidates: &[Candidate], word: &Word| {
+            candidates
+                .iter()
+                .any(|c| c.start < word.end && word.start < c.end)
+        };
+        let name_word = |index: usize| {
+            words.get(index).is_some_and(|word| {
+                matches!(
+                    refs.get(index),
+                    Some(WordRef::Key(_) | WordRef::Similar(_) | WordRef::Unknown)
+                ) && text
+                    .get(word.start..word.end)
+                    .is_some_and(|written| is_name_like(written) && !is_run_stop_word(written))
+            })
+        };
+        let joined = |left: usize, right: usize| {
+            name_word(left)
+                && name_word(right)
+                && matches!(
+                    (words.get(left), words.get(right)),
+                    (Some(a), Some(b)) if matches!(text.get(a.end..b.start), Some(" " | "-"))
+                )
+        };
+        for (index, word) in words.iter().enumerate() {
+            if refs
+                .get(index)
+                .is_none_or(|r| !matches!(r, WordRef::Similar(_)))
+            {
+                continue;
+            }
+            if !name_word(index) || overlaps(accepted, word) || overlaps(&found, word) {
+                continue;
+            }
+            let mut first = index;
+            while first > 0 && index - first < 2 && joined(first - 1, first) {
+                first -= 1;
+            }
+            let mut last = index;
+            while index + 1 < words.len() + 1 && last - index < 2 && joined(last, last + 1) {
+                last += 1;
+            }
+            if first == last {
+                continue;
+            }
+            // The whole run, then the anchor with one neighbour (a run may hold more than a
+            // name: "Sanctioned Yuriy Chechikhin").
+            let windows = [
+                (first, last),
+                (index.saturating_sub(1).max(first), index),
+                (index, (index + 1).min(last)),
+            ];
+            for (from, to) in windows {
+                if from == to {
+                    continue;
+                }
+                let (Some(start), Some(end)) = (words.get(from), words.get(to)) else {
+                    continue;
+                };
+                let span = (start.start, end.end);
+                if !screened.insert(span) {
+                    continue;
+                }
+                let Some(written) = text.get(span.0..span.1) else {
+                    continue;
+                };
+                let query = Query {
+                    schema: Some(Schema::Person),
+                    ..Query::name(written)
+                };
+                let options = ScreenOptions {
+                    threshold,
+                    limit: MAX_ENTITIES_PER_SPAN,
+                };
+                let mut any = false;
+                for found_match in self.index.screen(&query, &options) {
+                    let Some(&entity) = self.positions.get(&found_match.entity.id) else {
+                        continue;
+                    };
+                    // Every word of the window must be part of the name: a listed first name
+                    // followed by an unlisted surname is another person.
+                    if found_match
+                        .explanation
+                        .tokens
+                        .iter()
+                        .any(|t| t.query.is_some() && t.matched.is_none())
+                    {
+                        continue;
+                    }
+                    any = true;
+                    let anchor = text.get(word.start..word.end).unwrap_or("");
+                    found.push(Candidate {
+                        start: span.0,
+                        end: span.1,
+                        entity,
+                        score: found_match.score,
+                        explanation: MentionExplanation {
+                            kind: MentionKind::Name,
+                            detail: format!(
+                                "the name {:?}, screened around {anchor:?}, a word spelt like a listed one",
+                                found_match.matched_name,
+                            ),
+                            name: Some(found_match.explanation),
+                            linked_to: None,
+                            identifier: None,
+                        },
+                    });
+                }
+                if any {
+                    break;
+                }
+            }
+        }
+        found
     }
 
     /// One-token names, with the context each needs.
@@ -675,7 +818,7 @@ impl Scanner {
         };
         let mut found = Vec::new();
         for (index, (word, reference)) in words.iter().zip(refs).enumerate() {
-            let WordRef::Key(key) = reference else {
+            let (WordRef::Key(key) | WordRef::Similar(key)) = reference else {
                 continue;
             };
             let Some(listed) = self.singles.get(key) else {
@@ -714,8 +857,7 @@ impl Scanner {
                                     identifier: None,
                                 },
                             })
-                        } else if let Some(role) = listed_role_before(text, words, index, entity)
-                        {
+                        } else if let Some(role) = listed_role_before(text, words, index, entity) {
                             let (score, explanation) =
                                 score_pair(written, &name.full, Some(entity.schema));
                             let role_start = words.get(role).map_or(word.start, |w| w.start);
@@ -740,13 +882,14 @@ impl Scanner {
                         }
                     }
                     SingleKind::Core => {
-                        let (start, end) = with_legal_forms(text, words, index..index + 1);
+                        let (start, end) = with_legal_forms(text, words, refs, index..index + 1);
                         if (start, end) == (word.start, word.end) {
                             None
                         } else {
                             self.confirm(
                                 text,
                                 words,
+                                refs,
                                 index..index + 1,
                                 Target {
                                     entity: entity_index,
@@ -755,10 +898,8 @@ impl Scanner {
                                 },
                             )
                             .map(|mut c| {
-                                c.explanation.detail = format!(
-                                    "the name {:?} with a legal form beside it",
-                                    name.full
-                                );
+                                c.explanation.detail =
+                                    format!("the name {:?} with a legal form beside it", name.full);
                                 c
                             })
                         }
@@ -767,8 +908,7 @@ impl Scanner {
                 };
                 let candidate = candidate.or_else(|| {
                     let context = one_token_context(text, words, index, entity.schema)?;
-                    let (score, explanation) =
-                        score_pair(written, &name.full, Some(entity.schema));
+                    let (score, explanation) = score_pair(written, &name.full, Some(entity.schema));
                     Some(Candidate {
                         start: word.start,
                         end: word.end,
@@ -798,67 +938,157 @@ impl Scanner {
 fn breaks_names(gap: &str) -> bool {
     gap.len() > 8
         || gap.contains("\n\n")
-        || gap
-            .chars()
-            .any(|c| matches!(c, ';' | '!' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '<' | '>' | '|' | ':'))
+        || gap.chars().any(|c| {
+            matches!(
+                c,
+                ';' | '!' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '<' | '>' | '|' | ':'
+            )
+        })
 }
 
 fn is_person(schema: Schema) -> bool {
     schema == Schema::Person
 }
 
+/// Legal forms of several short words that the normaliser reads as words ("S.A. de C.V.",
+/// "S. de R.L."), taken into a mention's span at its edges.
+const LEGAL_FORM_TAILS: &[&[&str]] = &[
+    &["sa", "de", "cv"],
+    &["s", "a", "de", "c", "v"],
+    &["sab", "de", "cv"],
+    &["sapi", "de", "cv"],
+    &["s", "de", "rl", "de", "cv"],
+    &["s", "de", "r", "l", "de", "c", "v"],
+    &["s", "de", "rl"],
+    &["s", "de", "r", "l"],
+    &["s", "a"],
+    &["s", "r", "l"],
+    &["s", "l"],
+    &["l", "l", "c"],
+    &["p", "l", "c"],
+    &["co", "ltd"],
+];
+
+/// Whether a word is a short legal form that is also an ordinary word or abbreviation
+/// ("Co", "SA", "AG"): taken into a span at its edges when written as a name.
+fn is_ambiguous_legal_form(written: &str) -> bool {
+    is_name_like(written) && {
+        let lower = written.to_lowercase();
+        lexicon::LEGAL_FORM_WORDS
+            .iter()
+            .any(|(word, _, ambiguous)| *ambiguous && *word == lower)
+    }
+}
+
 /// The span of words `span`, widened over legal forms written right before or after it
 /// ("OOO Avisto", "Asesores Turisticos SA de CV", "Papa Petroleum Co., Ltd.").
-fn with_legal_forms(text: &str, words: &[Word], span: Range<usize>) -> (usize, usize) {
+fn with_legal_forms(
+    text: &str,
+    words: &[Word],
+    refs: &[WordRef],
+    span: Range<usize>,
+) -> (usize, usize) {
     let start = words.get(span.start).map_or(0, |w| w.start);
-    let end = words.get(span.end.saturating_sub(1)).map_or(start, |w| w.end);
-    let joined = |range: Range<usize>| -> Option<(usize, usize)> {
-        let first = words.get(range.start)?;
-        let last = words.get(range.end.checked_sub(1)?)?;
-        let written = text.get(first.start..last.end)?;
-        // Only spaces and the punctuation of legal forms between their words.
-        if written
-            .chars()
-            .any(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '.' | ',' | '-' | '&' | '/' | '\'')))
-        {
-            return None;
-        }
-        let normalized = normalize(written, Profile::Organization);
-        (normalized.tokens.is_empty() && !normalized.legal_forms.is_empty())
-            .then_some((first.start, last.end))
+    let end = words
+        .get(span.end.saturating_sub(1))
+        .map_or(start, |w| w.end);
+    let is_form = |index: usize| {
+        refs.get(index) == Some(&WordRef::LegalForm)
+            || words
+                .get(index)
+                .and_then(|w| text.get(w.start..w.end))
+                .is_some_and(is_ambiguous_legal_form)
     };
+    // Only spaces and the punctuation of legal forms between the words.
     let separated = |from: usize, to: usize| {
         text.get(from..to).is_some_and(|gap| {
-            gap.len() <= 3 && gap.chars().all(|c| matches!(c, ' ' | ',' | '.'))
+            gap.len() <= 3 && gap.chars().all(|c| matches!(c, ' ' | ',' | '.' | '&'))
         })
     };
     let mut widened_end = end;
-    for count in (1..=MAX_LEGAL_FORM_WORDS).rev() {
-        let range = span.end..span.end + count;
-        if range.end > words.len() {
-            continue;
-        }
-        if let Some((from, to)) = joined(range)
-            && separated(end, from)
-        {
-            widened_end = to;
-            // Take a final full stop that belongs to the form ("Ltd.").
-            if text.get(to..to + 1) == Some(".") {
-                widened_end = to + 1;
-            }
-            break;
-        }
+    let mut next = span.end;
+    while next < span.end + MAX_LEGAL_FORM_WORDS
+        && is_form(next)
+        && let Some(word) = words.get(next)
+        && separated(widened_end, word.start)
+    {
+        widened_end = word.end;
+        next += 1;
+    }
+    // A final full stop that belongs to the form ("Ltd.").
+    if widened_end > end && text.get(widened_end..widened_end + 1) == Some(".") {
+        widened_end += 1;
     }
     let mut widened_start = start;
-    for count in (1..=MAX_LEGAL_FORM_WORDS.min(span.start)).rev() {
-        if let Some((from, to)) = joined(span.start - count..span.start)
-            && separated(to, start)
-        {
-            widened_start = from;
-            break;
-        }
+    let mut previous = span.start;
+    while previous > 0
+        && span.start - previous < MAX_LEGAL_FORM_WORDS
+        && is_form(previous - 1)
+        && let Some(word) = words.get(previous - 1)
+        && separated(word.end, widened_start)
+    {
+        widened_start = word.start;
+        previous -= 1;
     }
     (widened_start, widened_end)
+}
+
+/// Capitalised words that start sentences or precede names but are no part of them.
+const RUN_STOP_WORDS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "in",
+    "on",
+    "at",
+    "of",
+    "for",
+    "by",
+    "to",
+    "and",
+    "or",
+    "but",
+    "as",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sir",
+    "madam",
+    "said",
+    "says",
+    "according",
+    "when",
+    "while",
+    "after",
+    "before",
+    "since",
+    "if",
+    "with",
+    "from",
+    "under",
+    "this",
+    "that",
+    "these",
+    "those",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "we",
+    "he",
+    "she",
+    "they",
+    "it",
+    "i",
+];
+
+/// Whether a capitalised word is a role or a function word that a run of name words
+/// stops at.
+fn is_run_stop_word(written: &str) -> bool {
+    let lower = written.to_lowercase();
+    RUN_STOP_WORDS.contains(&lower.as_str()) || ROLES.iter().any(|(word, _)| *word == lower)
 }
 
 /// Roles written before a name, with their abbreviations.
@@ -934,6 +1164,13 @@ const VESSEL_CUES: &[&str] = &[
 /// an alias cue or a vessel word (for vessels) right before it, or quotation marks round it.
 fn one_token_context(text: &str, words: &[Word], index: usize, schema: Schema) -> Option<String> {
     let word = words.get(index)?;
+    // A word of a longer name ("the carrier Amber Fjord") is not that name.
+    if let Some(next) = words.get(index + 1)
+        && text.get(word.end..next.start) == Some(" ")
+        && text.get(next.start..next.end).is_some_and(is_name_like)
+    {
+        return None;
+    }
     let before = text.get(..word.start)?.chars().next_back();
     let after = text.get(word.end..)?.chars().next();
     let quote = |c: Option<char>| matches!(c, Some('"' | '“' | '”' | '«' | '»' | '\'' | '‘' | '’'));
@@ -947,7 +1184,8 @@ fn one_token_context(text: &str, words: &[Word], index: usize, schema: Schema) -
         .map(str::to_lowercase)
         .collect();
     let last = previous.first().map(String::as_str).unwrap_or("");
-    let aka = previous.len() >= 3 && previous.iter().take(3).all(|w| w == "a" || w == "k")
+    let aka = previous.len() >= 3
+        && previous.iter().take(3).all(|w| w == "a" || w == "k")
         && previous.get(1).map(String::as_str) == Some("k");
     let known_as = last == "as"
         && previous
@@ -956,7 +1194,10 @@ fn one_token_context(text: &str, words: &[Word], index: usize, schema: Schema) -
     if ALIAS_CUES.contains(&last) || aka || known_as {
         return Some(format!("after {last:?}, an alias cue"));
     }
-    if schema == Schema::Vessel && (VESSEL_CUES.contains(&last) || (last == "v" && previous.get(1).is_some_and(|w| w == "m"))) {
+    if schema == Schema::Vessel
+        && (VESSEL_CUES.contains(&last)
+            || (last == "v" && previous.get(1).is_some_and(|w| w == "m")))
+    {
         return Some(format!("after {last:?}, naming a vessel"));
     }
     None
@@ -1028,14 +1269,20 @@ fn name_forms(full: &str, schema: Schema, vocabulary: &mut Vocabulary) -> NameFo
     let mut forms = NameForms::default();
     let words = split_words(full);
     let comma = full.find(',');
+    let mut refs: Vec<WordRef> = words
+        .iter()
+        .map(|w| {
+            full.get(w.start..w.end)
+                .map_or(WordRef::Unknown, |t| vocabulary.add(t))
+        })
+        .collect();
+    vocabulary.mark_phrases(&mut refs);
     let keyed: Vec<(u32, bool)> = words
         .iter()
-        .filter_map(|w| {
-            let written = full.get(w.start..w.end)?;
-            match vocabulary.add(written) {
-                WordRef::Key(id) => Some((id, comma.is_some_and(|c| w.start < c))),
-                _ => None,
-            }
+        .zip(&refs)
+        .filter_map(|(w, reference)| match reference {
+            WordRef::Key(id) => Some((*id, comma.is_some_and(|c| w.start < c))),
+            _ => None,
         })
         .collect();
     let keys: Vec<u32> = keyed.iter().map(|&(k, _)| k).collect();
@@ -1049,11 +1296,27 @@ fn name_forms(full: &str, schema: Schema, vocabulary: &mut Vocabulary) -> NameFo
         if !surname.is_empty() && !given.is_empty() {
             let join = |a: &[u32], b: &[u32]| [a, b].concat();
             let first = &given[..1];
-            forms.add(join(&given, &surname), PatternKind::Name, SingleKind::OneToken);
-            forms.add(join(first, &surname), PatternKind::Name, SingleKind::OneToken);
-            forms.add(join(&surname, first), PatternKind::Name, SingleKind::OneToken);
+            forms.add(
+                join(&given, &surname),
+                PatternKind::Name,
+                SingleKind::OneToken,
+            );
+            forms.add(
+                join(first, &surname),
+                PatternKind::Name,
+                SingleKind::OneToken,
+            );
+            forms.add(
+                join(&surname, first),
+                PatternKind::Name,
+                SingleKind::OneToken,
+            );
             if surname.len() > 1 {
-                forms.add(join(first, &surname[..1]), PatternKind::Name, SingleKind::OneToken);
+                forms.add(
+                    join(first, &surname[..1]),
+                    PatternKind::Name,
+                    SingleKind::OneToken,
+                );
             }
             for &key in &surname {
                 forms.add(vec![key], PatternKind::Name, SingleKind::Surname);
@@ -1063,7 +1326,11 @@ fn name_forms(full: &str, schema: Schema, vocabulary: &mut Vocabulary) -> NameFo
             let (first, last) = (keys[0], keys[keys.len() - 1]);
             forms.add(vec![first, last], PatternKind::Name, SingleKind::OneToken);
             forms.add(vec![last, first], PatternKind::Name, SingleKind::OneToken);
-            forms.add(vec![keys[1], keys[0]], PatternKind::Name, SingleKind::OneToken);
+            forms.add(
+                vec![keys[1], keys[0]],
+                PatternKind::Name,
+                SingleKind::OneToken,
+            );
             forms.add(vec![last], PatternKind::Name, SingleKind::Surname);
         }
         return forms;
@@ -1080,16 +1347,16 @@ fn name_forms(full: &str, schema: Schema, vocabulary: &mut Vocabulary) -> NameFo
     let core: Vec<u32> = normalized
         .tokens
         .iter()
-        .map(|t| vocabulary.add_folded(t))
+        .map(|t| vocabulary.add_folded(t.folded.clone()))
         .collect();
     if core.len() < keys.len() {
         forms.add(core, PatternKind::Name, single);
     }
     // The head before "of" ("State Duma" of "State Duma of the Federal Assembly ...").
-    if let Some(of) = words
-        .iter()
-        .position(|w| full.get(w.start..w.end).is_some_and(|t| t.eq_ignore_ascii_case("of")))
-        && of >= 2
+    if let Some(of) = words.iter().position(|w| {
+        full.get(w.start..w.end)
+            .is_some_and(|t| t.eq_ignore_ascii_case("of"))
+    }) && of >= 2
         && let Some(head_end) = words.get(of - 1).map(|w| w.end)
         && let Ok(head_length) = u16::try_from(head_end)
     {

@@ -30,9 +30,7 @@ pub(crate) enum WordClass {
 /// Whether `c` belongs to a word: letters, digits and combining marks (Arabic vowel signs,
 /// Devanagari matras), and the zero-width non-joiner Persian writes inside words.
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
-        || unicode_normalization::char::is_combining_mark(c)
-        || c == '\u{200C}'
+    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) || c == '\u{200C}'
 }
 
 /// Scripts written without spaces between words, where each character is read as a word
@@ -94,13 +92,7 @@ pub(crate) fn classify_normalized(normalized: &NormalizedName) -> WordClass {
         [] => WordClass::Empty,
         [token] if is_legal_form_word(token) => WordClass::LegalForm,
         [token] => WordClass::Key(token.folded.clone()),
-        tokens => WordClass::Key(
-            tokens
-                .iter()
-                .map(|t| &*t.folded)
-                .collect::<String>()
-                .into(),
-        ),
+        tokens => WordClass::Key(tokens.iter().map(|t| &*t.folded).collect::<String>().into()),
     }
 }
 
@@ -117,9 +109,9 @@ fn is_legal_form_word(token: &Token) -> bool {
 /// digit, or is in a script without case (Arabic, Han, ...). Ordinary lower-case prose
 /// words never start a mention on their own.
 pub(crate) fn is_name_like(word: &str) -> bool {
-    word.chars()
-        .next()
-        .is_some_and(|c| c.is_uppercase() || c.is_numeric() || (c.is_alphabetic() && !c.is_lowercase()))
+    word.chars().next().is_some_and(|c| {
+        c.is_uppercase() || c.is_numeric() || (c.is_alphabetic() && !c.is_lowercase())
+    })
 }
 
 #[cfg(test)]
