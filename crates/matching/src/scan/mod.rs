@@ -18,10 +18,12 @@
 //! vessel's name, or an "a.k.a."/quotes. Vessel IMO numbers (check digit verified),
 //! digital-currency addresses and SWIFT/BIC codes are found wherever they appear.
 
+mod common_words;
 mod evaluate;
 mod identifiers;
 mod text;
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -35,6 +37,7 @@ use crate::lexicon;
 use crate::normalize::{Profile, Token, TokenKind, normalize};
 use crate::{DEFAULT_THRESHOLD, Explanation, Index, Query, ScreenOptions, score_pair};
 
+use common_words::is_common_word;
 pub use evaluate::{
     EvaluatedDocument, EvaluationItem, Label, ScanEvaluation, Trap, VariantRecall, evaluate,
     split_half,
@@ -137,7 +140,7 @@ pub struct Mention {
 }
 
 /// A name form one key sequence stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum PatternKind {
     /// A full name form.
     Name,
@@ -331,6 +334,10 @@ pub struct Scanner {
     singles: HashMap<u32, Vec<(u32, u32, SingleKind)>>,
     identifiers: IdentifierIndex,
 }
+
+/// Scores already computed for a text and name form in one document: a long document
+/// names the same party many times.
+type Memo<'t> = HashMap<(&'t str, u32, PatternKind), Option<(f64, MentionExplanation)>>;
 
 /// A candidate mention before overlaps are resolved.
 #[derive(Debug, Clone)]
@@ -565,7 +572,8 @@ impl Scanner {
                 .map(|&w| w as usize)
         };
         let char_index = |byte: usize| char_starts.partition_point(|&s| (s as usize) < byte);
-        let mut scored: HashMap<(usize, usize, u32), Option<Candidate>> = HashMap::new();
+        let mut memo: Memo<'_> = HashMap::new();
+        let mut seen: HashSet<(usize, usize, u32)> = HashSet::new();
         let mut candidates = Vec::new();
         for found in automaton.find_overlapping_iter(&stream) {
             let first_char = char_index(found.start());
@@ -591,15 +599,11 @@ impl Scanner {
                 .into_iter()
                 .flatten()
             {
-                let key = (first_word.start, last_word.end, target.entity);
-                if let Some(done) = scored.get(&key) {
-                    if let Some(candidate) = done {
-                        candidates.push(candidate.clone());
-                    }
+                if !seen.insert((first_word.start, last_word.end, target.entity)) {
                     continue;
                 }
-                let candidate = self.confirm(text, words, refs, first..last + 1, *target);
-                scored.insert(key, candidate.clone());
+                let candidate =
+                    self.confirm(text, words, refs, first..last + 1, *target, &mut memo);
                 candidates.extend(candidate);
             }
         }
@@ -607,13 +611,14 @@ impl Scanner {
     }
 
     /// Scores a candidate span for one target name.
-    fn confirm(
+    fn confirm<'t>(
         &self,
-        text: &str,
+        text: &'t str,
         words: &[Word],
         refs: &[WordRef],
         span: Range<usize>,
         target: Target,
+        memo: &mut Memo<'t>,
     ) -> Option<Candidate> {
         let entity = self.entities.get(target.entity as usize)?;
         let (start, end) = if is_person(entity.schema) {
@@ -622,6 +627,41 @@ impl Scanner {
             with_legal_forms(text, words, refs, span.clone())
         };
         let written = text.get(start..end)?;
+        // An organisation or vessel named only in ordinary words ("New City") needs the
+        // legal form it is listed with beside it to be told from prose.
+        if !is_person(entity.schema)
+            && (start, end) == (words.get(span.start)?.start, words.get(span.end - 1)?.end)
+        {
+            let ordinary = words
+                .get(span.clone())?
+                .iter()
+                .filter_map(|w| text.get(w.start..w.end))
+                .all(is_common_word);
+            let marked = is_quoted(text, start, end) || !written.chars().any(char::is_lowercase);
+            if ordinary && !marked {
+                return None;
+            }
+        }
+        let (score, explanation) = memo
+            .entry((written, target.entity, target.kind))
+            .or_insert_with(|| self.score_form(entity, written, target))
+            .clone()?;
+        Some(Candidate {
+            start,
+            end,
+            entity: target.entity,
+            score,
+            explanation,
+        })
+    }
+
+    /// The score and explanation of `written` as the name form `target` stands for.
+    fn score_form(
+        &self,
+        entity: &Entity,
+        written: &str,
+        target: Target,
+    ) -> Option<(f64, MentionExplanation)> {
         match target.kind {
             PatternKind::Name => {
                 let query = Query {
@@ -631,37 +671,31 @@ impl Scanner {
                 let found = self
                     .index
                     .score_entity_at(&query, target.entity as usize, 0.0)?;
-                Some(Candidate {
-                    start,
-                    end,
-                    entity: target.entity,
-                    score: found.score,
-                    explanation: MentionExplanation {
+                Some((
+                    found.score,
+                    MentionExplanation {
                         kind: MentionKind::Name,
                         detail: format!("the name {:?} as written", found.matched_name),
                         name: Some(found.explanation),
                         linked_to: None,
                         identifier: None,
                     },
-                })
+                ))
             }
             PatternKind::ShortForm(head_length) => {
                 let name = entity.names.get(target.name as usize)?;
                 let head = name.full.get(..usize::from(head_length))?;
                 let (score, explanation) = score_pair(written, head, Some(entity.schema));
-                Some(Candidate {
-                    start,
-                    end,
-                    entity: target.entity,
-                    score: score * SHORT_FORM_FACTOR,
-                    explanation: MentionExplanation {
+                Some((
+                    score * SHORT_FORM_FACTOR,
+                    MentionExplanation {
                         kind: MentionKind::ShortForm,
                         detail: format!("{head:?}, the distinctive short form of {:?}", name.full),
                         name: Some(explanation),
                         linked_to: None,
                         identifier: None,
                     },
-                })
+                ))
             }
         }
     }
@@ -680,19 +714,17 @@ impl Scanner {
     ) -> Vec<Candidate> {
         let mut found: Vec<Candidate> = Vec::new();
         let mut screened: HashSet<(usize, usize)> = HashSet::new();
-        let overlaps = |candidates: &[Candidate], word: &Word| {
-            candidates
-                .iter()
-                .any(|c| c.start < word.end && word.start < c.end)
-        };
+        let spans = disjoint_spans(accepted);
         let name_word = |index: usize| {
             words.get(index).is_some_and(|word| {
-                matches!(
-                    refs.get(index),
-                    Some(WordRef::Key(_) | WordRef::Similar(_) | WordRef::Unknown)
-                ) && text
-                    .get(word.start..word.end)
-                    .is_some_and(|written| is_name_like(written) && !is_run_stop_word(written))
+                !covers(&spans, word)
+                    && matches!(
+                        refs.get(index),
+                        Some(WordRef::Key(_) | WordRef::Similar(_) | WordRef::Unknown)
+                    )
+                    && text
+                        .get(word.start..word.end)
+                        .is_some_and(|written| is_name_like(written) && !is_run_stop_word(written))
             })
         };
         let joined = |left: usize, right: usize| {
@@ -710,11 +742,17 @@ impl Scanner {
             {
                 continue;
             }
-            if !name_word(index) || overlaps(accepted, word) || overlaps(&found, word) {
+            let after_last_found = found.last().is_none_or(|last| last.end <= word.start);
+            if !name_word(index) || !after_last_found {
                 continue;
             }
+            let floor = found.last().map_or(0, |last| last.end);
             let mut first = index;
-            while first > 0 && index - first < 2 && joined(first - 1, first) {
+            while first > 0
+                && index - first < 2
+                && words.get(first - 1).is_some_and(|w| w.start >= floor)
+                && joined(first - 1, first)
+            {
                 first -= 1;
             }
             let mut last = index;
@@ -811,11 +849,9 @@ impl Scanner {
                 *best = candidate;
             }
         }
-        let covered = |word: &Word| {
-            accepted
-                .iter()
-                .any(|c| c.start < word.end && word.start < c.end)
-        };
+        let spans = disjoint_spans(accepted);
+        let covered = |word: &Word| covers(&spans, word);
+        let mut memo: Memo<'_> = HashMap::new();
         let mut found = Vec::new();
         for (index, (word, reference)) in words.iter().zip(refs).enumerate() {
             let (WordRef::Key(key) | WordRef::Similar(key)) = reference else {
@@ -840,7 +876,7 @@ impl Scanner {
                     SingleKind::Surname => {
                         if let Some(linked) = full.get(&entity_index) {
                             let (score, explanation) =
-                                score_pair(written, &name.full, Some(entity.schema));
+                                score_pair(written, surname_of(&name.full), Some(entity.schema));
                             Some(Candidate {
                                 start: word.start,
                                 end: word.end,
@@ -859,7 +895,7 @@ impl Scanner {
                             })
                         } else if let Some(role) = listed_role_before(text, words, index, entity) {
                             let (score, explanation) =
-                                score_pair(written, &name.full, Some(entity.schema));
+                                score_pair(written, surname_of(&name.full), Some(entity.schema));
                             let role_start = words.get(role).map_or(word.start, |w| w.start);
                             Some(Candidate {
                                 start: role_start,
@@ -896,6 +932,7 @@ impl Scanner {
                                     name: name_index,
                                     kind: PatternKind::Name,
                                 },
+                                &mut memo,
                             )
                             .map(|mut c| {
                                 c.explanation.detail =
@@ -1145,6 +1182,18 @@ fn listed_role_before(text: &str, words: &[Word], index: usize, entity: &Entity)
     listed.then_some(index - 1)
 }
 
+/// Whether the text at `start..end` is enclosed in quotation marks.
+fn is_quoted(text: &str, start: usize, end: usize) -> bool {
+    let quote = |c: Option<char>| {
+        matches!(
+            c,
+            Some('"' | '“' | '”' | '«' | '»' | '\'' | '‘' | '’' | '„')
+        )
+    };
+    quote(text.get(..start).and_then(|t| t.chars().next_back()))
+        && quote(text.get(end..).and_then(|t| t.chars().next()))
+}
+
 /// Words after which a one-word name is an alias or a ship's name.
 const ALIAS_CUES: &[&str] = &["aka", "alias", "nicknamed", "dubbed", "codenamed"];
 const VESSEL_CUES: &[&str] = &[
@@ -1204,7 +1253,8 @@ fn one_token_context(text: &str, words: &[Word], index: usize, schema: Schema) -
 }
 
 /// Keeps the best candidates whose spans do not overlap a better one; candidates for other
-/// entities at exactly the same span (namesakes) are all kept, up to a few.
+/// entities at exactly the same span (namesakes) are kept too, up to a few. The spans kept
+/// are disjoint, so each candidate is checked against one kept span only.
 fn resolve_overlaps(candidates: &mut [Candidate]) -> Vec<Candidate> {
     candidates.sort_by(|a, b| {
         b.score
@@ -1213,30 +1263,54 @@ fn resolve_overlaps(candidates: &mut [Candidate]) -> Vec<Candidate> {
             .then(a.start.cmp(&b.start))
             .then(a.entity.cmp(&b.entity))
     });
+    // Kept spans by start: end and the entities reported there.
+    let mut kept: BTreeMap<usize, (usize, Vec<u32>)> = BTreeMap::new();
     let mut accepted: Vec<Candidate> = Vec::new();
     for candidate in candidates.iter() {
-        let mut same_span = 0;
-        let mut blocked = false;
-        for kept in &accepted {
-            let overlaps = kept.start < candidate.end && candidate.start < kept.end;
-            if !overlaps {
-                continue;
+        match kept.range_mut(..candidate.end).next_back() {
+            Some((&start, (end, entities))) if *end > candidate.start => {
+                let same_span = start == candidate.start && *end == candidate.end;
+                if same_span
+                    && !entities.contains(&candidate.entity)
+                    && entities.len() < MAX_ENTITIES_PER_SPAN
+                {
+                    entities.push(candidate.entity);
+                    accepted.push(candidate.clone());
+                }
             }
-            if kept.start == candidate.start && kept.end == candidate.end {
-                same_span += 1;
-                blocked |= kept.entity == candidate.entity;
-            } else if kept.entity == candidate.entity
-                || candidate.end - candidate.start <= kept.end - kept.start
-                || candidate.score < kept.score
-            {
-                blocked = true;
+            _ => {
+                kept.insert(candidate.start, (candidate.end, vec![candidate.entity]));
+                accepted.push(candidate.clone());
             }
-        }
-        if !blocked && same_span < MAX_ENTITIES_PER_SPAN {
-            accepted.push(candidate.clone());
         }
     }
     accepted
+}
+
+/// The spans of disjoint candidates (as [`resolve_overlaps`] keeps), sorted.
+fn disjoint_spans(candidates: &[Candidate]) -> Vec<(usize, usize)> {
+    let mut spans: Vec<(usize, usize)> = candidates.iter().map(|c| (c.start, c.end)).collect();
+    spans.sort_unstable();
+    spans.dedup();
+    spans
+}
+
+/// Whether a word overlaps one of the sorted disjoint `spans`.
+fn covers(spans: &[(usize, usize)], word: &Word) -> bool {
+    let after = spans.partition_point(|&(start, _)| start < word.end);
+    after > 0
+        && spans
+            .get(after - 1)
+            .is_some_and(|&(_, end)| end > word.start)
+}
+
+/// The surname part of a listed person's name: before the comma of "LAST, First", else the
+/// last word.
+fn surname_of(full: &str) -> &str {
+    match full.split_once(',') {
+        Some((surname, _)) => surname.trim(),
+        None => full.rsplit(' ').next().unwrap_or(full),
+    }
 }
 
 /// The key sequences and one-token keys one listed name yields.
