@@ -71,6 +71,19 @@ fn finds_a_person_in_every_written_form() {
 }
 
 #[test]
+fn finds_names_in_their_original_script() {
+    // UN IQi.002 QUSAY SADDAM HUSSEIN AL-TIKRITI, listed with its Arabic spelling.
+    let text = "قال التقرير إن قصي صدام حسين التكريتي كان هناك.";
+    let mentions = scan(text);
+    let found: Vec<&Mention> = mentions
+        .iter()
+        .filter(|m| m.entity_id.as_str() == "un-sc:IQi.002")
+        .collect();
+    assert_eq!(found.len(), 1, "{mentions:?}");
+    assert_eq!(found[0].text, "قصي صدام حسين التكريتي");
+}
+
+#[test]
 fn titles_and_possessives_stay_outside_the_name() {
     let found = of(
         &scan("Yesterday President Vladimir Putin's aides denied it."),

@@ -24,18 +24,19 @@ mod identifiers;
 mod text;
 
 use std::collections::BTreeMap;
+use std::hash::BuildHasher;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use hashbrown::{HashMap, HashSet};
+use hashbrown::{DefaultHashBuilder, HashMap, HashSet};
 use interdict_model::{Entity, EntityId, Identifier, Schema};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::lexicon;
 use crate::normalize::{Profile, Token, TokenKind, normalize};
-use crate::{DEFAULT_THRESHOLD, Explanation, Index, Query, ScreenOptions, score_pair};
+use crate::{DEFAULT_THRESHOLD, Explanation, Index, Query, score_pair};
 
 use common_words::is_common_word;
 pub use evaluate::{
@@ -179,6 +180,9 @@ enum WordRef {
     Unknown,
 }
 
+/// What a word is, and for a word only similar to listed ones, all of those (best first).
+type Reading = (WordRef, Option<Arc<[u32]>>);
+
 /// The normalised words of all listed names.
 #[derive(Debug, Default)]
 struct Vocabulary {
@@ -263,46 +267,54 @@ impl Vocabulary {
     }
 
     /// What a document word is.
-    fn lookup(&self, written: &str, index: &Index) -> WordRef {
+    fn lookup(&self, written: &str, index: &Index) -> Reading {
         let plain_lowercase = written
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
         if plain_lowercase {
             // Lower-case words are only name words when a listed name has them as written.
-            return self
-                .lowercase
-                .get(written)
-                .copied()
-                .unwrap_or(WordRef::Unknown);
+            let reference = self.lowercase.get(written).copied();
+            return (reference.unwrap_or(WordRef::Unknown), None);
         }
         let normalized = normalize(written, Profile::Generic);
         match text::classify_normalized(&normalized) {
-            WordClass::LegalForm => WordRef::LegalForm,
-            WordClass::Empty => WordRef::Unknown,
+            WordClass::LegalForm => (WordRef::LegalForm, None),
+            WordClass::Empty => (WordRef::Unknown, None),
             WordClass::Key(folded) => match self.keys.get(&folded) {
-                Some(&id) => WordRef::Key(id),
+                Some(&id) => (WordRef::Key(id), None),
                 None => match normalized.tokens.as_slice() {
-                    [token] if is_name_like(written) && token.folded.len() >= 4 => self
-                        .similar(token, index)
-                        .map_or(WordRef::Unknown, WordRef::Similar),
-                    _ => WordRef::Unknown,
+                    [token]
+                        if is_name_like(written)
+                            && token.folded.len() >= 4
+                            && !is_common_word(written) =>
+                    {
+                        let similar = self.similar(token, index);
+                        match similar.first() {
+                            Some(&best) => (WordRef::Similar(best), Some(similar.into())),
+                            None => (WordRef::Unknown, None),
+                        }
+                    }
+                    _ => (WordRef::Unknown, None),
                 },
             },
         }
     }
 
-    /// The listed key most like `token`, by the lookup screening uses for candidates.
-    fn similar(&self, token: &Token, index: &Index) -> Option<u32> {
+    /// The listed keys like `token` (at [`FUZZY_SIMILARITY`]), most similar first, by the
+    /// lookup screening uses for candidates.
+    fn similar(&self, token: &Token, index: &Index) -> Vec<u32> {
         if token.kind != TokenKind::Word {
-            return None;
+            return Vec::new();
         }
-        index
+        let mut similar: Vec<(f32, u32)> = index
             .similar_listed_tokens(token)
             .into_iter()
             .filter(|&(_, similarity)| similarity >= FUZZY_SIMILARITY)
             .filter_map(|(folded, similarity)| Some((similarity, *self.keys.get(folded)?)))
-            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
-            .map(|(_, id)| id)
+            .collect();
+        similar.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        similar.dedup_by_key(|pair| pair.1);
+        similar.into_iter().map(|(_, id)| id).collect()
     }
 }
 
@@ -333,7 +345,17 @@ pub struct Scanner {
     /// One-token names by key.
     singles: HashMap<u32, Vec<(u32, u32, SingleKind)>>,
     identifiers: IdentifierIndex,
+    /// Per entity, the keys of all its names' words, sorted.
+    entity_keys: Vec<Box<[u32]>>,
+    /// Capitalised and non-ASCII words already read, shared by all documents and threads.
+    word_cache: Vec<RwLock<HashMap<Box<str>, Reading>>>,
+    word_cache_hasher: DefaultHashBuilder,
 }
+
+/// Shards of the shared word cache (few threads wait on one shard's lock).
+const WORD_CACHE_SHARDS: usize = 16;
+/// Words a shard holds before it is emptied.
+const WORD_CACHE_SHARD_CAPACITY: usize = 20_000;
 
 /// Scores already computed for a text and name form in one document: a long document
 /// names the same party many times.
@@ -359,16 +381,25 @@ impl Scanner {
         let mut singles: HashMap<u32, Vec<(u32, u32, SingleKind)>> = HashMap::new();
         let mut heads: HashMap<Vec<u32>, HashSet<u32>> = HashMap::new();
         let mut positions = HashMap::with_capacity(entities.len());
+        let mut entity_keys: Vec<Box<[u32]>> = Vec::with_capacity(entities.len());
         for (entity_index, entity) in entities.iter().enumerate() {
             let entity_index = entity_index as u32;
             positions.insert(entity.id.clone(), entity_index);
             let mut seen: Vec<&str> = Vec::new();
+            let mut own_keys: Vec<u32> = Vec::new();
             for (name_index, name) in entity.names.iter().enumerate() {
                 if seen.contains(&name.full.as_str()) {
                     continue;
                 }
                 seen.push(&name.full);
                 let forms = name_forms(&name.full, entity.schema, &mut vocabulary);
+                own_keys.extend(
+                    forms
+                        .sequences
+                        .iter()
+                        .flat_map(|(keys, _)| keys.iter().copied()),
+                );
+                own_keys.extend(forms.singles.iter().map(|&(key, _)| key));
                 for (keys, kind) in forms.sequences {
                     if let PatternKind::ShortForm(_) = kind {
                         heads.entry(keys.clone()).or_default().insert(entity_index);
@@ -396,6 +427,9 @@ impl Scanner {
                     }
                 }
             }
+            own_keys.sort_unstable();
+            own_keys.dedup();
+            entity_keys.push(own_keys.into_boxed_slice());
         }
         // A short form is only distinctive if it is no other entity's short form or name.
         for (keys, owners) in &heads {
@@ -431,6 +465,11 @@ impl Scanner {
             targets,
             singles,
             identifiers,
+            entity_keys,
+            word_cache: (0..WORD_CACHE_SHARDS)
+                .map(|_| RwLock::new(HashMap::new()))
+                .collect(),
+            word_cache_hasher: DefaultHashBuilder::default(),
         }
     }
 
@@ -522,6 +561,36 @@ impl Scanner {
     }
 
     /// What each word is, each distinct spelling looked up once.
+    /// What a word is, through the cache shared by all documents: the capitalised words of
+    /// news (days, places, agencies) recur from one document to the next, and reading one
+    /// that is no listed word looks for similar listed words.
+    fn shared_lookup(&self, written: &str) -> Reading {
+        if written
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        {
+            return self.vocabulary.lookup(written, &self.index);
+        }
+        let hash = self.word_cache_hasher.hash_one(written);
+        let Some(shard) = self.word_cache.get(hash as usize % WORD_CACHE_SHARDS) else {
+            return self.vocabulary.lookup(written, &self.index);
+        };
+        if let Ok(known) = shard.read()
+            && let Some(reading) = known.get(written)
+        {
+            return reading.clone();
+        }
+        let reading = self.vocabulary.lookup(written, &self.index);
+        if let Ok(mut known) = shard.write() {
+            // A full shard starts over rather than grow without bound on endless text.
+            if known.len() >= WORD_CACHE_SHARD_CAPACITY {
+                known.clear();
+            }
+            known.insert(written.into(), reading.clone());
+        }
+        reading
+    }
+
     fn word_refs(&self, text: &str, words: &[Word]) -> Vec<WordRef> {
         let mut cache: HashMap<&str, WordRef> = HashMap::new();
         let mut refs = words
@@ -530,7 +599,7 @@ impl Scanner {
                 let written = text.get(word.start..word.end).unwrap_or("");
                 *cache
                     .entry(written)
-                    .or_insert_with(|| self.vocabulary.lookup(written, &self.index))
+                    .or_insert_with(|| self.shared_lookup(written).0)
             })
             .collect::<Vec<_>>();
         self.vocabulary.mark_phrases(&mut refs);
@@ -701,9 +770,10 @@ impl Scanner {
     }
 
     /// People the automaton cannot see because a word is spelt otherwise than any listed
-    /// word and read as another ("Juriy Chechikhin" for CHECHIKHIN, Yuriy): runs of up to
-    /// five words written as names around such a word are screened as a person's name, and
-    /// a match at the threshold that explains every word of the run is a mention.
+    /// word and was read as another ("Juriy Chechikhin" for CHECHIKHIN, Yuriy): in a run of
+    /// up to five name words around such a word and beside a listed surname, each person
+    /// listed with that surname and a word like the odd one is scored against the run, and
+    /// a score at the threshold that explains every word of the run is a mention.
     fn anchored_candidates(
         &self,
         text: &str,
@@ -762,8 +832,37 @@ impl Scanner {
             if first == last {
                 continue;
             }
-            // The whole run, then the anchor with one neighbour (a run may hold more than a
-            // name: "Sanctioned Yuriy Chechikhin").
+            // The people listed with a surname in the run and a name word like the odd one.
+            let surnamed: Vec<u32> = (first..=last)
+                .filter(|&i| i != index)
+                .filter_map(|i| match refs.get(i) {
+                    Some(WordRef::Key(key)) => self.singles.get(key),
+                    _ => None,
+                })
+                .flatten()
+                .filter(|t| t.2 == SingleKind::Surname)
+                .map(|t| t.0)
+                .collect();
+            if surnamed.is_empty() {
+                continue;
+            }
+            let written = text.get(word.start..word.end).unwrap_or("");
+            let similar = self.shared_lookup(written).1.unwrap_or_default();
+            let mut people: Vec<u32> = surnamed
+                .into_iter()
+                .filter(|&entity| {
+                    self.entity_keys
+                        .get(entity as usize)
+                        .is_some_and(|keys| similar.iter().any(|k| keys.binary_search(k).is_ok()))
+                })
+                .collect();
+            people.sort_unstable();
+            people.dedup();
+            if people.is_empty() {
+                continue;
+            }
+            // The whole run, then the odd word with one neighbour (a run may hold more than
+            // a name: "Sanctioned Yuriy Chechikhin").
             let windows = [
                 (first, last),
                 (index.saturating_sub(1).max(first), index),
@@ -780,20 +879,19 @@ impl Scanner {
                 if !screened.insert(span) {
                     continue;
                 }
-                let Some(written) = text.get(span.0..span.1) else {
+                let Some(window) = text.get(span.0..span.1) else {
                     continue;
                 };
                 let query = Query {
                     schema: Some(Schema::Person),
-                    ..Query::name(written)
-                };
-                let options = ScreenOptions {
-                    threshold,
-                    limit: MAX_ENTITIES_PER_SPAN,
+                    ..Query::name(window)
                 };
                 let mut any = false;
-                for found_match in self.index.screen(&query, &options) {
-                    let Some(&entity) = self.positions.get(&found_match.entity.id) else {
+                for &entity in &people {
+                    let Some(found_match) =
+                        self.index
+                            .score_entity_at(&query, entity as usize, threshold)
+                    else {
                         continue;
                     };
                     // Every word of the window must be part of the name: a listed first name
@@ -807,7 +905,6 @@ impl Scanner {
                         continue;
                     }
                     any = true;
-                    let anchor = text.get(word.start..word.end).unwrap_or("");
                     found.push(Candidate {
                         start: span.0,
                         end: span.1,
@@ -816,7 +913,7 @@ impl Scanner {
                         explanation: MentionExplanation {
                             kind: MentionKind::Name,
                             detail: format!(
-                                "the name {:?}, screened around {anchor:?}, a word spelt like a listed one",
+                                "the name {:?}, with {written:?} read as a spelling of a listed word",
                                 found_match.matched_name,
                             ),
                             name: Some(found_match.explanation),
