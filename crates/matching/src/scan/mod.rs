@@ -597,6 +597,13 @@ impl Scanner {
             .iter()
             .map(|word| {
                 let written = text.get(word.start..word.end).unwrap_or("");
+                // Lower-case words are one lookup in the listed words as written.
+                if written
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                {
+                    return self.vocabulary.lookup(written, &self.index).0;
+                }
                 *cache
                     .entry(written)
                     .or_insert_with(|| self.shared_lookup(written).0)
