@@ -156,6 +156,13 @@ fn finds_a_distinctive_short_form_scored_below_the_full_name() {
     assert_eq!(short_found[0].0, "State Duma");
     assert_eq!(short_found[0].1, MentionKind::ShortForm);
     assert!(short_found[0].2 < full_found[0].2);
+    // "the Duma": its one distinctive word, lower still.
+    let word_found = of(&scan("Members of the Duma approved the bill."), "35845");
+    assert_eq!(word_found.len(), 1, "{word_found:?}");
+    assert_eq!(word_found[0].0, "Duma");
+    assert!(word_found[0].2 < short_found[0].2);
+    // Without "the" before it, the word is not the body.
+    assert!(of(&scan("Duma approved."), "35845").is_empty());
 }
 
 #[test]

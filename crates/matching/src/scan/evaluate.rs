@@ -276,3 +276,83 @@ impl fmt::Display for ScanEvaluation {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::{MentionExplanation, MentionKind};
+    use interdict_model::EntityId;
+
+    fn mention(text: &str, start: usize, end: usize, id: &str) -> Mention {
+        Mention {
+            start,
+            end,
+            text: text.get(start..end).unwrap_or("").to_owned(),
+            entity_id: id.parse().unwrap_or_else(|_| EntityId::new("x", "x")),
+            listed_name: String::new(),
+            score: 0.9,
+            explanation: MentionExplanation {
+                kind: MentionKind::Name,
+                detail: String::new(),
+                name: None,
+                linked_to: None,
+                identifier: None,
+            },
+        }
+    }
+
+    #[test]
+    fn counts_recall_per_variant_clean_texts_and_trap_hits() {
+        let found = "Sergei Shoigu met the doctor.";
+        let clean = "Nothing to see.";
+        let trapped = "The doctor arrived.";
+        let documents = vec![
+            EvaluatedDocument {
+                id: "D1".into(),
+                text: found.into(),
+                mentions: vec![mention(found, 0, 13, "ofac-sdn:35173")],
+            },
+            EvaluatedDocument {
+                id: "D2".into(),
+                text: clean.into(),
+                mentions: Vec::new(),
+            },
+            EvaluatedDocument {
+                id: "D3".into(),
+                text: trapped.into(),
+                mentions: vec![mention(trapped, 4, 10, "ofac-sdn:13126")],
+            },
+        ];
+        let label = |document: &str, source_id: &str, variant: &str| Label {
+            document: document.into(),
+            mention_text: String::new(),
+            source_id: source_id.into(),
+            variant: variant.into(),
+        };
+        let labels = vec![
+            label("D1", "35173", "first_last"),
+            label("D1", "35096", "listed"),
+        ];
+        let traps = vec![Trap {
+            document: "D3".into(),
+            text: "doctor".into(),
+            kind: "single_token_alias".into(),
+        }];
+        let evaluation = evaluate(&documents, &labels, &traps, "ofac-sdn");
+        assert_eq!((evaluation.found, evaluation.labels), (1, 2));
+        assert_eq!(evaluation.variants.len(), 2);
+        assert_eq!(evaluation.variants[0].variant, "first_last");
+        assert!((evaluation.variants[0].recall - 1.0).abs() < 1e-9);
+        assert_eq!(evaluation.variants[1].found, 0);
+        // D2 and D3 have no label; D3 has a mention.
+        assert_eq!(
+            (evaluation.clean_documents, evaluation.clean_with_mentions),
+            (2, 1)
+        );
+        assert_eq!(evaluation.trap_hits.len(), 1);
+        assert_eq!(evaluation.unexpected.len(), 1);
+        assert_eq!(evaluation.missed.len(), 1);
+        assert_eq!(split_half("FD001"), 1);
+        assert_eq!(split_half("FD002"), 0);
+    }
+}

@@ -55,6 +55,8 @@ const CONTEXT_FACTOR: f64 = 0.85;
 const TITLE_FACTOR: f64 = 0.8;
 /// A short form of an organisation's name, relative to the score of the short form itself.
 const SHORT_FORM_FACTOR: f64 = 0.85;
+/// A one-word short form ("the Duma"), relative to the score of that word.
+const SHORT_WORD_FACTOR: f64 = 0.75;
 /// A document word is read as a listed word it does not spell exactly at this token
 /// similarity or above.
 const FUZZY_SIMILARITY: f32 = 0.75;
@@ -168,6 +170,9 @@ enum SingleKind {
     OneToken,
     /// An organisation's name without its legal form: needs a legal form beside it.
     Core,
+    /// The last word of an organisation's head before "of", on no other entity ("the Duma"
+    /// of STATE DUMA OF THE FEDERAL ASSEMBLY ...): needs "the" before it.
+    ShortWord,
 }
 
 /// What a document word is, as a key into the listed vocabulary.
@@ -431,6 +436,19 @@ impl Scanner {
             own_keys.dedup();
             entity_keys.push(own_keys.into_boxed_slice());
         }
+        // A one-word short form only stands for its entity if no other entity has the word.
+        let mut holders: HashMap<u32, u32> = HashMap::new();
+        for keys in &entity_keys {
+            for &key in keys.iter() {
+                *holders.entry(key).or_default() += 1;
+            }
+        }
+        for (key, listed) in singles.iter_mut() {
+            if holders.get(key).copied().unwrap_or(0) > 1 {
+                listed.retain(|t| t.2 != SingleKind::ShortWord);
+            }
+        }
+        singles.retain(|_, listed| !listed.is_empty());
         // A short form is only distinctive if it is no other entity's short form or name.
         for (keys, owners) in &heads {
             let ambiguous = owners.len() > 1
@@ -1045,6 +1063,38 @@ impl Scanner {
                             })
                         }
                     }
+                    SingleKind::ShortWord => {
+                        let after_the = index
+                            .checked_sub(1)
+                            .and_then(|i| words.get(i))
+                            .is_some_and(|previous| {
+                                text.get(previous.end..word.start) == Some(" ")
+                                    && text
+                                        .get(previous.start..previous.end)
+                                        .is_some_and(|w| w.eq_ignore_ascii_case("the"))
+                            });
+                        let listed_word = head_word(&name.full).unwrap_or(&name.full);
+                        after_the.then(|| {
+                            let (score, explanation) =
+                                score_pair(written, listed_word, Some(entity.schema));
+                            Candidate {
+                                start: word.start,
+                                end: word.end,
+                                entity: entity_index,
+                                score: score * SHORT_WORD_FACTOR,
+                                explanation: MentionExplanation {
+                                    kind: MentionKind::ShortForm,
+                                    detail: format!(
+                                        "\"the {listed_word}\", a word of {:?} no other listed party has",
+                                        name.full
+                                    ),
+                                    name: Some(explanation),
+                                    linked_to: None,
+                                    identifier: None,
+                                },
+                            }
+                        })
+                    }
                     SingleKind::OneToken => None,
                 };
                 let candidate = candidate.or_else(|| {
@@ -1408,6 +1458,17 @@ fn covers(spans: &[(usize, usize)], word: &Word) -> bool {
             .is_some_and(|&(_, end)| end > word.start)
 }
 
+/// The last word before "of" in an organisation's name ("DUMA" in "STATE DUMA OF THE ...").
+fn head_word(full: &str) -> Option<&str> {
+    let words = split_words(full);
+    let of = words.iter().position(|w| {
+        full.get(w.start..w.end)
+            .is_some_and(|t| t.eq_ignore_ascii_case("of"))
+    })?;
+    let last = words.get(of.checked_sub(1)?)?;
+    full.get(last.start..last.end)
+}
+
 /// The surname part of a listed person's name: before the comma of "LAST, First", else the
 /// last word.
 fn surname_of(full: &str) -> &str {
@@ -1548,6 +1609,16 @@ fn name_forms(full: &str, schema: Schema, vocabulary: &mut Vocabulary) -> NameFo
             })
             .collect();
         if head.len() >= 2 && head.len() < keys.len() {
+            let last_written = words
+                .get(of - 1)
+                .and_then(|w| full.get(w.start..w.end))
+                .unwrap_or("");
+            if let Some(&last) = head.last()
+                && last_written.len() >= 4
+                && !is_common_word(last_written)
+            {
+                forms.add(vec![last], PatternKind::Name, SingleKind::ShortWord);
+            }
             forms.add(head, PatternKind::ShortForm(head_length), single);
         }
     }
