@@ -121,4 +121,43 @@ fn main() {
         println!("== {title}");
         print!("{}", evaluate_scan(&documents, &labels, &traps, "ofac-sdn"));
     }
+
+    // Unlisted people (no name equal to a listed name or alias) quoted in news prose: any
+    // mention is a false one.
+    let people: Vec<String> = csv_rows(&data.join("eval/customers_multiscript_dev.csv"))
+        .iter()
+        .filter_map(|r| r.get(0).map(str::to_owned))
+        .collect();
+    let sentences: Vec<String> = people
+        .iter()
+        .enumerate()
+        .map(|(i, name)| match i % 3 {
+            0 => format!("Speaking on Tuesday, {name} said the port would reopen next week."),
+            1 => format!("The contract was signed by {name}, the company's director, in March."),
+            _ => format!("According to {name}, prices rose again."),
+        })
+        .collect();
+    let started = Instant::now();
+    let results = scanner.scan_batch(&sentences, &options);
+    let elapsed = started.elapsed().as_secs_f64();
+    let alerted: Vec<(&String, &Vec<_>)> = sentences
+        .iter()
+        .zip(&results)
+        .filter(|(_, mentions)| !mentions.is_empty())
+        .collect();
+    println!(
+        "== unlisted people in prose: {}/{} sentences with a mention = {:.2}% ({:.0} sentences/s)",
+        alerted.len(),
+        sentences.len(),
+        100.0 * alerted.len() as f64 / sentences.len().max(1) as f64,
+        sentences.len() as f64 / elapsed
+    );
+    for (sentence, mentions) in alerted.iter().take(12) {
+        if let Some(mention) = mentions.first() {
+            println!(
+                "  {sentence:?}: {:?} -> {} {:?} {:.3}",
+                mention.text, mention.entity_id, mention.listed_name, mention.score
+            );
+        }
+    }
 }

@@ -62,6 +62,8 @@ const SHORT_WORD_FACTOR: f64 = 0.75;
 const FUZZY_SIMILARITY: f32 = 0.75;
 /// Most entities reported for one span (namesakes).
 const MAX_ENTITIES_PER_SPAN: usize = 5;
+/// Namesakes at one span are reported when they score this close to the best there.
+const NAMESAKE_MARGIN: f64 = 0.1;
 /// Most words of a legal form taken into a span at either edge ("S.A. de C.V.").
 const MAX_LEGAL_FORM_WORDS: usize = 5;
 
@@ -678,13 +680,17 @@ impl Scanner {
             let (Some(first_word), Some(last_word)) = (words.get(first), words.get(last)) else {
                 continue;
             };
-            // Names are written as names: a span of lower-case prose words is no mention.
-            let name_like = words
-                .get(first..=last)
-                .into_iter()
-                .flatten()
-                .any(|w| text.get(w.start..w.end).is_some_and(is_name_like));
-            if !name_like {
+            // Names are written as names: a span of lower-case prose words is no mention,
+            // and a lower-case word inside one is a particle ("de", "al", "bin", "van"),
+            // not a verb ("Jan said").
+            let span_words = words.get(first..=last).unwrap_or_default();
+            let written = |w: &Word| text.get(w.start..w.end).unwrap_or("");
+            let name_like = span_words.iter().any(|w| is_name_like(written(w)));
+            let prose = span_words.iter().any(|w| {
+                let word = written(w);
+                word.chars().next().is_some_and(char::is_lowercase) && word.chars().count() > 3
+            });
+            if !name_like || prose {
                 continue;
             }
             for target in self
@@ -716,7 +722,14 @@ impl Scanner {
     ) -> Option<Candidate> {
         let entity = self.entities.get(target.entity as usize)?;
         let (start, end) = if is_person(entity.schema) {
-            (words.get(span.start)?.start, words.get(span.end - 1)?.end)
+            // The whole run of name words: a listed name inside a longer one ("Omar
+            // Claudio Sánchez Dueñas") is another person's, and the run is what is scored.
+            let run = name_run(text, words, refs, span.clone());
+            (words.get(run.start)?.start, words.get(run.end - 1)?.end)
+        } else if span.len() <= 2 {
+            // A short name inside a longer run of name words is a word of another name
+            // ("al-Khayyat" in "Abdulmajid Naim al-Khayyat"): the run is scored.
+            with_legal_forms(text, words, refs, name_run(text, words, refs, span.clone()))
         } else {
             with_legal_forms(text, words, refs, span.clone())
         };
@@ -851,10 +864,18 @@ impl Scanner {
                 first -= 1;
             }
             let mut last = index;
-            while index + 1 < words.len() + 1 && last - index < 2 && joined(last, last + 1) {
+            while last - index < 2 && joined(last, last + 1) {
                 last += 1;
             }
-            if first == last {
+            // A run longer than five name words is a longer name than any looked at here.
+            let hyphen_after = matches!(
+                (words.get(last), words.get(last + 1)),
+                (Some(a), Some(b)) if text.get(a.end..b.start) == Some("-")
+            );
+            let longer = (first > 0 && index - first == 2 && joined(first - 1, first))
+                || (last - index == 2 && joined(last, last + 1))
+                || hyphen_after;
+            if first == last || longer {
                 continue;
             }
             // The people listed with a surname in the run and a name word like the odd one.
@@ -886,13 +907,8 @@ impl Scanner {
             if people.is_empty() {
                 continue;
             }
-            // The whole run, then the odd word with one neighbour (a run may hold more than
-            // a name: "Sanctioned Yuriy Chechikhin").
-            let windows = [
-                (first, last),
-                (index.saturating_sub(1).max(first), index),
-                (index, (index + 1).min(last)),
-            ];
+            // The whole run: a name inside a longer one is another person's.
+            let windows = [(first, last)];
             for (from, to) in windows {
                 if from == to {
                     continue;
@@ -1224,6 +1240,57 @@ fn with_legal_forms(
     (widened_start, widened_end)
 }
 
+/// Most words a person's mention is widened by on either side to the whole name.
+const MAX_RUN_WIDENING: usize = 3;
+
+/// The words `span`, widened over the name words written right before and after it
+/// (capitalised listed words, joined by a space or hyphen, not a role or function word).
+fn name_run(text: &str, words: &[Word], refs: &[WordRef], span: Range<usize>) -> Range<usize> {
+    // Words that could be names by the lists (listed words or like one), capitalised in a
+    // script with case: an unlisted word ("Verteidigungsminister") or a caseless script
+    // says nothing about where a name ends.
+    let name_word = |index: usize| {
+        words.get(index).is_some_and(|word| {
+            matches!(refs.get(index), Some(WordRef::Key(_) | WordRef::Similar(_)))
+                && text.get(word.start..word.end).is_some_and(|written| {
+                    written.chars().next().is_some_and(char::is_uppercase)
+                        && !is_run_stop_word(written)
+                })
+        })
+    };
+    let joined = |left: usize, right: usize| match (words.get(left), words.get(right)) {
+        (Some(a), Some(b)) => matches!(text.get(a.end..b.start), Some(" " | "-")),
+        _ => false,
+    };
+    let mut first = span.start;
+    while first > 0
+        && span.start - first < MAX_RUN_WIDENING
+        && name_word(first - 1)
+        && joined(first - 1, first)
+    {
+        first -= 1;
+    }
+    // A hyphenated continuation is part of the name in any case ("Kim Jong-su").
+    let hyphenated = |left: usize, right: usize| match (words.get(left), words.get(right)) {
+        (Some(a), Some(b)) => {
+            text.get(a.end..b.start) == Some("-")
+                && matches!(
+                    refs.get(right),
+                    Some(WordRef::Key(_) | WordRef::Similar(_) | WordRef::Unknown)
+                )
+        }
+        _ => false,
+    };
+    let mut end = span.end;
+    while end < words.len()
+        && end - span.end < MAX_RUN_WIDENING
+        && ((name_word(end) && joined(end - 1, end)) || hyphenated(end - 1, end))
+    {
+        end += 1;
+    }
+    first..end
+}
+
 /// Capitalised words that start sentences or precede names but are no part of them.
 const RUN_STOP_WORDS: &[&str] = &[
     "the",
@@ -1275,11 +1342,66 @@ const RUN_STOP_WORDS: &[&str] = &[
     "i",
 ];
 
+/// Capitalised job titles that stand before names in news ("Treasury Secretary Janet
+/// Yellen"), besides the roles lists give ([`ROLES`]).
+const JOB_TITLES: &[&str] = &[
+    "secretary",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "chief",
+    "ceo",
+    "cfo",
+    "head",
+    "envoy",
+    "official",
+    "officer",
+    "judge",
+    "justice",
+    "prosecutor",
+    "lawyer",
+    "attorney",
+    "agent",
+    "analyst",
+    "economist",
+    "manager",
+    "founder",
+    "owner",
+    "executive",
+    "vice",
+    "professor",
+    "prof",
+    "captain",
+    "capt",
+    "lieutenant",
+    "lt",
+    "major",
+    "maj",
+    "sergeant",
+    "sgt",
+    "brigadier",
+    "marshal",
+    "representative",
+    "rep",
+    "councillor",
+    "councilor",
+    "mufti",
+    "imam",
+    "rabbi",
+    "bishop",
+    "father",
+    "saint",
+    "st",
+    "president-elect",
+];
+
 /// Whether a capitalised word is a role or a function word that a run of name words
 /// stops at.
 fn is_run_stop_word(written: &str) -> bool {
     let lower = written.to_lowercase();
-    RUN_STOP_WORDS.contains(&lower.as_str()) || ROLES.iter().any(|(word, _)| *word == lower)
+    RUN_STOP_WORDS.contains(&lower.as_str())
+        || JOB_TITLES.contains(&lower.as_str())
+        || ROLES.iter().any(|(word, _)| *word == lower)
 }
 
 /// Roles written before a name, with their abbreviations.
@@ -1420,13 +1542,17 @@ fn resolve_overlaps(candidates: &mut [Candidate]) -> Vec<Candidate> {
     // Kept spans by start: end and the entities reported there.
     let mut kept: BTreeMap<usize, (usize, Vec<u32>)> = BTreeMap::new();
     let mut accepted: Vec<Candidate> = Vec::new();
+    // The best score kept at each span start (the first kept there, as sorted).
+    let mut best: HashMap<usize, f64> = HashMap::new();
     for candidate in candidates.iter() {
+        let best_at = |start: usize| best.get(&start).copied().unwrap_or(0.0);
         match kept.range_mut(..candidate.end).next_back() {
             Some((&start, (end, entities))) if *end > candidate.start => {
                 let same_span = start == candidate.start && *end == candidate.end;
                 if same_span
                     && !entities.contains(&candidate.entity)
                     && entities.len() < MAX_ENTITIES_PER_SPAN
+                    && candidate.score >= best_at(start) - NAMESAKE_MARGIN
                 {
                     entities.push(candidate.entity);
                     accepted.push(candidate.clone());
@@ -1434,6 +1560,7 @@ fn resolve_overlaps(candidates: &mut [Candidate]) -> Vec<Candidate> {
             }
             _ => {
                 kept.insert(candidate.start, (candidate.end, vec![candidate.entity]));
+                best.insert(candidate.start, candidate.score);
                 accepted.push(candidate.clone());
             }
         }
