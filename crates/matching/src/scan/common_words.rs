@@ -399,8 +399,14 @@ const COMMON_WORDS: &[&str] = &[
 
 /// Whether `word` (as written) is an ordinary English word.
 pub(crate) fn is_common_word(word: &str) -> bool {
-    let lower = word.to_lowercase();
-    COMMON_WORDS.binary_search(&lower.as_str()).is_ok()
+    // The list is ASCII: compare case-insensitively without allocating.
+    COMMON_WORDS
+        .binary_search_by(|listed| {
+            listed
+                .bytes()
+                .cmp(word.bytes().map(|b| b.to_ascii_lowercase()))
+        })
+        .is_ok()
 }
 
 #[cfg(test)]

@@ -1179,12 +1179,10 @@ const LEGAL_FORM_TAILS: &[&[&str]] = &[
 /// Whether a word is a short legal form that is also an ordinary word or abbreviation
 /// ("Co", "SA", "AG"): taken into a span at its edges when written as a name.
 fn is_ambiguous_legal_form(written: &str) -> bool {
-    is_name_like(written) && {
-        let lower = written.to_lowercase();
-        lexicon::LEGAL_FORM_WORDS
+    is_name_like(written)
+        && lexicon::LEGAL_FORM_WORDS
             .iter()
-            .any(|(word, _, ambiguous)| *ambiguous && *word == lower)
-    }
+            .any(|(word, _, ambiguous)| *ambiguous && word.eq_ignore_ascii_case(written))
 }
 
 /// The span of words `span`, widened over legal forms written right before or after it
@@ -1398,10 +1396,13 @@ const JOB_TITLES: &[&str] = &[
 /// Whether a capitalised word is a role or a function word that a run of name words
 /// stops at.
 fn is_run_stop_word(written: &str) -> bool {
-    let lower = written.to_lowercase();
-    RUN_STOP_WORDS.contains(&lower.as_str())
-        || JOB_TITLES.contains(&lower.as_str())
-        || ROLES.iter().any(|(word, _)| *word == lower)
+    // Longer words are none of these; the lists are ASCII, compared without allocating.
+    written.len() <= 16
+        && (RUN_STOP_WORDS
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(written))
+            || JOB_TITLES.iter().any(|w| w.eq_ignore_ascii_case(written))
+            || ROLES.iter().any(|(w, _)| w.eq_ignore_ascii_case(written)))
 }
 
 /// Roles written before a name, with their abbreviations.
