@@ -366,7 +366,7 @@ const WORD_CACHE_SHARD_CAPACITY: usize = 20_000;
 
 /// Scores already computed for a text and name form in one document: a long document
 /// names the same party many times.
-type Memo<'t> = HashMap<(&'t str, u32, PatternKind), Option<(f64, MentionExplanation)>>;
+type Memo<'t> = HashMap<(&'t str, u32, PatternKind), Option<(f64, Arc<MentionExplanation>)>>;
 
 /// A candidate mention before overlaps are resolved.
 #[derive(Debug, Clone)]
@@ -375,7 +375,8 @@ struct Candidate {
     end: usize,
     entity: u32,
     score: f64,
-    explanation: MentionExplanation,
+    /// Shared: a name repeated through a long document is explained once.
+    explanation: Arc<MentionExplanation>,
 }
 
 impl Scanner {
@@ -519,7 +520,44 @@ impl Scanner {
 
     /// Finds the listed parties in `text`: mentions at or above `options.threshold`, in text
     /// order, at most `options.limit` (the best).
+    ///
+    /// A long text is scanned in sections of about [`SECTION_BYTES`], cut at line or
+    /// sentence ends, in parallel: work and memory stay proportional to the section, and a
+    /// surname is linked to a full mention in the same section.
     pub fn scan(&self, text: &str, options: &ScanOptions) -> Vec<Mention> {
+        if text.len() <= SECTION_BYTES {
+            return self.scan_section(text, options);
+        }
+        let sections = sections(text);
+        let mut mentions: Vec<Mention> = sections
+            .par_iter()
+            .flat_map_iter(|&(start, end)| {
+                let mut found = text
+                    .get(start..end)
+                    .map(|section| self.scan_section(section, options))
+                    .unwrap_or_default();
+                for mention in &mut found {
+                    mention.start += start;
+                    mention.end += start;
+                    if let Some(linked) = &mut mention.explanation.linked_to {
+                        *linked = linked.start + start..linked.end + start;
+                    }
+                }
+                found
+            })
+            .collect();
+        if mentions.len() > options.limit {
+            mentions.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
+            mentions.truncate(options.limit);
+            mentions.sort_by(|a, b| {
+                (a.start, a.end, &a.entity_id).cmp(&(b.start, b.end, &b.entity_id))
+            });
+        }
+        mentions
+    }
+
+    /// [`Scanner::scan`] of one section.
+    fn scan_section(&self, text: &str, options: &ScanOptions) -> Vec<Mention> {
         let words = split_words(text);
         let refs = self.word_refs(text, &words);
         let mut candidates = self.name_candidates(text, &words, &refs);
@@ -533,13 +571,13 @@ impl Scanner {
                 end: hit.end,
                 entity: hit.entity,
                 score: 1.0,
-                explanation: MentionExplanation {
+                explanation: Arc::new(MentionExplanation {
                     kind: MentionKind::Identifier,
                     detail: hit.detail,
                     name: None,
                     linked_to: None,
                     identifier: Some(hit.identifier),
-                },
+                }),
             });
         }
         let mut mentions: Vec<Mention> = accepted
@@ -558,7 +596,7 @@ impl Scanner {
                     entity_id: entity.id.clone(),
                     listed_name: entity.name.clone(),
                     score: c.score,
-                    explanation: c.explanation,
+                    explanation: Arc::unwrap_or_clone(c.explanation),
                 })
             })
             .collect();
@@ -580,7 +618,6 @@ impl Scanner {
         mentions
     }
 
-    /// What each word is, each distinct spelling looked up once.
     /// What a word is, through the cache shared by all documents: the capitalised words of
     /// news (days, places, agencies) recur from one document to the next, and reading one
     /// that is no listed word looks for similar listed words.
@@ -611,6 +648,7 @@ impl Scanner {
         reading
     }
 
+    /// What each word is, each distinct spelling looked up once.
     fn word_refs(&self, text: &str, words: &[Word]) -> Vec<WordRef> {
         let mut cache: HashMap<&str, WordRef> = HashMap::new();
         let mut refs = words
@@ -693,6 +731,9 @@ impl Scanner {
             if !name_like || prose {
                 continue;
             }
+            // A common name stands for many people: keep the best few per span, so that a
+            // document of nothing but that name stays small.
+            let mut at_span: Vec<Candidate> = Vec::new();
             for target in self
                 .targets
                 .get(found.pattern().as_usize())
@@ -704,8 +745,13 @@ impl Scanner {
                 }
                 let candidate =
                     self.confirm(text, words, refs, first..last + 1, *target, &mut memo);
-                candidates.extend(candidate);
+                at_span.extend(candidate);
             }
+            if at_span.len() > MAX_ENTITIES_PER_SPAN {
+                at_span.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entity.cmp(&b.entity)));
+                at_span.truncate(MAX_ENTITIES_PER_SPAN);
+            }
+            candidates.extend(at_span);
         }
         candidates
     }
@@ -751,7 +797,10 @@ impl Scanner {
         }
         let (score, explanation) = memo
             .entry((written, target.entity, target.kind))
-            .or_insert_with(|| self.score_form(entity, written, target))
+            .or_insert_with(|| {
+                self.score_form(entity, written, target)
+                    .map(|(score, explanation)| (score, Arc::new(explanation)))
+            })
             .clone()?;
         Some(Candidate {
             start,
@@ -951,7 +1000,7 @@ impl Scanner {
                         end: span.1,
                         entity,
                         score: found_match.score,
-                        explanation: MentionExplanation {
+                        explanation: Arc::new(MentionExplanation {
                             kind: MentionKind::Name,
                             detail: format!(
                                 "the name {:?}, with {written:?} read as a spelling of a listed word",
@@ -960,7 +1009,7 @@ impl Scanner {
                             name: Some(found_match.explanation),
                             linked_to: None,
                             identifier: None,
-                        },
+                        }),
                     });
                 }
                 if any {
@@ -1020,7 +1069,7 @@ impl Scanner {
                                 end: word.end,
                                 entity: entity_index,
                                 score: score.min(linked.score) * LINKED_FACTOR,
-                                explanation: MentionExplanation {
+                                explanation: Arc::new(MentionExplanation {
                                     kind: MentionKind::LinkedSurname,
                                     detail: format!(
                                         "the surname of {:?}, named in full at bytes {}..{}",
@@ -1029,7 +1078,7 @@ impl Scanner {
                                     name: Some(explanation),
                                     linked_to: Some(linked.start..linked.end),
                                     identifier: None,
-                                },
+                                }),
                             })
                         } else if let Some(role) = listed_role_before(text, words, index, entity) {
                             let (score, explanation) =
@@ -1040,7 +1089,7 @@ impl Scanner {
                                 end: word.end,
                                 entity: entity_index,
                                 score: score * TITLE_FACTOR,
-                                explanation: MentionExplanation {
+                                explanation: Arc::new(MentionExplanation {
                                     kind: MentionKind::TitledSurname,
                                     detail: format!(
                                         "the surname of {:?} after a role the list gives them",
@@ -1049,7 +1098,7 @@ impl Scanner {
                                     name: Some(explanation),
                                     linked_to: None,
                                     identifier: None,
-                                },
+                                }),
                             })
                         } else {
                             None
@@ -1073,7 +1122,7 @@ impl Scanner {
                                 &mut memo,
                             )
                             .map(|mut c| {
-                                c.explanation.detail =
+                                Arc::make_mut(&mut c.explanation).detail =
                                     format!("the name {:?} with a legal form beside it", name.full);
                                 c
                             })
@@ -1098,7 +1147,7 @@ impl Scanner {
                                 end: word.end,
                                 entity: entity_index,
                                 score: score * SHORT_WORD_FACTOR,
-                                explanation: MentionExplanation {
+                                explanation: Arc::new(MentionExplanation {
                                     kind: MentionKind::ShortForm,
                                     detail: format!(
                                         "\"the {listed_word}\", a word of {:?} no other listed party has",
@@ -1107,7 +1156,7 @@ impl Scanner {
                                     name: Some(explanation),
                                     linked_to: None,
                                     identifier: None,
-                                },
+                                }),
                             }
                         })
                     }
@@ -1121,13 +1170,13 @@ impl Scanner {
                         end: word.end,
                         entity: entity_index,
                         score: score * CONTEXT_FACTOR,
-                        explanation: MentionExplanation {
+                        explanation: Arc::new(MentionExplanation {
                             kind: MentionKind::NameInContext,
                             detail: format!("the one-word name {:?} {context}", name.full),
                             name: Some(explanation),
                             linked_to: None,
                             identifier: None,
-                        },
+                        }),
                     })
                 });
                 at_word.extend(candidate);
@@ -1139,6 +1188,45 @@ impl Scanner {
         }
         found
     }
+}
+
+/// Sections a long text is scanned in, as byte ranges: about this long, cut after a line
+/// end, else a sentence end, else a space.
+const SECTION_BYTES: usize = 256 * 1024;
+
+/// The sections of `text` (see [`SECTION_BYTES`]).
+fn sections(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(text.len() / SECTION_BYTES + 1);
+    let mut start = 0;
+    while start < text.len() {
+        let mut end = (start + SECTION_BYTES).min(text.len());
+        if end < text.len() {
+            // Cut in the second half of the section, where a cut is found.
+            let window = text.get(start + SECTION_BYTES / 2..end).unwrap_or("");
+            let base = start + SECTION_BYTES / 2;
+            let cut = window
+                .rfind('\n')
+                .or_else(|| window.rfind(". ").map(|i| i + 1))
+                .or_else(|| window.rfind(' '));
+            end = match cut {
+                Some(at) => base + at + 1,
+                None => {
+                    // No space in 128 KB: any character boundary.
+                    let mut at = end;
+                    while at > start && !text.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    at
+                }
+            };
+        }
+        if end <= start {
+            break;
+        }
+        out.push((start, end));
+        start = end;
+    }
+    out
 }
 
 /// Whether the text between two words ends any name ("; ", "? ", brackets, a blank line).
@@ -1768,6 +1856,24 @@ mod tests {
 
     fn scanner(entities: Vec<Arc<Entity>>) -> Scanner {
         Scanner::new(Arc::new(Index::build(entities)))
+    }
+
+    #[test]
+    fn cuts_long_texts_into_sections_at_line_and_sentence_ends() {
+        let text = "Первая строка. ".repeat(40_000) + "\n" + &"x".repeat(300_000);
+        let cut = sections(&text);
+        assert!(cut.len() > 2);
+        assert_eq!(cut.first().map(|c| c.0), Some(0));
+        assert_eq!(cut.last().map(|c| c.1), Some(text.len()));
+        for pair in cut.windows(2) {
+            assert_eq!(pair[0].1, pair[1].0);
+        }
+        for &(start, end) in &cut {
+            assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
+            assert!(end - start <= SECTION_BYTES);
+        }
+        // The first cuts fall after a sentence end.
+        assert_eq!(text.get(cut[0].1 - 2..cut[0].1), Some(". "));
     }
 
     #[test]
