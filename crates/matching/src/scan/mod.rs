@@ -3,19 +3,22 @@
 //!
 //! How: every word of every listed name is normalised (transliterated, folded) into a key,
 //! exactly as a document word is; each name yields a few key sequences (as listed, First
-//! Last, without middle names, the organisation without its legal form, a short form
-//! before "of"), and one Aho-Corasick automaton over those sequences (each key encoded as
-//! one character, so matches start and end on word boundaries) finds the candidate spans in
-//! one pass. A document word that is not a listed key but is written like a name is mapped
-//! to the most similar listed key with the same consonant skeleton (Nowozhilow →
-//! Novozhilov). Each candidate is then scored by the screening scorer against the entity's
-//! names ([`Index`]), with legal forms next to the span taken into it.
+//! Last, without middle names, the organisation without its legal form, its head before
+//! "of"), and one Aho-Corasick automaton over those sequences (each key encoded as one
+//! character, so matches start and end on word boundaries) finds the candidate spans in one
+//! pass. A capitalised document word that is no listed key is read as the most similar
+//! listed one, by the index's candidate lookup. Each candidate is scored by the screening
+//! scorer against the entity's names ([`Index`]): a person's mention as the whole run of
+//! name words around it (a listed name inside a longer one is another person's), an
+//! organisation's with the legal forms beside it. Overlaps go to the best score.
 //!
 //! One-token names are where free text goes wrong ("42", "Tango", "Doctor" are aliases):
-//! they are reported only with context — the same entity named in full elsewhere in the
-//! document (a surname, linked, scored lower), a legal form next to it (`OOO Avisto`), a
-//! role the list gives the person before it (`President Putin`), a vessel word before a
-//! vessel's name, or an "a.k.a."/quotes. Vessel IMO numbers (check digit verified),
+//! they are reported only with context — the same person named in full elsewhere in the
+//! document (a surname, linked, scored lower), a role the list gives the person before it
+//! (`President Putin`), a legal form beside an organisation's name (`OOO Avisto`), "the"
+//! before a word of an organisation's name no other party has (`the Duma`), a vessel word
+//! before a vessel's name, or an "a.k.a."/quotes. Names made only of ordinary English words
+//! need a legal form, capitals or quotes. Vessel IMO numbers (check digit verified),
 //! digital-currency addresses and SWIFT/BIC codes are found wherever they appear.
 
 mod common_words;
