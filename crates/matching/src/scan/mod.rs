@@ -1880,6 +1880,13 @@ mod tests {
     }
 
     #[test]
+    fn a_scanner_is_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Scanner>();
+        shared::<Mention>();
+    }
+
+    #[test]
     fn encodes_keys_as_distinct_characters() {
         let codes: HashSet<char> = (0..70_000).map(encode).collect();
         assert_eq!(codes.len(), 70_000);
