@@ -664,6 +664,37 @@ impl Index {
         self.score_entities(&prepared, candidates, options)
     }
 
+    /// Scores `query` against the names of the entity at position `entity` only, as
+    /// [`Index::screen`] scores a candidate: free-text scanning confirms a candidate span
+    /// this way. `None` below `threshold` or when the entity has no indexed name.
+    pub(crate) fn score_entity_at(
+        &self,
+        query: &Query,
+        entity: usize,
+        threshold: f64,
+    ) -> Option<Match> {
+        let names: Vec<u32> = self.entity_names.get(entity)?.clone().collect();
+        let prepared = self.prepare(query);
+        self.score_entity(&prepared, u32::try_from(entity).ok()?, &names, threshold)
+    }
+
+    /// Listed tokens similar to `token` (the lookup screening's candidate generation makes),
+    /// as folded spellings with their token similarity.
+    pub(crate) fn similar_listed_tokens(&self, token: &Token) -> Vec<(&str, f32)> {
+        let mut similar = Vec::new();
+        SCRATCH.with(|cell| {
+            let mut scratch = cell.borrow_mut();
+            self.similar_tokens(token, &mut scratch.trigrams, &mut similar);
+        });
+        similar
+            .into_iter()
+            .filter_map(|(id, similarity)| {
+                let listed = self.vocabulary.tokens.get(id as usize)?;
+                Some((&*listed.folded, similarity))
+            })
+            .collect()
+    }
+
     fn prepare<'q>(&self, query: &'q Query) -> PreparedQuery<'q> {
         let prepare = |profile: Profile| {
             let normalized = normalize(&query.name, profile);

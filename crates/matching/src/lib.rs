@@ -12,7 +12,9 @@
 //! [`Index`] holds listed entities (or a customer portfolio: it is generic over
 //! [`Entity`]) with their names pre-normalised and an inverted index over tokens, consonant
 //! skeletons and trigrams, so that a query scores only the few candidates that share
-//! evidence with it. The library does no I/O.
+//! evidence with it. [`Scanner`] finds listed parties inside free text (news, memos,
+//! remittance lines) with byte offsets, confirming each candidate span with the same scorer.
+//! The library does no I/O.
 
 #![deny(missing_docs)]
 
@@ -24,6 +26,7 @@ mod features;
 mod index;
 mod lexicon;
 mod normalize;
+mod scan;
 mod translit;
 
 use std::sync::Arc;
@@ -32,6 +35,11 @@ use interdict_model::{CountryCode, DateOfBirth, Entity, Gender, Identifier, Name
 
 pub use explain::{Explanation, Feature, FeatureEffect, TokenMatch, TokenVerdict};
 pub use index::Index;
+pub use scan::{
+    EvaluatedDocument, EvaluationItem, Label, Mention, MentionExplanation, MentionKind,
+    ScanEvaluation, ScanOptions, Scanner, Trap, VariantRecall, evaluate as evaluate_scan,
+    split_half,
+};
 
 use crate::compare::{WeightedName, compare};
 use crate::explain::round;
