@@ -696,3 +696,62 @@ pub struct PaymentScreeningJson {
     /// Every hit.
     pub hits: Vec<PaymentHitJson>,
 }
+
+/// A document to scan for listed parties: `POST /v1/scan` and each line of
+/// `interdict scan --input`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScanRequest {
+    /// The text (UTF-8): news, a memo, remittance information, a bill of lading.
+    pub text: String,
+    /// The caller's id for the document, echoed in the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Minimum score of a mention in [0, 1] (default 0.7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0.0, maximum = 1.0)]
+    pub threshold: Option<f64>,
+    /// Most mentions reported (default 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 1000)]
+    pub limit: Option<usize>,
+    /// Only these lists (e.g. `ofac-sdn`); all when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lists: Option<Vec<String>>,
+}
+
+/// A listed party found in a document.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MentionJson {
+    /// Byte offset of the mention in the document's UTF-8 text.
+    pub start: usize,
+    /// Byte offset just past it.
+    pub end: usize,
+    /// The mention as written.
+    pub text: String,
+    /// The listed entity.
+    pub entity_id: String,
+    /// Its primary name.
+    pub listed_name: String,
+    /// Score in [0, 1].
+    pub score: f64,
+    /// How it was found (`name`, `short_form`, `linked_surname`, `titled_surname`,
+    /// `name_in_context`, `identifier`), why it counts, and the name match's explanation.
+    #[schema(value_type = Object)]
+    pub explanation: Value,
+}
+
+/// The mentions found in one document, as recorded.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ScanResponse {
+    /// The audit record of this scan (replayable).
+    pub scan_id: String,
+    /// The caller's id for the document, or the file name.
+    pub id: Option<String>,
+    /// The threshold applied.
+    pub threshold: f64,
+    /// The exact list versions scanned against.
+    pub list_versions: BTreeMap<String, String>,
+    /// The mentions, in text order.
+    pub mentions: Vec<MentionJson>,
+}

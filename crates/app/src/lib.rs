@@ -21,6 +21,7 @@ pub mod lists;
 pub mod monitoring;
 pub mod payments;
 pub mod portfolio;
+pub mod scan;
 pub mod screening;
 
 pub use error::Error;

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use interdict_matching::{Index, Query, ScreenOptions};
+use interdict_matching::{Index, MentionKind, Query, ScanOptions, Scanner, ScreenOptions};
 use interdict_model::Entity;
 use interdict_payments::{HitKind, Limits as MessageLimits, Message, Screener};
 use interdict_store::{AuditKind, NewAuditRecord, Store};
@@ -93,6 +93,7 @@ pub fn parse(
 /// best first within each field, and the decision.
 pub fn screen_message(
     index: &Index,
+    scanner: &Scanner,
     rules: &Screener,
     message: &Message,
     name: &str,
@@ -111,6 +112,33 @@ pub fn screen_message(
         query.countries = country.into_iter().collect();
         for m in index.screen(&query, &options) {
             hits.push(name_hit(&value.field, &value.text(), value.line, &m)?);
+        }
+    }
+    // Names in free text (remittance information, instructions) by the free-text scanner;
+    // identifiers there are the rules' (below), so the scanner's own are left out.
+    let scan_options = ScanOptions {
+        threshold,
+        limit: NAME_LIMIT * 4,
+        lists: Vec::new(),
+    };
+    for value in message.free_texts() {
+        let text = value.text();
+        for mention in scanner.scan(&text, &scan_options) {
+            if mention.explanation.kind == MentionKind::Identifier {
+                continue;
+            }
+            hits.push(PaymentHitJson {
+                field: value.field.clone(),
+                kind: "name".to_owned(),
+                value: mention.text.clone(),
+                entity_id: Some(mention.entity_id.to_string()),
+                listed_name: Some(mention.listed_name.clone()),
+                listed_value: None,
+                rule: None,
+                score: (mention.score * 10_000.0).round() / 10_000.0,
+                explanation: serde_json::to_value(&mention.explanation).map_err(Error::internal)?,
+                line: value.line,
+            });
         }
     }
     for hit in rules.screen(message) {
@@ -201,8 +229,14 @@ pub async fn screen_and_record(
                     continue;
                 }
             };
-            let mut result =
-                screen_message(&active.index, &active.payments, &message, &name, threshold)?;
+            let mut result = screen_message(
+                &active.index,
+                active.scanner(),
+                &active.payments,
+                &message,
+                &name,
+                threshold,
+            )?;
             result.list_versions = active.versions.clone();
             records.push(NewAuditRecord {
                 kind: AuditKind::Payment,
@@ -286,16 +320,22 @@ pub(crate) async fn replay(store: &Store, payload: &str) -> Result<PaymentReplay
     let threshold = recorded.threshold;
     let result = tokio::task::spawn_blocking(move || {
         let rules = rules_screener(entities.iter().map(AsRef::as_ref));
-        let index = Index::build(entities);
+        let index = Arc::new(Index::build(entities));
+        let scanner = Scanner::new(Arc::clone(&index));
         let input = PaymentInput {
             name: request.message.clone(),
             bytes: request.text.into_bytes(),
         };
         let parsed = parse(&input, &MessageLimits::default());
         match parsed.into_iter().nth(request.index) {
-            Some((_, Ok(message))) => {
-                screen_message(&index, &rules, &message, &request.message, threshold)
-            }
+            Some((_, Ok(message))) => screen_message(
+                &index,
+                &scanner,
+                &rules,
+                &message,
+                &request.message,
+                threshold,
+            ),
             _ => Err(Error::internal("the recorded message no longer parses")),
         }
     })

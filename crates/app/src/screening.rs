@@ -216,6 +216,9 @@ impl std::fmt::Debug for ActiveLists {
 pub struct ActiveLists {
     /// The index over every active version's entities.
     pub index: Arc<Index>,
+    /// The free-text scanner over the same index, built on first use (it takes about a
+    /// second, which a command that only screens names need not pay).
+    scanner: std::sync::OnceLock<interdict_matching::Scanner>,
     /// The payment rules (BICs, IMO numbers, wallets, jurisdictions) over the same entities.
     pub payments: interdict_payments::Screener,
     /// list id → active version, exactly those indexed.
@@ -246,10 +249,17 @@ impl ActiveLists {
         let index = Arc::new(Index::build(entities.into_iter().map(Arc::new).collect()));
         ActiveLists {
             index,
+            scanner: std::sync::OnceLock::new(),
             payments,
             versions,
             entities: count,
         }
+    }
+
+    /// The free-text scanner, built on first use.
+    pub fn scanner(&self) -> &interdict_matching::Scanner {
+        self.scanner
+            .get_or_init(|| interdict_matching::Scanner::new(Arc::clone(&self.index)))
     }
 
     /// Screens every screening, spread over the current rayon pool's threads.
@@ -368,6 +378,18 @@ pub async fn replay(store: &Store, id: &str) -> Result<ReplayResponse, Error> {
             list_versions: replay.list_versions,
             recorded_matches: replay.recorded_hits,
             replayed_matches: replay.replayed_hits,
+        });
+    }
+    if record.kind == AuditKind::Scan.as_str() {
+        let replay = crate::scan::replay(store, record.payload.get()).await?;
+        return Ok(ReplayResponse {
+            screening_id: record.id.clone(),
+            identical: replay.identical,
+            recorded_engine: replay.recorded_engine,
+            replay_engine: ENGINE_VERSION.to_owned(),
+            list_versions: replay.list_versions,
+            recorded_matches: replay.recorded_mentions,
+            replayed_matches: replay.replayed_mentions,
         });
     }
     if record.kind != AuditKind::Screening.as_str() {

@@ -84,6 +84,9 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: WebhooksCommand,
     },
+    /// Find listed parties in documents: plain-text files (`-` for stdin) or a JSONL file of
+    /// documents; each scan is recorded in the audit trail.
+    Scan(ScanArgs),
     /// Screen payment messages (ISO 20022 pacs.008/pacs.009/pain.001, SWIFT MT103/MT202)
     /// field by field against the active lists.
     Payments {
@@ -96,6 +99,37 @@ pub(crate) enum Command {
         #[arg(long, default_value = "interdict-demo.db")]
         demo_db: PathBuf,
     },
+}
+
+/// `interdict scan`.
+#[derive(Debug, Args)]
+pub(crate) struct ScanArgs {
+    /// Plain-text UTF-8 files to scan; `-` reads standard input.
+    pub(crate) files: Vec<PathBuf>,
+    /// A JSON-lines file of documents instead.
+    #[arg(long, conflicts_with = "files")]
+    pub(crate) input: Option<PathBuf>,
+    /// The field of each JSON line holding the text.
+    #[arg(long, default_value = "text")]
+    pub(crate) text_field: String,
+    /// The field of each JSON line holding the document id.
+    #[arg(long, default_value = "id")]
+    pub(crate) id_field: String,
+    /// Minimum score of a mention, in [0, 1].
+    #[arg(long)]
+    pub(crate) threshold: Option<f64>,
+    /// Most mentions per document.
+    #[arg(long)]
+    pub(crate) limit: Option<usize>,
+    /// Only these lists (repeatable), e.g. `--list ofac-sdn`.
+    #[arg(long = "list")]
+    pub(crate) lists: Vec<String>,
+    /// Print one JSON object per document.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Write the JSON lines to this file instead.
+    #[arg(long)]
+    pub(crate) output: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -127,6 +161,16 @@ pub(crate) enum EvalCommand {
         /// The match threshold (default: the engine's documented default).
         #[arg(long)]
         threshold: Option<f64>,
+    },
+    /// Recall per variant, clean texts with mentions and trap hits on a free-text
+    /// evaluation directory (`paragraphs.jsonl`, `labels.csv`, `traps.csv`), against the
+    /// store's active lists.
+    Scan {
+        /// The directory.
+        dir: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Recall per kind and stopped clean messages on a payments evaluation directory
     /// (`messages/`, `labels.csv`, `manifest.csv`), against the store's active lists.

@@ -14,6 +14,7 @@ mod output;
 mod pairs;
 mod payments;
 mod portfolio;
+mod scan;
 mod screen;
 mod serve;
 mod webhooks;
@@ -76,6 +77,10 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Eval {
             command: EvalCommand::Pairs { file, threshold },
         } => pairs::run_eval(&file, threshold),
+        Command::Eval {
+            command: EvalCommand::Scan { dir, json },
+        } => scan::run_eval(&Store::open(&cli.db).await?, &dir, json).await,
+        Command::Scan(args) => scan::run(&Store::open(&cli.db).await?, &args).await,
         Command::Eval {
             command: EvalCommand::Payments { dir, json },
         } => payments::run_eval(&Store::open(&cli.db).await?, &dir, json).await,

@@ -253,6 +253,7 @@ pub fn app(state: AppState) -> Router {
             "/v1/screen/payment",
             post(handlers::payments::screen_payment),
         )
+        .route("/v1/scan", post(handlers::scan::scan))
         .route("/v1/lists", get(handlers::lists::lists))
         .route("/v1/lists/diff", get(handlers::lists::diff))
         .route("/v1/lists/{list}/versions", get(handlers::lists::versions))

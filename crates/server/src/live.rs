@@ -70,6 +70,13 @@ impl LiveIndex {
             Err(interdict_app::Error::NoLists) => return Ok(Refresh::Empty),
             Err(other) => return Err(other.into()),
         };
+        // The free-text scanner takes about a second to build: here, off the request path,
+        // rather than in the first scan.
+        let snapshot = tokio::task::spawn_blocking(move || {
+            snapshot.scanner();
+            snapshot
+        })
+        .await?;
         let (versions, count) = (snapshot.versions.clone(), snapshot.entities);
         let previous = self.current.swap(Some(Arc::new(snapshot)));
         metrics::index_swapped(previous.as_ref().map(|p| &p.versions), &versions, count);

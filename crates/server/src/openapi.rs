@@ -10,8 +10,8 @@ use crate::api::{
     AlertDetailJson, AlertEventJson, AlertJson, AuditBreakJson, AuditExportJson, AuditRecordJson,
     BatchResponse, ChangedJson, CreateKeyRequest, CreatedKeyJson, CustomerJson, DecisionJson,
     DiffCounts, DiffJson, HealthJson, ImportReport, KeyJson, ListJson, ListVersionJson, MatchJson,
-    MonitorReport, PaymentHitJson, PaymentScreeningJson, ProposalJson, QueryJson, ReplayResponse,
-    ScreenRequest, ScreenResponse, VerifyResponse,
+    MentionJson, MonitorReport, PaymentHitJson, PaymentScreeningJson, ProposalJson, QueryJson,
+    ReplayResponse, ScanRequest, ScanResponse, ScreenRequest, ScreenResponse, VerifyResponse,
 };
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::handlers;
@@ -37,6 +37,7 @@ use crate::handlers::monitoring;
         handlers::screen::screen,
         handlers::screen::screen_batch,
         handlers::payments::screen_payment,
+        handlers::scan::scan,
         handlers::lists::lists,
         handlers::lists::versions,
         handlers::lists::diff,
@@ -75,7 +76,8 @@ use crate::handlers::monitoring;
         AlertDetailJson, monitoring::DecisionRequest, monitoring::ReviewRequest,
         monitoring::MonitorRunRequest, handlers::lists::ActivateRequest,
         handlers::payments::PaymentMessageRequest, handlers::payments::PaymentResponse,
-        PaymentScreeningJson, PaymentHitJson,
+        PaymentScreeningJson, PaymentHitJson, ScanRequest, ScanResponse, MentionJson,
+        handlers::scan::ScanBatchResponse,
     )),
     modifiers(&SecuritySchemes, &CommonErrors),
     tags(

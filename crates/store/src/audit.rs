@@ -59,6 +59,8 @@ pub enum AuditKind {
     Activation,
     /// A payment message was screened: the message, list versions, engine, result.
     Payment,
+    /// A document was scanned for listed parties: the text, list versions, engine, result.
+    Scan,
 }
 
 impl AuditKind {
@@ -70,6 +72,7 @@ impl AuditKind {
             AuditKind::Key => "key",
             AuditKind::Activation => "activation",
             AuditKind::Payment => "payment",
+            AuditKind::Scan => "scan",
         }
     }
 }

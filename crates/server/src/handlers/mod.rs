@@ -6,4 +6,5 @@ pub(crate) mod lists;
 pub(crate) mod monitoring;
 pub(crate) mod ops;
 pub(crate) mod payments;
+pub(crate) mod scan;
 pub(crate) mod screen;
