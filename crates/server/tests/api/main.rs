@@ -5,6 +5,7 @@
 
 #[macro_use]
 mod common;
+mod documents;
 mod endpoints;
 mod errors;
 mod imports;
