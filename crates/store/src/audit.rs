@@ -734,10 +734,13 @@ impl Store {
                 seq: last_seq + 1,
                 id: None,
                 reason: format!(
-                    "records {} to {} are missing: the checkpoint of {} covers record {} but \
-                     the chain ends at record {last_seq} (its tail was deleted)",
-                    last_seq + 1,
-                    checkpoint.seq,
+                    "{} missing: the checkpoint of {} covers record {} but the chain ends at \
+                     record {last_seq} (its tail was deleted)",
+                    if checkpoint.seq == last_seq + 1 {
+                        format!("record {} is", checkpoint.seq)
+                    } else {
+                        format!("records {} to {} are", last_seq + 1, checkpoint.seq)
+                    },
                     checkpoint.time,
                     checkpoint.seq
                 ),
