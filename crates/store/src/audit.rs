@@ -789,6 +789,32 @@ impl Store {
         Ok(report)
     }
 
+    /// Refuses a store whose key file is missing while its trail is keyed: the first append
+    /// would create a new key, and the records keyed with the old one would never verify
+    /// again (a replica started without the shared file, a key lost or removed).
+    pub(crate) async fn refuse_a_missing_key_for_a_keyed_trail(&self) -> Result<(), Error> {
+        if self.audit_key.existing()?.is_some() {
+            return Ok(());
+        }
+        let sql = format!("SELECT {RECORD_COLUMNS} FROM audit_records ORDER BY seq DESC LIMIT 1");
+        let Some(row) = sqlx::query(&sql).fetch_optional(&self.pool).await? else {
+            return Ok(());
+        };
+        let last = record_from_row(&row)?;
+        if last.computed_hash() == last.hash {
+            return Ok(());
+        }
+        Err(Error::AuditKey {
+            path: self.audit_key.describe(),
+            reason: format!(
+                "it is missing, but the audit trail's last record ({}) is keyed (or altered): \
+                 restore the key file from its backup, or copy the one the other replicas use; \
+                 a new key would leave the trail unverifiable",
+                last.seq
+            ),
+        })
+    }
+
     /// The checkpoints' public key (hex), once the store has an audit key: what a signed
     /// checkpoint of this store carries.
     pub fn audit_public_key(&self) -> Result<Option<String>, Error> {

@@ -221,6 +221,7 @@ impl Store {
             audit_key: Arc::new(audit_key),
         };
         store.migrate().await?;
+        store.refuse_a_missing_key_for_a_keyed_trail().await?;
         Ok(store)
     }
 

@@ -804,6 +804,16 @@ async fn checkpoints_must_be_genuine_and_signed_by_the_stores_key(store: Store, 
         .first_break
         .expect("foreign key");
     assert!(broken.reason.contains("another store"), "{}", broken.reason);
+
+    // Without its key file the keyed store does not open: a new key would orphan the trail.
+    std::fs::remove_file(guard.audit_key_file()).expect("remove the key");
+    let refused = Store::open_with(guard.url(), &guard.open_options())
+        .await
+        .expect_err("a keyed trail without its key");
+    assert!(
+        matches!(&refused, Error::AuditKey { reason, .. } if reason.contains("is keyed")),
+        "{refused}"
+    );
 }
 
 async fn records_from_before_the_key_verify_and_are_sealed_by_the_first_keyed_one(
