@@ -8,7 +8,8 @@
 //! [`chain_input`] (domain `interdict-audit-v1`) and still verify; once a keyed record follows
 //! them, its HMAC covers their last hash, so they can no longer be rewritten either. After the
 //! first keyed record every record must be keyed, and a store with a key must have one (the
-//! key's creation is itself recorded): a chain recomputed with plain SHA-256 is refused. A one-row table, `audit_head`, holds the last sequence number and
+//! key file is created by the first keyed append): a chain recomputed with plain SHA-256, or
+//! emptied, is refused. A one-row table, `audit_head`, holds the last sequence number and
 //! hash, and a trigger (migration 0004) makes the database itself refuse a record that does
 //! not extend the head, and advance the head with every record it accepts.
 //!
@@ -23,6 +24,7 @@
 //! chain cut short or rewritten by someone holding the key, signed checkpoints of the head
 //! ([`Store::sign_audit_head`], kept elsewhere) reveal ([`Store::verify_audit_against`]).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -32,7 +34,6 @@ use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use std::collections::BTreeMap;
 use tokio::sync::oneshot;
 
 use crate::audit_key::{AuditCheckpoint, AuditKey};
@@ -184,7 +185,7 @@ pub struct AuditRecord {
     /// Unique id (32 hex digits: 12 of time in milliseconds, 20 random), e.g. the
     /// `screening_id` given to a client.
     pub id: String,
-    /// `screening`, `import`, `key`.
+    /// `screening`, `import`, `key`, `activation`, `alert`, `audit_key`.
     pub kind: String,
     /// When it was appended, RFC 3339 UTC with microseconds.
     pub recorded_at: String,
