@@ -309,6 +309,10 @@ pub struct VerifyResponse {
     pub head_seq: u64,
     /// The head's hash, to anchor elsewhere.
     pub head_hash: String,
+    /// Records written before the store had an audit key (plain SHA-256 hashes).
+    pub unkeyed_records: u64,
+    /// Signed checkpoints the chain was found to match.
+    pub checkpoints_matched: u64,
     /// The first break, if any.
     pub first_break: Option<AuditBreakJson>,
 }
@@ -320,6 +324,8 @@ impl From<AuditVerification> for VerifyResponse {
             records: v.records,
             head_seq: v.head_seq,
             head_hash: v.head_hash,
+            unkeyed_records: v.unkeyed_records,
+            checkpoints_matched: v.checkpoints_matched,
             first_break: v
                 .first_break
                 .map(|AuditBreak { seq, id, reason }| AuditBreakJson { seq, id, reason }),

@@ -17,6 +17,12 @@ pub(crate) struct Cli {
     )]
     pub(crate) db: String,
 
+    /// The audit key file that keys the audit chain (created with 0600 permissions if
+    /// missing). Default for a SQLite store: `<db>.audit-key`; required for a postgres://
+    /// store, the same file on every replica.
+    #[arg(long, global = true, env = "INTERDICT_AUDIT_KEY_FILE")]
+    pub(crate) audit_key_file: Option<PathBuf>,
+
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -361,6 +367,13 @@ pub(crate) struct ServeArgs {
     /// Run delta monitoring this often, e.g. `15m`, `1h`, `90s`.
     #[arg(long, value_parser = parse_duration)]
     pub(crate) monitor_every: Option<std::time::Duration>,
+    /// Write a signed checkpoint of the audit chain's head to this directory whenever it
+    /// moved, every `--checkpoint-every`.
+    #[arg(long)]
+    pub(crate) checkpoint_dir: Option<PathBuf>,
+    /// How often `--checkpoint-dir` gets a checkpoint, e.g. `5m`.
+    #[arg(long, value_parser = parse_duration, default_value = "5m")]
+    pub(crate) checkpoint_every: std::time::Duration,
 }
 
 /// Parses `90s`, `15m`, `1h` (a bare number is seconds).
@@ -420,11 +433,23 @@ pub(crate) enum KeysCommand {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum AuditCommand {
-    /// Walk the whole chain; fails naming the first bad record.
+    /// Walk the whole chain; fails naming the first bad record (edited, inserted, deleted,
+    /// reordered, rehashed without the audit key, or a wiped trail).
     Verify {
+        /// A signed checkpoint (from `audit checkpoint` or `serve --checkpoint-dir`) the chain
+        /// must still reach with the hash it signed: catches a tail cut after it. Repeatable.
+        #[arg(long = "checkpoint", value_name = "FILE")]
+        checkpoints: Vec<PathBuf>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Sign the chain's head (Ed25519, key derived from the audit key) and write the
+    /// checkpoint `{seq, hash, time, signature, public_key}`; keep it outside the database.
+    Checkpoint {
+        /// Where to write it (refuses to replace a file); default: stdout.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
     /// Re-run a recorded screening against its recorded list versions; fails unless the
     /// result is identical.

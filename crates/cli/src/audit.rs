@@ -1,10 +1,14 @@
-//! `interdict audit`: verify the hash chain, replay a recorded screening against its recorded
-//! list versions, export records between two times as JSON lines.
+//! `interdict audit`: verify the keyed hash chain (against signed checkpoints if given), sign
+//! a checkpoint of its head, replay a recorded screening against its recorded list versions,
+//! export records between two times as JSON lines.
 
-use anyhow::{Result, bail};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Utc};
 use interdict_app::contract::{VerifyResponse, parse_time as parse_audit_time};
-use interdict_store::Store;
+use interdict_store::{AuditCheckpoint, Store};
 
 use crate::output::print_json_line;
 
@@ -19,8 +23,23 @@ pub(crate) fn cli_actor() -> String {
     format!("cli:{user}")
 }
 
-pub(crate) async fn run_verify(store: &Store, as_json: bool) -> Result<()> {
-    let report = store.verify_audit().await?;
+fn read_checkpoint(path: &Path) -> Result<AuditCheckpoint> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read checkpoint {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} is not an audit checkpoint", path.display()))
+}
+
+pub(crate) async fn run_verify(
+    store: &Store,
+    checkpoint_files: &[PathBuf],
+    as_json: bool,
+) -> Result<()> {
+    let checkpoints = checkpoint_files
+        .iter()
+        .map(|path| read_checkpoint(path))
+        .collect::<Result<Vec<_>>>()?;
+    let report = store.verify_audit_against(&checkpoints).await?;
     if as_json {
         print_json_line(&VerifyResponse::from(report.clone()))?;
     } else {
@@ -28,6 +47,19 @@ pub(crate) async fn run_verify(store: &Store, as_json: bool) -> Result<()> {
             "{} records, head at record {} with hash {}",
             report.records, report.head_seq, report.head_hash
         );
+        if report.unkeyed_records > 0 {
+            println!(
+                "{} records were written before the store had an audit key (plain SHA-256)",
+                report.unkeyed_records
+            );
+        }
+        if !checkpoints.is_empty() {
+            println!(
+                "{} of {} checkpoints matched",
+                report.checkpoints_matched,
+                checkpoints.len()
+            );
+        }
     }
     match &report.first_break {
         None => {
@@ -47,6 +79,30 @@ pub(crate) async fn run_verify(store: &Store, as_json: bool) -> Result<()> {
             broken.reason
         ),
     }
+}
+
+pub(crate) async fn run_checkpoint(store: &Store, output: Option<&Path>) -> Result<()> {
+    let checkpoint = store.sign_audit_head().await?;
+    let mut text = serde_json::to_string_pretty(&checkpoint)?;
+    text.push('\n');
+    match output {
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+        Some(path) => {
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .with_context(|| format!("cannot create checkpoint file {}", path.display()))?;
+            file.write_all(text.as_bytes())?;
+            file.sync_all()?;
+            eprintln!(
+                "checkpoint of record {} written to {}",
+                checkpoint.seq,
+                path.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 pub(crate) async fn run_replay(store: &Store, id: &str, as_json: bool) -> Result<()> {

@@ -23,7 +23,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::Parser;
-use interdict_store::Store;
+use interdict_store::{OpenOptions, Store};
 
 /// Screening allocates many small short-lived strings and vectors on several threads at once;
 /// mimalloc's per-thread heaps serve them with less contention and fragmentation than the
@@ -57,10 +57,12 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<()> {
+    let mut options = OpenOptions::default();
+    options.audit_key_file.clone_from(&cli.audit_key_file);
     match cli.command {
         Command::Demo { demo_db } => demo::run(&demo_db).await,
         Command::Screen(args) => {
-            let store = Store::open(&cli.db).await?;
+            let store = Store::open_with(&cli.db, &options).await?;
             match (&args.name, &args.input) {
                 (Some(name), _) => screen::run_single(&store, &args.query, name).await,
                 (None, Some(input)) => {
@@ -97,7 +99,7 @@ async fn run(cli: Cli) -> Result<()> {
             payments::run_screen(&store, &paths, threshold, json, output.as_deref()).await
         }
         Command::Lists(lists_args) => {
-            let store = Store::open(&cli.db).await?;
+            let store = Store::open_with(&cli.db, &options).await?;
             match lists_args.command {
                 None => lists::run_show(&store, lists_args.json).await,
                 Some(ListsCommand::Import {
@@ -128,9 +130,9 @@ async fn run(cli: Cli) -> Result<()> {
                 }) => lists::run_diff(&store, &from, &to, &source, json).await,
             }
         }
-        Command::Serve(args) => serve::run(&cli.db, &args).await,
+        Command::Serve(args) => serve::run(&cli.db, &options, &args).await,
         Command::Keys { command } => {
-            let store = Store::open(&cli.db).await?;
+            let store = Store::open_with(&cli.db, &options).await?;
             match command {
                 KeysCommand::Create { role, name, json } => {
                     keys::run_create(&store, &role, &name, json).await
@@ -140,21 +142,32 @@ async fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Audit { command } => {
-            let store = Store::open(&cli.db).await?;
+            let store = Store::open_with(&cli.db, &options).await?;
             match command {
-                AuditCommand::Verify { json } => audit::run_verify(&store, json).await,
+                AuditCommand::Verify { checkpoints, json } => {
+                    audit::run_verify(&store, &checkpoints, json).await
+                }
+                AuditCommand::Checkpoint { output } => {
+                    audit::run_checkpoint(&store, output.as_deref()).await
+                }
                 AuditCommand::Replay { id, json } => audit::run_replay(&store, &id, json).await,
                 AuditCommand::Export { from, to } => audit::run_export(&store, &from, &to).await,
             }
         }
         Command::Portfolio { command } => {
-            portfolio::run(&Store::open(&cli.db).await?, command).await
+            portfolio::run(&Store::open_with(&cli.db, &options).await?, command).await
         }
-        Command::Monitor { command } => monitor::run(&Store::open(&cli.db).await?, command).await,
-        Command::Alerts { command } => alerts::run(&Store::open(&cli.db).await?, command).await,
-        Command::Webhooks { command } => webhooks::run(&Store::open(&cli.db).await?, command).await,
+        Command::Monitor { command } => {
+            monitor::run(&Store::open_with(&cli.db, &options).await?, command).await
+        }
+        Command::Alerts { command } => {
+            alerts::run(&Store::open_with(&cli.db, &options).await?, command).await
+        }
+        Command::Webhooks { command } => {
+            webhooks::run(&Store::open_with(&cli.db, &options).await?, command).await
+        }
         Command::Entity { id, json } => {
-            let store = Store::open(&cli.db).await?;
+            let store = Store::open_with(&cli.db, &options).await?;
             let stored = store.entity(&id).await?;
             if json {
                 let mut value = serde_json::to_value(&stored.entity)?;

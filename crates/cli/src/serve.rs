@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use interdict_notify::{DeliveryOptions, client, deliver_until};
 use interdict_server::{AppState, AuthMode, Limits, ServerConfig, serve, shutdown_signal};
-use interdict_store::Store;
+use interdict_store::{OpenOptions, Store};
 
 use crate::args::ServeArgs;
 
@@ -46,10 +46,12 @@ fn config(args: &ServeArgs) -> Result<ServerConfig> {
         screening_threads: args.screening_threads,
         monitor_after_import: args.monitor_after_import,
         monitor_every: args.monitor_every,
+        checkpoint_dir: args.checkpoint_dir.clone(),
+        checkpoint_every: args.checkpoint_every,
     })
 }
 
-pub(crate) async fn run(db: &str, args: &ServeArgs) -> Result<()> {
+pub(crate) async fn run(db: &str, options: &OpenOptions, args: &ServeArgs) -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -65,7 +67,7 @@ pub(crate) async fn run(db: &str, args: &ServeArgs) -> Result<()> {
             args.listen
         );
     }
-    let store = Store::open(db).await?;
+    let store = Store::open_with(db, options).await?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;

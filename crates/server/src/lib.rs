@@ -17,6 +17,7 @@
 #![deny(missing_docs)]
 
 mod api;
+mod audit_checkpoints;
 mod auth;
 mod body;
 mod error;
@@ -110,6 +111,11 @@ pub struct ServerConfig {
     pub monitor_after_import: bool,
     /// Run a delta monitoring run this often; `None`: only when asked.
     pub monitor_every: Option<Duration>,
+    /// Write a signed checkpoint of the audit chain's head here (when it moved) every
+    /// `checkpoint_every`; `None`: none.
+    pub checkpoint_dir: Option<std::path::PathBuf>,
+    /// How often `checkpoint_dir` gets a checkpoint.
+    pub checkpoint_every: Duration,
 }
 
 impl Default for ServerConfig {
@@ -123,6 +129,8 @@ impl Default for ServerConfig {
             screening_threads: 0,
             monitor_after_import: false,
             monitor_every: None,
+            checkpoint_dir: None,
+            checkpoint_every: Duration::from_secs(300),
         }
     }
 }

@@ -60,6 +60,7 @@ pub async fn serve(
         .config()
         .monitor_every
         .map(|every| tokio::spawn(monitor_forever(state.clone(), every)));
+    let audit_checkpoints = crate::audit_checkpoints::spawn(&state);
     tracing::info!(%address, auth = ?state.config().auth, "serving");
     let served = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
@@ -67,6 +68,9 @@ pub async fn serve(
     refresher.abort();
     upkeep.abort();
     checkpointer.abort();
+    if let Some(audit_checkpoints) = audit_checkpoints {
+        audit_checkpoints.abort();
+    }
     if let Some(monitor) = monitor {
         monitor.abort();
     }

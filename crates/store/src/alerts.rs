@@ -10,7 +10,8 @@
 //! Decisions take two people: an analyst proposes `true_match` or `false_positive` with a
 //! note, and a different user approves (the alert takes the decision) or rejects it (the
 //! alert stays as it was). The check is done in the database transaction, so nobody approves
-//! their own proposal whichever client they use. Escalation is one person's act.
+//! their own proposal whichever client they use. Escalation is one person's act. Each of these
+//! acts is also an audit record (kind `alert`), appended in the transaction that makes it.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -22,6 +23,7 @@ use sqlx::any::AnyRow;
 
 use interdict_model::AlertReason;
 
+use crate::audit::{AuditKind, AuditRecord, NewAuditRecord};
 use crate::portfolio::now;
 use crate::{Error, Store};
 
@@ -991,6 +993,7 @@ impl Store {
     ) -> Result<Alert, Error> {
         let by = required(by, "the proposing user")?;
         let note = required(note, "a note explaining the decision")?;
+        let _turn = self.writer_turn.lock().await;
         let mut tx = self.write_tx().await?;
         let alert = alert_in(&mut tx, id).await?;
         if !alert.status.is_open() {
@@ -1019,9 +1022,13 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let detail = json!({ "decision": decision.status().as_str() });
-        record_event(&mut tx, id, "proposed", by, Some(note), detail).await?;
+        record_event(&mut tx, id, "proposed", by, Some(note), detail.clone()).await?;
+        let recorded = self
+            .audit_alert_act(&mut tx, id, "proposed", by, Some(note), detail)
+            .await?;
         let alert = alert_in(&mut tx, id).await?;
         tx.commit().await?;
+        self.remember_head(&recorded)?;
         Ok(alert)
     }
 
@@ -1029,6 +1036,7 @@ impl Store {
     pub async fn escalate(&self, id: i64, by: &str, note: &str) -> Result<Alert, Error> {
         let by = required(by, "the escalating user")?;
         let note = required(note, "a note explaining the escalation")?;
+        let _turn = self.writer_turn.lock().await;
         let mut tx = self.write_tx().await?;
         let updated = sqlx::query(
             "UPDATE alerts SET status = 'escalated', updated_at = $1 \
@@ -1046,8 +1054,12 @@ impl Store {
             )));
         }
         record_event(&mut tx, id, "escalated", by, Some(note), json!({})).await?;
+        let recorded = self
+            .audit_alert_act(&mut tx, id, "escalated", by, Some(note), json!({}))
+            .await?;
         let alert = alert_in(&mut tx, id).await?;
         tx.commit().await?;
+        self.remember_head(&recorded)?;
         Ok(alert)
     }
 
@@ -1055,6 +1067,7 @@ impl Store {
     /// be the user who proposed it.
     pub async fn approve_decision(&self, id: i64, by: &str) -> Result<Alert, Error> {
         let by = required(by, "the approving user")?;
+        let _turn = self.writer_turn.lock().await;
         let mut tx = self.write_tx().await?;
         let proposal = self.pending_for_review(&mut tx, id, by).await?;
         let time = now();
@@ -1090,9 +1103,13 @@ impl Store {
             "proposed_by": proposal.proposed_by,
             "proposal_note": proposal.note,
         });
-        record_event(&mut tx, id, "approved", by, None, detail).await?;
+        record_event(&mut tx, id, "approved", by, None, detail.clone()).await?;
+        let recorded = self
+            .audit_alert_act(&mut tx, id, "approved", by, None, detail)
+            .await?;
         let alert = alert_in(&mut tx, id).await?;
         tx.commit().await?;
+        self.remember_head(&recorded)?;
         Ok(alert)
     }
 
@@ -1106,6 +1123,7 @@ impl Store {
     ) -> Result<Alert, Error> {
         let by = required(by, "the reviewing user")?;
         let note = note.map(str::trim).filter(|n| !n.is_empty());
+        let _turn = self.writer_turn.lock().await;
         let mut tx = self.write_tx().await?;
         let proposal = self.pending_for_review(&mut tx, id, by).await?;
         let rejected = sqlx::query(
@@ -1127,10 +1145,37 @@ impl Store {
             "decision": proposal.decision.status().as_str(),
             "proposed_by": proposal.proposed_by,
         });
-        record_event(&mut tx, id, "rejected", by, note, detail).await?;
+        record_event(&mut tx, id, "rejected", by, note, detail.clone()).await?;
+        let recorded = self
+            .audit_alert_act(&mut tx, id, "rejected", by, note, detail)
+            .await?;
         let alert = alert_in(&mut tx, id).await?;
         tx.commit().await?;
+        self.remember_head(&recorded)?;
         Ok(alert)
+    }
+
+    /// Appends the audit record of a person's act on an alert inside `tx`: the act and its
+    /// record commit together or not at all. The caller holds the writer's turn.
+    async fn audit_alert_act(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        id: i64,
+        action: &str,
+        by: &str,
+        note: Option<&str>,
+        detail: Value,
+    ) -> Result<Vec<AuditRecord>, Error> {
+        let mut payload = json!({ "action": action, "alert_id": id, "note": note });
+        if let (Some(payload), Value::Object(detail)) = (payload.as_object_mut(), detail) {
+            payload.extend(detail);
+        }
+        let record = NewAuditRecord {
+            kind: AuditKind::Alert,
+            actor: by.to_owned(),
+            payload,
+        };
+        self.append_in(tx, vec![record.prepare()?]).await
     }
 
     /// The pending proposal of an alert, if `reviewer` may review it.

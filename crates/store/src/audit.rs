@@ -2,8 +2,14 @@
 //! changed, by whom, against which list versions.
 //!
 //! Record `n` carries the hash of record `n - 1` (`prev_hash`; the first carries 64 zeros) and
-//! its own `hash`, the SHA-256 of [`chain_input`]: the previous hash and the record's fields,
-//! each length-prefixed. A one-row table, `audit_head`, holds the last sequence number and
+//! its own `hash`: the HMAC-SHA256, under the store's audit key (`audit_key.rs`, a file kept
+//! outside the database), of [`keyed_chain_input`]: the previous hash and the record's fields,
+//! each length-prefixed. Records written before the store had a key carry the plain SHA-256 of
+//! [`chain_input`] (domain `interdict-audit-v1`) and still verify; once a keyed record follows
+//! them, its HMAC covers their last hash, so they can no longer be rewritten either. After the
+//! first keyed record every record must be keyed, and a store with a key must have one (the
+//! key file is created by the first keyed append): a chain recomputed with plain SHA-256, or
+//! emptied, is refused. A one-row table, `audit_head`, holds the last sequence number and
 //! hash, and a trigger (migration 0004) makes the database itself refuse a record that does
 //! not extend the head, and advance the head with every record it accepts.
 //!
@@ -14,8 +20,11 @@
 //! RETURNING`), which takes the row's write lock on Postgres and the database's write lock on
 //! SQLite: appends from any number of processes are serialised and the chain stays linear.
 //! Altering, deleting or inserting a record breaks the chain where it happened, and
-//! [`Store::verify_audit`] names the first broken record.
+//! [`Store::verify_audit`] names the first broken record. What the database cannot show, a
+//! chain cut short or rewritten by someone holding the key, signed checkpoints of the head
+//! ([`Store::sign_audit_head`], kept elsewhere) reveal ([`Store::verify_audit_against`]).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -27,6 +36,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use tokio::sync::oneshot;
 
+use crate::audit_key::{AuditCheckpoint, AuditKey};
 use crate::{Backend, Error, Store, placeholders};
 
 /// The `prev_hash` of the first record.
@@ -41,8 +51,13 @@ const INSERT_BATCH: usize = 100;
 /// Most records one group commit writes; appends beyond wait for the next turn.
 const GROUP_RECORDS: usize = 5000;
 
-/// Tags the hash input so that no other SHA-256 in interdict can be mistaken for a record's.
+/// Tags the hash input so that no other SHA-256 in interdict can be mistaken for a record's:
+/// records hashed before the store had an audit key.
 const HASH_DOMAIN: &str = "interdict-audit-v1";
+
+/// Tags the input of a keyed record's HMAC: a plain record's input can never be taken for
+/// a keyed one's.
+const KEYED_HASH_DOMAIN: &str = "interdict-audit-v2";
 
 /// What a record is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -61,6 +76,11 @@ pub enum AuditKind {
     Payment,
     /// A document was scanned for listed parties: the text, list versions, engine, result.
     Scan,
+    /// An alert was escalated, or a decision on it proposed, approved or rejected.
+    Alert,
+    /// The store's audit key was created: records from this one on are keyed.
+    #[serde(rename = "audit_key")]
+    AuditKey,
 }
 
 impl AuditKind {
@@ -73,6 +93,8 @@ impl AuditKind {
             AuditKind::Activation => "activation",
             AuditKind::Payment => "payment",
             AuditKind::Scan => "scan",
+            AuditKind::Alert => "alert",
+            AuditKind::AuditKey => "audit_key",
         }
     }
 }
@@ -169,7 +191,7 @@ pub struct AuditRecord {
     /// Unique id (32 hex digits: 12 of time in milliseconds, 20 random), e.g. the
     /// `screening_id` given to a client.
     pub id: String,
-    /// `screening`, `import`, `key`.
+    /// `screening`, `import`, `key`, `activation`, `alert`, `audit_key`.
     pub kind: String,
     /// When it was appended, RFC 3339 UTC with microseconds.
     pub recorded_at: String,
@@ -179,7 +201,8 @@ pub struct AuditRecord {
     pub payload: Box<RawValue>,
     /// The hash of the previous record ([`GENESIS_HASH`] for the first).
     pub prev_hash: String,
-    /// SHA-256 (hex) of [`chain_input`] of this record.
+    /// HMAC-SHA256 (hex) of [`keyed_chain_input`] of this record under the audit key, or
+    /// for a record written before the store had a key, SHA-256 of [`chain_input`].
     pub hash: String,
 }
 
@@ -192,7 +215,8 @@ impl AuditRecord {
         })
     }
 
-    /// The hash this record should carry, recomputed from its fields.
+    /// The plain SHA-256 hash this record would carry had it been written without a key,
+    /// recomputed from its fields.
     pub fn computed_hash(&self) -> String {
         hex::encode(Sha256::digest(chain_input(
             &self.prev_hash,
@@ -203,6 +227,19 @@ impl AuditRecord {
             &self.actor,
             self.payload.get(),
         )))
+    }
+
+    /// The input of this record's keyed hash.
+    fn keyed_input(&self) -> Vec<u8> {
+        keyed_chain_input(
+            &self.prev_hash,
+            self.seq,
+            &self.id,
+            &self.kind,
+            &self.recorded_at,
+            &self.actor,
+            self.payload.get(),
+        )
     }
 }
 
@@ -218,9 +255,58 @@ pub fn chain_input(
     actor: &str,
     payload: &str,
 ) -> Vec<u8> {
+    tagged_input(
+        HASH_DOMAIN,
+        prev_hash,
+        seq,
+        id,
+        kind,
+        recorded_at,
+        actor,
+        payload,
+    )
+}
+
+/// The bytes a keyed record's HMAC is computed over: as [`chain_input`], under the domain
+/// tag `interdict-audit-v2`.
+pub fn keyed_chain_input(
+    prev_hash: &str,
+    seq: u64,
+    id: &str,
+    kind: &str,
+    recorded_at: &str,
+    actor: &str,
+    payload: &str,
+) -> Vec<u8> {
+    tagged_input(
+        KEYED_HASH_DOMAIN,
+        prev_hash,
+        seq,
+        id,
+        kind,
+        recorded_at,
+        actor,
+        payload,
+    )
+}
+
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the record's fields, in hash order"
+)]
+fn tagged_input(
+    domain: &str,
+    prev_hash: &str,
+    seq: u64,
+    id: &str,
+    kind: &str,
+    recorded_at: &str,
+    actor: &str,
+    payload: &str,
+) -> Vec<u8> {
     let seq = seq.to_string();
     let fields = [
-        HASH_DOMAIN,
+        domain,
         prev_hash,
         &seq,
         id,
@@ -259,6 +345,11 @@ pub struct AuditVerification {
     /// The head's hash: anchoring it elsewhere (a ticket, a signed mail) lets an examiner
     /// detect a rewrite of the whole chain later.
     pub head_hash: String,
+    /// Records written before the store had an audit key (plain SHA-256): as strong as the
+    /// keyed record that follows them, no stronger before it was written.
+    pub unkeyed_records: u64,
+    /// Checkpoints whose record was found with the hash they signed.
+    pub checkpoints_matched: u64,
     /// The first break, or `None` when the chain is intact.
     pub first_break: Option<AuditBreak>,
 }
@@ -416,7 +507,7 @@ impl Store {
         if let Some(head) = self.known_head()?
             && records.len() <= INSERT_BATCH
         {
-            let stored = chain(&records, &head)?;
+            let stored = chain(&records, &head, self.audit_key.get_or_create()?)?;
             match insert_records(&self.writer, self.backend, &stored).await {
                 Ok(()) => {
                     self.remember_head(&stored)?;
@@ -430,7 +521,7 @@ impl Store {
             }
         }
         let mut tx = self.write_tx().await?;
-        let stored = append_in(&mut tx, self.backend, records).await?;
+        let stored = self.append_in(&mut tx, records).await?;
         tx.commit().await?;
         self.remember_head(&stored)?;
         Ok(stored)
@@ -490,6 +581,30 @@ impl Store {
     /// Walks the whole chain and reports the first record that is missing, altered or out of
     /// place, or that the head does not match the last record (deleted tail).
     pub async fn verify_audit(&self) -> Result<AuditVerification, Error> {
+        self.verify_audit_against(&[]).await
+    }
+
+    /// [`Store::verify_audit`], and also checks the chain against signed checkpoints of its
+    /// head: each must be signed by this store's audit key, and the chain must reach its
+    /// record with the hash it signed (a tail deleted after it, or a chain rewritten by
+    /// someone holding the key, does not). A checkpoint whose signature does not verify is
+    /// refused as invalid input.
+    pub async fn verify_audit_against(
+        &self,
+        checkpoints: &[AuditCheckpoint],
+    ) -> Result<AuditVerification, Error> {
+        let key = self.audit_key.existing()?;
+        let public_key = key.map(AuditKey::public_key_hex);
+        let mut signed = BTreeMap::new();
+        for checkpoint in checkpoints {
+            checkpoint.check_signature().map_err(|reason| {
+                Error::Invalid(format!(
+                    "the checkpoint of record {} is not genuine: {reason}",
+                    checkpoint.seq
+                ))
+            })?;
+            signed.insert(checkpoint.seq, checkpoint);
+        }
         let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
             .fetch_one(&self.pool)
             .await?;
@@ -501,10 +616,31 @@ impl Store {
             records: 0,
             head_seq,
             head_hash: head_hash.clone(),
+            unkeyed_records: 0,
+            checkpoints_matched: 0,
             first_break: None,
         };
+        if let Some(foreign) = signed
+            .values()
+            .find(|c| Some(&c.public_key) != public_key.as_ref())
+        {
+            let ours =
+                public_key.unwrap_or_else(|| format!("missing ({})", self.audit_key.describe()));
+            report.first_break = Some(AuditBreak {
+                seq: 1,
+                id: None,
+                reason: format!(
+                    "the checkpoint of record {} was signed by audit key {}, but this store's \
+                     key is {ours}: the key was replaced or removed (and the trail perhaps \
+                     rewritten), or the checkpoint is another store's",
+                    foreign.seq, foreign.public_key
+                ),
+            });
+            return Ok(report);
+        }
         let mut expected_seq = 1u64;
         let mut prev_hash = GENESIS_HASH.to_owned();
+        let mut keyed_seen = false;
         let mut last_seen = i64::MIN;
         let sql = format!(
             "SELECT {RECORD_COLUMNS} FROM audit_records WHERE seq > $1 ORDER BY seq LIMIT $2"
@@ -552,11 +688,37 @@ impl Store {
                         "prev_hash does not match the hash of record {}",
                         expected_seq - 1
                     ))
-                } else if record.computed_hash() != record.hash {
-                    Some("content does not match its hash: the record was altered".into())
-                } else {
+                } else if key.is_some_and(|k| k.verifies(&record.keyed_input(), &record.hash)) {
+                    keyed_seen = true;
                     None
+                } else if keyed_seen {
+                    Some(
+                        "its hash is not the keyed hash (HMAC) of its content: the record was \
+                         altered, inserted or its hash recomputed without the audit key"
+                            .into(),
+                    )
+                } else if record.computed_hash() == record.hash {
+                    report.unkeyed_records += 1;
+                    None
+                } else if key.is_none() {
+                    Some(format!(
+                        "content does not match its hash: the record was altered, or it is \
+                         keyed and the audit key ({}) is missing",
+                        self.audit_key.describe()
+                    ))
+                } else {
+                    Some("content does not match its hash: the record was altered".into())
                 };
+                let problem = problem.or_else(|| {
+                    let checkpoint = signed.get(&record.seq)?;
+                    (checkpoint.hash != record.hash).then(|| {
+                        format!(
+                            "its hash differs from the one signed in the checkpoint of {}: the \
+                             chain was rewritten by someone holding the audit key",
+                            checkpoint.time
+                        )
+                    })
+                });
                 if let Some(reason) = problem {
                     report.first_break = Some(AuditBreak {
                         seq: record.seq,
@@ -565,54 +727,202 @@ impl Store {
                     });
                     return Ok(report);
                 }
+                if signed.contains_key(&record.seq) {
+                    report.checkpoints_matched += 1;
+                }
                 prev_hash = record.hash;
                 expected_seq += 1;
             }
         }
         let last_seq = expected_seq - 1;
-        if head_seq > last_seq {
-            report.first_break = Some(AuditBreak {
+        let signed_beyond = signed.range(last_seq + 1..).next_back().map(|(_, c)| *c);
+        report.first_break = if let Some(checkpoint) = signed_beyond {
+            Some(AuditBreak {
+                seq: last_seq + 1,
+                id: None,
+                reason: format!(
+                    "{} missing: the checkpoint of {} covers record {} but the chain ends at \
+                     record {last_seq} (its tail was deleted)",
+                    if checkpoint.seq == last_seq + 1 {
+                        format!("record {} is", checkpoint.seq)
+                    } else {
+                        format!("records {} to {} are", last_seq + 1, checkpoint.seq)
+                    },
+                    checkpoint.time,
+                    checkpoint.seq
+                ),
+            })
+        } else if head_seq > last_seq {
+            Some(AuditBreak {
                 seq: expected_seq,
                 id: None,
                 reason: format!(
                     "records {expected_seq} to {head_seq} are missing: the chain ends at record \
                      {last_seq} but its head says {head_seq}"
                 ),
-            });
+            })
         } else if head_seq < last_seq || head_hash != prev_hash {
-            report.first_break = Some(AuditBreak {
+            Some(AuditBreak {
                 seq: last_seq,
                 id: None,
                 reason: format!(
                     "the chain head (record {head_seq}, hash {head_hash}) does not match record \
                      {last_seq}"
                 ),
-            });
-        }
+            })
+        } else if key.is_none() {
+            None
+        } else if last_seq == 0 {
+            // The key is created by the first keyed append: a store with a key has records.
+            Some(AuditBreak {
+                seq: 1,
+                id: None,
+                reason: "the trail has no records, but its audit key exists (it is created by \
+                         the first keyed append): the trail was wiped"
+                    .into(),
+            })
+        } else if !keyed_seen {
+            Some(AuditBreak {
+                seq: last_seq,
+                id: None,
+                reason: "no record is keyed, but the audit key exists (it is created by the \
+                         first keyed append): the keyed records were removed or the chain was \
+                         recomputed without the key"
+                    .into(),
+            })
+        } else {
+            None
+        };
         Ok(report)
     }
-}
 
-/// Appends `records` inside `tx`, which must go on to commit. The head is read with a write
-/// first (a no-op UPDATE), so that concurrent writers wait for this transaction; the records
-/// then advance it (see the module comment).
-pub(crate) async fn append_in(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    backend: Backend,
-    records: Vec<PreparedRecord>,
-) -> Result<Vec<AuditRecord>, Error> {
-    let head = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
-        .fetch_one(&mut **tx)
-        .await?;
-    let stored = chain(&records, &ChainHead::from_row(&head)?)?;
-    for chunk in stored.chunks(INSERT_BATCH) {
-        insert_records(&mut **tx, backend, chunk).await?;
+    /// Refuses a store whose key file is missing while its trail is keyed: the first append
+    /// would create a new key, and the records keyed with the old one would never verify
+    /// again (a replica started without the shared file, a key lost or removed).
+    pub(crate) async fn refuse_a_missing_key_for_a_keyed_trail(&self) -> Result<(), Error> {
+        if self.audit_key.existing()?.is_some() {
+            return Ok(());
+        }
+        let sql = format!("SELECT {RECORD_COLUMNS} FROM audit_records ORDER BY seq DESC LIMIT 1");
+        let Some(row) = sqlx::query(&sql).fetch_optional(&self.pool).await? else {
+            return Ok(());
+        };
+        let last = record_from_row(&row)?;
+        if last.computed_hash() == last.hash {
+            return Ok(());
+        }
+        Err(Error::AuditKey {
+            path: self.audit_key.describe(),
+            reason: format!(
+                "it is missing, but the audit trail's last record ({}) is keyed (or altered): \
+                 restore the key file from its backup, or copy the one the other replicas use; \
+                 a new key would leave the trail unverifiable",
+                last.seq
+            ),
+        })
     }
-    Ok(stored)
+
+    /// The checkpoints' public key (hex), once the store has an audit key: what a signed
+    /// checkpoint of this store carries.
+    pub fn audit_public_key(&self) -> Result<Option<String>, Error> {
+        Ok(self.audit_key.existing()?.map(AuditKey::public_key_hex))
+    }
+
+    /// Signs the chain's head as it is now: its last record's sequence number and hash. The
+    /// last record must be the head and carry a valid keyed hash, so that a checkpoint only
+    /// ever vouches for a chain this store wrote. When it carries none (the trail is empty,
+    /// or was written before the store had a key), a record of kind `audit_key` naming the
+    /// public key is appended first, and that is what is signed.
+    pub async fn sign_audit_head(&self) -> Result<AuditCheckpoint, Error> {
+        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        let head = ChainHead::from_row(&head)?;
+        let sql = format!("SELECT {RECORD_COLUMNS} FROM audit_records WHERE seq = $1");
+        let last = sqlx::query(&sql)
+            .bind(to_i64(head.seq)?)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| record_from_row(&row))
+            .transpose()?;
+        let refuse = |reason: String| Error::Corrupt {
+            what: "audit trail".into(),
+            reason: format!("refusing to sign its head: {reason}; run `audit verify`"),
+        };
+        let keyed = match &last {
+            Some(record) if record.hash != head.hash => {
+                return Err(refuse(format!(
+                    "record {} does not match the head",
+                    record.seq
+                )));
+            }
+            Some(record) => self
+                .audit_key
+                .existing()?
+                .is_some_and(|k| k.verifies(&record.keyed_input(), &record.hash)),
+            None if head.seq == 0 => false,
+            None => return Err(refuse(format!("record {} is missing", head.seq))),
+        };
+        if keyed {
+            return Ok(self
+                .audit_key
+                .get_or_create()?
+                .checkpoint(head.seq, &head.hash));
+        }
+        if let Some(record) = &last
+            && record.computed_hash() != record.hash
+        {
+            return Err(refuse(format!(
+                "record {} matches neither a keyed nor a plain hash",
+                record.seq
+            )));
+        }
+        let key = self.audit_key.get_or_create()?;
+        let record = self
+            .append_audit(NewAuditRecord {
+                kind: AuditKind::AuditKey,
+                actor: "interdict".into(),
+                payload: serde_json::json!({
+                    "action": "first checkpoint",
+                    "checkpoint_public_key": key.public_key_hex(),
+                }),
+            })
+            .await?;
+        Ok(key.checkpoint(record.seq, &record.hash))
+    }
 }
 
-/// `records` as the records that follow `head`: sequence numbers, ids, time and hashes.
-fn chain(records: &[PreparedRecord], head: &ChainHead) -> Result<Vec<AuditRecord>, Error> {
+impl Store {
+    /// Appends `records` inside `tx`, which must go on to commit (then pass what this returns
+    /// to `remember_head`). The head is read with a write first (a no-op UPDATE), so that
+    /// concurrent writers wait for this transaction; the records then advance it (see the
+    /// module comment).
+    pub(crate) async fn append_in(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        records: Vec<PreparedRecord>,
+    ) -> Result<Vec<AuditRecord>, Error> {
+        let head = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
+            .fetch_one(&mut **tx)
+            .await?;
+        let stored = chain(
+            &records,
+            &ChainHead::from_row(&head)?,
+            self.audit_key.get_or_create()?,
+        )?;
+        for chunk in stored.chunks(INSERT_BATCH) {
+            insert_records(&mut **tx, self.backend, chunk).await?;
+        }
+        Ok(stored)
+    }
+}
+
+/// `records` as the records that follow `head`: sequence numbers, ids, time and keyed hashes.
+fn chain(
+    records: &[PreparedRecord],
+    head: &ChainHead,
+    key: &AuditKey,
+) -> Result<Vec<AuditRecord>, Error> {
     let recorded_at = now();
     let mut prev_hash = head.hash.clone();
     let mut stored = Vec::with_capacity(records.len());
@@ -627,7 +937,7 @@ fn chain(records: &[PreparedRecord], head: &ChainHead) -> Result<Vec<AuditRecord
             prev_hash: std::mem::take(&mut prev_hash),
             hash: String::new(),
         };
-        record.hash = record.computed_hash();
+        record.hash = key.record_hash(&record.keyed_input());
         prev_hash.clone_from(&record.hash);
         stored.push(record);
     }

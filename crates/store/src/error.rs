@@ -47,6 +47,20 @@ pub enum Error {
     /// store's fault, never the caller's.
     #[error("the audit writer failed: {0}")]
     AuditWriter(&'static str),
+    /// The audit key file cannot be created, read or trusted.
+    #[error("audit key file {path}: {reason}")]
+    AuditKey {
+        /// The key file's path.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A store with no file of its own (Postgres) was opened without an audit key file.
+    #[error(
+        "a Postgres store needs an audit key file, the same one on every replica: give \
+         --audit-key-file PATH or set INTERDICT_AUDIT_KEY_FILE (it is created there if missing)"
+    )]
+    AuditKeyRequired,
     /// Work moved off the async workers (decoding many entities) panicked or was cancelled.
     #[error("a background task of the store failed: {0}")]
     Background(String),

@@ -16,7 +16,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use subtle::ConstantTimeEq;
 
-use crate::audit::{AuditKind, NewAuditRecord, append_in, random_hex};
+use crate::audit::{AuditKind, NewAuditRecord, random_hex};
 use crate::{Error, Store};
 
 const KEY_PREFIX: &str = "idk_";
@@ -167,24 +167,24 @@ impl Store {
         .bind(&info.created_at)
         .execute(&mut *tx)
         .await?;
-        let recorded = append_in(
-            &mut tx,
-            self.backend,
-            vec![
-                NewAuditRecord {
-                    kind: AuditKind::Key,
-                    actor: actor.to_owned(),
-                    payload: json!({
-                        "action": "create",
-                        "key_id": info.id,
-                        "name": info.name,
-                        "role": role.as_str(),
-                    }),
-                }
-                .prepare()?,
-            ],
-        )
-        .await?;
+        let recorded = self
+            .append_in(
+                &mut tx,
+                vec![
+                    NewAuditRecord {
+                        kind: AuditKind::Key,
+                        actor: actor.to_owned(),
+                        payload: json!({
+                            "action": "create",
+                            "key_id": info.id,
+                            "name": info.name,
+                            "role": role.as_str(),
+                        }),
+                    }
+                    .prepare()?,
+                ],
+            )
+            .await?;
         tx.commit().await?;
         self.remember_head(&recorded)?;
         Ok(NewKey {
@@ -214,19 +214,19 @@ impl Store {
         .await?;
         let mut recorded = Vec::new();
         if revoked.rows_affected() > 0 {
-            recorded = append_in(
-                &mut tx,
-                self.backend,
-                vec![
-                    NewAuditRecord {
-                        kind: AuditKind::Key,
-                        actor: actor.to_owned(),
-                        payload: json!({ "action": "revoke", "key_id": id }),
-                    }
-                    .prepare()?,
-                ],
-            )
-            .await?;
+            recorded = self
+                .append_in(
+                    &mut tx,
+                    vec![
+                        NewAuditRecord {
+                            kind: AuditKind::Key,
+                            actor: actor.to_owned(),
+                            payload: json!({ "action": "revoke", "key_id": id }),
+                        }
+                        .prepare()?,
+                    ],
+                )
+                .await?;
         }
         let sql = format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE key_id = $1");
         let row = sqlx::query(&sql)

@@ -15,6 +15,7 @@
 
 mod alerts;
 mod audit;
+mod audit_key;
 mod error;
 mod keys;
 mod lists;
@@ -27,8 +28,9 @@ pub use alerts::{
 };
 pub use audit::{
     AuditBreak, AuditKind, AuditRecord, AuditVerification, GENESIS_HASH, NewAuditRecord,
-    chain_input,
+    chain_input, keyed_chain_input,
 };
+pub use audit_key::AuditCheckpoint;
 pub use error::Error;
 pub use interdict_model::AlertReason;
 pub use keys::{KeyInfo, NewKey, Role};
@@ -39,6 +41,7 @@ pub use portfolio::{
 };
 pub use webhooks::{Delivery, Webhook};
 
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -127,25 +130,65 @@ pub struct Store {
     audit_queue: Arc<std::sync::Mutex<Vec<audit::QueuedAppend>>>,
     /// The audit chain's head as this process last wrote or read it (see `audit.rs`).
     audit_head: Arc<std::sync::Mutex<Option<audit::ChainHead>>>,
+    /// The secret the audit chain is keyed with, in a file outside the database.
+    audit_key: Arc<audit_key::KeySlot>,
+}
+
+/// How a store is opened beyond its location.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct OpenOptions {
+    /// The audit key file (created there with 0600 permissions by the first append that
+    /// needs it). Without it an
+    /// SQLite store's key is `<database file>.audit-key`, an in-memory store's lives and dies
+    /// with the process, and a Postgres store cannot be opened ([`Error::AuditKeyRequired`]):
+    /// its replicas must share one key file.
+    pub audit_key_file: Option<PathBuf>,
+}
+
+impl OpenOptions {
+    /// Options that read the audit key from `path`.
+    pub fn with_audit_key_file(path: impl Into<PathBuf>) -> OpenOptions {
+        OpenOptions {
+            audit_key_file: Some(path.into()),
+        }
+    }
 }
 
 impl Store {
     /// Opens (creating and migrating if needed) the store at `location`: a `postgres://` URL,
-    /// a `sqlite:` URL, or a file path for an embedded SQLite store.
+    /// a `sqlite:` URL, or a file path for an embedded SQLite store. Its audit key is the one
+    /// [`OpenOptions::default`] finds (beside an SQLite file); a Postgres store needs
+    /// [`Store::open_with`].
     pub async fn open(location: &str) -> Result<Store, Error> {
+        Store::open_with(location, &OpenOptions::default()).await
+    }
+
+    /// [`Store::open`] with options: where the audit key file is. An existing key file is read
+    /// now, and refused if others may read it.
+    pub async fn open_with(location: &str, options: &OpenOptions) -> Result<Store, Error> {
         install_default_drivers();
-        let (url, backend) =
+        let (url, backend, database_file) =
             if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-                (location.to_owned(), Backend::Postgres)
+                (location.to_owned(), Backend::Postgres, None)
             } else {
                 let path = location.strip_prefix("sqlite://").unwrap_or(location);
                 let path = path.strip_prefix("sqlite:").unwrap_or(path);
+                let in_memory = path.is_empty() || path.starts_with(":memory:");
                 // Build the URL through SqliteConnectOptions so paths with odd characters survive.
-                let options = SqliteConnectOptions::from_str("sqlite://")?
+                let connect = SqliteConnectOptions::from_str("sqlite://")?
                     .filename(path)
                     .create_if_missing(true);
-                (options.to_url_lossy().to_string(), Backend::Sqlite)
+                let file = (!in_memory).then(|| PathBuf::from(path));
+                (connect.to_url_lossy().to_string(), Backend::Sqlite, file)
             };
+        let key_file = match (&options.audit_key_file, &database_file) {
+            (Some(path), _) => Some(path.clone()),
+            (None, Some(file)) => Some(audit_key::beside(file)),
+            (None, None) if backend == Backend::Postgres => return Err(Error::AuditKeyRequired),
+            (None, None) => None,
+        };
+        let audit_key = audit_key::KeySlot::open(key_file)?;
         let open = |max_connections| {
             let url = url.as_str();
             async move {
@@ -175,8 +218,10 @@ impl Store {
             writer_turn: Arc::default(),
             audit_queue: Arc::default(),
             audit_head: Arc::default(),
+            audit_key: Arc::new(audit_key),
         };
         store.migrate().await?;
+        store.refuse_a_missing_key_for_a_keyed_trail().await?;
         Ok(store)
     }
 

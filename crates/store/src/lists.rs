@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use sqlx::Row;
 use sqlx::any::{AnyArguments, AnyRow};
 
-use crate::audit::{AuditKind, NewAuditRecord, append_in};
+use crate::audit::{AuditKind, NewAuditRecord};
 use crate::{Error, Store, placeholders};
 
 /// Rows per multi-row INSERT: well under SQLite's parameter limit, few round trips.
@@ -346,7 +346,7 @@ impl Store {
             payload,
         }
         .prepare()?;
-        let recorded = append_in(&mut tx, self.backend, vec![record]).await?;
+        let recorded = self.append_in(&mut tx, vec![record]).await?;
         tx.commit().await?;
         drop(turn);
         self.remember_head(&recorded)?;
@@ -561,7 +561,7 @@ impl Store {
             }),
         }
         .prepare()?;
-        let recorded = append_in(&mut tx, self.backend, vec![record]).await?;
+        let recorded = self.append_in(&mut tx, vec![record]).await?;
         tx.commit().await?;
         self.remember_head(&recorded)?;
         Ok(true)

@@ -19,7 +19,12 @@ use sha2::{Digest, Sha256};
 on_both_backends_with_guard!(
     appends_form_a_verifiable_chain,
     an_altered_payload_is_named,
-    a_rehashed_record_breaks_the_next_link,
+    a_record_rehashed_without_the_key_is_named,
+    a_chain_recomputed_without_the_key_is_caught_whatever_was_changed,
+    a_tail_deleted_after_a_checkpoint_is_caught_by_the_checkpoint,
+    a_wiped_trail_is_caught,
+    checkpoints_must_be_genuine_and_signed_by_the_stores_key,
+    records_from_before_the_key_verify_and_are_sealed_by_the_first_keyed_one,
     a_deleted_record_is_named_as_missing,
     a_deleted_tail_is_caught_by_the_head,
     concurrent_writers_on_separate_pools_keep_one_chain,
@@ -68,17 +73,9 @@ async fn appends_form_a_verifiable_chain(store: Store, _guard: Guard) {
             &all[i - 1].hash
         };
         assert_eq!(record.prev_hash, previous);
-        // The documented hash, recomputed independently of the store's own method.
-        let input = chain_input(
-            &record.prev_hash,
-            record.seq,
-            &record.id,
-            &record.kind,
-            &record.recorded_at,
-            &record.actor,
-            record.payload.get(),
-        );
-        assert_eq!(record.hash, hex::encode(Sha256::digest(input)));
+        // Keyed: not the plain SHA-256 anyone could recompute.
+        assert_eq!(record.hash.len(), 64);
+        assert_ne!(record.hash, record.computed_hash());
     }
 
     let report = store.verify_audit().await.expect("verify");
@@ -131,9 +128,9 @@ async fn an_altered_payload_is_named(store: Store, guard: Guard) {
     assert_eq!(broken.map(|b| b.seq), Some(2));
 }
 
-async fn a_rehashed_record_breaks_the_next_link(store: Store, guard: Guard) {
+async fn a_record_rehashed_without_the_key_is_named(store: Store, guard: Guard) {
     let records = append_n(&store, 4).await;
-    // A forger who alters record 2 and recomputes its hash still breaks record 3's link.
+    // A forger who alters record 2 and recomputes its hash without the key is caught there.
     let victim = &records[1];
     let forged_payload = r#"{"forged":true}"#;
     let forged_hash = hex::encode(Sha256::digest(chain_input(
@@ -157,8 +154,12 @@ async fn a_rehashed_record_breaks_the_next_link(store: Store, guard: Guard) {
         .expect("verify")
         .first_break
         .expect("detected");
-    assert_eq!(broken.seq, 3);
-    assert!(broken.reason.contains("prev_hash"), "{}", broken.reason);
+    assert_eq!(broken.seq, 2);
+    assert!(
+        broken.reason.contains("without the audit key"),
+        "{}",
+        broken.reason
+    );
 }
 
 async fn a_deleted_record_is_named_as_missing(store: Store, guard: Guard) {
@@ -527,4 +528,349 @@ async fn screenings_are_recorded_between_the_batches_of_an_import(store: Store, 
     let outcome = import.await.expect("import task").expect("import");
     assert_eq!(outcome.version.entities, 10_000);
     watcher.close().await.ok();
+}
+
+/// A record as someone rewriting the database would write it: every field but the hashes.
+#[derive(Clone)]
+struct Forged {
+    id: String,
+    kind: String,
+    recorded_at: String,
+    actor: String,
+    payload: String,
+}
+
+impl From<&interdict_store::AuditRecord> for Forged {
+    fn from(record: &interdict_store::AuditRecord) -> Forged {
+        Forged {
+            id: record.id.clone(),
+            kind: record.kind.clone(),
+            recorded_at: record.recorded_at.clone(),
+            actor: record.actor.clone(),
+            payload: record.payload.get().to_owned(),
+        }
+    }
+}
+
+/// Replaces the chain from record `from` on with `records`, hashed with plain SHA-256 as the
+/// documented v1 chain (all a writer without the key can compute), the head wound back and
+/// then advanced by the database's own trigger: no trace a keyless checker could see.
+async fn rewrite_without_key(guard: &Guard, from: u64, prev_hash: &str, records: &[Forged]) {
+    guard
+        .execute_raw(&format!("DELETE FROM audit_records WHERE seq >= {from}"))
+        .await;
+    guard
+        .execute_raw(&format!(
+            "UPDATE audit_head SET seq = {}, hash = '{prev_hash}' WHERE id = 1",
+            from - 1
+        ))
+        .await;
+    let mut prev_hash = prev_hash.to_owned();
+    for (seq, record) in (from..).zip(records) {
+        let hash = hex::encode(Sha256::digest(chain_input(
+            &prev_hash,
+            seq,
+            &record.id,
+            &record.kind,
+            &record.recorded_at,
+            &record.actor,
+            &record.payload,
+        )));
+        let quote = |text: &str| text.replace('\'', "''");
+        guard
+            .execute_raw(&format!(
+                "INSERT INTO audit_records (seq, record_id, kind, recorded_at, actor, payload, \
+                 prev_hash, hash) VALUES ({seq}, '{}', '{}', '{}', '{}', '{}', '{prev_hash}', \
+                 '{hash}')",
+                quote(&record.id),
+                quote(&record.kind),
+                quote(&record.recorded_at),
+                quote(&record.actor),
+                quote(&record.payload)
+            ))
+            .await;
+        prev_hash = hash;
+    }
+}
+
+async fn first_break(store: &Store) -> interdict_store::AuditBreak {
+    store
+        .verify_audit()
+        .await
+        .expect("verify")
+        .first_break
+        .expect("the rewrite is detected")
+}
+
+async fn a_chain_recomputed_without_the_key_is_caught_whatever_was_changed(
+    store: Store,
+    guard: Guard,
+) {
+    let records = append_n(&store, 6).await;
+    let forged: Vec<Forged> = records.iter().map(Forged::from).collect();
+    let after = |seq: usize| records[seq - 1].hash.clone();
+
+    // An edit of record 3, the rest of the chain recomputed and the head fixed.
+    let mut edited = forged[2..].to_vec();
+    edited[0].payload = r#"{"matches":[],"request":{"name":"nobody"}}"#.into();
+    rewrite_without_key(&guard, 3, &after(2), &edited).await;
+    let broken = first_break(&store).await;
+    assert_eq!(
+        (broken.seq, broken.id.as_deref()),
+        (3, Some(records[2].id.as_str()))
+    );
+    assert!(
+        broken.reason.contains("without the audit key"),
+        "{}",
+        broken.reason
+    );
+
+    restore(&guard, &records).await;
+    // An insertion after record 4: the forged record is the first bad one.
+    let mut inserted = forged[4..].to_vec();
+    let mut extra = forged[4].clone();
+    extra.id = "f".repeat(32);
+    inserted.insert(0, extra);
+    rewrite_without_key(&guard, 5, &after(4), &inserted).await;
+    assert_eq!(first_break(&store).await.seq, 5);
+
+    restore(&guard, &records).await;
+    // A deletion of record 2 with the later records renumbered.
+    rewrite_without_key(&guard, 2, &after(1), &forged[2..]).await;
+    let broken = first_break(&store).await;
+    assert_eq!(
+        (broken.seq, broken.id.as_deref()),
+        (2, Some(records[2].id.as_str()))
+    );
+
+    restore(&guard, &records).await;
+    // Two records swapped.
+    let mut swapped = forged[1..].to_vec();
+    swapped.swap(0, 1);
+    rewrite_without_key(&guard, 2, &after(1), &swapped).await;
+    assert_eq!(first_break(&store).await.seq, 2);
+
+    restore(&guard, &records).await;
+    // The whole chain recomputed from the first record: no keyed record is left.
+    rewrite_without_key(&guard, 1, GENESIS_HASH, &forged).await;
+    let broken = first_break(&store).await;
+    assert!(
+        broken.reason.contains("no record is keyed"),
+        "{}",
+        broken.reason
+    );
+
+    // Put back as it was, the chain verifies again: the checks are exact.
+    restore(&guard, &records).await;
+    assert!(store.verify_audit().await.expect("verify").is_intact());
+}
+
+/// Puts `records` back as the store wrote them, real hashes and all.
+async fn restore(guard: &Guard, records: &[interdict_store::AuditRecord]) {
+    guard.execute_raw("DELETE FROM audit_records").await;
+    guard
+        .execute_raw(&format!(
+            "UPDATE audit_head SET seq = 0, hash = '{GENESIS_HASH}' WHERE id = 1"
+        ))
+        .await;
+    for record in records {
+        guard
+            .execute_raw(&format!(
+                "INSERT INTO audit_records (seq, record_id, kind, recorded_at, actor, payload, \
+                 prev_hash, hash) VALUES ({}, '{}', '{}', '{}', '{}', '{}', '{}', '{}')",
+                record.seq,
+                record.id,
+                record.kind,
+                record.recorded_at,
+                record.actor,
+                record.payload.get(),
+                record.prev_hash,
+                record.hash
+            ))
+            .await;
+    }
+}
+
+async fn a_tail_deleted_after_a_checkpoint_is_caught_by_the_checkpoint(store: Store, guard: Guard) {
+    let records = append_n(&store, 5).await;
+    let checkpoint = store.sign_audit_head().await.expect("checkpoint");
+    assert_eq!(
+        (checkpoint.seq, checkpoint.hash.as_str()),
+        (5, records[4].hash.as_str())
+    );
+    append_n(&store, 2).await;
+    let report = store
+        .verify_audit_against(std::slice::from_ref(&checkpoint))
+        .await
+        .expect("verify");
+    assert!(report.is_intact(), "{report:?}");
+    assert_eq!((report.records, report.checkpoints_matched), (7, 1));
+
+    // Records 4 to 7 deleted and the head wound back to record 3: the chain alone looks whole.
+    guard
+        .execute_raw("DELETE FROM audit_records WHERE seq >= 4")
+        .await;
+    guard
+        .execute_raw(&format!(
+            "UPDATE audit_head SET seq = 3, hash = '{}' WHERE id = 1",
+            records[2].hash
+        ))
+        .await;
+    assert!(store.verify_audit().await.expect("verify").is_intact());
+    let broken = store
+        .verify_audit_against(&[checkpoint])
+        .await
+        .expect("verify")
+        .first_break
+        .expect("the checkpoint reveals the cut");
+    assert_eq!(broken.seq, 4);
+    assert!(
+        broken.reason.contains("tail was deleted"),
+        "{}",
+        broken.reason
+    );
+}
+
+async fn a_wiped_trail_is_caught(store: Store, guard: Guard) {
+    append_n(&store, 3).await;
+    let checkpoint = store.sign_audit_head().await.expect("checkpoint");
+    guard.execute_raw("DELETE FROM audit_records").await;
+    guard
+        .execute_raw(&format!(
+            "UPDATE audit_head SET seq = 0, hash = '{GENESIS_HASH}' WHERE id = 1"
+        ))
+        .await;
+    let report = store.verify_audit().await.expect("verify");
+    assert_eq!(report.records, 0);
+    let broken = report
+        .first_break
+        .expect("a wipe is detected by the key alone");
+    assert_eq!(broken.seq, 1);
+    assert!(broken.reason.contains("wiped"), "{}", broken.reason);
+    // Another process, which never wrote, sees it too: the key file is the evidence.
+    let other = guard.reopen().await;
+    assert!(!other.verify_audit().await.expect("verify").is_intact());
+    let broken = other
+        .verify_audit_against(&[checkpoint])
+        .await
+        .expect("verify")
+        .first_break
+        .expect("detected");
+    assert!(broken.reason.contains("missing"), "{}", broken.reason);
+}
+
+async fn checkpoints_must_be_genuine_and_signed_by_the_stores_key(store: Store, guard: Guard) {
+    // A fresh store has no key; its first checkpoint records the key it is signed with.
+    assert!(!guard.audit_key_file().exists());
+    assert_eq!(store.audit_public_key().expect("key"), None);
+    let first = store.sign_audit_head().await.expect("checkpoint");
+    assert_eq!(first.seq, 1);
+    let record = store.verify_audit().await.expect("verify");
+    assert!(record.is_intact(), "{record:?}");
+    assert_eq!(
+        store.audit_public_key().expect("key").as_deref(),
+        Some(first.public_key.as_str())
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(guard.audit_key_file())
+            .expect("key file")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // Moved to another record, the signature no longer holds: refused as invalid.
+    append_n(&store, 2).await;
+    let mut moved = first.clone();
+    moved.seq = 3;
+    assert!(matches!(
+        store.verify_audit_against(&[moved]).await,
+        Err(Error::Invalid(m)) if m.contains("not genuine")
+    ));
+
+    // A genuine checkpoint of another store (another key) is a break, not a pass.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let stranger = Store::open(dir.path().join("other.db").to_str().expect("utf-8"))
+        .await
+        .expect("open");
+    append_n(&stranger, 1).await;
+    let foreign = stranger.sign_audit_head().await.expect("checkpoint");
+    let broken = store
+        .verify_audit_against(&[foreign])
+        .await
+        .expect("verify")
+        .first_break
+        .expect("foreign key");
+    assert!(broken.reason.contains("another store"), "{}", broken.reason);
+
+    // Without its key file the keyed store does not open: a new key would orphan the trail.
+    std::fs::remove_file(guard.audit_key_file()).expect("remove the key");
+    let refused = Store::open_with(guard.url(), &guard.open_options())
+        .await
+        .expect_err("a keyed trail without its key");
+    assert!(
+        matches!(&refused, Error::AuditKey { reason, .. } if reason.contains("is keyed")),
+        "{refused}"
+    );
+}
+
+async fn records_from_before_the_key_verify_and_are_sealed_by_the_first_keyed_one(
+    store: Store,
+    guard: Guard,
+) {
+    // Two records as a version without the key wrote them (plain SHA-256, no key file).
+    let old: Vec<Forged> = (0..2)
+        .map(|n| Forged {
+            id: format!("{n:032x}"),
+            kind: "screening".into(),
+            recorded_at: "2025-01-01T00:00:00.000000Z".into(),
+            actor: "cli:old".into(),
+            payload: format!(r#"{{"request":{{"name":"old {n}"}}}}"#),
+        })
+        .collect();
+    rewrite_without_key(&guard, 1, GENESIS_HASH, &old).await;
+    assert!(!guard.audit_key_file().exists());
+    let report = store.verify_audit().await.expect("verify");
+    assert!(report.is_intact(), "{report:?}");
+
+    // This version keys what it appends; the old records still verify, as plain ones.
+    let reopened = guard.reopen().await;
+    append_n(&reopened, 2).await;
+    assert!(guard.audit_key_file().exists());
+    let report = reopened.verify_audit().await.expect("verify");
+    assert!(report.is_intact(), "{report:?}");
+    assert_eq!((report.records, report.unkeyed_records), (4, 2));
+
+    // Rewriting one now breaks the first keyed record's link to it.
+    let second = reopened
+        .audit_records_between(
+            chrono::DateTime::UNIX_EPOCH,
+            Utc::now() + chrono::Duration::days(1),
+            1,
+            1,
+        )
+        .await
+        .expect("records");
+    let mut edited = Forged::from(&second[0]);
+    edited.actor = "cli:someone else".into();
+    let rehashed = hex::encode(Sha256::digest(chain_input(
+        &second[0].prev_hash,
+        2,
+        &edited.id,
+        &edited.kind,
+        &edited.recorded_at,
+        &edited.actor,
+        &edited.payload,
+    )));
+    guard
+        .execute_raw(&format!(
+            "UPDATE audit_records SET actor = '{}', hash = '{rehashed}' WHERE seq = 2",
+            edited.actor
+        ))
+        .await;
+    let broken = first_break(&reopened).await;
+    assert_eq!(broken.seq, 3);
+    assert!(broken.reason.contains("prev_hash"), "{}", broken.reason);
 }

@@ -353,6 +353,46 @@ async fn decisions_take_two_different_people(store: Store) {
             .and_then(|p| p.review_note.as_deref()),
         Some("check the passport first")
     );
+
+    // Each act is also an audit record, by whoever did it, in a chain that verifies.
+    let far = |year| {
+        chrono::NaiveDate::from_ymd_opt(year, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc())
+            .expect("date")
+    };
+    let acts: Vec<(String, String, Option<String>)> = store
+        .audit_records_between(far(2000), far(2100), 0, 1000)
+        .await
+        .expect("records")
+        .into_iter()
+        .filter(|r| r.kind == "alert")
+        .map(|r| {
+            let payload = r.payload_value().expect("payload");
+            assert_eq!(payload["alert_id"], id);
+            let decision = payload["decision"].as_str().map(str::to_owned);
+            (
+                payload["action"].as_str().expect("action").to_owned(),
+                r.actor,
+                decision,
+            )
+        })
+        .collect();
+    let expected = [
+        ("proposed", "alice", Some("false_positive")),
+        ("rejected", "bob", Some("false_positive")),
+        ("escalated", "alice", None),
+        ("proposed", "carol", Some("true_match")),
+        ("approved", "bob", Some("true_match")),
+    ];
+    assert_eq!(
+        acts,
+        expected
+            .iter()
+            .map(|(a, by, d)| ((*a).to_owned(), (*by).to_owned(), d.map(str::to_owned)))
+            .collect::<Vec<_>>()
+    );
+    assert!(store.verify_audit().await.expect("verify").is_intact());
 }
 
 async fn an_approved_false_positive_is_shown_beside_the_pair_when_it_is_raised_again(store: Store) {

@@ -19,9 +19,20 @@ pub(crate) fn path_str(path: &Path) -> &str {
     path.to_str().expect("utf-8 path")
 }
 
-/// `interdict --db DB`, ready for its arguments.
+/// `interdict --db DB`, ready for its arguments. A Postgres database gets an audit key file
+/// of its own (in the temporary directory, named after the database), shared by every
+/// process a test runs on it, as replicas share theirs.
 pub(crate) fn interdict(db: impl AsRef<OsStr>) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_interdict"));
+    let db = db.as_ref();
+    if let Some(database) = db
+        .to_str()
+        .filter(|url| url.starts_with("postgres"))
+        .and_then(|url| url.rsplit('/').next())
+    {
+        let key = std::env::temp_dir().join(format!("{database}.audit-key"));
+        command.arg("--audit-key-file").arg(key);
+    }
     command.arg("--db").arg(db);
     command
 }

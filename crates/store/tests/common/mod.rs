@@ -4,17 +4,19 @@
 //! The one harness of the workspace's store-backed tests: the notify, server and CLI tests
 //! include this file with `#[path]`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use interdict_store::Store;
+use interdict_store::{OpenOptions, Store};
 
 /// Keeps a test store's backing resources alive.
 pub(crate) struct Guard {
     _dir: Option<tempfile::TempDir>,
     /// A URL for a second, raw connection to the same database.
     url: String,
+    /// The store's audit key file (created by its first keyed append).
+    audit_key_file: PathBuf,
 }
 
 impl Guard {
@@ -39,7 +41,20 @@ impl Guard {
     /// Opens another store on the same database, as another process would.
     #[allow(dead_code, reason = "only the tests of concurrent writers use it")]
     pub(crate) async fn reopen(&self) -> Store {
-        Store::open(&self.url).await.expect("reopen")
+        Store::open_with(&self.url, &self.open_options())
+            .await
+            .expect("reopen")
+    }
+
+    /// The store's audit key file, as `--audit-key-file` takes it.
+    #[allow(dead_code, reason = "only the tests of the audit key use it")]
+    pub(crate) fn audit_key_file(&self) -> &Path {
+        &self.audit_key_file
+    }
+
+    /// How the store was opened: with its audit key file.
+    pub(crate) fn open_options(&self) -> OpenOptions {
+        OpenOptions::with_audit_key_file(&self.audit_key_file)
     }
 }
 
@@ -50,10 +65,12 @@ pub(crate) async fn sqlite() -> (Guard, Store) {
     let path = path.to_str().expect("utf-8 path");
     let store = Store::open(path).await.expect("open sqlite");
     let url = format!("sqlite://{path}");
+    let audit_key_file = PathBuf::from(format!("{path}.audit-key"));
     (
         Guard {
             _dir: Some(dir),
             url,
+            audit_key_file,
         },
         store,
     )
@@ -110,8 +127,17 @@ pub(crate) async fn postgres() -> (Guard, Store) {
         .rsplit_once('/')
         .map_or(admin.as_str(), |(base, _)| base);
     let url = format!("{base}/{name}");
-    let store = Store::open(&url).await.expect("open postgres");
-    (Guard { _dir: None, url }, store)
+    // A Postgres store keeps its audit key where it is told: here, beside nothing else.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let guard = Guard {
+        audit_key_file: dir.path().join("audit-key"),
+        _dir: Some(dir),
+        url,
+    };
+    let store = Store::open_with(&guard.url, &guard.open_options())
+        .await
+        .expect("open postgres");
+    (guard, store)
 }
 
 /// Runs an async test body once on SQLite and once on Postgres, giving it the store and the
