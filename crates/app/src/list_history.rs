@@ -49,7 +49,10 @@ pub async fn changes(store: &Store, list: &str, reference: &str) -> Result<Versi
     if version.list != list {
         return Err(Error::invalid(
             "version",
-            format!("{reference} is a version of {}, not of {list}", version.list),
+            format!(
+                "{reference} is a version of {}, not of {list}",
+                version.list
+            ),
         ));
     }
     // Newest import first: the previous version is the one listed right after this one.

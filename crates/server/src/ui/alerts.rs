@@ -453,7 +453,12 @@ pub(crate) async fn approve(
         .store()
         .approve_decision(id, viewer.actor())
         .await
-        .map(|alert| format!("approved: the alert is now {}", words(alert.status.as_str())));
+        .map(|alert| {
+            format!(
+                "approved: the alert is now {}",
+                words(alert.status.as_str())
+            )
+        });
     outcome(&viewer, id, result)
 }
 

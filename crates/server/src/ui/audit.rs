@@ -170,7 +170,10 @@ pub(crate) async fn verify(
         ),
         Some(broken) => viewer.flash(
             true,
-            format!("the chain is broken at record {}: {}", broken.seq, broken.reason),
+            format!(
+                "the chain is broken at record {}: {}",
+                broken.seq, broken.reason
+            ),
         ),
     }
     Ok(Redirect::to("/ui/audit"))

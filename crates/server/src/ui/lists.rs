@@ -158,9 +158,7 @@ pub(crate) async fn entity(
     viewer.require(Role::Screener)?;
     let stored = state.store().entity(&id).await?;
     let e = &stored.entity;
-    let shown = [
-        "id", "schema", "name", "names", "identifiers", "source",
-    ];
+    let shown = ["id", "schema", "name", "names", "identifiers", "source"];
     let rest = serde_json::to_value(e).unwrap_or(Value::Null);
     let content = html! {
         dl {
