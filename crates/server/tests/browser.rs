@@ -6,18 +6,19 @@
 //! an alert with the keyboard, proposes "False positive", is refused approving a decision it
 //! proposed itself, approves as a reviewer, reads the 397/0/7 diff, runs monitoring, replays
 //! a screening, and checks CSRF refusal, role limits and sign-out. It saves a screenshot of
-//! each page to `docs/screenshots/`.
+//! each page to `target/ui-screenshots/` (and the README's to `docs/screenshots/` with
+//! `INTERDICT_UPDATE_SCREENSHOTS=1`).
 //!
 //! Without a browser the test fails with what to install; it never passes silently. Set
 //! `INTERDICT_TEST_WEBDRIVER_URL` to use a WebDriver server of your own.
 
-#[allow(dead_code, unused_macros, unreachable_pub)]
+#[allow(dead_code, unused_macros, unreachable_pub, unused_imports)]
 #[macro_use]
 #[path = "api/common/mod.rs"]
 mod common;
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -70,16 +71,34 @@ async fn browser(profile: &Path) -> Client {
         .expect("start Chromium through chromedriver")
 }
 
-/// Where the README's screenshots go.
-fn screenshots() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
-    std::fs::create_dir_all(&dir).expect("create docs/screenshots");
-    dir
-}
+/// The pages whose screenshots the README shows.
+const README_SCREENSHOTS: [&str; 8] = [
+    "signin",
+    "screen",
+    "alerts",
+    "alert",
+    "four-eyes",
+    "list-diff",
+    "portfolio",
+    "audit",
+];
 
+/// Saves a screenshot of the page to `target/ui-screenshots/NAME.png`, and, with
+/// `INTERDICT_UPDATE_SCREENSHOTS=1`, the README's ones to `docs/screenshots/` (not on every
+/// run: ids and times on the pages change each time).
 async fn shoot(client: &Client, name: &str) {
     let png = client.screenshot().await.expect("screenshot");
-    std::fs::write(screenshots().join(format!("{name}.png")), png).expect("write screenshot");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut dirs = vec![root.join("target/ui-screenshots")];
+    if std::env::var_os("INTERDICT_UPDATE_SCREENSHOTS").is_some()
+        && README_SCREENSHOTS.contains(&name)
+    {
+        dirs.push(root.join("docs/screenshots"));
+    }
+    for dir in dirs {
+        std::fs::create_dir_all(&dir).expect("create the screenshot folder");
+        std::fs::write(dir.join(format!("{name}.png")), &png).expect("write screenshot");
+    }
 }
 
 /// The text of the page's `main` element.

@@ -266,8 +266,8 @@ fn alert_content(
                             }
                         }
                         dt { "Countries" } dd {
-                            @let countries: Vec<String> = e.nationalities.iter().chain(&e.citizenships).chain(&e.countries).map(ToString::to_string).collect();
-                            @if countries.is_empty() { "—" } @else { (countries.join(", ")) }
+                            @let countries: std::collections::BTreeSet<String> = e.nationalities.iter().chain(&e.citizenships).chain(&e.countries).map(ToString::to_string).collect();
+                            @if countries.is_empty() { "—" } @else { (countries.into_iter().collect::<Vec<_>>().join(", ")) }
                         }
                         dt { "Identifiers" } dd {
                             @if e.identifiers.is_empty() { "—" } @else {
