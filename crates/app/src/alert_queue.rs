@@ -4,7 +4,7 @@
 
 use std::str::FromStr;
 
-use interdict_store::{AlertFilter, AlertStatus, Store};
+use interdict_store::{AlertFilter, AlertStatus, Decision, Store};
 
 use crate::Error;
 use crate::contract::AlertJson;
@@ -178,6 +178,65 @@ pub async fn queue(store: &Store, request: &QueueRequest) -> Result<AlertQueue, 
         counts,
         lists,
     })
+}
+
+/// A decision taken over many alerts at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkDecision {
+    /// Propose "true match" on each (each still needs its approval).
+    Propose(Decision),
+    /// Escalate each.
+    Escalate,
+}
+
+/// What a bulk decision did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BulkOutcome {
+    /// The alerts it was taken on.
+    pub done: Vec<i64>,
+    /// The alerts it was refused on, with why (already decided, a proposal pending, ...).
+    pub refused: Vec<(i64, String)>,
+}
+
+/// Takes `decision` with `note` on each of `ids` as `actor`, alert by alert: a proposal
+/// still needs another user's approval on each alert, exactly as one proposed alone. An
+/// alert the store refuses (decided meanwhile, a proposal already pending) is reported and
+/// the others go on; a failure of the store stops the run. At most [`MAX_PAGE_SIZE`] alerts,
+/// the most one page of the queue shows.
+pub async fn decide_all(
+    store: &Store,
+    ids: &[i64],
+    decision: BulkDecision,
+    actor: &str,
+    note: &str,
+) -> Result<BulkOutcome, Error> {
+    if ids.is_empty() {
+        return Err(Error::invalid("ids", "no alert is selected"));
+    }
+    if ids.len() > MAX_PAGE_SIZE {
+        return Err(Error::invalid(
+            "ids",
+            format!("at most {MAX_PAGE_SIZE} alerts at once"),
+        ));
+    }
+    if note.trim().is_empty() {
+        return Err(Error::invalid("note", "a note is required"));
+    }
+    let mut outcome = BulkOutcome::default();
+    for &id in ids {
+        let result = match decision {
+            BulkDecision::Propose(decision) => {
+                store.propose_decision(id, decision, actor, note).await
+            }
+            BulkDecision::Escalate => store.escalate(id, actor, note).await,
+        };
+        match result {
+            Ok(_) => outcome.done.push(id),
+            Err(error) if error.is_user_error() => outcome.refused.push((id, error.to_string())),
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Ok(outcome)
 }
 
 fn in_status(alert: &interdict_store::Alert, wanted: QueueStatus) -> bool {

@@ -200,6 +200,8 @@ async fn portfolio(store: &Store) -> usize {
             Some("RU"),
         ),
         ("C-1003", "Marta Kowalska", Some("1984-02-11"), Some("PL")),
+        // Designated with the Duma on 2022-03-24.
+        ("C-1004", "Oleg Aleksandrovich Golikov", None, Some("RU")),
     ]
     .map(|(id, name, dob, country)| {
         interdict_app::portfolio::customer(id, name, dob, country, Some("person"), "")
@@ -400,7 +402,7 @@ async fn scenario(
         .find_all(Locator::Css("#queue tbody tr"))
         .await
         .expect("rows");
-    assert_eq!(rows.len(), 2, "both alerts are open, one with a proposal");
+    assert_eq!(rows.len(), 3, "every alert is open, one with a proposal");
     let text = main_text(client).await;
     assert!(text.contains("awaiting approval"), "{text}");
     click(
@@ -439,6 +441,32 @@ async fn scenario(
         "{text}"
     );
     shoot(client, "alert-decided").await;
+
+    // A bulk decision over the open queue: a proposal on each, each to be approved.
+    client
+        .goto(&format!("{base}/ui/alerts"))
+        .await
+        .expect("goto");
+    let rows = client
+        .find_all(Locator::Css("#queue tbody tr"))
+        .await
+        .expect("rows");
+    assert_eq!(rows.len(), 1, "one alert is still open");
+    fill(client, "#bulk-note", "Duma namesake; reviewed in bulk.").await;
+    click(client, "form.bulk button[value=false_positive]").await;
+    let text = main_text(client).await;
+    assert!(
+        text.contains("proposed “false positive” on 1 alert; another user must approve each"),
+        "{text}"
+    );
+    let left = store
+        .alerts(&interdict_store::AlertFilter {
+            awaiting_approval: true,
+            ..Default::default()
+        })
+        .await
+        .expect("alerts");
+    assert_eq!(left.len(), 1, "the bulk proposal waits for approval");
 
     // The Duma update on the Lists page: 397 added, none removed, 7 changed, by name.
     client

@@ -8,9 +8,9 @@
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Redirect};
-use interdict_app::alert_queue::{QueueOrder, QueueRequest, QueueStatus};
+use interdict_app::alert_queue::{BulkDecision, QueueOrder, QueueRequest, QueueStatus};
 use interdict_app::contract::{AlertDetailJson, DecisionJson};
-use interdict_store::{Decision, Role};
+use interdict_store::{AlertStatus, Decision, Role};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -49,7 +49,7 @@ pub(crate) async fn queue(
     viewer.require(Role::Analyst)?;
     // No status chosen: what waits for someone.
     let status = match present(&params.status) {
-        None => Some(QueueStatus::Status(interdict_store::AlertStatus::Open)),
+        None => Some(QueueStatus::Status(AlertStatus::Open)),
         Some("all") => None,
         Some(s) => Some(
             s.parse::<QueueStatus>()
@@ -164,6 +164,21 @@ pub(crate) async fn queue(
                         }
                     }
                 }
+            }
+        }
+        @if !queue.alerts.is_empty() && matches!(status, Some(QueueStatus::Status(AlertStatus::Open | AlertStatus::Escalated))) {
+            form.bulk method="post" action="/ui/alerts/bulk" {
+                (csrf_field(&viewer))
+                input type="hidden" name="ids" value=(queue.alerts.iter().map(|a| a.id.to_string()).collect::<Vec<_>>().join(","));
+                input type="hidden" name="back" value=(link(status_name, queue.page));
+                h2 { "Decide all " (queue.alerts.len()) " alerts shown" }
+                label for="bulk-note" { "Note" }
+                textarea #bulk-note name="note" required rows="2" {}
+                div.actions {
+                    button type="submit" name="decision" value="false_positive" { "False positive for all shown" }
+                    button type="submit" name="decision" value="escalate" { "Escalate all shown" }
+                }
+                p.hint { "Each alert still needs its own approval by another user." }
             }
         }
         @if queue.pages > 1 {
@@ -479,4 +494,82 @@ pub(crate) async fn reject(
         .await
         .map(|alert| format!("rejected: the alert stays {}", words(alert.status.as_str())));
     outcome(&viewer, id, result)
+}
+
+/// A decision over the alerts a queue page shows, as its form sends it.
+#[derive(Debug, Deserialize)]
+pub(crate) struct BulkForm {
+    #[serde(default)]
+    ids: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    back: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /ui/alerts/bulk`: proposes (or escalates) on every alert of the page, each still
+/// needing its own approval; back to the same page of the queue with what was done.
+pub(crate) async fn bulk(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<BulkForm>,
+) -> Result<Redirect, UiError> {
+    viewer.check_csrf(&form.csrf)?;
+    viewer.require(Role::Analyst)?;
+    let ids = form
+        .ids
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(alert_id)
+        .collect::<Result<Vec<_>, _>>()?;
+    let decision = match form.decision.as_str() {
+        "true_match" => BulkDecision::Propose(Decision::TrueMatch),
+        "false_positive" => BulkDecision::Propose(Decision::FalsePositive),
+        "escalate" => BulkDecision::Escalate,
+        other => {
+            return Err(ApiError::invalid(
+                "decision",
+                format!("{other:?}: use true_match, false_positive or escalate"),
+            )
+            .into());
+        }
+    };
+    // Only back into the queue: the field comes from the form, so never anywhere else.
+    let back = if form.back.starts_with("/ui/alerts?") {
+        form.back.as_str()
+    } else {
+        "/ui/alerts"
+    };
+    match interdict_app::alert_queue::decide_all(
+        state.store(),
+        &ids,
+        decision,
+        viewer.actor(),
+        &form.note,
+    )
+    .await
+    {
+        Ok(outcome) => {
+            let what = match decision {
+                BulkDecision::Escalate => "escalated".to_owned(),
+                BulkDecision::Propose(_) => format!("proposed “{}” on", words(&form.decision)),
+            };
+            let n = outcome.done.len();
+            let mut text = format!("{what} {n} alert{}", if n == 1 { "" } else { "s" });
+            if !outcome.done.is_empty() && decision != BulkDecision::Escalate {
+                text.push_str("; another user must approve each");
+            }
+            for (id, why) in &outcome.refused {
+                text.push_str(&format!("; #{id} refused: {why}"));
+            }
+            viewer.flash(!outcome.refused.is_empty() && outcome.done.is_empty(), text);
+        }
+        Err(error) if error.is_user_error() => viewer.flash(true, error.to_string()),
+        Err(error) => return Err(error.into()),
+    }
+    Ok(Redirect::to(back))
 }

@@ -61,6 +61,7 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/ui/signout", post(signin::sign_out))
         .route("/ui/screen", get(screen::form).post(screen::screen))
         .route("/ui/alerts", get(alerts::queue))
+        .route("/ui/alerts/bulk", post(alerts::bulk))
         .route("/ui/alerts/{id}", get(alerts::alert))
         .route("/ui/alerts/{id}/decision", post(alerts::decide))
         .route("/ui/alerts/{id}/approve", post(alerts::approve))
