@@ -416,7 +416,7 @@ async fn scenario(
     click(client, "form[action$=approve] button").await;
     let text = main_text(client).await;
     assert!(
-        text.contains("four-eyes rule") && text.contains("cannot review it"),
+        text.contains("Refused: four-eyes rule") && text.contains("cannot review it"),
         "{text}"
     );
     shoot(client, "four-eyes").await;
@@ -563,6 +563,18 @@ async fn scenario(
         assert_eq!(status, 403, "{answer}");
         assert!(answer.contains("CSRF token"), "{answer}");
     }
+    // The sign-in form needs its own token too (no forged sign-in into the attacker's key).
+    let body = "api_key=whatever";
+    let (status, answer) = raw(
+        addr,
+        &format!(
+            "POST /ui/signin HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+    .await;
+    assert_eq!(status, 403, "{answer}");
     // Every page forbids inline script.
     let (status, answer) = raw(
         addr,

@@ -412,6 +412,8 @@ fn outcome(
 ) -> Result<Redirect, UiError> {
     match result {
         Ok(done) => viewer.flash(false, done),
+        // The store's own words, without its "invalid input" prefix meant for API clients.
+        Err(interdict_store::Error::Invalid(message)) => viewer.flash(true, message),
         Err(error) if error.is_user_error() => viewer.flash(true, error.to_string()),
         Err(error) => return Err(error.into()),
     }
