@@ -14,9 +14,11 @@
 
 #![deny(missing_docs)]
 
+pub mod alert_queue;
 pub mod alerts;
 pub mod contract;
 mod error;
+pub mod list_history;
 pub mod lists;
 pub mod monitoring;
 pub mod payments;

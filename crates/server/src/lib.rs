@@ -1,5 +1,6 @@
 //! The interdict HTTP service: screening with an audit trail, lists and their versions,
-//! entities, API keys with roles, Prometheus metrics, and an OpenAPI document with Swagger UI.
+//! entities, API keys with roles, Prometheus metrics, an OpenAPI document with Swagger UI,
+//! and the analyst's web UI under `/ui/` (the `ui` module).
 //!
 //! [`app`] builds the whole service as an axum `Router` over an [`AppState`] (a store, the
 //! live index and the configuration), so tests drive it in-process; [`serve`] runs it on a
@@ -27,6 +28,7 @@ mod metrics;
 mod openapi;
 mod params;
 mod serve;
+mod ui;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use live::{LiveIndex, Refresh, Snapshot};
@@ -313,10 +315,14 @@ pub fn app(state: AppState) -> Router {
             handlers::ops::time_limit,
         ));
     let docs = utoipa_swagger_ui::SwaggerUi::new("/docs").url("/openapi.json", openapi());
+    // The analyst UI (`/ui/`), with its own sessions and CSP; `/` leads there.
+    let ui = ui::router(&state);
     Router::new()
         .merge(api)
         .merge(import)
         .merge(docs)
+        .merge(ui)
+        .route("/", get(|| async { axum::response::Redirect::to("/ui/") }))
         .fallback(handlers::ops::not_found)
         .method_not_allowed_fallback(handlers::ops::method_not_allowed)
         .layer(axum::middleware::from_fn(metrics::track))

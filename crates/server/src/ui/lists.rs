@@ -1,0 +1,210 @@
+//! `/ui/lists`: every list with its versions (published, imported, entity count, active),
+//! each version's changes from the one before with the entities' names, and an entity's page
+//! with its names, data and provenance.
+
+use axum::extract::{Path, State};
+use axum::response::Html;
+use interdict_app::contract::ListVersionJson;
+use interdict_store::Role;
+use maud::{Markup, html};
+use serde_json::Value;
+
+use super::alerts::identifier_kind;
+use super::layout::{page, short, words};
+use super::{UiError, Viewer};
+use crate::AppState;
+
+/// `GET /ui/lists`.
+pub(crate) async fn lists(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Html<String>, UiError> {
+    viewer.require(Role::Screener)?;
+    let versions = interdict_app::list_history::all_versions(state.store()).await?;
+    let mut lists: Vec<(&str, Vec<&ListVersionJson>)> = Vec::new();
+    for version in &versions {
+        match lists.last_mut() {
+            Some((list, group)) if *list == version.list => group.push(version),
+            _ => lists.push((&version.list, vec![version])),
+        }
+    }
+    let content = html! {
+        @if lists.is_empty() {
+            p { "No list is imported yet: an admin imports one with " code { "interdict lists import" } "." }
+        }
+        @for (list, group) in &lists {
+            section aria-labelledby={ "list-" (list) } {
+                h2 id={ "list-" (list) } { (list) }
+                table.versions {
+                    thead { tr {
+                        th scope="col" { "Version" } th scope="col" { "Published" } th scope="col" { "Imported" }
+                        th scope="col" { "Format" } th scope="col" { "Entities" } th scope="col" { "Active" }
+                        th scope="col" { "Changes" }
+                    } }
+                    tbody {
+                        @for v in group {
+                            tr {
+                                td { code { (short(&v.version)) } }
+                                td { (v.published.as_deref().unwrap_or("—")) }
+                                td { time { (v.imported_at) } }
+                                td { (v.format) }
+                                td.num { (v.entities) }
+                                td { @if v.active { strong { "active" } } @else { "no" } }
+                                td { a href={ "/ui/lists/" (v.list) "/versions/" (v.version) } { "Changes in " (short(&v.version)) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(&viewer, "lists", "Lists", content))
+}
+
+fn named_rows(rows: &[interdict_app::list_history::NamedEntity]) -> Markup {
+    html! {
+        ul.entities {
+            @for e in rows {
+                li { a href={ "/ui/entities/" (e.id) } { (e.name) } " " code { (e.id) } }
+            }
+        }
+    }
+}
+
+/// `GET /ui/lists/{list}/versions/{version}`: what the version changed.
+pub(crate) async fn version(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((list, version)): Path<(String, String)>,
+) -> Result<Html<String>, UiError> {
+    viewer.require(Role::Screener)?;
+    let changes = interdict_app::list_history::changes(state.store(), &list, &version).await?;
+    let v = &changes.version;
+    let title = format!("{} version {}", v.list, short(&v.version));
+    let content = html! {
+        p.meta {
+            (v.entities) " entities · published " (v.published.as_deref().unwrap_or("—"))
+            " · imported " time { (v.imported_at) }
+            @if v.active { " · " strong { "active" } }
+        }
+        @if let Some(previous) = &changes.previous {
+            p {
+                "Compared with the version imported before it, "
+                code { (short(&previous.version)) }
+                " (published " (previous.published.as_deref().unwrap_or("—")) ", " (previous.entities) " entities):"
+            }
+        } @else {
+            p { "The list's first version: every entity is new." }
+        }
+        dl.diff-counts {
+            dt { "Added" } dd #added-count { (changes.added.len()) }
+            dt { "Removed" } dd #removed-count { (changes.removed.len()) }
+            dt { "Changed" } dd #changed-count { (changes.changed.len()) }
+        }
+        @if !changes.changed.is_empty() {
+            section aria-labelledby="changed-title" {
+                h2 #changed-title { "Changed" }
+                table.changed {
+                    thead { tr { th scope="col" { "Entity" } th scope="col" { "Fields changed" } } }
+                    tbody {
+                        @for c in &changes.changed {
+                            tr {
+                                td { a href={ "/ui/entities/" (c.entity.id) } { (c.entity.name) } " " code { (c.entity.id) } }
+                                td { (c.fields.iter().map(|f| words(f)).collect::<Vec<_>>().join(", ")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if !changes.added.is_empty() {
+            section aria-labelledby="added-title" {
+                h2 #added-title { "Added" }
+                (named_rows(&changes.added))
+            }
+        }
+        @if !changes.removed.is_empty() {
+            section aria-labelledby="removed-title" {
+                h2 #removed-title { "Removed" }
+                (named_rows(&changes.removed))
+            }
+        }
+    };
+    Ok(page(&viewer, "lists", &title, content))
+}
+
+/// A JSON value as nested definition lists: the entity's remaining data, whatever its shape.
+fn value(v: &Value) -> Markup {
+    html! {
+        @match v {
+            Value::Null => "—",
+            Value::String(s) => (s),
+            Value::Array(items) if items.is_empty() => "—",
+            Value::Array(items) => ul { @for item in items { li { (value(item)) } } },
+            Value::Object(fields) => dl.nested {
+                @for (k, item) in fields { dt { (words(k)) } dd { (value(item)) } }
+            },
+            other => (other.to_string()),
+        }
+    }
+}
+
+/// `GET /ui/entities/{id}`.
+pub(crate) async fn entity(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Html<String>, UiError> {
+    viewer.require(Role::Screener)?;
+    let stored = state.store().entity(&id).await?;
+    let e = &stored.entity;
+    let shown = ["id", "schema", "name", "names", "identifiers", "source"];
+    let rest = serde_json::to_value(e).unwrap_or(Value::Null);
+    let content = html! {
+        dl {
+            dt { "Id" } dd { code { (e.id.as_str()) } }
+            dt { "Kind" } dd { (e.schema.as_str()) }
+            dt { "List version" } dd {
+                (stored.version.list) " " code { (short(&stored.version.version)) }
+                " published " (stored.version.published.map(|p| p.to_string()).unwrap_or_else(|| "—".into()))
+                @if stored.version.active { " (active)" } @else { " (not active: the newest version that has it)" }
+            }
+        }
+        section aria-labelledby="names-title" {
+            h2 #names-title { "Names" }
+            table.names {
+                thead { tr { th scope="col" { "Name" } th scope="col" { "Kind" } th scope="col" { "Language" } } }
+                tbody {
+                    @for n in &e.names {
+                        tr { td { (n.full) } td { (serde_json::to_value(n.kind).ok().and_then(|k| k.as_str().map(words)).unwrap_or_default()) } td { (n.lang.as_deref().unwrap_or("")) } }
+                    }
+                }
+            }
+        }
+        @if !e.identifiers.is_empty() {
+            section aria-labelledby="identifiers-title" {
+                h2 #identifiers-title { "Identifiers" }
+                ul { @for i in &e.identifiers {
+                    li { (identifier_kind(&i.kind)) " " code { (i.value) } @if let Some(c) = i.country { " (" (c) ")" } }
+                } }
+            }
+        }
+        section aria-labelledby="data-title" {
+            h2 #data-title { "Data" }
+            @if let Value::Object(fields) = &rest {
+                dl {
+                    @for (k, v) in fields.iter().filter(|(k, _)| !shown.contains(&k.as_str())) {
+                        dt { (words(k)) } dd { (value(v)) }
+                    }
+                }
+            }
+        }
+        @if let Some(source) = rest.get("source") {
+            section aria-labelledby="provenance-title" {
+                h2 #provenance-title { "Provenance" }
+                (value(source))
+            }
+        }
+    };
+    Ok(page(&viewer, "lists", &e.name, content))
+}

@@ -1,0 +1,192 @@
+//! `/ui/screen`: screen one name and read each match's explanation. The screening goes
+//! through the application layer like `POST /v1/screen`: validated by the same rules,
+//! screened on the screening pool against one snapshot, and recorded in the audit trail
+//! before the result is shown, with the signed-in key as actor.
+
+use axum::Form;
+use axum::extract::State;
+use axum::response::Html;
+use interdict_app::Screening;
+use interdict_app::contract::{ScreenRequest, ScreenResponse};
+use interdict_store::Role;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::layout::{csrf_field, page, percent, short};
+use super::{UiError, Viewer, explain};
+use crate::error::ApiError;
+use crate::{AppState, metrics};
+
+/// The screening form as sent.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ScreenForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    dob: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    schema: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+const SCHEMAS: [(&str, &str); 5] = [
+    ("", "Any"),
+    ("person", "Person"),
+    ("organization", "Organisation"),
+    ("vessel", "Vessel"),
+    ("aircraft", "Aircraft"),
+];
+
+fn form_markup(viewer: &Viewer, form: &ScreenForm) -> Markup {
+    html! {
+        form.screen method="post" action="/ui/screen" {
+            (csrf_field(viewer))
+            div.field {
+                label for="name" { "Name" }
+                input #name type="text" name="name" value=(form.name) required autofocus;
+            }
+            div.field {
+                label for="dob" { "Date of birth" }
+                input #dob type="text" name="dob" value=(form.dob) placeholder="1955-05-21, 1955 or circa 1955";
+            }
+            div.field {
+                label for="country" { "Country" }
+                input #country type="text" name="country" value=(form.country) placeholder="RU or Russia; several with ;";
+            }
+            div.field {
+                label for="schema" { "Kind of party" }
+                select #schema name="schema" {
+                    @for (value, label) in SCHEMAS {
+                        option value=(value) selected[form.schema == value] { (label) }
+                    }
+                }
+            }
+            button type="submit" { "Screen" }
+        }
+    }
+}
+
+/// `GET /ui/screen`: the form.
+pub(crate) async fn form(viewer: Viewer) -> Result<Html<String>, UiError> {
+    viewer.require(Role::Screener)?;
+    let content = form_markup(&viewer, &ScreenForm::default());
+    Ok(page(&viewer, "screen", "Screen a name", content))
+}
+
+fn optional(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+/// `POST /ui/screen`: screens, records, and shows the matches with their explanations.
+pub(crate) async fn screen(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<ScreenForm>,
+) -> Result<Html<String>, UiError> {
+    viewer.check_csrf(&form.csrf)?;
+    viewer.require(Role::Screener)?;
+    let request = ScreenRequest {
+        name: form.name.clone(),
+        dob: optional(&form.dob),
+        country: optional(&form.country),
+        schema: optional(&form.schema),
+        ..ScreenRequest::default()
+    };
+    let outcome = match Screening::new(request, state.screening_limits(), "") {
+        Ok(screening) => Ok(run(&state, &viewer, screening).await?),
+        Err(error) if error.is_user_error() => Err(error.to_string()),
+        Err(error) => return Err(error.into()),
+    };
+    let content = html! {
+        (form_markup(&viewer, &form))
+        @match &outcome {
+            Ok(response) => (results(response)),
+            Err(problem) => p.flash.refused role="alert" { strong { "Refused: " } (problem) },
+        }
+    };
+    Ok(page(&viewer, "screen", "Screen a name", content))
+}
+
+/// Screens on the screening pool (off the async workers) and records the screening.
+async fn run(
+    state: &AppState,
+    viewer: &Viewer,
+    screening: Screening,
+) -> Result<ScreenResponse, UiError> {
+    let snapshot = state.index().require()?;
+    let versions = snapshot.versions.clone();
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    state.screening_pool().spawn(move || {
+        let screenings = vec![screening];
+        let results = snapshot.screen(&screenings);
+        let _ = reply.send((screenings, results));
+    });
+    let (screenings, results) = answer
+        .await
+        .map_err(|_| ApiError::internal("a screening failed on the screening pool"))?;
+    let mut responses = interdict_app::screening::record(
+        state.store(),
+        viewer.actor(),
+        &versions,
+        &screenings,
+        &results,
+    )
+    .await?;
+    let response = responses
+        .pop()
+        .ok_or_else(|| ApiError::internal("a screening produced no result"))?;
+    metrics::screened(1, response.matches.len());
+    Ok(response)
+}
+
+fn results(response: &ScreenResponse) -> Markup {
+    html! {
+        section.results aria-labelledby="results-title" {
+            h2 #results-title {
+                (response.matches.len()) " match" @if response.matches.len() != 1 { "es" }
+                " for “" (response.query.name) "”"
+            }
+            p.meta {
+                "Recorded as "
+                a href={ "/ui/audit?id=" (response.screening_id) } { code { (response.screening_id) } }
+                " against "
+                @for (i, (list, version)) in response.list_versions.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    (list) " " code { (short(version)) }
+                }
+                "; threshold " (percent(response.threshold)) "."
+            }
+            @if response.matches.is_empty() {
+                p { "No listed party scores above the threshold." }
+            } @else {
+                table.matches {
+                    thead { tr {
+                        th scope="col" { "Listed name" } th scope="col" { "Name matched" }
+                        th scope="col" { "List" } th scope="col" { "Kind" } th scope="col" { "Score" }
+                    } }
+                    tbody {
+                        @for m in &response.matches {
+                            tr {
+                                td { a href={ "/ui/entities/" (m.entity_id) } { (m.name) } }
+                                td { (m.matched_name) }
+                                td { (m.list) }
+                                td { (m.schema) }
+                                td.num { (percent(m.score)) }
+                            }
+                        }
+                    }
+                }
+                @for (i, m) in response.matches.iter().enumerate() {
+                    details.match open[i == 0] {
+                        summary { "Why " (m.name) " scored " (percent(m.score)) }
+                        (explain::explanation(&m.explanation))
+                    }
+                }
+            }
+        }
+    }
+}
