@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::contract::{PaymentHitJson, PaymentScreeningJson};
-use crate::screening::{ENGINE_VERSION, match_json};
+use crate::screening::{ENGINE_VERSION, Replayed, check_threshold, match_json, recorded_entities};
 use crate::{ActiveLists, Error};
 
 /// Matches per party name considered before the best per entity is kept.
@@ -211,12 +211,7 @@ pub async fn screen_and_record(
     inputs: &[PaymentInput],
     threshold: f64,
 ) -> Result<Vec<PaymentOutcome>, Error> {
-    if !(0.0..=1.0).contains(&threshold) {
-        return Err(Error::invalid(
-            "threshold",
-            format!("{threshold} is not in [0, 1]"),
-        ));
-    }
+    let threshold = check_threshold(Some(threshold), "threshold")?;
     let limits = MessageLimits::default();
     let mut outcomes = Vec::new();
     let mut records = Vec::new();
@@ -292,30 +287,12 @@ struct RecordedRequest {
     index: usize,
 }
 
-/// What a replay of a recorded payment screening found.
-pub(crate) struct PaymentReplay {
-    pub(crate) identical: bool,
-    pub(crate) list_versions: BTreeMap<String, String>,
-    pub(crate) recorded_hits: usize,
-    pub(crate) replayed_hits: usize,
-    pub(crate) recorded_engine: String,
-}
-
 /// Re-screens the recorded payment (`payload`, the record's JSON) against its recorded list
 /// versions and compares the result with the recorded one.
-pub(crate) async fn replay(store: &Store, payload: &str) -> Result<PaymentReplay, Error> {
+pub(crate) async fn replay(store: &Store, payload: &str) -> Result<Replayed, Error> {
     let recorded: RecordedPayment = serde_json::from_str(payload)
         .map_err(|e| Error::internal(format!("payment record does not decode: {e}")))?;
-    let mut entities = Vec::new();
-    for (list, version) in &recorded.list_versions {
-        entities.extend(
-            store
-                .version_entities(list, version)
-                .await?
-                .into_iter()
-                .map(Arc::new),
-        );
-    }
+    let entities = recorded_entities(store, &recorded.list_versions).await?;
     let request = recorded.request;
     let threshold = recorded.threshold;
     let result = tokio::task::spawn_blocking(move || {
@@ -341,10 +318,10 @@ pub(crate) async fn replay(store: &Store, payload: &str) -> Result<PaymentReplay
     })
     .await??;
     let replayed = json!({ "decision": result.decision, "hits": result.hits });
-    Ok(PaymentReplay {
+    Ok(Replayed {
         identical: replayed == recorded.result,
-        recorded_hits: recorded.result["hits"].as_array().map_or(0, Vec::len),
-        replayed_hits: result.hits.len(),
+        recorded_results: recorded.result["hits"].as_array().map_or(0, Vec::len),
+        replayed_results: result.hits.len(),
         list_versions: recorded.list_versions,
         recorded_engine: recorded.engine.version,
     })

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::contract::{MentionJson, ScanRequest, ScanResponse};
-use crate::screening::ENGINE_VERSION;
+use crate::screening::{ENGINE_VERSION, Replayed, check_limit, check_threshold, recorded_entities};
 use crate::{ActiveLists, Error};
 
 /// Most mentions per document by default.
@@ -57,22 +57,12 @@ impl Scan {
                 ),
             ));
         }
-        let threshold = request
-            .threshold
-            .unwrap_or(interdict_matching::DEFAULT_THRESHOLD);
-        if !(0.0..=1.0).contains(&threshold) {
-            return Err(Error::invalid(
-                field("threshold"),
-                format!("{threshold} is not in [0, 1]"),
-            ));
-        }
-        let limit = request.limit.unwrap_or(DEFAULT_LIMIT);
-        if limit == 0 || limit > limits.max_mentions {
-            return Err(Error::invalid(
-                field("limit"),
-                format!("{limit} is not in [1, {}]", limits.max_mentions),
-            ));
-        }
+        let threshold = check_threshold(request.threshold, &field("threshold"))?;
+        let limit = check_limit(
+            request.limit.unwrap_or(DEFAULT_LIMIT),
+            limits.max_mentions,
+            &field("limit"),
+        )?;
         let lists = request.lists.clone().unwrap_or_default();
         for list in &lists {
             crate::lists::check_list_id(list).map_err(|e| match e {
@@ -178,17 +168,8 @@ struct RecordedEngine {
     version: String,
 }
 
-/// What a replay of a recorded scan found.
-pub(crate) struct ScanReplay {
-    pub(crate) identical: bool,
-    pub(crate) list_versions: BTreeMap<String, String>,
-    pub(crate) recorded_mentions: usize,
-    pub(crate) replayed_mentions: usize,
-    pub(crate) recorded_engine: String,
-}
-
 /// Re-scans the recorded document against its recorded list versions and compares.
-pub(crate) async fn replay(store: &Store, payload: &str) -> Result<ScanReplay, Error> {
+pub(crate) async fn replay(store: &Store, payload: &str) -> Result<Replayed, Error> {
     let recorded: RecordedScan = serde_json::from_str(payload)
         .map_err(|e| Error::internal(format!("scan record does not decode: {e}")))?;
     let scan = Scan::new(
@@ -199,26 +180,17 @@ pub(crate) async fn replay(store: &Store, payload: &str) -> Result<ScanReplay, E
         },
         "request.",
     )?;
-    let mut entities = Vec::new();
-    for (list, version) in &recorded.list_versions {
-        entities.extend(
-            store
-                .version_entities(list, version)
-                .await?
-                .into_iter()
-                .map(Arc::new),
-        );
-    }
+    let entities = recorded_entities(store, &recorded.list_versions).await?;
     let mentions = tokio::task::spawn_blocking(move || {
         let scanner = Scanner::new(Arc::new(Index::build(entities)));
         scanner.scan(&scan.request.text, &scan.options)
     })
     .await?;
     let replayed = json!({ "mentions": mentions_json(&mentions)? });
-    Ok(ScanReplay {
+    Ok(Replayed {
         identical: replayed == recorded.result,
-        recorded_mentions: recorded.result["mentions"].as_array().map_or(0, Vec::len),
-        replayed_mentions: mentions.len(),
+        recorded_results: recorded.result["mentions"].as_array().map_or(0, Vec::len),
+        replayed_results: mentions.len(),
         list_versions: recorded.list_versions,
         recorded_engine: recorded.engine.version,
     })

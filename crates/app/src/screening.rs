@@ -147,22 +147,12 @@ impl Screening {
                 ));
             }
         }
-        let threshold = request
-            .threshold
-            .unwrap_or(interdict_matching::DEFAULT_THRESHOLD);
-        if !(0.0..=1.0).contains(&threshold) {
-            return Err(Error::invalid(
-                field("threshold"),
-                format!("{threshold} is not in [0, 1]"),
-            ));
-        }
-        let limit = request.limit.unwrap_or(DEFAULT_LIMIT);
-        if limit == 0 || limit > limits.max_matches {
-            return Err(Error::invalid(
-                field("limit"),
-                format!("{limit} is not in [1, {}]", limits.max_matches),
-            ));
-        }
+        let threshold = check_threshold(request.threshold, &field("threshold"))?;
+        let limit = check_limit(
+            request.limit.unwrap_or(DEFAULT_LIMIT),
+            limits.max_matches,
+            &field("limit"),
+        )?;
         Ok(Screening {
             request,
             query,
@@ -188,6 +178,73 @@ impl Screening {
     /// The query as understood, for the response and the record.
     pub fn query_json(&self) -> QueryJson {
         query_json(&self.query)
+    }
+}
+
+/// A threshold as requested (the engine's default when absent), refused outside [0, 1].
+pub(crate) fn check_threshold(threshold: Option<f64>, field: &str) -> Result<f64, Error> {
+    let threshold = threshold.unwrap_or(interdict_matching::DEFAULT_THRESHOLD);
+    if (0.0..=1.0).contains(&threshold) {
+        Ok(threshold)
+    } else {
+        Err(Error::invalid(
+            field,
+            format!("{threshold} is not in [0, 1]"),
+        ))
+    }
+}
+
+/// A limit of results, refused outside [1, `max`].
+pub(crate) fn check_limit(limit: usize, max: usize, field: &str) -> Result<usize, Error> {
+    if limit == 0 || limit > max {
+        Err(Error::invalid(
+            field,
+            format!("{limit} is not in [1, {max}]"),
+        ))
+    } else {
+        Ok(limit)
+    }
+}
+
+/// The entities of the list versions a record names, as they were: what its replay runs
+/// against.
+pub(crate) async fn recorded_entities(
+    store: &Store,
+    versions: &BTreeMap<String, String>,
+) -> Result<Vec<Arc<Entity>>, Error> {
+    let mut entities = Vec::new();
+    for (list, version) in versions {
+        entities.extend(
+            store
+                .version_entities(list, version)
+                .await?
+                .into_iter()
+                .map(Arc::new),
+        );
+    }
+    Ok(entities)
+}
+
+/// What a replay found, whatever was replayed (a screening, a payment, a scan).
+pub(crate) struct Replayed {
+    pub(crate) identical: bool,
+    pub(crate) list_versions: BTreeMap<String, String>,
+    pub(crate) recorded_results: usize,
+    pub(crate) replayed_results: usize,
+    pub(crate) recorded_engine: String,
+}
+
+impl Replayed {
+    fn response(self, id: String) -> ReplayResponse {
+        ReplayResponse {
+            screening_id: id,
+            identical: self.identical,
+            recorded_engine: self.recorded_engine,
+            replay_engine: ENGINE_VERSION.to_owned(),
+            list_versions: self.list_versions,
+            recorded_matches: self.recorded_results,
+            replayed_matches: self.replayed_results,
+        }
     }
 }
 
@@ -369,28 +426,12 @@ struct RecordedEngine {
 pub async fn replay(store: &Store, id: &str) -> Result<ReplayResponse, Error> {
     let record = store.audit_record(id).await?;
     if record.kind == AuditKind::Payment.as_str() {
-        let replay = crate::payments::replay(store, record.payload.get()).await?;
-        return Ok(ReplayResponse {
-            screening_id: record.id.clone(),
-            identical: replay.identical,
-            recorded_engine: replay.recorded_engine,
-            replay_engine: ENGINE_VERSION.to_owned(),
-            list_versions: replay.list_versions,
-            recorded_matches: replay.recorded_hits,
-            replayed_matches: replay.replayed_hits,
-        });
+        let replayed = crate::payments::replay(store, record.payload.get()).await?;
+        return Ok(replayed.response(record.id));
     }
     if record.kind == AuditKind::Scan.as_str() {
-        let replay = crate::scan::replay(store, record.payload.get()).await?;
-        return Ok(ReplayResponse {
-            screening_id: record.id.clone(),
-            identical: replay.identical,
-            recorded_engine: replay.recorded_engine,
-            replay_engine: ENGINE_VERSION.to_owned(),
-            list_versions: replay.list_versions,
-            recorded_matches: replay.recorded_mentions,
-            replayed_matches: replay.replayed_mentions,
-        });
+        let replayed = crate::scan::replay(store, record.payload.get()).await?;
+        return Ok(replayed.response(record.id));
     }
     if record.kind != AuditKind::Screening.as_str() {
         return Err(Error::invalid(
@@ -405,16 +446,7 @@ pub async fn replay(store: &Store, id: &str) -> Result<ReplayResponse, Error> {
         threshold: recorded.threshold,
         limit: recorded.limit,
     };
-    let mut entities = Vec::new();
-    for (list, version) in &recorded.list_versions {
-        entities.extend(
-            store
-                .version_entities(list, version)
-                .await?
-                .into_iter()
-                .map(Arc::new),
-        );
-    }
+    let entities = recorded_entities(store, &recorded.list_versions).await?;
     let query = screening.query.clone();
     let options = screening.options;
     let matches = tokio::task::spawn_blocking(move || {
@@ -425,19 +457,18 @@ pub async fn replay(store: &Store, id: &str) -> Result<ReplayResponse, Error> {
     let matches = matches_json(&matches)?;
     let replayed =
         serde_json::to_string(&json!({ "matches": matches })).map_err(Error::internal)?;
-    let recorded_matches = serde_json::from_str::<Value>(recorded.result.get())
+    let recorded_results = serde_json::from_str::<Value>(recorded.result.get())
         .ok()
         .and_then(|v| v.get("matches").and_then(Value::as_array).map(Vec::len))
         .unwrap_or(0);
-    Ok(ReplayResponse {
-        screening_id: record.id.clone(),
+    Ok(Replayed {
         identical: replayed == recorded.result.get(),
-        recorded_engine: recorded.engine.version,
-        replay_engine: ENGINE_VERSION.to_owned(),
         list_versions: recorded.list_versions,
-        recorded_matches,
-        replayed_matches: matches.len(),
-    })
+        recorded_results,
+        replayed_results: matches.len(),
+        recorded_engine: recorded.engine.version,
+    }
+    .response(record.id))
 }
 
 #[cfg(test)]
