@@ -23,4 +23,4 @@ pub mod portfolio;
 pub mod screening;
 
 pub use error::Error;
-pub use screening::{ActiveLists, Limits, Screening};
+pub use screening::{ActiveLists, IgnoredField, Limits, Screening};
