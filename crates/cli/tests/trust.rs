@@ -333,3 +333,59 @@ fn the_demo_names_the_duma_designees_and_a_changed_entry() {
     );
     assert!(out.contains("Try: "), "{out}");
 }
+
+/// The test cluster's admin URL: `INTERDICT_TEST_POSTGRES_URL`, or the cluster that
+/// `scripts/test-postgres.sh` starts.
+fn postgres_admin_url() -> String {
+    if let Ok(url) = std::env::var("INTERDICT_TEST_POSTGRES_URL") {
+        return url;
+    }
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/test-postgres.sh");
+    let output = std::process::Command::new("bash")
+        .arg(&script)
+        .arg("start")
+        .output()
+        .expect("run test-postgres.sh");
+    assert!(
+        output.status.success(),
+        "scripts/test-postgres.sh start failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned()
+}
+
+#[test]
+fn a_missing_database_or_an_unknown_user_is_named_once() {
+    let env = Env::new();
+    let admin = postgres_admin_url();
+    let (credentials, rest) = admin
+        .trim_start_matches("postgresql://")
+        .trim_start_matches("postgres://")
+        .rsplit_once('@')
+        .expect("a URL with a user");
+    let server = rest.split('/').next().expect("host:port");
+    for (url, expected) in [
+        (
+            format!("postgres://{credentials}@{server}/interdict_no_such_database"),
+            "database \"interdict_no_such_database\" does not exist",
+        ),
+        (
+            format!("postgres://interdict_no_such_role@{server}/postgres"),
+            "authentication failed for user \"interdict_no_such_role\"",
+        ),
+    ] {
+        let output = interdict(&url)
+            .arg("lists")
+            .current_dir(env.dir.path())
+            .output()
+            .expect("run");
+        let stderr = stderr_of(&output);
+        assert!(!output.status.success());
+        assert_eq!(stderr.matches(expected).count(), 1, "{url}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{url}: {stderr}");
+    }
+}
