@@ -1,8 +1,8 @@
 //! `interdict demo`: the product on a bundled snapshot, offline, in a fresh embedded store.
 //!
-//! The snapshot is the real OFAC SDN list of 2022-03-21 and 2022-03-24 (the day 328 members
-//! of Russia's State Duma were designated) and the UN consolidated list, gzip-compressed
-//! inside the binary.
+//! The snapshot is the real OFAC SDN list of 2022-03-21 and 2022-03-24 (the day OFAC
+//! designated members of Russia's State Duma: 324 of the 397 additions are described as
+//! such) and the UN consolidated list, gzip-compressed inside the binary.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
