@@ -389,3 +389,34 @@ fn a_missing_database_or_an_unknown_user_is_named_once() {
         assert_eq!(stderr.lines().count(), 1, "{url}: {stderr}");
     }
 }
+
+#[test]
+fn an_alert_shows_its_explanation_laid_out() {
+    let env = env_with_sdn();
+    let csv = env.write("customers.csv", b"id,name\nk1,Sergei Shoigu\n");
+    env.ok(&[
+        "portfolio",
+        "import",
+        path_str(&csv),
+        "--id-column",
+        "id",
+        "--name-column",
+        "name",
+    ]);
+    env.ok(&["monitor", "run"]);
+    let shown = env.ok(&["alerts", "show", "1"]);
+    assert!(shown.contains("ofac-sdn:35173"), "{shown}");
+    for heading in ["compared", "tokens", "features", "score"] {
+        assert!(
+            shown.lines().any(|l| l.trim_start().starts_with(heading)),
+            "{heading}: {shown}"
+        );
+    }
+    assert!(
+        shown
+            .lines()
+            .any(|l| l.contains("shoigu") && l.contains("exact")),
+        "{shown}"
+    );
+    assert!(!shown.contains("{\""), "no raw JSON: {shown}");
+}
