@@ -27,4 +27,4 @@ pub mod scan;
 pub mod screening;
 
 pub use error::Error;
-pub use screening::{ActiveLists, Limits, Screening};
+pub use screening::{ActiveLists, IgnoredField, Limits, Screening};

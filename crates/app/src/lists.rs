@@ -353,3 +353,121 @@ pub async fn find_version(
         other => other.into(),
     })
 }
+
+/// An entity named in a diff.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DiffEntity {
+    /// The entity id.
+    pub id: String,
+    /// Its primary name.
+    pub name: String,
+    /// Its other names (aliases, original script), as listed.
+    pub other_names: Vec<String>,
+}
+
+/// One field of a changed entity, before and after (JSON values as the entity serialises
+/// them; `null` where absent).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FieldChange {
+    /// The field, e.g. `programs`.
+    pub field: String,
+    /// Its value in the older version.
+    pub old: serde_json::Value,
+    /// Its value in the newer version.
+    pub new: serde_json::Value,
+}
+
+/// A changed entity with the old and new values of each changed field.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChangedEntityDetail {
+    /// The entity id.
+    pub id: String,
+    /// Its primary name in the newer version.
+    pub name: String,
+    /// The changed fields, in the diff's order.
+    pub fields: Vec<FieldChange>,
+}
+
+/// A diff an analyst can read: who was added and removed, and what changed from what.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct DiffDetails {
+    /// Entities only in the newer version.
+    pub added: Vec<DiffEntity>,
+    /// Entities only in the older version.
+    pub removed: Vec<DiffEntity>,
+    /// Entities in both whose content differs.
+    pub changed: Vec<ChangedEntityDetail>,
+}
+
+/// Names the entities of `diff` and gives each changed field's old and new value, from the
+/// two versions' entities (`old` and `new`) that `diff` was computed from.
+pub fn diff_details(
+    diff: &interdict_model::ListDiff,
+    old: &[interdict_model::Entity],
+    new: &[interdict_model::Entity],
+) -> DiffDetails {
+    use interdict_model::Entity;
+    use std::collections::HashMap;
+    let by_id = |entities: &'_ [Entity]| -> HashMap<String, usize> {
+        entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str().to_owned(), i))
+            .collect()
+    };
+    let (old_ids, new_ids) = (by_id(old), by_id(new));
+    let named = |id: &String, ids: &HashMap<String, usize>, entities: &[Entity]| {
+        let entity = ids.get(id).and_then(|&i| entities.get(i));
+        DiffEntity {
+            id: id.clone(),
+            name: entity.map(|e| e.name.clone()).unwrap_or_default(),
+            other_names: entity
+                .map(|e| {
+                    e.names
+                        .iter()
+                        .filter(|n| n.full != e.name)
+                        .map(|n| n.full.clone())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    };
+    let fields_of = |entity: Option<&Entity>| match entity.map(serde_json::to_value) {
+        Some(Ok(serde_json::Value::Object(map))) => map,
+        _ => serde_json::Map::new(),
+    };
+    DiffDetails {
+        added: diff
+            .added
+            .iter()
+            .map(|id| named(id, &new_ids, new))
+            .collect(),
+        removed: diff
+            .removed
+            .iter()
+            .map(|id| named(id, &old_ids, old))
+            .collect(),
+        changed: diff
+            .changed
+            .iter()
+            .map(|changed| {
+                let before = old_ids.get(&changed.id).and_then(|&i| old.get(i));
+                let after = new_ids.get(&changed.id).and_then(|&i| new.get(i));
+                let (before_fields, after_fields) = (fields_of(before), fields_of(after));
+                ChangedEntityDetail {
+                    id: changed.id.clone(),
+                    name: after.or(before).map(|e| e.name.clone()).unwrap_or_default(),
+                    fields: changed
+                        .fields
+                        .iter()
+                        .map(|field| FieldChange {
+                            field: field.clone(),
+                            old: before_fields.get(field).cloned().unwrap_or_default(),
+                            new: after_fields.get(field).cloned().unwrap_or_default(),
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
+    }
+}

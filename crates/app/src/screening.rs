@@ -16,7 +16,7 @@ use interdict_matching::{Index, Match, PreparedName, Query, ScreenOptions};
 use interdict_model::{CountryCode, DateOfBirth, Entity, Schema, country_code};
 use interdict_store::{AuditKind, NewAuditRecord, Store};
 use rayon::prelude::*;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
@@ -71,6 +71,28 @@ pub struct Screening {
     request: ScreenRequest,
     query: Query,
     options: ScreenOptions,
+}
+
+/// A secondary field of a batch row that did not parse and was left out of its screening,
+/// which ran on the rest (see [`Screening::lenient`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IgnoredField {
+    /// The field, e.g. `dob` or `[3].country`.
+    pub field: String,
+    /// The value as given.
+    pub value: String,
+    /// Why it was ignored.
+    pub reason: String,
+}
+
+impl std::fmt::Display for IgnoredField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {:?} ignored: {}",
+            self.field, self.value, self.reason
+        )
+    }
 }
 
 /// Parses a schema as requests give it: empty or `any` means no restriction.
@@ -158,6 +180,58 @@ impl Screening {
             query,
             options: ScreenOptions { threshold, limit },
         })
+    }
+
+    /// Validates `request` for a batch, where a sanctions screen must never drop a name
+    /// because a secondary field is malformed: a date of birth, country or schema that does
+    /// not parse is left out (unknown countries one by one, the known ones kept) and reported,
+    /// and the name is screened on the rest. The screening holds the *cleaned* request, so
+    /// that what is recorded replays as screened. The name, threshold and limit are still
+    /// refused as [`Screening::new`] refuses them, and so are too many countries.
+    pub fn lenient(
+        mut request: ScreenRequest,
+        limits: Limits,
+        prefix: &str,
+    ) -> Result<(Screening, Vec<IgnoredField>), Error> {
+        let mut ignored = Vec::new();
+        let mut ignore = |name: &str, value: &str, reason: String| {
+            ignored.push(IgnoredField {
+                field: format!("{prefix}{name}"),
+                value: value.to_owned(),
+                reason,
+            });
+        };
+        if let Some(dob) = request.dob.take() {
+            let trimmed = dob.trim();
+            if trimmed.is_empty() || DateOfBirth::parse(trimmed).is_some() {
+                request.dob = Some(dob);
+            } else {
+                ignore("dob", &dob, "not a date of birth".into());
+            }
+        }
+        if let Some(countries) = request.country.take() {
+            let mut known = Vec::new();
+            for part in countries
+                .split([';', '|'])
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+            {
+                match country_code(part) {
+                    Some(_) => known.push(part),
+                    None => ignore("country", part, "not a known country".into()),
+                }
+            }
+            if !known.is_empty() {
+                request.country = Some(known.join(";"));
+            }
+        }
+        if let Some(schema) = request.schema.take() {
+            match parse_schema(Some(&schema)) {
+                Ok(_) => request.schema = Some(schema),
+                Err(e) => ignore("schema", &schema, e),
+            }
+        }
+        Ok((Screening::new(request, limits, prefix)?, ignored))
     }
 
     /// The request as received.
@@ -557,6 +631,48 @@ mod tests {
         ] {
             assert_eq!(field_of(request), field);
         }
+    }
+
+    #[test]
+    fn lenient_screens_the_name_on_the_valid_fields_and_records_the_cleaned_request() {
+        let request = ScreenRequest {
+            name: "Sergei Shoigu".into(),
+            dob: Some("31/02/55".into()),
+            country: Some("RU; Atlantis".into()),
+            schema: Some("planet".into()),
+            ..ScreenRequest::default()
+        };
+        let (screening, ignored) = Screening::lenient(request, LIMITS, "[4].").expect("screened");
+        let fields: Vec<&str> = ignored.iter().map(|i| i.field.as_str()).collect();
+        assert_eq!(fields, ["[4].dob", "[4].country", "[4].schema"]);
+        assert_eq!(ignored[1].value, "Atlantis");
+        assert_eq!(screening.query().dob, None);
+        assert_eq!(screening.query_json().countries, ["RU"]);
+        // The cleaned request is what is recorded, and it passes the strict check that replay
+        // applies.
+        let recorded = screening.request().clone();
+        assert_eq!(recorded.dob, None);
+        assert_eq!(recorded.country.as_deref(), Some("RU"));
+        assert_eq!(recorded.schema, None);
+        assert!(Screening::new(recorded, Limits::NONE, "").is_ok());
+
+        // A name the engine cannot use is still refused.
+        let blank = ScreenRequest {
+            name: " ".into(),
+            dob: Some("nonsense".into()),
+            ..ScreenRequest::default()
+        };
+        assert!(Screening::lenient(blank, LIMITS, "").is_err());
+        // A valid request loses nothing.
+        let valid = ScreenRequest {
+            name: "a".into(),
+            dob: Some("1955".into()),
+            country: Some("Russia".into()),
+            ..ScreenRequest::default()
+        };
+        let (screening, ignored) = Screening::lenient(valid.clone(), LIMITS, "").expect("valid");
+        assert!(ignored.is_empty());
+        assert_eq!(screening.request().country, valid.country);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use interdict_store::{
 };
 
 use crate::args::AlertsCommand;
+use crate::output::outln;
 use crate::output::print_json_line;
 
 pub(crate) async fn run(store: &Store, command: AlertsCommand) -> Result<()> {
@@ -102,7 +103,7 @@ async fn run_list(
         if json {
             print_json_line(&AlertJson::from(alert))?;
         } else {
-            println!(
+            outln!(
                 "{:>6}  {:<14} {:.3}  {:<16} {:<20} {}{}",
                 alert.id,
                 alert.status,
@@ -115,11 +116,11 @@ async fn run_list(
                     .as_ref()
                     .map(|p| format!("  ({} proposed by {})", p.decision.status(), p.proposed_by))
                     .unwrap_or_default()
-            );
+            )?;
         }
     }
     if !json && alerts.is_empty() {
-        println!("no alerts");
+        outln!("no alerts")?;
     }
     Ok(())
 }
@@ -143,15 +144,18 @@ async fn run_show(store: &Store, id: &str, json: bool) -> Result<()> {
             customer.as_ref(),
             entity.as_ref().map(|e| e.name.clone()),
         );
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        outln!("{}", serde_json::to_string_pretty(&value)?)?;
         return Ok(());
     }
-    println!(
+    outln!(
         "alert {}  {}  ({}), score {:.3}",
-        alert.id, alert.status, alert.reason, alert.score
-    );
+        alert.id,
+        alert.status,
+        alert.reason,
+        alert.score
+    )?;
     match &customer {
-        Some(c) => println!(
+        Some(c) => outln!(
             "  customer     {} {:?}{}{}",
             c.id,
             c.name,
@@ -168,39 +172,42 @@ async fn run_show(store: &Store, id: &str, json: bool) -> Result<()> {
                         .join("+")
                 )
             }
-        ),
-        None => println!(
+        )?,
+        None => outln!(
             "  customer     {} (no longer in the portfolio)",
             alert.customer_id
-        ),
+        )?,
     }
-    println!(
+    outln!(
         "  entity       {} {:?} (matched {:?}) in {}@{}",
         alert.entity_id,
         entity.as_ref().map_or("", |e| e.name.as_str()),
         alert.matched_name,
         alert.list,
         alert.list_version
-    );
+    )?;
     if let Some(decision) = &alert.decision {
-        println!("  decision     {}", describe_decision(decision));
+        outln!("  decision     {}", describe_decision(decision))?;
     }
     if let Some(previous) = &alert.previous_decision {
-        println!("  previously   {}", describe_decision(previous));
+        outln!("  previously   {}", describe_decision(previous))?;
     }
     if let Some(pending) = &alert.pending {
-        println!(
+        outln!(
             "  waiting      {} proposed by {} on {}: {} (another user must approve or reject)",
             pending.decision.status(),
             pending.proposed_by,
             pending.proposed_at,
             pending.note
-        );
+        )?;
     }
-    println!("  explanation  {}", detail.explanation);
-    println!("  history");
+    outln!("  explanation")?;
+    for line in crate::output::explanation_lines(&detail.explanation) {
+        outln!("    {line}")?;
+    }
+    outln!("  history")?;
     for event in &detail.history {
-        println!(
+        outln!(
             "    {}  {:<10} {:<14} by {}{}",
             event.at,
             event.action,
@@ -211,25 +218,25 @@ async fn run_show(store: &Store, id: &str, json: bool) -> Result<()> {
                 .as_deref()
                 .map(|n| format!(": {n}"))
                 .unwrap_or_default()
-        );
+        )?;
     }
     Ok(())
 }
 
 fn print_outcome(alert: &Alert, json: bool) -> Result<()> {
     if json {
-        println!("{}", serde_json::to_string(&AlertJson::from(alert))?);
+        outln!("{}", serde_json::to_string(&AlertJson::from(alert))?)?;
         return Ok(());
     }
     match &alert.pending {
-        Some(pending) => println!(
+        Some(pending) => outln!(
             "alert {} is {}; {} proposed by {} waits for another user's approval",
             alert.id,
             alert.status,
             pending.decision.status(),
             pending.proposed_by
-        ),
-        None => println!("alert {} is {}", alert.id, alert.status),
+        )?,
+        None => outln!("alert {} is {}", alert.id, alert.status)?,
     }
     Ok(())
 }

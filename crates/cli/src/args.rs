@@ -242,9 +242,28 @@ pub(crate) struct BatchArgs {
     /// The column holding a country or nationality.
     #[arg(long)]
     pub(crate) country_column: Option<String>,
+    /// The column holding the kind of party (person, organization, vessel, aircraft; empty
+    /// for any), which overrides --schema on the rows that give one.
+    #[arg(long)]
+    pub(crate) schema_column: Option<String>,
     /// Where to write the JSON lines (default: stdout).
     #[arg(long)]
     pub(crate) output: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) rejects: RejectArgs,
+}
+
+/// What a batch does with the rows it cannot read or use.
+#[derive(Debug, Args)]
+pub(crate) struct RejectArgs {
+    /// Write the rejected rows, as read and under the header, to this file, so that they
+    /// can be fixed and run again.
+    #[arg(long)]
+    pub(crate) rejects: Option<PathBuf>,
+    /// Exit 0 even when rows were rejected (by default a batch with rejected rows fails
+    /// after finishing the others).
+    #[arg(long)]
+    pub(crate) allow_rejects: bool,
 }
 
 #[derive(Debug, Args)]
@@ -286,6 +305,9 @@ pub(crate) enum ListsCommand {
         /// The list id, e.g. ofac-sdn.
         list: String,
         /// The version: id, unique prefix (4+ hex digits) or `list@prefix`.
+        // Its own id: `version` is the id of the global `--version` flag, and clap refuses
+        // two arguments with one id (debug builds panic on every `lists activate`).
+        #[arg(id = "list_version", value_name = "VERSION")]
         version: String,
         /// Print the version as JSON.
         #[arg(long)]
@@ -473,14 +495,18 @@ pub(crate) enum AuditCommand {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum PortfolioCommand {
-    /// Add or update customers from a CSV with a header row; invalid rows are reported with
-    /// their row number and skipped, good rows are imported.
+    /// Add or update customers from a CSV with a header row. A row whose date of birth,
+    /// country or schema does not parse is imported without it (and says so); a row that
+    /// cannot be read, or has no id or usable name, is rejected with its row and reason.
     Import {
         /// The CSV file.
         file: PathBuf,
         #[command(flatten)]
         columns: PortfolioColumns,
-        /// Print `{"new", "changed", "unchanged", "invalid": [{"row", "error"}]}`.
+        #[command(flatten)]
+        rejects: RejectArgs,
+        /// Print `{"new", "changed", "unchanged", "partial": [{"row", "ignored"}], "invalid":
+        /// [{"row", "error"}], "summary"}`.
         #[arg(long)]
         json: bool,
     },

@@ -6,6 +6,7 @@ use interdict_store::{Role, Store};
 use serde_json::json;
 
 use crate::audit::cli_actor;
+use crate::output::outln;
 use crate::output::print_json_line;
 
 pub(crate) async fn run_create(store: &Store, role: &str, name: &str, as_json: bool) -> Result<()> {
@@ -14,8 +15,8 @@ pub(crate) async fn run_create(store: &Store, role: &str, name: &str, as_json: b
     if as_json {
         print_json_line(&json!({ "id": created.info.id, "key": created.key }))?;
     } else {
-        println!("created {} key {}", role, created.info.id);
-        println!("{}", created.key);
+        outln!("created {} key {}", role, created.info.id)?;
+        outln!("{}", created.key)?;
         eprintln!("store the key now: it cannot be shown again");
     }
     Ok(())
@@ -30,33 +31,36 @@ pub(crate) async fn run_list(store: &Store, as_json: bool) -> Result<()> {
         return Ok(());
     }
     if keys.is_empty() {
-        println!("no keys yet; create one with `interdict keys create --role ROLE`");
+        outln!("no keys yet; create one with `interdict keys create --role ROLE`")?;
         return Ok(());
     }
-    println!(
+    outln!(
         "{:<16}  {:<9}  {:<20}  {:<20}  name",
-        "id", "role", "created", "revoked"
-    );
+        "id",
+        "role",
+        "created",
+        "revoked"
+    )?;
     for key in &keys {
-        println!(
+        outln!(
             "{:<16}  {:<9}  {:<20}  {:<20}  {}",
             key.id,
             key.role,
             key.created_at,
             key.revoked_at.as_deref().unwrap_or(""),
             key.name
-        );
+        )?;
     }
     Ok(())
 }
 
 pub(crate) async fn run_revoke(store: &Store, id: &str) -> Result<()> {
     let key = store.revoke_key(id, &cli_actor()).await?;
-    println!(
+    outln!(
         "revoked {} key {} at {}",
         key.role,
         key.id,
         key.revoked_at.as_deref().unwrap_or("?")
-    );
+    )?;
     Ok(())
 }

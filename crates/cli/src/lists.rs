@@ -5,12 +5,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use interdict_app::contract::ImportReport;
 use interdict_app::lists::ImportOptions;
+use interdict_app::lists::{DiffDetails, DiffEntity, FieldChange};
 use interdict_model::{Entity, ListDiff, ListVersion, PartialDate, diff_entities};
 use interdict_store::Store;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::args::SourceArgs;
 use crate::input::parse_path;
+use crate::output::outln;
 use crate::output::print_json_line;
 use interdict_app::lists::read_path;
 
@@ -33,7 +35,7 @@ pub(crate) async fn import(
     options.published = flags
         .published
         .as_deref()
-        .map(|p| PartialDate::parse(p).with_context(|| format!("--published {p:?} is not a date")))
+        .map(parse_published)
         .transpose()?;
     options.activate = flags.activate;
     options.allow_shrink = flags.allow_shrink;
@@ -62,6 +64,25 @@ pub(crate) async fn import(
     Ok(reports)
 }
 
+/// `--published` takes ISO dates only (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`): `03/04/2022`
+/// is 3 April in London and 4 March in New York, and a publication date decides which
+/// version becomes active, so an ambiguous one is refused rather than guessed.
+pub(crate) fn parse_published(text: &str) -> Result<PartialDate> {
+    let trimmed = text.trim();
+    let iso = !trimmed.is_empty()
+        && trimmed.len() <= 10
+        && trimmed.split('-').enumerate().all(|(i, part)| {
+            part.len() == if i == 0 { 4 } else { 2 } && part.bytes().all(|b| b.is_ascii_digit())
+        })
+        && trimmed.split('-').count() <= 3;
+    match PartialDate::parse(trimmed) {
+        Some(date) if iso => Ok(date),
+        _ => anyhow::bail!(
+            "--published {text:?}: give an ISO date, YYYY-MM-DD (e.g. 2022-03-24); other forms such as 03/04/2022 are ambiguous and are not guessed"
+        ),
+    }
+}
+
 pub(crate) async fn run_import(
     store: &Store,
     paths: &[PathBuf],
@@ -73,7 +94,7 @@ pub(crate) async fn run_import(
         if as_json {
             print_json_line(&report)?;
         } else {
-            println!("{}", describe_import(&report));
+            outln!("{}", describe_import(&report))?;
             if let Some(reason) = &report.kept_inactive {
                 eprintln!(
                     "warning: {}@{} was stored but NOT activated: {reason}",
@@ -98,20 +119,20 @@ pub(crate) async fn run_activate(
     if as_json {
         print_json_line(&interdict_app::contract::ListVersionJson::from(&version))?;
     } else if changed {
-        println!(
+        outln!(
             "{}@{} is now active (published {})",
             version.list,
             short(&version.version),
             version
                 .published
                 .map_or_else(|| "unknown".to_owned(), |d| d.to_string())
-        );
+        )?;
     } else {
-        println!(
+        outln!(
             "{}@{} was already active",
             version.list,
             short(&version.version)
-        );
+        )?;
     }
     Ok(())
 }
@@ -171,19 +192,25 @@ pub(crate) async fn run_show(store: &Store, as_json: bool) -> Result<()> {
         if let Some(done) = current {
             flush(&mut lists, done);
         }
-        println!("{}", serde_json::to_string_pretty(&lists)?);
+        outln!("{}", serde_json::to_string_pretty(&lists)?)?;
         return Ok(());
     }
     if versions.is_empty() {
-        println!("no lists yet; import one with `interdict lists import PATH`");
+        outln!("no lists yet; import one with `interdict lists import PATH`")?;
         return Ok(());
     }
-    println!(
+    outln!(
         "{:<14} {:<12} {:>8} {:>8} {:<6} {:<20} {:<10} format",
-        "list", "version", "entities", "names", "active", "imported", "published"
-    );
+        "list",
+        "version",
+        "entities",
+        "names",
+        "active",
+        "imported",
+        "published"
+    )?;
     for v in &versions {
-        println!(
+        outln!(
             "{:<14} {:<12} {:>8} {:>8} {:<6} {:<20} {:<10} {}",
             v.list,
             short(&v.version),
@@ -193,7 +220,7 @@ pub(crate) async fn run_show(store: &Store, as_json: bool) -> Result<()> {
             v.imported_at,
             v.published.map(|d| d.to_string()).unwrap_or_default(),
             v.format
-        );
+        )?;
     }
     Ok(())
 }
@@ -233,24 +260,24 @@ async fn entities_of(store: &Store, side: &Side) -> Result<Vec<Entity>> {
     })
 }
 
-/// Diffs two versions or files; stored versions are compared by content hash in the store.
+/// Diffs two versions or files (stored versions are compared by content hash in the
+/// store), with the entities of both sides for naming what changed.
 pub(crate) async fn diff(
     store: &Store,
     from: &str,
     to: &str,
     source: &SourceArgs,
-) -> Result<(String, String, ListDiff)> {
+) -> Result<(String, String, ListDiff, DiffDetails)> {
     let old = resolve(store, from, source).await?;
     let new = resolve(store, to, source).await?;
+    let old_entities = entities_of(store, &old).await?;
+    let new_entities = entities_of(store, &new).await?;
     let diff = match (&old, &new) {
         (Side::Stored(a), Side::Stored(b)) => store.diff(a, b).await?,
-        _ => {
-            let a = entities_of(store, &old).await?;
-            let b = entities_of(store, &new).await?;
-            diff_entities(&a, &b)
-        }
+        _ => diff_entities(&old_entities, &new_entities),
     };
-    Ok((old.label(), new.label(), diff))
+    let details = interdict_app::lists::diff_details(&diff, &old_entities, &new_entities);
+    Ok((old.label(), new.label(), diff, details))
 }
 
 /// The JSON shape of `lists diff --json`.
@@ -276,29 +303,108 @@ pub(crate) async fn run_diff(
     source: &SourceArgs,
     as_json: bool,
 ) -> Result<()> {
-    let (from, to, diff) = diff(store, from, to, source).await?;
+    let (from, to, diff, details) = diff(store, from, to, source).await?;
     if as_json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&diff_json(&from, &to, &diff))?
-        );
+        )?;
         return Ok(());
     }
-    println!("from {from}\nto   {to}");
-    println!(
+    outln!("from {from}\nto   {to}")?;
+    outln!(
         "{} added, {} removed, {} changed",
         diff.added.len(),
         diff.removed.len(),
         diff.changed.len()
-    );
-    for id in &diff.added {
-        println!("+ {id}");
+    )?;
+    for entity in &details.added {
+        outln!("+ {:<22} {}", entity.id, named(entity))?;
     }
-    for id in &diff.removed {
-        println!("- {id}");
+    for entity in &details.removed {
+        outln!("- {:<22} {}", entity.id, named(entity))?;
     }
-    for changed in &diff.changed {
-        println!("~ {} ({})", changed.id, changed.fields.join(", "));
+    for changed in &details.changed {
+        outln!("~ {:<22} {}", changed.id, changed.name)?;
+        for field in &changed.fields {
+            for line in describe_change(field) {
+                outln!("    {line}")?;
+            }
+        }
     }
     Ok(())
+}
+
+/// An entity's name, with its names in other scripts (e.g. the Cyrillic of a Duma member).
+fn named(entity: &DiffEntity) -> String {
+    let other_scripts: Vec<&str> = entity
+        .other_names
+        .iter()
+        .map(String::as_str)
+        .filter(|n| !n.is_ascii())
+        .take(2)
+        .collect();
+    if other_scripts.is_empty() {
+        entity.name.clone()
+    } else {
+        format!("{} ({})", entity.name, other_scripts.join("; "))
+    }
+}
+
+/// A JSON value as a short text: strings bare, lists as `a; b`, objects compact.
+fn show_value(value: &Value) -> String {
+    match value {
+        Value::Null => "(none)".into(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) if items.is_empty() => "(none)".into(),
+        Value::Array(items) => items.iter().map(show_value).collect::<Vec<_>>().join("; "),
+        Value::Object(map) => match map.get("full").or_else(|| map.get("value")) {
+            // A name or an identifier: its text says it.
+            Some(Value::String(text)) => text.clone(),
+            _ => value.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// One changed field as lines: `field: old → new` for single values; for lists, what was
+/// taken away and what was added.
+pub(crate) fn describe_change(change: &FieldChange) -> Vec<String> {
+    match (&change.old, &change.new) {
+        (Value::Array(old), Value::Array(new)) => {
+            let gone: Vec<String> = old
+                .iter()
+                .filter(|v| !new.contains(v))
+                .map(show_value)
+                .collect();
+            let came: Vec<String> = new
+                .iter()
+                .filter(|v| !old.contains(v))
+                .map(show_value)
+                .collect();
+            let mut lines = Vec::new();
+            if !gone.is_empty() {
+                lines.push(format!("{}: - {}", change.field, gone.join("; ")));
+            }
+            if !came.is_empty() {
+                lines.push(format!("{}: + {}", change.field, came.join("; ")));
+            }
+            if lines.is_empty() {
+                // Same items, another order or detail.
+                lines.push(format!(
+                    "{}: {} → {}",
+                    change.field,
+                    show_value(&change.old),
+                    show_value(&change.new)
+                ));
+            }
+            lines
+        }
+        (old, new) => vec![format!(
+            "{}: {} → {}",
+            change.field,
+            show_value(old),
+            show_value(new)
+        )],
+    }
 }

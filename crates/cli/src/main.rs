@@ -5,6 +5,7 @@
 mod alerts;
 mod args;
 mod audit;
+mod csv_input;
 mod demo;
 mod input;
 mod keys;
@@ -34,8 +35,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use crate::args::{
     AuditCommand, Cli, Command, EvalCommand, KeysCommand, ListsCommand, PaymentsCommand,
 };
+use crate::output::outln;
 
 fn main() -> ExitCode {
+    end_quietly_on_closed_stdout();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -49,11 +52,51 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        // `interdict lists | head`: the reader has what it wanted.
+        Err(e) if output::is_closed_stdout(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", error_text(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes on one line, each said once: a library error that prints its
+/// source and also returns it as `source()` would otherwise repeat it ("pool timed out:
+/// pool timed out").
+fn error_text(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
+}
+
+/// Commands print through [`output::outln!`], which returns a closed stdout as an error
+/// that `main` ends with exit 0. A `println!` elsewhere (the standard library panics on
+/// EPIPE, since Rust ignores SIGPIPE) is caught here too, so that no command ends a pipe
+/// into `head` with a panic message and exit 101.
+fn end_quietly_on_closed_stdout() {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default_hook(info);
+    }));
 }
 
 async fn run(cli: Cli) -> Result<()> {
@@ -177,10 +220,10 @@ async fn run(cli: Cli) -> Result<()> {
                         serde_json::to_value(&stored.version)?,
                     );
                 }
-                println!("{}", serde_json::to_string_pretty(&value)?);
+                outln!("{}", serde_json::to_string_pretty(&value)?)?;
             } else {
-                println!("{}", output::describe_entity(&stored.entity));
-                println!(
+                outln!("{}", output::describe_entity(&stored.entity))?;
+                outln!(
                     "  {:<14} {}@{}{}",
                     "version",
                     stored.version.list,
@@ -190,7 +233,7 @@ async fn run(cli: Cli) -> Result<()> {
                     } else {
                         " (not active)"
                     }
-                );
+                )?;
             }
             Ok(())
         }

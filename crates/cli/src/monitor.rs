@@ -5,6 +5,7 @@ use interdict_app::contract::MonitorReport;
 use interdict_store::Store;
 
 use crate::args::MonitorCommand;
+use crate::output::outln;
 
 pub(crate) async fn run(store: &Store, command: MonitorCommand) -> Result<()> {
     match command {
@@ -23,9 +24,9 @@ pub(crate) async fn run(store: &Store, command: MonitorCommand) -> Result<()> {
 
 fn print_report(report: &MonitorReport, json: bool) -> Result<()> {
     if json {
-        println!("{}", serde_json::to_string(report)?);
+        outln!("{}", serde_json::to_string(report)?)?;
     } else {
-        println!(
+        outln!(
             "{} run: {} customers and {} entities screened; {} alerts raised ({} again), \
              {} refreshed, {} closed; {} suppressed by decisions; {:.2} s",
             report.mode,
@@ -37,7 +38,7 @@ fn print_report(report: &MonitorReport, json: bool) -> Result<()> {
             report.alerts_closed,
             report.suppressed,
             report.seconds
-        );
+        )?;
     }
     Ok(())
 }

@@ -122,3 +122,98 @@ pub(crate) fn describe_entity(entity: &Entity) -> String {
     ));
     lines.join("\n")
 }
+
+/// `println!` that returns the write error instead of panicking on it: a closed stdout
+/// (`interdict lists | head`) then travels up as an error that `main` ends quietly.
+macro_rules! outln {
+    () => {
+        $crate::output::write_stdout(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+pub(crate) use outln;
+
+/// Writes to stdout, returning the error rather than panicking (see [`outln!`]).
+pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>) -> std::io::Result<()> {
+    std::io::stdout().lock().write_fmt(args)
+}
+
+/// Whether `error` comes from writing to a stdout that the reader closed: the command's
+/// output is no longer wanted, which is no failure.
+pub(crate) fn is_closed_stdout(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .map(std::io::Error::kind)
+            .or_else(|| {
+                cause
+                    .downcast_ref::<serde_json::Error>()
+                    .and_then(serde_json::Error::io_error_kind)
+            })
+            == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// A recorded explanation (the JSON of `interdict_matching::Explanation`) laid out for an
+/// analyst: the names compared, how each token lined up, and what every feature did to
+/// the score. A shape this does not know is shown as its JSON.
+pub(crate) fn explanation_lines(explanation: &serde_json::Value) -> Vec<String> {
+    let text = |key: &str| explanation.get(key).and_then(serde_json::Value::as_str);
+    let number = |value: Option<&serde_json::Value>| value.and_then(serde_json::Value::as_f64);
+    let (Some(query), Some(matched)) = (text("query_normalized"), text("matched_normalized"))
+    else {
+        return vec![explanation.to_string()];
+    };
+    let mut lines = vec![format!("compared      {query:?} with {matched:?}")];
+    if let Some(score) = number(explanation.get("name_score")) {
+        lines.push(format!("name score    {score:.3}"));
+    }
+    let tokens = explanation
+        .get("tokens")
+        .and_then(serde_json::Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    if !tokens.is_empty() {
+        lines.push("tokens".into());
+    }
+    for token in tokens {
+        let side = |key: &str| {
+            token
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("-")
+        };
+        let verdict = side("verdict").replace('_', " ");
+        lines.push(format!(
+            "  {:<16} ~ {:<16} {:<12} similarity {:.2}",
+            side("query"),
+            side("matched"),
+            verdict,
+            number(token.get("similarity")).unwrap_or_default()
+        ));
+    }
+    let features = explanation
+        .get("features")
+        .and_then(serde_json::Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    if !features.is_empty() {
+        lines.push("features".into());
+    }
+    for feature in features {
+        lines.push(format!(
+            "  {:+.3}  {}",
+            number(feature.get("effect")).unwrap_or_default(),
+            feature
+                .get("detail")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+        ));
+    }
+    if let Some(score) = number(explanation.get("score")) {
+        lines.push(format!("score         {score:.3}"));
+    }
+    lines
+}

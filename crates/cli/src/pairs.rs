@@ -4,6 +4,7 @@ use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 
+use crate::output::outln;
 use anyhow::{Context, Result, bail};
 use interdict_matching::{DEFAULT_THRESHOLD, score_pair};
 use interdict_model::Schema;
@@ -148,7 +149,7 @@ pub(crate) fn evaluate(path: &Path, threshold: f64) -> Result<PairScores> {
 pub(crate) fn run_eval(path: &Path, threshold: Option<f64>) -> Result<()> {
     let threshold = threshold.unwrap_or(DEFAULT_THRESHOLD);
     let s = evaluate(path, threshold)?;
-    println!(
+    outln!(
         "pairs {}  threshold {threshold}  precision {:.3}  recall {:.3}  F1 {:.3}  (tp {}, fp {}, fn {})",
         s.pairs,
         s.precision,
@@ -157,6 +158,6 @@ pub(crate) fn run_eval(path: &Path, threshold: Option<f64>) -> Result<()> {
         s.true_positives,
         s.false_positives,
         s.false_negatives
-    );
+    )?;
     Ok(())
 }

@@ -7,13 +7,15 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use interdict_app::contract::ScreenRequest;
-use interdict_app::{ActiveLists, Limits, Screening};
+use interdict_app::{ActiveLists, IgnoredField, Limits, Screening};
 use interdict_matching::Explanation;
 use interdict_store::Store;
 use serde_json::json;
 
 use crate::args::{BatchArgs, QueryArgs};
 use crate::audit::cli_actor;
+use crate::csv_input::{BatchSummary, CsvInput, CsvRow, Record, Rejects};
+use crate::output::outln;
 
 /// Rows screened together: large enough to keep every core busy, small enough that memory does
 /// not grow with the input.
@@ -58,26 +60,30 @@ pub(crate) async fn run_single(store: &Store, args: &QueryArgs, name: &str) -> R
     );
     if args.json {
         // The shape of `POST /v1/screen`'s answer.
-        println!("{}", serde_json::to_string_pretty(&response)?);
+        outln!("{}", serde_json::to_string_pretty(&response)?)?;
         return Ok(());
     }
     let [screening] = &screenings;
     let options = screening.options();
     let matches = &results[0];
     if matches.is_empty() {
-        println!(
+        outln!(
             "no match for {:?} at threshold {}",
             screening.query().name,
             options.threshold
-        );
+        )?;
     }
     for m in matches {
-        println!(
+        outln!(
             "{:.3}  {:<18} {:<13} {}  (matched {:?})",
-            m.score, m.entity.id, m.entity.schema, m.entity.name, m.matched_name
-        );
+            m.score,
+            m.entity.id,
+            m.entity.schema,
+            m.entity.name,
+            m.matched_name
+        )?;
         for line in explanation_lines(&m.explanation) {
-            println!("         {line}");
+            outln!("         {line}")?;
         }
     }
     Ok(())
@@ -113,43 +119,65 @@ fn explanation_lines(explanation: &Explanation) -> Vec<String> {
 struct Row {
     number: usize,
     id: Option<String>,
-    screening: Result<Screening, String>,
+    /// The screening and the fields left out of it, or why the row was rejected (with the
+    /// row as read).
+    screening: Result<(Screening, Vec<IgnoredField>), (String, Vec<u8>)>,
 }
 
-/// The position of the CSV column `name`; the error names the file and the columns it has.
-pub(crate) fn column(headers: &csv::StringRecord, name: &str, path: &Path) -> Result<usize> {
-    headers
-        .iter()
-        .position(|h| h.trim() == name)
-        .with_context(|| {
-            format!(
-                "{}: no column {name:?}; the columns are {}",
-                path.display(),
-                headers.iter().collect::<Vec<_>>().join(", ")
+/// The columns a batch reads.
+struct Columns {
+    name: usize,
+    id: Option<usize>,
+    dob: Option<usize>,
+    country: Option<usize>,
+    schema: Option<usize>,
+}
+
+/// Validates one record leniently: a date, country or schema that does not parse is left
+/// out and the name screened on the rest.
+fn row_of(args: &QueryArgs, columns: &Columns, record: Record) -> Row {
+    let field = |col: Option<usize>| col.and_then(|c| record.get(c));
+    let mut request = screen_request(
+        args,
+        record.get(columns.name).unwrap_or_default(),
+        field(columns.dob),
+        field(columns.country),
+    );
+    if let Some(schema) = field(columns.schema).filter(|s| !s.trim().is_empty()) {
+        request.schema = Some(schema.to_owned());
+    }
+    Row {
+        number: record.row,
+        id: field(columns.id).map(str::to_owned),
+        screening: Screening::lenient(request, Limits::DEFAULT, "").map_err(|e| {
+            (
+                format!("row {} (line {}): {e}", record.row, record.line),
+                record.raw.clone(),
             )
-        })
+        }),
+    }
 }
 
 pub(crate) async fn run_batch(
     store: &Store,
     args: &QueryArgs,
     batch: &BatchArgs,
-    input: &Path,
+    input_path: &Path,
 ) -> Result<()> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(input)
-        .with_context(|| format!("cannot read {}", input.display()))?;
-    let headers = reader
-        .headers()
-        .with_context(|| format!("{}: cannot read the header row", input.display()))?
-        .clone();
-    let name_col = column(&headers, &batch.name_column, input)?;
-    let optional =
-        |c: &Option<String>| c.as_deref().map(|c| column(&headers, c, input)).transpose();
-    let id_col = optional(&batch.id_column)?;
-    let dob_col = optional(&batch.dob_column)?;
-    let country_col = optional(&batch.country_column)?;
+    let mut input = CsvInput::open(input_path)?;
+    let columns = Columns {
+        name: input.column(&batch.name_column)?,
+        id: input.optional_column(batch.id_column.as_deref())?,
+        dob: input.optional_column(batch.dob_column.as_deref())?,
+        country: input.optional_column(batch.country_column.as_deref())?,
+        schema: input.optional_column(batch.schema_column.as_deref())?,
+    };
+    let mut rejects = batch
+        .rejects
+        .rejects
+        .as_deref()
+        .map(|file| Rejects::create(file, input.header_raw()))
+        .transpose()?;
 
     let active = ActiveLists::load(store).await?;
     let actor = cli_actor();
@@ -169,44 +197,35 @@ pub(crate) async fn run_batch(
         );
         bar
     });
+    let shown = input_path.display();
 
     let started = Instant::now();
-    let (mut rows_total, mut rows_hit, mut rows_bad) = (0usize, 0usize, 0usize);
-    let mut records = reader.records().enumerate();
+    let mut summary = BatchSummary::default();
+    let mut rows_hit = 0usize;
     loop {
         let mut rows = Vec::with_capacity(BATCH_ROWS);
-        for (i, record) in records.by_ref().take(BATCH_ROWS) {
-            let number = i + 1;
-            let row = match record {
-                Err(e) => Row {
-                    number,
-                    id: None,
-                    screening: Err(format!("unreadable CSV row: {e}")),
-                },
-                Ok(record) => {
-                    let field = |col: Option<usize>| col.and_then(|c| record.get(c));
-                    let request = screen_request(
-                        args,
-                        record.get(name_col).unwrap_or_default(),
-                        field(dob_col),
-                        field(country_col),
-                    );
-                    Row {
-                        number,
-                        id: field(id_col).map(str::to_owned),
-                        screening: Screening::new(request, Limits::DEFAULT, "")
-                            .map_err(|e| e.to_string()),
-                    }
-                }
+        while rows.len() < BATCH_ROWS {
+            let Some(csv_row) = input
+                .next_row()
+                .with_context(|| format!("cannot read {shown}"))?
+            else {
+                break;
             };
-            rows.push(row);
+            rows.push(match csv_row {
+                CsvRow::Record(record) => row_of(args, &columns, record),
+                CsvRow::Malformed(bad) => Row {
+                    number: bad.row,
+                    id: None,
+                    screening: Err((bad.to_string(), bad.raw)),
+                },
+            });
         }
         if rows.is_empty() {
             break;
         }
         let screenings: Vec<Screening> = rows
             .iter()
-            .filter_map(|row| row.screening.as_ref().ok().cloned())
+            .filter_map(|row| row.screening.as_ref().ok().map(|(s, _)| s.clone()))
             .collect();
         let results = active.screen(&screenings);
         let mut responses = interdict_app::screening::record(
@@ -219,24 +238,40 @@ pub(crate) async fn run_batch(
         .await?
         .into_iter();
         for row in &rows {
-            rows_total += 1;
+            summary.read += 1;
             let line = match &row.screening {
-                // Rows were screened in order, the bad ones not at all.
-                Ok(_) => {
+                // Rows were screened in order, the rejected ones not at all.
+                Ok((_, ignored)) => {
                     let response = responses.next().context("a screening produced no result")?;
                     if !response.matches.is_empty() {
                         rows_hit += 1;
                     }
-                    json!({
+                    let mut line = json!({
                         "row": row.number,
                         "id": row.id,
                         "screening_id": response.screening_id,
                         "matches": response.matches,
-                    })
+                    });
+                    if ignored.is_empty() {
+                        summary.complete += 1;
+                    } else {
+                        summary.partial += 1;
+                        for field in ignored {
+                            eprintln!(
+                                "{shown}: row {}: {field}; the name was screened on the rest",
+                                row.number
+                            );
+                        }
+                        line["ignored"] = serde_json::to_value(ignored)?;
+                    }
+                    line
                 }
-                Err(error) => {
-                    rows_bad += 1;
-                    eprintln!("{}: row {}: skipped: {error}", input.display(), row.number);
+                Err((error, raw)) => {
+                    summary.rejected += 1;
+                    eprintln!("{shown}: rejected {error}");
+                    if let Some(rejects) = &mut rejects {
+                        rejects.add(raw)?;
+                    }
                     json!({ "row": row.number, "id": row.id, "error": error })
                 }
             };
@@ -244,7 +279,7 @@ pub(crate) async fn run_batch(
             out.write_all(b"\n")?;
         }
         if let Some(bar) = &progress {
-            bar.set_position(rows_total as u64);
+            bar.set_position(summary.read as u64);
             bar.set_message(format!("{rows_hit} with matches"));
         }
     }
@@ -254,8 +289,15 @@ pub(crate) async fn run_batch(
     }
     let seconds = started.elapsed().as_secs_f64();
     eprintln!(
-        "screened {rows_total} rows: {rows_hit} with matches, {rows_bad} skipped, {:.0} names/s ({seconds:.2} s)",
-        rows_total as f64 / seconds.max(1e-9),
+        "{shown}: {summary}; {rows_hit} with matches; {:.0} names/s ({seconds:.2} s)",
+        summary.read as f64 / seconds.max(1e-9),
     );
-    Ok(())
+    let rejects = rejects.map(Rejects::finish).transpose()?;
+    if let Some((file, count)) = &rejects {
+        eprintln!("{count} rejected rows written to {}", file.display());
+    }
+    summary.verdict(
+        batch.rejects.allow_rejects,
+        rejects.as_ref().map(|(file, _)| file.as_path()),
+    )
 }

@@ -9,6 +9,7 @@ use interdict_store::Store;
 use serde_json::json;
 
 use crate::args::WebhooksCommand;
+use crate::output::outln;
 use crate::output::print_json_line;
 
 pub(crate) async fn run(store: &Store, command: WebhooksCommand) -> Result<()> {
@@ -16,9 +17,9 @@ pub(crate) async fn run(store: &Store, command: WebhooksCommand) -> Result<()> {
         WebhooksCommand::Add { url, secret, json } => {
             let hook = store.add_webhook(&url, &secret).await?;
             if json {
-                println!("{}", json!({ "id": hook.id, "url": hook.url }));
+                outln!("{}", json!({ "id": hook.id, "url": hook.url }))?;
             } else {
-                println!("webhook {} subscribed: {}", hook.id, hook.url);
+                outln!("webhook {} subscribed: {}", hook.id, hook.url)?;
             }
             Ok(())
         }
@@ -34,10 +35,14 @@ pub(crate) async fn run(store: &Store, command: WebhooksCommand) -> Result<()> {
                         "failed": hook.failed,
                     }))?;
                 } else {
-                    println!(
+                    outln!(
                         "{:>4}  {}  ({} pending, {} delivered, {} failed)",
-                        hook.id, hook.url, hook.pending, hook.delivered, hook.failed
-                    );
+                        hook.id,
+                        hook.url,
+                        hook.pending,
+                        hook.delivered,
+                        hook.failed
+                    )?;
                 }
             }
             Ok(())
@@ -48,7 +53,7 @@ pub(crate) async fn run(store: &Store, command: WebhooksCommand) -> Result<()> {
                 .parse()
                 .with_context(|| format!("{id:?} is not a webhook id (a number)"))?;
             store.remove_webhook(id).await?;
-            println!("webhook {id} removed");
+            outln!("webhook {id} removed")?;
             Ok(())
         }
         WebhooksCommand::Deliver {
@@ -77,7 +82,7 @@ pub(crate) async fn run(store: &Store, command: WebhooksCommand) -> Result<()> {
 
 fn print_report(report: &DeliveryReport, json: bool) -> Result<()> {
     if json {
-        println!(
+        outln!(
             "{}",
             json!({
                 "attempted": report.attempted,
@@ -85,12 +90,15 @@ fn print_report(report: &DeliveryReport, json: bool) -> Result<()> {
                 "retrying": report.retrying,
                 "failed": report.failed,
             })
-        );
+        )?;
     } else {
-        println!(
+        outln!(
             "{} deliveries attempted: {} delivered, {} to retry, {} given up",
-            report.attempted, report.delivered, report.retrying, report.failed
-        );
+            report.attempted,
+            report.delivered,
+            report.retrying,
+            report.failed
+        )?;
     }
     Ok(())
 }

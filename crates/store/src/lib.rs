@@ -86,6 +86,86 @@ fn pool_options(backend: Backend, max_connections: u32) -> AnyPoolOptions {
         })
 }
 
+/// How long opening a Postgres store waits for the server to answer.
+const POSTGRES_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Connects once to the Postgres server at `url` and says plainly what failed: connection
+/// refused, unknown host, no answer, authentication, a missing database. A pool only says
+/// that it timed out (it retries a refused connection until its acquire timeout), so
+/// without this a wrong port reads "pool timed out" after 30 seconds.
+async fn check_postgres(url: &str) -> Result<(), sqlx::Error> {
+    use sqlx::Connection;
+    use sqlx::postgres::{PgConnectOptions, PgConnection};
+    let target = PgConnectOptions::from_str(url)?;
+    let server = format!("{}:{}", target.get_host(), target.get_port());
+    // `tokio::time` is enabled through sqlx's `runtime-tokio`.
+    let attempt = tokio::time::timeout(
+        POSTGRES_CONNECT_TIMEOUT,
+        PgConnection::connect_with(&target),
+    )
+    .await;
+    let problem = match attempt {
+        Ok(Ok(connection)) => {
+            connection.close().await.ok();
+            return Ok(());
+        }
+        Err(_) => format!(
+            "no answer from {server} within {} s (a firewall, or the wrong host?)",
+            POSTGRES_CONNECT_TIMEOUT.as_secs()
+        ),
+        Ok(Err(sqlx::Error::Io(e))) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+            format!("connection refused by {server}: is PostgreSQL running and listening there?")
+        }
+        Ok(Err(sqlx::Error::Io(e)))
+            if [
+                "lookup address",
+                "not known",
+                "nodename nor servname",
+                "No address",
+            ]
+            .iter()
+            .any(|needle| e.to_string().contains(needle)) =>
+        {
+            format!("unknown host {:?}: {e}", target.get_host())
+        }
+        Ok(Err(sqlx::Error::Database(e))) => {
+            let user = target.get_username();
+            let database = target.get_database().unwrap_or(user);
+            match e.code().as_deref() {
+                Some("28P01" | "28000") => {
+                    format!(
+                        "authentication failed for user {user:?} at {server}: {}",
+                        e.message()
+                    )
+                }
+                Some("3D000") => format!(
+                    "database {database:?} does not exist at {server} (create it with `createdb {database}`)"
+                ),
+                _ => format!("{server} refused the connection: {}", e.message()),
+            }
+        }
+        Ok(Err(e)) => format!("cannot connect to {server}: {e}"),
+    };
+    Err(sqlx::Error::Io(std::io::Error::other(problem)))
+}
+
+/// `location` with any password in a URL replaced by `***`, for messages.
+fn redact_password(location: &str) -> String {
+    let Some((scheme, rest)) = location.split_once("://") else {
+        return location.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rsplit_once('@') {
+        Some((credentials, host)) => match credentials.split_once(':') {
+            Some((user, _password)) => {
+                format!("{scheme}://{user}:***@{host}{}", &rest[authority_end..])
+            }
+            None => location.to_owned(),
+        },
+        None => location.to_owned(),
+    }
+}
+
 /// `rows` parenthesised rows of `columns` placeholders each, for a multi-row INSERT whose
 /// only parameters they are. SQLite gets anonymous `?`s: sqlx looks up the name of every
 /// numbered parameter in a list as long as the statement's, which made binding a batch
@@ -182,6 +262,12 @@ impl Store {
                 let file = (!in_memory).then(|| PathBuf::from(path));
                 (connect.to_url_lossy().to_string(), Backend::Sqlite, file)
             };
+        if backend == Backend::Postgres {
+            check_postgres(&url).await.map_err(|source| Error::Open {
+                location: redact_password(location),
+                source,
+            })?;
+        }
         let key_file = match (&options.audit_key_file, &database_file) {
             (Some(path), _) => Some(path.clone()),
             (None, Some(file)) => Some(audit_key::beside(file)),
@@ -192,13 +278,17 @@ impl Store {
         let open = |max_connections| {
             let url = url.as_str();
             async move {
-                pool_options(backend, max_connections)
-                    .connect(url)
-                    .await
-                    .map_err(|source| Error::Open {
-                        location: location.to_owned(),
-                        source,
-                    })
+                let options = pool_options(backend, max_connections);
+                // A server that went away after the check above is reported within seconds,
+                // not after sqlx's default of 30.
+                let options = match backend {
+                    Backend::Postgres => options.acquire_timeout(POSTGRES_CONNECT_TIMEOUT * 2),
+                    Backend::Sqlite => options,
+                };
+                options.connect(url).await.map_err(|source| Error::Open {
+                    location: redact_password(location),
+                    source,
+                })
             }
         };
         let pool = open(if backend == Backend::Sqlite { 4 } else { 16 }).await?;
