@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::args::SourceArgs;
 use crate::input::parse_path;
-use crate::output::print_json_line;
+use crate::output::{print_json_line, printable};
 use interdict_app::lists::read_path;
 
 /// What `lists import` was asked beyond the paths.
@@ -185,7 +185,7 @@ pub(crate) async fn run_show(store: &Store, as_json: bool) -> Result<()> {
     for v in &versions {
         println!(
             "{:<14} {:<12} {:>8} {:>8} {:<6} {:<20} {:<10} {}",
-            v.list,
+            printable(&v.list),
             short(&v.version),
             v.entities,
             v.names,

@@ -7,6 +7,7 @@
 mod common;
 mod endpoints;
 mod errors;
+mod hardening;
 mod imports;
 mod properties;
 mod serving;
