@@ -116,7 +116,9 @@ async fn accept_until(
     limits: crate::Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let max_connections = limits.max_connections.clamp(1, Semaphore::MAX_PERMITS);
+    // Shutdown takes every permit back in one call, which counts them in a u32.
+    let most = Semaphore::MAX_PERMITS.min(u32::MAX as usize);
+    let max_connections = limits.max_connections.clamp(1, most);
     let connections = Arc::new(Semaphore::new(max_connections));
     let goodbyes = Arc::new(Semaphore::new(MAX_GOODBYES));
     let refusal: Arc<[u8]> = ApiError::TooManyConnections(max_connections)
@@ -167,7 +169,7 @@ async fn accept_until(
     // Receivers that are gone have nothing left to close.
     let _ = closing.send(true);
     // Every connection holds a permit until it is closed: having them all back means all
-    // are done. Limited to the cap, so the count fits.
+    // are done. The cap was clamped to fit.
     let all = u32::try_from(max_connections).unwrap_or(u32::MAX);
     let _ = connections.acquire_many(all).await;
     Ok(())
