@@ -56,12 +56,13 @@ failed=0
 printf '%-24s %12s %8s %8s\n' target executions seconds crashes
 for target in "${targets[@]}"; do
     seed "$target"
+    mkdir -p "artifacts/$target"
     log="$(mktemp)"
-    before=$(find "artifacts/$target" -type f 2>/dev/null | wc -l)
+    before=$(find "artifacts/$target" -type f | wc -l)
     status=0
     cargo +nightly fuzz run "$target" "corpus/$target" -- \
         -max_total_time="$seconds" -max_len=262144 -print_final_stats=1 >"$log" 2>&1 || status=$?
-    after=$(find "artifacts/$target" -type f 2>/dev/null | wc -l)
+    after=$(find "artifacts/$target" -type f | wc -l)
     # libFuzzer ends with "Done N runs in S second(s)".
     done_line=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | tail -1 || true)
     runs=$(echo "$done_line" | awk '{print $2}')
