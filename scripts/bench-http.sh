@@ -7,14 +7,19 @@
 #
 #   scripts/bench-http.sh [DURATION]      e.g. 20s (the default)
 #
-# The store lives in a temporary directory, removed at the end. Needs curl.
+# The store lives in a temporary directory, removed at the end. Needs curl. Set
+# INTERDICT_BIN_DIR to a directory holding `interdict` and `interdict-bench` already built
+# (another profile, or two builds compared run against run) to skip the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-20s}"
 data=../shared/data/lists
-cargo build --profile dist --quiet --bin interdict --bin interdict-bench
-bin="$PWD/target/dist/interdict"
-bench_bin="$PWD/target/dist/interdict-bench"
+if [ -z "${INTERDICT_BIN_DIR:-}" ]; then
+    cargo build --profile dist --quiet --bin interdict --bin interdict-bench
+    INTERDICT_BIN_DIR="$PWD/target/dist"
+fi
+bin="$INTERDICT_BIN_DIR/interdict"
+bench_bin="$INTERDICT_BIN_DIR/interdict-bench"
 work="$(mktemp -d)"
 db="$work/store.db"
 port=$((20000 + RANDOM % 20000))

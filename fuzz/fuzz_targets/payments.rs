@@ -3,22 +3,9 @@
 
 #![no_main]
 
-use std::sync::OnceLock;
-
-use interdict_payments::{JurisdictionTable, Limits, Regime, Screener, parse};
 use libfuzzer_sys::fuzz_target;
 
-fn screener() -> &'static Screener {
-    static SCREENER: OnceLock<Screener> = OnceLock::new();
-    SCREENER.get_or_init(|| Screener::new([], JurisdictionTable::builtin(Regime::Ofac)))
-}
+#[path = "../payments_harness.rs"]
+mod payments_harness;
 
-fuzz_target!(|bytes: &[u8]| {
-    let limits = Limits {
-        max_message_bytes: 64 * 1024,
-        ..Limits::default()
-    };
-    for message in parse(bytes, &limits).into_iter().flatten() {
-        let _ = screener().screen(&message);
-    }
-});
+fuzz_target!(|bytes: &[u8]| payments_harness::run(bytes));

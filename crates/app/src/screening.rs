@@ -39,6 +39,8 @@ pub struct Limits {
     pub max_matches: usize,
     /// Most countries per query.
     pub max_countries: usize,
+    /// Most matches a batch may ask for in all: the sum of its screenings' limits.
+    pub max_batch_matches: usize,
 }
 
 impl Limits {
@@ -48,6 +50,8 @@ impl Limits {
         // The maximum that the OpenAPI document gives `ScreenRequest::limit`.
         max_matches: 100,
         max_countries: 20,
+        // A thousand screenings at the default limit of 10.
+        max_batch_matches: 10_000,
     };
 
     /// No size limits: for replaying what was once accepted. Validity (a threshold in
@@ -56,6 +60,7 @@ impl Limits {
         max_name_chars: usize::MAX,
         max_matches: usize::MAX,
         max_countries: usize::MAX,
+        max_batch_matches: usize::MAX,
     };
 }
 
@@ -322,6 +327,37 @@ impl Replayed {
     }
 }
 
+/// Refuses a batch that asks for more matches in all (the sum of its limits) than
+/// `limits.max_batch_matches`, before anything is screened or recorded: the matches a batch
+/// may return, and the audit record it writes, grow with that sum.
+pub fn check_batch(screenings: &[Screening], limits: Limits) -> Result<(), Error> {
+    let asked: usize = screenings
+        .iter()
+        .map(|s| s.options.limit)
+        .fold(0, usize::saturating_add);
+    if asked > limits.max_batch_matches {
+        return Err(Error::invalid(
+            "batch",
+            format!(
+                "the batch asks for up to {asked} matches in all (the sum of its limits); \
+                 at most {} are accepted: lower the limits or split the batch",
+                limits.max_batch_matches
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// What screenings weigh against a caller's request budget: each weighs one unit per
+/// [`DEFAULT_LIMIT`] matches it may return (rounded up, at least one), so a batch weighs by
+/// its size times its limit, and a thousand screenings at limit 100 weigh 10,000 requests.
+pub fn weight(screenings: &[Screening]) -> u64 {
+    screenings
+        .iter()
+        .map(|s| s.options.limit.div_ceil(DEFAULT_LIMIT).max(1) as u64)
+        .fold(0, u64::saturating_add)
+}
+
 fn query_json(query: &Query) -> QueryJson {
     QueryJson {
         name: query.name.clone(),
@@ -553,6 +589,7 @@ mod tests {
         max_name_chars: 20,
         max_matches: 50,
         max_countries: 3,
+        max_batch_matches: 60,
     };
 
     fn field_of(request: ScreenRequest) -> String {
@@ -714,5 +751,34 @@ mod tests {
         assert_eq!(any.query().schema, None);
         assert!(any.query().any_schema);
         assert_eq!(any.options(), ScreenOptions::default());
+    }
+
+    #[test]
+    fn a_batch_is_capped_by_its_total_matches_and_weighs_by_size_times_limit() {
+        let at = |limit: usize| {
+            Screening::new(
+                ScreenRequest {
+                    name: "Sergei Shoigu".into(),
+                    limit: Some(limit),
+                    ..ScreenRequest::default()
+                },
+                LIMITS,
+                "",
+            )
+            .expect("valid")
+        };
+        let within = vec![at(30), at(30)];
+        assert!(check_batch(&within, LIMITS).is_ok());
+        assert_eq!(weight(&within), 6);
+        let over = vec![at(30), at(30), at(1)];
+        match check_batch(&over, LIMITS) {
+            Err(Error::InvalidField { field, message }) => {
+                assert_eq!(field, "batch");
+                assert!(message.contains("61"), "{message}");
+            }
+            other => panic!("expected the batch refused, got {other:?}"),
+        }
+        // At or below the default limit a screening weighs one request.
+        assert_eq!(weight(&[at(1), at(10), at(11)]), 4);
     }
 }

@@ -383,6 +383,16 @@ pub(crate) struct ServeArgs {
     /// Seconds a request may take (imports excepted).
     #[arg(long, default_value_t = 30.0)]
     pub(crate) request_timeout: f64,
+    /// Most matches one batch may ask for in all (the sum of its requests' limits).
+    #[arg(long, default_value_t = 10_000)]
+    pub(crate) max_batch_matches: usize,
+    /// Most connections served at once; more are answered 503. Keep `ulimit -n` above it.
+    #[arg(long, default_value_t = 1000)]
+    pub(crate) max_connections: usize,
+    /// Seconds a client may take to send a request's head, or a JSON body, before it is
+    /// answered 408 (an idle kept-alive connection is closed after the same time).
+    #[arg(long, default_value_t = 10.0)]
+    pub(crate) read_timeout: f64,
     /// Run delta monitoring after each import or activation made through this service.
     #[arg(long)]
     pub(crate) monitor_after_import: bool,

@@ -6,8 +6,7 @@ use interdict_store::{Role, Store};
 use serde_json::json;
 
 use crate::audit::cli_actor;
-use crate::output::outln;
-use crate::output::print_json_line;
+use crate::output::{outln, print_json_line, printable};
 
 pub(crate) async fn run_create(store: &Store, role: &str, name: &str, as_json: bool) -> Result<()> {
     let role: Role = role.parse()?;
@@ -48,7 +47,7 @@ pub(crate) async fn run_list(store: &Store, as_json: bool) -> Result<()> {
             key.role,
             key.created_at,
             key.revoked_at.as_deref().unwrap_or(""),
-            key.name
+            printable(&key.name)
         )?;
     }
     Ok(())

@@ -12,8 +12,7 @@ use serde_json::{Value, json};
 
 use crate::args::SourceArgs;
 use crate::input::parse_path;
-use crate::output::outln;
-use crate::output::print_json_line;
+use crate::output::{outln, print_json_line, printable};
 use interdict_app::lists::read_path;
 
 /// What `lists import` was asked beyond the paths.
@@ -212,7 +211,7 @@ pub(crate) async fn run_show(store: &Store, as_json: bool) -> Result<()> {
     for v in &versions {
         outln!(
             "{:<14} {:<12} {:>8} {:>8} {:<6} {:<20} {:<10} {}",
-            v.list,
+            printable(&v.list),
             short(&v.version),
             v.entities,
             v.names,

@@ -6,6 +6,27 @@ use anyhow::Result;
 use interdict_model::{Entity, country_name};
 use serde::Serialize;
 
+/// `text` as it may be printed to a terminal: control characters (escape sequences, line
+/// breaks, tabs) shown escaped as `escape_debug` writes them (`\u{1b}`, `\n`), everything
+/// else as it is. Names stored before they were validated, or read from a store written by
+/// other means, cannot move the cursor, recolour the screen or forge table rows.
+pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_debug().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
+
 /// Prints `value` as one line of JSON on stdout.
 pub(crate) fn print_json_line(value: &impl Serialize) -> Result<()> {
     let mut out = std::io::stdout().lock();
@@ -216,4 +237,16 @@ pub(crate) fn explanation_lines(explanation: &serde_json::Value) -> Vec<String> 
         lines.push(format!("score         {score:.3}"));
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_print_escaped_and_the_rest_as_it_is() {
+        assert_eq!(printable("ofac-sdn"), "ofac-sdn");
+        assert_eq!(printable("Zahlungsverkehr ü"), "Zahlungsverkehr ü");
+        assert_eq!(printable("\u{1b}[31mred\tx\n"), "\\u{1b}[31mred\\tx\\n");
+    }
 }

@@ -24,6 +24,10 @@ fn config(args: &ServeArgs) -> Result<ServerConfig> {
     if args.max_batch == 0 {
         bail!("--max-batch must be at least 1");
     }
+    if args.max_connections == 0 {
+        bail!("--max-connections must be at least 1");
+    }
+    let read_timeout = seconds(args.read_timeout, "--read-timeout")?;
     Ok(ServerConfig {
         auth: if args.insecure_no_auth {
             AuthMode::Disabled
@@ -34,6 +38,10 @@ fn config(args: &ServeArgs) -> Result<ServerConfig> {
         limits: Limits {
             max_batch: args.max_batch,
             request_timeout: seconds(args.request_timeout, "--request-timeout")?,
+            max_batch_matches: args.max_batch_matches,
+            max_connections: args.max_connections,
+            header_read_timeout: read_timeout,
+            body_read_timeout: read_timeout,
             ..Limits::default()
         },
         poll_interval: seconds(args.poll_interval, "--poll-interval")?,

@@ -126,8 +126,8 @@ fn confined_external_crates() -> BTreeMap<&'static str, &'static [&'static str]>
         ("mimalloc", &["cli", "bench"][..]),
         ("sqlx", &["store"][..]),
         ("reqwest", &["notify", "bench"][..]),
-        ("hyper", &["bench"][..]),
-        ("hyper-util", &["bench"][..]),
+        ("hyper", &["server", "bench"][..]),
+        ("hyper-util", &["server", "bench"][..]),
         ("http-body-util", &["bench"][..]),
     ])
 }

@@ -179,9 +179,29 @@ impl RateLimiter {
     /// Takes one token from `caller`'s bucket, or says when one will be there. Buckets exist
     /// only for authenticated callers, so their number is bounded by the keys in the store.
     pub(crate) fn admit(&self, caller: &str) -> Result<(), ApiError> {
+        self.take(caller, 1.0, |_| 1.0)
+    }
+
+    /// Takes `extra` more tokens for a request that weighs more than the one token
+    /// [`RateLimiter::admit`] took (a batch weighs by its size times its limit). The request
+    /// passes when the bucket held what it weighs, or a full burst for a request weighing
+    /// more; what it weighs beyond the bucket becomes debt that the caller's next requests
+    /// wait out. So no request is too heavy ever to pass, and none is cheaper than its weight.
+    pub(crate) fn charge_more(&self, caller: &str, extra: u64) -> Result<(), ApiError> {
+        if extra == 0 {
+            return Ok(());
+        }
+        let extra = extra as f64;
+        self.take(caller, extra, |rate| extra.min(rate - 1.0))
+    }
+
+    /// Takes `cost` tokens when the bucket holds at least `needed(rate)`, which may leave it
+    /// below zero.
+    fn take(&self, caller: &str, cost: f64, needed: impl Fn(f64) -> f64) -> Result<(), ApiError> {
         let Some(rate) = self.rate else {
             return Ok(());
         };
+        let needed = needed(rate);
         let now = Instant::now();
         let mut buckets = self
             .buckets
@@ -194,12 +214,12 @@ impl RateLimiter {
         let refill = now.duration_since(bucket.updated).as_secs_f64() * rate;
         bucket.tokens = (bucket.tokens + refill).min(rate);
         bucket.updated = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
+        if bucket.tokens >= needed {
+            bucket.tokens -= cost;
             Ok(())
         } else {
             Err(ApiError::RateLimited {
-                retry_after: Duration::from_secs_f64((1.0 - bucket.tokens) / rate),
+                retry_after: Duration::from_secs_f64((needed - bucket.tokens) / rate),
             })
         }
     }
@@ -224,5 +244,28 @@ mod tests {
         for _ in 0..1000 {
             assert!(unlimited.admit("a").is_ok());
         }
+    }
+
+    #[test]
+    fn a_heavy_request_passes_a_full_bucket_and_leaves_a_debt() {
+        let limiter = RateLimiter::new(Some(10));
+        // A request weighing 50 (a batch): its first token, then 49 more.
+        assert!(limiter.admit("a").is_ok());
+        assert!(limiter.charge_more("a", 49).is_ok());
+        // The bucket is 40 in debt: the next request waits about 4 s, not 0.1 s.
+        match limiter.admit("a") {
+            Err(ApiError::RateLimited { retry_after }) => {
+                assert!(retry_after > Duration::from_secs(3), "{retry_after:?}")
+            }
+            other => panic!("expected the caller to wait, got {other:?}"),
+        }
+        // A bucket that is not full refuses a heavy request before taking its weight.
+        assert!(limiter.admit("b").is_ok());
+        assert!(limiter.admit("b").is_ok());
+        assert!(matches!(
+            limiter.charge_more("b", 49),
+            Err(ApiError::RateLimited { .. })
+        ));
+        assert!(limiter.charge_more("b", 0).is_ok());
     }
 }

@@ -4,6 +4,8 @@
 //! is 422. Requests must be JSON objects: serde would also take a struct from an array of its
 //! fields in order, which no client means.
 
+use std::time::Duration;
+
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, Request};
@@ -24,16 +26,35 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
-        let limit = state.config().limits.max_body_bytes;
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|e| read_error(e, limit))?;
+        let limits = state.config().limits;
+        let bytes = read_body(
+            request,
+            state,
+            limits.max_body_bytes,
+            limits.body_read_timeout,
+        )
+        .await?;
         from_object(parse_json(&bytes, "")?, "").map(JsonBody)
     }
 }
 
+/// Reads the whole body, of at most `limit` bytes (the route's limit), within `timeout`: a
+/// client that sends it more slowly is answered 408 rather than holding a connection and a
+/// task for as long as it likes.
+pub(crate) async fn read_body(
+    request: Request,
+    state: &AppState,
+    limit: usize,
+    timeout: Duration,
+) -> Result<Bytes, ApiError> {
+    match tokio::time::timeout(timeout, Bytes::from_request(request, state)).await {
+        Ok(read) => read.map_err(|e| read_error(e, limit)),
+        Err(_) => Err(ApiError::RequestTimeout(timeout)),
+    }
+}
+
 /// The error for a body that could not be read: too large, or cut off.
-pub(crate) fn read_error(rejection: BytesRejection, limit: usize) -> ApiError {
+fn read_error(rejection: BytesRejection, limit: usize) -> ApiError {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::PayloadTooLarge { limit }
     } else {

@@ -66,6 +66,12 @@ pub enum ApiError {
     /// The request took longer than the configured timeout.
     #[error("the request took longer than {} s", .0.as_secs_f64())]
     Timeout(Duration),
+    /// The client did not send its request's head, or its body, within the time allowed.
+    #[error("the request was not received within {} s", .0.as_secs_f64())]
+    RequestTimeout(Duration),
+    /// The service holds as many connections as it is configured to.
+    #[error("the service is at its connection limit ({0}); retry shortly")]
+    TooManyConnections(usize),
     /// Anything else: a bug or an infrastructure failure. The detail is logged, not sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -105,6 +111,10 @@ impl ApiError {
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::NotReady(_) => (StatusCode::SERVICE_UNAVAILABLE, "not_ready"),
             ApiError::Timeout(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
+            ApiError::RequestTimeout(_) => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
+            ApiError::TooManyConnections(_) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "too_many_connections")
+            }
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -115,6 +125,35 @@ impl ApiError {
             field: field.into(),
             message: message.into(),
         }
+    }
+
+    /// The whole HTTP/1.1 response for this error, head and JSON body, closing the
+    /// connection: for what is answered outside the router, on the raw connection (a client
+    /// refused at the connection limit, a request whose head never arrived).
+    pub(crate) fn raw_http1_response(&self) -> Vec<u8> {
+        let (status, code) = self.status_and_code();
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code,
+                message: self.to_string(),
+            },
+        };
+        // Serialising two strings cannot fail; an empty body would still be a valid answer.
+        let body = serde_json::to_vec(&body).unwrap_or_default();
+        let mut response = format!(
+            "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+             connection: close\r\n",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or(""),
+            body.len()
+        );
+        if matches!(self, ApiError::TooManyConnections(_)) {
+            response.push_str("retry-after: 1\r\n");
+        }
+        response.push_str("\r\n");
+        let mut bytes = response.into_bytes();
+        bytes.extend_from_slice(&body);
+        bytes
     }
 
     /// An internal error from anything displayable.
@@ -208,11 +247,30 @@ mod tests {
             },
             ApiError::NotReady(String::new()),
             ApiError::Timeout(Duration::from_secs(1)),
+            ApiError::RequestTimeout(Duration::from_secs(1)),
+            ApiError::TooManyConnections(1),
             ApiError::internal(""),
         ];
         let mut codes: Vec<&str> = all.iter().map(|e| e.status_and_code().1).collect();
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), all.len());
+    }
+
+    #[test]
+    fn a_raw_response_is_http_with_the_error_json() {
+        let raw = ApiError::TooManyConnections(8).raw_http1_response();
+        let text = String::from_utf8(raw).expect("utf-8");
+        let (head, body) = text.split_once("\r\n\r\n").expect("head and body");
+        assert!(
+            head.starts_with("HTTP/1.1 503 Service Unavailable\r\n"),
+            "{head}"
+        );
+        assert!(
+            head.contains(&format!("content-length: {}", body.len())),
+            "{head}"
+        );
+        let json: serde_json::Value = serde_json::from_str(body).expect("json");
+        assert_eq!(json["error"]["code"], "too_many_connections");
     }
 }

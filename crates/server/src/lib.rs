@@ -74,6 +74,17 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Longest an import may take.
     pub import_timeout: Duration,
+    /// Most matches a batch may ask for in all (the sum of its requests' limits).
+    pub max_batch_matches: usize,
+    /// Longest a client may take to send a request's head (and longest a kept-alive
+    /// connection may stay idle); then it is answered 408 and closed.
+    pub header_read_timeout: Duration,
+    /// Longest a client may take to send a JSON body; then it is answered 408. An uploaded
+    /// list has `import_timeout`.
+    pub body_read_timeout: Duration,
+    /// Most connections served at once; one more is answered 503 and closed. Keep the
+    /// process's file-descriptor limit above it.
+    pub max_connections: usize,
 }
 
 impl Default for Limits {
@@ -87,6 +98,10 @@ impl Default for Limits {
             max_countries: interdict_app::Limits::DEFAULT.max_countries,
             request_timeout: Duration::from_secs(30),
             import_timeout: Duration::from_secs(600),
+            max_batch_matches: interdict_app::Limits::DEFAULT.max_batch_matches,
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(20),
+            max_connections: 1000,
         }
     }
 }
@@ -249,6 +264,7 @@ impl AppState {
             max_name_chars: limits.max_name_chars,
             max_matches: limits.max_matches,
             max_countries: limits.max_countries,
+            max_batch_matches: limits.max_batch_matches,
         }
     }
 }

@@ -18,6 +18,7 @@ const MATCHES: &str = "interdict_matches_total";
 const INDEX_ENTITIES: &str = "interdict_index_entities";
 const INDEX_RELOADS: &str = "interdict_index_reloads_total";
 const LIST_VERSION: &str = "interdict_list_version_info";
+const CONNECTIONS_REFUSED: &str = "interdict_http_connections_refused_total";
 
 /// Latency buckets in seconds: a screening takes about a millisecond, an import seconds.
 const LATENCY_BUCKETS: [f64; 14] = [
@@ -42,6 +43,10 @@ pub(crate) fn handle() -> Option<&'static PrometheusHandle> {
                     metrics::describe_gauge!(INDEX_ENTITIES, "Entities in the screening index");
                     metrics::describe_counter!(INDEX_RELOADS, "Index rebuilds");
                     metrics::describe_gauge!(LIST_VERSION, "1 for each list version indexed");
+                    metrics::describe_counter!(
+                        CONNECTIONS_REFUSED,
+                        "Connections refused at the connection limit"
+                    );
                     Some(handle)
                 }
                 Err(error) => {
@@ -69,6 +74,11 @@ pub(crate) async fn track(request: Request, next: Next) -> Response {
     metrics::counter!(REQUESTS, "route" => route, "method" => method, "status" => status)
         .increment(1);
     response
+}
+
+/// Counts a connection refused at the connection limit.
+pub(crate) fn connection_refused() {
+    metrics::counter!(CONNECTIONS_REFUSED).increment(1);
 }
 
 /// Counts screened names and the matches returned.

@@ -30,8 +30,8 @@ use crate::handlers::monitoring;
             another key's decision), admin (import lists, manage keys).\n\n\
             Errors are `{\"error\": {\"code\", \"message\"}}`: 400 malformed_json, \
             401 unauthenticated, 403 forbidden, 404 not_found, 405 method_not_allowed, \
-            409 conflict, 413 payload_too_large, 422 invalid_field or invalid_list, 429 rate_limited, \
-            503 not_ready or timeout, 500 internal."
+            408 request_timeout, 409 conflict, 413 payload_too_large, 422 invalid_field or invalid_list, \
+            429 rate_limited, 503 not_ready, timeout or too_many_connections, 500 internal."
     ),
     paths(
         handlers::screen::screen,

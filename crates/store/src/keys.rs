@@ -19,6 +19,30 @@ use subtle::ConstantTimeEq;
 use crate::audit::{AuditKind, NewAuditRecord, random_hex};
 use crate::{Error, Store};
 
+/// Longest key name, in characters.
+pub const MAX_KEY_NAME_CHARS: usize = 64;
+
+/// Checks a key name (leading and trailing spaces aside): at most [`MAX_KEY_NAME_CHARS`]
+/// letters, digits, spaces and `. _ - @ : / + ( ) ,`, or empty. Names are printed in tables
+/// and logs, so nothing that a terminal would interpret (escapes, control characters) gets in.
+pub fn check_key_name(name: &str) -> Result<(), Error> {
+    let name = name.trim();
+    let chars = name.chars().count();
+    let valid = chars <= MAX_KEY_NAME_CHARS
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == ' ' || "._-@:/+(),".contains(c));
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::Invalid(format!(
+            "\"{}\" is not a key name: use at most {MAX_KEY_NAME_CHARS} letters, digits, spaces \
+             and . _ - @ : / + ( ) ,",
+            name.escape_debug()
+        )))
+    }
+}
+
 const KEY_PREFIX: &str = "idk_";
 const ID_BYTES: usize = 8;
 const SECRET_BYTES: usize = 32;
@@ -144,7 +168,9 @@ fn now() -> String {
 
 impl Store {
     /// Creates a key with `role`, recording the creation by `actor` in the audit trail.
+    /// Fails with [`Error::Invalid`] for a name [`check_key_name`] refuses.
     pub async fn create_key(&self, role: Role, name: &str, actor: &str) -> Result<NewKey, Error> {
+        check_key_name(name)?;
         let id = random_hex(ID_BYTES)?;
         let secret = random_hex(SECRET_BYTES)?;
         let info = KeyInfo {
@@ -302,5 +328,33 @@ mod tests {
             assert_eq!(role.as_str().parse::<Role>().ok(), Some(role));
         }
         assert!("root".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn key_names_are_short_and_printable() {
+        for good in [
+            "",
+            "  payments ",
+            "ops team (EU)",
+            "ci@build:42",
+            "Zahlungsverkehr",
+        ] {
+            assert!(check_key_name(good).is_ok(), "{good:?}");
+        }
+        let long = "k".repeat(MAX_KEY_NAME_CHARS + 1);
+        for bad in [
+            "\u{1b}[31mred",
+            "tab\there",
+            "new\nline",
+            "quote\"",
+            long.as_str(),
+        ] {
+            match check_key_name(bad) {
+                Err(Error::Invalid(message)) => {
+                    assert!(!message.contains('\u{1b}'), "escaped: {message:?}")
+                }
+                other => panic!("{bad:?} accepted: {other:?}"),
+            }
+        }
     }
 }

@@ -33,7 +33,7 @@ pub use audit::{
 pub use audit_key::AuditCheckpoint;
 pub use error::Error;
 pub use interdict_model::AlertReason;
-pub use keys::{KeyInfo, NewKey, Role};
+pub use keys::{KeyInfo, MAX_KEY_NAME_CHARS, NewKey, Role, check_key_name};
 pub use lists::{Activation, ImportOutcome, ImportRequest, PreparedList, StoredEntity};
 pub use portfolio::{
     Customer, MonitorState, Pending, PortfolioSnapshot, RemoveOutcome, StoredCustomer,
@@ -56,6 +56,7 @@ const SQLITE_PRAGMAS: &[&str] = &[
     "PRAGMA journal_mode = WAL",
     "PRAGMA busy_timeout = 10000",
     "PRAGMA foreign_keys = ON",
+    // Readers' setting; the writer's is `SQLITE_WRITER_SYNCHRONOUS`.
     "PRAGMA synchronous = NORMAL",
     // The commit that fills the log past this many pages copies it back into the database,
     // stalling every append queued behind it; a long-running server checkpoints in the
@@ -66,8 +67,24 @@ const SQLITE_PRAGMAS: &[&str] = &[
     "PRAGMA cache_size = -8192",
 ];
 
-/// How the store's pools connect: on SQLite, every connection gets [`SQLITE_PRAGMAS`].
-fn pool_options(backend: Backend, max_connections: u32) -> AnyPoolOptions {
+/// The writer connection's durability. In WAL mode a commit is durable when the committing
+/// connection syncs the log, and NORMAL does not: a screening answered 200 could vanish on a
+/// power loss. FULL syncs the log at every commit; the audit trail's group commit (one
+/// transaction for all the appends queued meanwhile) spreads that sync over them.
+const SQLITE_WRITER_SYNCHRONOUS: &str = "PRAGMA synchronous = FULL";
+
+/// Which of the store's pools a connection is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PoolRole {
+    /// Queries, and the writes that need no durability (checkpoints, migrations).
+    Readers,
+    /// Every write that is acknowledged to a caller.
+    Writer,
+}
+
+/// How the store's pools connect: on SQLite, every connection gets [`SQLITE_PRAGMAS`], and
+/// the writer's also [`SQLITE_WRITER_SYNCHRONOUS`].
+fn pool_options(backend: Backend, max_connections: u32, role: PoolRole) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(max_connections)
         // An embedded database's connection cannot drop away; pinging it before each use
@@ -79,6 +96,11 @@ fn pool_options(backend: Backend, max_connections: u32) -> AnyPoolOptions {
                 if backend == Backend::Sqlite {
                     for pragma in SQLITE_PRAGMAS {
                         sqlx::query(pragma).execute(&mut *conn).await?;
+                    }
+                    if role == PoolRole::Writer {
+                        sqlx::query(SQLITE_WRITER_SYNCHRONOUS)
+                            .execute(&mut *conn)
+                            .await?;
                     }
                 }
                 Ok(())
@@ -275,10 +297,10 @@ impl Store {
             (None, None) => None,
         };
         let audit_key = audit_key::KeySlot::open(key_file)?;
-        let open = |max_connections| {
+        let open = |max_connections, role| {
             let url = url.as_str();
             async move {
-                let options = pool_options(backend, max_connections);
+                let options = pool_options(backend, max_connections, role);
                 // A server that went away after the check above is reported within seconds,
                 // not after sqlx's default of 30.
                 let options = match backend {
@@ -291,14 +313,17 @@ impl Store {
                 })
             }
         };
-        let pool = open(if backend == Backend::Sqlite { 4 } else { 16 }).await?;
+        let pool = match backend {
+            Backend::Sqlite => open(4, PoolRole::Readers).await?,
+            Backend::Postgres => open(16, PoolRole::Writer).await?,
+        };
         // SQLite has one writer at a time. Writing always through the same connection keeps
         // that connection's page cache valid from one write to the next; writes through
         // whichever pooled connection is free made each one re-read the pages the previous
         // write changed (a quarter of the audit appends' database time). It also queues this
         // process's writers in the pool, in order, instead of in SQLite's busy handler.
         let writer = match backend {
-            Backend::Sqlite => open(1).await?,
+            Backend::Sqlite => open(1, PoolRole::Writer).await?,
             Backend::Postgres => pool.clone(),
         };
         let store = Store {

@@ -1,9 +1,8 @@
 //! Lists, versions, diffs, entities, and the import of a list file (admin).
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{FromRequest, Query, Request, State};
+use axum::extract::{Query, Request, State};
 use interdict_app::lists::{ImportOptions, find_version};
 use interdict_model::{ListVersion, PartialDate};
 use interdict_sources::{Format, SourceFile};
@@ -15,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::api::{ChangedJson, DiffCounts, DiffJson, ImportReport, ListJson, ListVersionJson};
 use crate::auth::Caller;
-use crate::body::{JsonBody, read_error};
+use crate::body::{JsonBody, read_body};
 use crate::error::{ApiError, ErrorBody};
 use crate::params::{ApiPath, query_params};
 
@@ -254,9 +253,14 @@ pub(crate) async fn import(
     options.list = params.list;
     options.activate = params.activate;
     options.allow_shrink = params.allow_shrink;
-    let bytes = Bytes::from_request(request, &state)
-        .await
-        .map_err(|e| read_error(e, state.config().limits.max_import_bytes))?;
+    let limits = state.config().limits;
+    let bytes = read_body(
+        request,
+        &state,
+        limits.max_import_bytes,
+        limits.import_timeout,
+    )
+    .await?;
     let filename = params.filename.unwrap_or_else(|| "upload".into());
     let file = SourceFile {
         name: filename.clone(),

@@ -4,9 +4,8 @@
 //! JSON array of `{"name"?, "message"}` objects.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{FromRequest, Query, Request, State};
+use axum::extract::{Query, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use interdict_app::payments::{PaymentErrorJson, PaymentInput, screen_and_record};
 use interdict_store::Role;
@@ -16,7 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::api::PaymentScreeningJson;
 use crate::auth::Caller;
-use crate::body::{parse_batch, read_error};
+use crate::body::{parse_batch, read_body};
 use crate::error::{ApiError, ErrorBody};
 use crate::params::query_params;
 
@@ -101,9 +100,13 @@ pub(crate) async fn screen_payment(
     let params = query_params(params)?;
     let json = is_json(&request);
     let limits = state.config().limits;
-    let bytes = Bytes::from_request(request, &state)
-        .await
-        .map_err(|e| read_error(e, limits.max_body_bytes))?;
+    let bytes = read_body(
+        request,
+        &state,
+        limits.max_body_bytes,
+        limits.body_read_timeout,
+    )
+    .await?;
     let inputs = if json {
         let messages: Vec<PaymentMessageRequest> = parse_batch(&bytes, false, limits.max_batch)?;
         messages

@@ -2,8 +2,7 @@
 //! the audit trail before it is answered.
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::{Request, State};
 use interdict_app::scan::{Scan, ScanLimits, scan_all};
 use interdict_store::Role;
 use serde::Serialize;
@@ -13,7 +12,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::api::{ScanRequest, ScanResponse};
 use crate::auth::Caller;
-use crate::body::{parse_batch, read_error};
+use crate::body::{parse_batch, read_body};
 use crate::error::{ApiError, ErrorBody};
 
 /// The answer to a batch: one result per document, in order.
@@ -59,9 +58,13 @@ pub(crate) async fn scan(
 ) -> Result<Json<ScanAnswer>, ApiError> {
     caller.require(Role::Screener)?;
     let limits = state.config().limits;
-    let bytes = Bytes::from_request(request, &state)
-        .await
-        .map_err(|e| read_error(e, limits.max_body_bytes))?;
+    let bytes = read_body(
+        request,
+        &state,
+        limits.max_body_bytes,
+        limits.body_read_timeout,
+    )
+    .await?;
     let batch = bytes.trim_ascii_start().first() == Some(&b'[');
     let requests: Vec<ScanRequest> = if batch {
         parse_batch(&bytes, false, limits.max_batch)?

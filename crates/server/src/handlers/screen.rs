@@ -4,15 +4,14 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::{Request, State};
 use interdict_app::Screening;
 use interdict_matching::Match;
 use interdict_store::Role;
 
 use crate::api::{BatchResponse, ScreenRequest, ScreenResponse};
 use crate::auth::Caller;
-use crate::body::{JsonBody, is_ndjson, parse_batch, read_error};
+use crate::body::{JsonBody, is_ndjson, parse_batch, read_body};
 use crate::error::{ApiError, ErrorBody};
 use crate::live::Snapshot;
 use crate::{AppState, metrics};
@@ -55,6 +54,13 @@ async fn screen_all(
             Screening::new(request, limits, &prefix)
         })
         .collect::<Result<Vec<_>, _>>()?;
+    // Refused before anything is screened or recorded: a batch asking for too many matches,
+    // and a caller whose budget cannot take what the screenings weigh.
+    interdict_app::screening::check_batch(&screenings, limits)?;
+    let weight = interdict_app::screening::weight(&screenings);
+    state
+        .rate_limiter()
+        .charge_more(&caller.actor, weight.saturating_sub(1))?;
     let snapshot = state.index().require()?;
     let versions = snapshot.versions.clone();
     let (screenings, results) = run(state, snapshot, screenings).await?;
@@ -112,8 +118,9 @@ pub(crate) async fn screen(
         (status = 200, description = "One result per request, in order", body = BatchResponse),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "No or unknown API key", body = ErrorBody),
+        (status = 408, description = "The body was not received in time", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 422, description = "Invalid field, empty or too long batch", body = ErrorBody),
+        (status = 422, description = "Invalid field; empty or too long batch, or one asking for too many matches in all", body = ErrorBody),
         (status = 429, description = "Rate limit exceeded", body = ErrorBody),
         (status = 503, description = "No list loaded yet", body = ErrorBody),
     ),
@@ -127,9 +134,13 @@ pub(crate) async fn screen_batch(
     caller.require(Role::Screener)?;
     let ndjson = is_ndjson(&request);
     let limits = state.config().limits;
-    let bytes = Bytes::from_request(request, &state)
-        .await
-        .map_err(|e| read_error(e, limits.max_body_bytes))?;
+    let bytes = read_body(
+        request,
+        &state,
+        limits.max_body_bytes,
+        limits.body_read_timeout,
+    )
+    .await?;
     let requests: Vec<ScreenRequest> = parse_batch(&bytes, ndjson, limits.max_batch)?;
     let results = screen_all(&state, &caller, requests, true).await?;
     Ok(Json(BatchResponse { results }))

@@ -8,6 +8,7 @@ mod common;
 mod documents;
 mod endpoints;
 mod errors;
+mod hardening;
 mod imports;
 mod properties;
 mod serving;
