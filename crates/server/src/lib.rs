@@ -218,8 +218,19 @@ impl AppState {
         &self.shared.rate_limiter
     }
 
-    pub(crate) fn screening_pool(&self) -> &rayon::ThreadPool {
-        &self.shared.screening_pool
+    /// Runs CPU work (screening, scanning) on the screening pool, off the async workers,
+    /// and waits for its result; a request that timed out meanwhile no longer waits.
+    pub(crate) async fn on_screening_pool<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.shared.screening_pool.spawn(move || {
+            let _ = reply.send(work());
+        });
+        answer
+            .await
+            .map_err(|_| ApiError::internal("work failed on the screening pool"))
     }
 
     pub(crate) fn key_cache(&self) -> &auth::KeyCache {

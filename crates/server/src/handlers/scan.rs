@@ -95,15 +95,12 @@ pub(crate) async fn scan(
     let snapshot = state.index().require()?;
     let versions = snapshot.versions.clone();
     // Scanning is CPU work: on the screening pool, off the async workers.
-    let (reply, answer) = tokio::sync::oneshot::channel();
-    state.screening_pool().spawn(move || {
-        let results = scan_all(&snapshot, &scans);
-        // A request that timed out meanwhile no longer waits for its answer.
-        let _ = reply.send((scans, results));
-    });
-    let (scans, results) = answer
-        .await
-        .map_err(|_| ApiError::internal("a scan failed on the screening pool"))?;
+    let (scans, results) = state
+        .on_screening_pool(move || {
+            let results = scan_all(&snapshot, &scans);
+            (scans, results)
+        })
+        .await?;
     let mut responses =
         interdict_app::scan::record(state.store(), &caller.actor, &versions, &scans, &results)
             .await?;

@@ -23,15 +23,12 @@ async fn run(
     snapshot: Arc<Snapshot>,
     screenings: Vec<Screening>,
 ) -> Result<(Vec<Screening>, Vec<Vec<Match>>), ApiError> {
-    let (reply, answer) = tokio::sync::oneshot::channel();
-    state.screening_pool().spawn(move || {
-        let results = snapshot.screen(&screenings);
-        // A request that timed out meanwhile no longer waits for its answer.
-        let _ = reply.send((screenings, results));
-    });
-    answer
+    state
+        .on_screening_pool(move || {
+            let results = snapshot.screen(&screenings);
+            (screenings, results)
+        })
         .await
-        .map_err(|_| ApiError::internal("a screening failed on the screening pool"))
 }
 
 /// Screens and records a batch in one audit transaction; results in request order.

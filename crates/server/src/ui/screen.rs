@@ -119,15 +119,13 @@ async fn run(
 ) -> Result<ScreenResponse, UiError> {
     let snapshot = state.index().require()?;
     let versions = snapshot.versions.clone();
-    let (reply, answer) = tokio::sync::oneshot::channel();
-    state.screening_pool().spawn(move || {
-        let screenings = vec![screening];
-        let results = snapshot.screen(&screenings);
-        let _ = reply.send((screenings, results));
-    });
-    let (screenings, results) = answer
-        .await
-        .map_err(|_| ApiError::internal("a screening failed on the screening pool"))?;
+    let (screenings, results) = state
+        .on_screening_pool(move || {
+            let screenings = vec![screening];
+            let results = snapshot.screen(&screenings);
+            (screenings, results)
+        })
+        .await?;
     let mut responses = interdict_app::screening::record(
         state.store(),
         viewer.actor(),
