@@ -200,17 +200,23 @@ fn name_hit(
     })
 }
 
-/// Screens every message of `inputs` against the active lists and records each screened
-/// message in the audit trail (kind `payment`: the message as sent, the list versions, the
-/// engine version, the threshold and the result) before answering. A message that cannot be
-/// read is answered with its error and never stops the rest.
-pub async fn screen_and_record(
-    store: &Store,
+/// Messages parsed and screened, with the audit records still to write: what
+/// [`screen_inputs`] (CPU work) hands to [`record`].
+#[derive(Debug)]
+pub struct ScreenedPayments {
+    outcomes: Vec<PaymentOutcome>,
+    records: Vec<NewAuditRecord>,
+}
+
+/// Parses every message of `inputs` and screens each against the active lists, as `actor`:
+/// CPU work, to run off the async workers. A message that cannot be read is an outcome with
+/// its error and never stops the rest.
+pub fn screen_inputs(
     active: &ActiveLists,
     actor: &str,
     inputs: &[PaymentInput],
     threshold: f64,
-) -> Result<Vec<PaymentOutcome>, Error> {
+) -> Result<ScreenedPayments, Error> {
     let threshold = check_threshold(Some(threshold), "threshold")?;
     let limits = MessageLimits::default();
     let mut outcomes = Vec::new();
@@ -251,12 +257,37 @@ pub async fn screen_and_record(
             outcomes.push(Ok(result));
         }
     }
+    Ok(ScreenedPayments { outcomes, records })
+}
+
+/// Records the screened messages in one audit append (all or none) and answers every
+/// outcome in order, each screened one with its `screening_id`: nothing is answered that is
+/// not on record.
+pub async fn record(
+    store: &Store,
+    screened: ScreenedPayments,
+) -> Result<Vec<PaymentOutcome>, Error> {
+    let ScreenedPayments {
+        mut outcomes,
+        records,
+    } = screened;
     let stored = store.append_audit_all(records).await?;
     let mut ids = stored.into_iter().map(|r| r.id);
     for outcome in outcomes.iter_mut().flatten() {
         outcome.screening_id = ids.next().unwrap_or_default();
     }
     Ok(outcomes)
+}
+
+/// [`screen_inputs`] then [`record`], on the caller's thread (the command line).
+pub async fn screen_and_record(
+    store: &Store,
+    active: &ActiveLists,
+    actor: &str,
+    inputs: &[PaymentInput],
+    threshold: f64,
+) -> Result<Vec<PaymentOutcome>, Error> {
+    record(store, screen_inputs(active, actor, inputs, threshold)?).await
 }
 
 /// The position of a message within its input, from its name (`file#3` is the third).

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, Request, State};
 use axum::http::header::CONTENT_TYPE;
-use interdict_app::payments::{PaymentErrorJson, PaymentInput, screen_and_record};
+use interdict_app::payments::{PaymentErrorJson, PaymentInput, record, screen_inputs};
 use interdict_store::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -130,8 +130,12 @@ pub(crate) async fn screen_payment(
         .threshold
         .unwrap_or(interdict_matching::DEFAULT_THRESHOLD);
     let snapshot = state.index().require()?;
-    let outcomes =
-        screen_and_record(state.store(), &snapshot, &caller.actor, &inputs, threshold).await?;
+    let actor = caller.actor.clone();
+    // Parsing and screening are CPU work: on the screening pool, off the async workers.
+    let screened = state
+        .on_screening_pool(move || screen_inputs(&snapshot, &actor, &inputs, threshold))
+        .await??;
+    let outcomes = record(state.store(), screened).await?;
     Ok(Json(PaymentResponse {
         results: outcomes
             .into_iter()
