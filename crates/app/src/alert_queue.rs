@@ -224,12 +224,7 @@ pub async fn decide_all(
     }
     let mut outcome = BulkOutcome::default();
     for &id in ids {
-        let result = match decision {
-            BulkDecision::Propose(decision) => {
-                store.propose_decision(id, decision, actor, note).await
-            }
-            BulkDecision::Escalate => store.escalate(id, actor, note).await,
-        };
+        let result = crate::alerts::act(store, id, decision, actor, note).await;
         match result {
             Ok(_) => outcome.done.push(id),
             Err(error) if error.is_user_error() => outcome.refused.push((id, error.to_string())),

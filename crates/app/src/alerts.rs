@@ -1,10 +1,39 @@
 //! Alerts as reviewers see them: one alert with everything needed to decide it, in the one
 //! shape the command line and the API both answer.
 
-use interdict_store::Store;
+use interdict_store::{Alert, Decision, Store};
 
 use crate::Error;
+use crate::alert_queue::BulkDecision;
 use crate::contract::AlertDetailJson;
+
+/// Reads what an analyst asks to do with an alert, as every front-end spells it:
+/// `true_match` or `false_positive` (a proposal another user must approve) or `escalate`.
+pub fn parse_action(text: &str) -> Result<BulkDecision, Error> {
+    match text.trim() {
+        "true_match" => Ok(BulkDecision::Propose(Decision::TrueMatch)),
+        "false_positive" => Ok(BulkDecision::Propose(Decision::FalsePositive)),
+        "escalate" => Ok(BulkDecision::Escalate),
+        other => Err(Error::invalid(
+            "decision",
+            format!("{other:?}: use true_match, false_positive or escalate"),
+        )),
+    }
+}
+
+/// Does `action` on alert `id` as `actor`, with the analyst's `note`.
+pub async fn act(
+    store: &Store,
+    id: i64,
+    action: BulkDecision,
+    actor: &str,
+    note: &str,
+) -> Result<Alert, interdict_store::Error> {
+    match action {
+        BulkDecision::Propose(decision) => store.propose_decision(id, decision, actor, note).await,
+        BulkDecision::Escalate => store.escalate(id, actor, note).await,
+    }
+}
 
 /// Alert `id` with its explanation, history, proposals, customer and entity name.
 pub async fn detail(store: &Store, id: i64) -> Result<AlertDetailJson, Error> {

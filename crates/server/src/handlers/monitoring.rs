@@ -9,7 +9,7 @@
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use interdict_store::{AlertFilter, AlertStatus, Customer, Decision, Role};
+use interdict_store::{AlertFilter, AlertStatus, Customer, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -380,26 +380,9 @@ pub(crate) async fn decide(
 ) -> Result<Json<AlertJson>, ApiError> {
     caller.require(Role::Analyst)?;
     let id = alert_id(&id)?;
-    let store = state.store();
-    let alert = match request.decision.trim() {
-        "true_match" => {
-            store
-                .propose_decision(id, Decision::TrueMatch, &caller.actor, &request.note)
-                .await?
-        }
-        "false_positive" => {
-            store
-                .propose_decision(id, Decision::FalsePositive, &caller.actor, &request.note)
-                .await?
-        }
-        "escalate" => store.escalate(id, &caller.actor, &request.note).await?,
-        other => {
-            return Err(ApiError::invalid(
-                "decision",
-                format!("{other:?}: use true_match, false_positive or escalate"),
-            ));
-        }
-    };
+    let action = interdict_app::alerts::parse_action(&request.decision)?;
+    let alert =
+        interdict_app::alerts::act(state.store(), id, action, &caller.actor, &request.note).await?;
     Ok(Json(AlertJson::from(&alert)))
 }
 

@@ -430,29 +430,18 @@ pub(crate) async fn decide(
     viewer.check_csrf(&form.csrf)?;
     viewer.require(Role::Analyst)?;
     let id = alert_id(&id)?;
-    let store = state.store();
-    let actor = viewer.actor();
-    let result = match form.decision.as_str() {
-        "true_match" => store
-            .propose_decision(id, Decision::TrueMatch, actor, &form.note)
-            .await
-            .map(|_| "proposed “true match”; another user must approve it".to_owned()),
-        "false_positive" => store
-            .propose_decision(id, Decision::FalsePositive, actor, &form.note)
-            .await
-            .map(|_| "proposed “false positive”; another user must approve it".to_owned()),
-        "escalate" => store
-            .escalate(id, actor, &form.note)
-            .await
-            .map(|_| "escalated".to_owned()),
-        other => {
-            return Err(ApiError::invalid(
-                "decision",
-                format!("{other:?}: use true_match, false_positive or escalate"),
-            )
-            .into());
-        }
-    };
+    let action = interdict_app::alerts::parse_action(&form.decision)?;
+    let result = interdict_app::alerts::act(state.store(), id, action, viewer.actor(), &form.note)
+        .await
+        .map(|_| match action {
+            BulkDecision::Propose(Decision::TrueMatch) => {
+                "proposed “true match”; another user must approve it".to_owned()
+            }
+            BulkDecision::Propose(_) => {
+                "proposed “false positive”; another user must approve it".to_owned()
+            }
+            BulkDecision::Escalate => "escalated".to_owned(),
+        });
     outcome(&viewer, id, result)
 }
 
@@ -528,18 +517,7 @@ pub(crate) async fn bulk(
         .filter(|s| !s.trim().is_empty())
         .map(alert_id)
         .collect::<Result<Vec<_>, _>>()?;
-    let decision = match form.decision.as_str() {
-        "true_match" => BulkDecision::Propose(Decision::TrueMatch),
-        "false_positive" => BulkDecision::Propose(Decision::FalsePositive),
-        "escalate" => BulkDecision::Escalate,
-        other => {
-            return Err(ApiError::invalid(
-                "decision",
-                format!("{other:?}: use true_match, false_positive or escalate"),
-            )
-            .into());
-        }
-    };
+    let decision = interdict_app::alerts::parse_action(&form.decision)?;
     // Only back into the queue: the field comes from the form, so never anywhere else.
     let back = if form.back.starts_with("/ui/alerts?") {
         form.back.as_str()
