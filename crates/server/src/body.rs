@@ -82,18 +82,20 @@ fn parse_json<T: DeserializeOwned>(bytes: &[u8], location: &str) -> Result<T, Ap
     })
 }
 
-/// Whether the request declares an NDJSON body.
-pub(crate) fn is_ndjson(request: &Request) -> bool {
+/// Whether the request declares its body as one of `media_types` (parameters such as
+/// `charset` ignored, case-insensitive).
+pub(crate) fn declares(request: &Request, media_types: &[&str]) -> bool {
     request
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
-        .is_some_and(|v| {
-            let v = v.trim();
-            v.eq_ignore_ascii_case("application/x-ndjson")
-                || v.eq_ignore_ascii_case("application/jsonl")
-        })
+        .is_some_and(|v| media_types.iter().any(|m| v.trim().eq_ignore_ascii_case(m)))
+}
+
+/// Whether the request declares an NDJSON body.
+pub(crate) fn is_ndjson(request: &Request) -> bool {
+    declares(request, &["application/x-ndjson", "application/jsonl"])
 }
 
 /// A batch body: a JSON array of objects, or one object per line (NDJSON), of at most

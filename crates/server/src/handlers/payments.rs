@@ -6,7 +6,6 @@
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, Request, State};
-use axum::http::header::CONTENT_TYPE;
 use interdict_app::payments::{PaymentErrorJson, PaymentInput, record, screen_inputs};
 use interdict_store::Role;
 use serde::{Deserialize, Serialize};
@@ -15,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::api::PaymentScreeningJson;
 use crate::auth::Caller;
-use crate::body::{parse_batch, read_body};
+use crate::body::{declares, parse_batch, read_body};
 use crate::error::{ApiError, ErrorBody};
 use crate::params::query_params;
 
@@ -62,15 +61,6 @@ pub(crate) struct PaymentResponse {
     results: Vec<PaymentResultJson>,
 }
 
-fn is_json(request: &Request) -> bool {
-    request
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
-}
-
 /// Screens payment messages: parties with the name matcher (as people or organisations
 /// where the field says), free text, BICs (a listed BIC8 covers its branches), IMO numbers,
 /// wallets and sanctioned jurisdictions. A message that cannot be read is answered with its
@@ -98,7 +88,7 @@ pub(crate) async fn screen_payment(
 ) -> Result<Json<PaymentResponse>, ApiError> {
     caller.require(Role::Screener)?;
     let params = query_params(params)?;
-    let json = is_json(&request);
+    let json = declares(&request, &["application/json"]);
     let limits = state.config().limits;
     let bytes = read_body(
         request,
