@@ -263,15 +263,26 @@ pub(crate) async fn import(
     .await?;
     let filename = params.filename.unwrap_or_else(|| "upload".into());
     let file = SourceFile {
-        name: filename.clone(),
+        name: filename,
         bytes: bytes.to_vec(),
     };
+    Ok(Json(import_file(&state, file, &options).await?))
+}
+
+/// Imports one uploaded list file through the application layer and swaps the new active
+/// versions into the index: the API's import and the UI's.
+pub(crate) async fn import_file(
+    state: &AppState,
+    file: SourceFile,
+    options: &ImportOptions,
+) -> Result<ImportReport, ApiError> {
+    let label = file.name.clone();
     let mut report =
-        interdict_app::lists::import(state.store(), vec![file], &filename, &options).await?;
+        interdict_app::lists::import(state.store(), vec![file], &label, options).await?;
     state.refresh_index().await?;
     report.index_entities = Some(state.index().snapshot().map_or(0, |s| s.entities));
     state.after_import();
-    Ok(Json(report))
+    Ok(report)
 }
 
 /// Which stored version to make active.

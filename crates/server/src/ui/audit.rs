@@ -1,6 +1,6 @@
 //! `/ui/audit`: look up an audit record by id (a screening's `screening_id`, an import's or
 //! a key's record), read what was asked, answered and against which list versions, replay a
-//! screening against its recorded versions (reviewer), and verify the whole chain (reviewer).
+//! screening, payment screening or scan against its recorded versions (reviewer), and verify the whole chain (reviewer).
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -58,11 +58,11 @@ fn record_markup(viewer: &Viewer, record: &AuditRecordJson) -> Markup {
             h2 { "What was recorded" }
             pre { (pretty(payload)) }
         }
-        @if record.kind == "screening" && viewer.may(Role::Reviewer) {
+        @if matches!(record.kind.as_str(), "screening" | "payment" | "scan") && viewer.may(Role::Reviewer) {
             form method="post" action={ "/ui/audit/" (record.id) "/replay" } {
                 (csrf_field(viewer))
                 button type="submit" { "Replay" }
-                span.hint { " Re-runs the screening against the recorded list versions." }
+                span.hint { " Re-runs it against the recorded list versions." }
             }
         }
     }

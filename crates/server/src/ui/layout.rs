@@ -9,12 +9,15 @@ use maud::{DOCTYPE, Markup, html};
 use super::Viewer;
 
 /// The pages of the navigation, with the role each needs.
-const NAVIGATION: [(&str, &str, Role); 5] = [
+const NAVIGATION: [(&str, &str, Role); 8] = [
     ("screen", "Screen", Role::Screener),
+    ("scan", "Scan text", Role::Screener),
+    ("payments", "Payments", Role::Screener),
     ("alerts", "Alerts", Role::Analyst),
     ("portfolio", "Portfolio", Role::Analyst),
     ("lists", "Lists", Role::Screener),
     ("audit", "Audit", Role::Analyst),
+    ("keys", "Keys", Role::Admin),
 ];
 
 /// The document around a page's content.

@@ -29,8 +29,11 @@ pub(crate) async fn lists(
         }
     }
     let content = html! {
+        @if viewer.may(Role::Admin) {
+            p { a href="/ui/lists/import" { "Import a list file" } }
+        }
         @if lists.is_empty() {
-            p { "No list is imported yet: an admin imports one with " code { "interdict lists import" } "." }
+            p { "No list is imported yet: an admin imports one here or with " code { "interdict lists import" } "." }
         }
         @for (list, group) in &lists {
             section aria-labelledby={ "list-" (list) } {

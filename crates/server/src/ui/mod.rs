@@ -14,18 +14,23 @@
 mod alerts;
 mod audit;
 mod explain;
+mod import;
+mod keys;
 mod layout;
 mod lists;
+mod payments;
 mod portfolio;
+mod scan;
 mod screen;
 pub(crate) mod session;
 mod signin;
+mod upload;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Request};
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, COOKIE, REFERRER_POLICY,
     X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
@@ -54,12 +59,25 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         SESSION_LIFETIME,
         state.config().key_cache_ttl,
     ));
+    let limits = state.config().limits;
     Router::new()
         .route("/ui", get(home))
         .route("/ui/", get(home))
         .route("/ui/signin", get(signin::form).post(signin::sign_in))
         .route("/ui/signout", post(signin::sign_out))
         .route("/ui/screen", get(screen::form).post(screen::screen))
+        .route(
+            "/ui/scan",
+            get(scan::form)
+                .post(scan::scan)
+                .layer(DefaultBodyLimit::max(limits.max_body_bytes)),
+        )
+        .route(
+            "/ui/payments",
+            get(payments::form)
+                .post(payments::screen)
+                .layer(DefaultBodyLimit::max(limits.max_body_bytes)),
+        )
         .route("/ui/alerts", get(alerts::queue))
         .route("/ui/alerts/bulk", post(alerts::bulk))
         .route("/ui/alerts/{id}", get(alerts::alert))
@@ -67,6 +85,12 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/ui/alerts/{id}/approve", post(alerts::approve))
         .route("/ui/alerts/{id}/reject", post(alerts::reject))
         .route("/ui/lists", get(lists::lists))
+        .route(
+            "/ui/lists/import",
+            get(import::form)
+                .post(import::import)
+                .layer(DefaultBodyLimit::max(limits.max_import_bytes)),
+        )
         .route("/ui/lists/{list}/versions/{version}", get(lists::version))
         .route("/ui/entities/{id}", get(lists::entity))
         .route("/ui/portfolio", get(portfolio::portfolio))
@@ -74,6 +98,8 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/ui/audit", get(audit::audit))
         .route("/ui/audit/verify", post(audit::verify))
         .route("/ui/audit/{id}/replay", post(audit::replay))
+        .route("/ui/keys", get(keys::keys).post(keys::create))
+        .route("/ui/keys/{id}/revoke", post(keys::revoke))
         .route("/ui/static/ui.css", get(stylesheet))
         .route("/ui/static/ui.js", get(script))
         .layer(axum::middleware::from_fn(security_headers))
