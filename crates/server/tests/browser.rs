@@ -1,16 +1,21 @@
-//! The analyst UI end to end in a real browser: headless Chromium driven through WebDriver
-//! (chromedriver, started by `scripts/test-browser.sh`, which installs Debian's chromium and
-//! chromium-driver when missing). The service runs on loopback over a SQLite store holding
-//! the OFAC SDN list of 2022-03-21 and its update of 2022-03-24 (the Duma designations) and a
-//! small portfolio already monitored. The test signs in as an analyst, screens a name, works
-//! an alert with the keyboard, proposes "False positive", is refused approving a decision it
-//! proposed itself, approves as a reviewer, reads the 397/0/7 diff, runs monitoring, replays
-//! a screening, and checks CSRF refusal, role limits and sign-out. It saves a screenshot of
-//! each page to `target/ui-screenshots/` (and the README's to `docs/screenshots/` with
+//! The analyst UI end to end in real browsers: headless Chromium and Firefox, each driven
+//! through WebDriver (chromedriver and geckodriver, started by `scripts/test-browser.sh`,
+//! which installs Debian's chromium, chromium-driver and firefox-esr and builds geckodriver
+//! when missing). The same scenario runs in each, on a fresh store and service. The service
+//! runs on loopback over a SQLite store holding the OFAC SDN list of 2022-03-21 and its
+//! update of 2022-03-24 (the Duma designations) and a small portfolio already monitored. The
+//! test signs in as an analyst, screens a name, works an alert with the keyboard, proposes
+//! "False positive", is refused approving a decision it proposed itself, approves as a
+//! reviewer, reads the 397/0/7 diff, runs monitoring, replays a screening, and checks CSRF
+//! refusal, role limits and sign-out; a screener scans a text and screens payments (pasted,
+//! uploaded, unreadable); an admin creates and revokes a key and imports list files (a
+//! truncated one refused, a shrunk one kept inactive). It saves a screenshot of each page to
+//! `target/ui-screenshots/<browser>/` (and Chromium's README ones to `docs/screenshots/` with
 //! `INTERDICT_UPDATE_SCREENSHOTS=1`).
 //!
 //! Without a browser the test fails with what to install; it never passes silently. Set
-//! `INTERDICT_TEST_WEBDRIVER_URL` to use a WebDriver server of your own.
+//! `INTERDICT_TEST_WEBDRIVER_URL` (Chromium) or `INTERDICT_TEST_GECKODRIVER_URL` (Firefox) to
+//! use a WebDriver server of your own.
 
 #[allow(dead_code, unused_macros, unreachable_pub, unused_imports)]
 #[macro_use]
@@ -29,51 +34,93 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use common::{Guard, import};
 
-/// The WebDriver server: the one named by the environment, or chromedriver from the script.
-fn webdriver_url() -> String {
-    if let Ok(url) = std::env::var("INTERDICT_TEST_WEBDRIVER_URL") {
+/// The browsers the scenario runs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Browser {
+    Chromium,
+    Firefox,
+}
+
+impl Browser {
+    fn name(self) -> &'static str {
+        match self {
+            Browser::Chromium => "chromium",
+            Browser::Firefox => "firefox",
+        }
+    }
+}
+
+/// The WebDriver server: the one named by the environment, or the script's.
+fn webdriver_url(browser: Browser) -> String {
+    let variable = match browser {
+        Browser::Chromium => "INTERDICT_TEST_WEBDRIVER_URL",
+        Browser::Firefox => "INTERDICT_TEST_GECKODRIVER_URL",
+    };
+    if let Ok(url) = std::env::var(variable) {
         return url;
     }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/test-browser.sh");
     let output = Command::new("bash")
         .arg(&script)
         .arg("start")
+        .arg(browser.name())
         .output()
         .expect("run scripts/test-browser.sh");
     assert!(
         output.status.success(),
-        "the browser tests need Chromium and chromedriver: scripts/test-browser.sh start failed:\n{}",
+        "the browser tests need {} and its WebDriver: scripts/test-browser.sh start {} failed:\n{}",
+        browser.name(),
+        browser.name(),
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8_lossy(&output.stdout).trim().to_owned()
 }
 
-/// A headless Chromium with a fresh profile.
-async fn browser(profile: &Path) -> Client {
-    let mut options = json!({
-        "args": [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--no-first-run", "--window-size=1280,1000",
-            format!("--user-data-dir={}", profile.display()),
-        ]
-    });
-    if Path::new("/usr/bin/chromium").exists() {
-        options["binary"] = json!("/usr/bin/chromium");
-    }
+/// A headless browser with a fresh profile.
+async fn start_browser(browser: Browser, profile: &Path) -> Client {
     let mut capabilities = serde_json::Map::new();
-    capabilities.insert("goog:chromeOptions".into(), options);
+    match browser {
+        Browser::Chromium => {
+            let mut options = json!({
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--window-size=1280,1000",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            });
+            if Path::new("/usr/bin/chromium").exists() {
+                options["binary"] = json!("/usr/bin/chromium");
+            }
+            capabilities.insert("goog:chromeOptions".into(), options);
+        }
+        Browser::Firefox => {
+            // geckodriver makes its own fresh profile for each session.
+            let mut options = json!({
+                "args": ["-headless", "--width=1280", "--height=1000"],
+                "prefs": { "app.update.enabled": false, "browser.shell.checkDefaultBrowser": false }
+            });
+            if Path::new("/usr/bin/firefox-esr").exists() {
+                options["binary"] = json!("/usr/bin/firefox-esr");
+            }
+            capabilities.insert("moz:firefoxOptions".into(), options);
+        }
+    }
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
     ClientBuilder::new(connector)
         .capabilities(capabilities)
-        .connect(&webdriver_url())
+        .connect(&webdriver_url(browser))
         .await
-        .expect("start Chromium through chromedriver")
+        .unwrap_or_else(|e| panic!("start {} through its WebDriver: {e}", browser.name()))
 }
 
 /// The pages whose screenshots the README shows.
-const README_SCREENSHOTS: [&str; 8] = [
+const README_SCREENSHOTS: [&str; 12] = [
     "signin",
+    "scan",
+    "payment",
+    "import",
+    "keys",
     "screen",
     "alerts",
     "alert",
@@ -83,14 +130,15 @@ const README_SCREENSHOTS: [&str; 8] = [
     "audit",
 ];
 
-/// Saves a screenshot of the page to `target/ui-screenshots/NAME.png`, and, with
-/// `INTERDICT_UPDATE_SCREENSHOTS=1`, the README's ones to `docs/screenshots/` (not on every
-/// run: ids and times on the pages change each time).
-async fn shoot(client: &Client, name: &str) {
+/// Saves a screenshot of the page to `target/ui-screenshots/BROWSER/NAME.png`, and, with
+/// `INTERDICT_UPDATE_SCREENSHOTS=1`, Chromium's README ones to `docs/screenshots/` (not on
+/// every run: ids and times on the pages change each time).
+async fn shoot(client: &Client, browser: Browser, name: &str) {
     let png = client.screenshot().await.expect("screenshot");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut dirs = vec![root.join("target/ui-screenshots")];
+    let mut dirs = vec![root.join("target/ui-screenshots").join(browser.name())];
     if std::env::var_os("INTERDICT_UPDATE_SCREENSHOTS").is_some()
+        && browser == Browser::Chromium
         && README_SCREENSHOTS.contains(&name)
     {
         dirs.push(root.join("docs/screenshots"));
@@ -215,7 +263,17 @@ async fn portfolio(store: &Store) -> usize {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_analyst_and_two_reviewers_work_alerts_in_a_real_browser() {
+async fn the_workplace_end_to_end_in_chromium() {
+    end_to_end(Browser::Chromium).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_workplace_end_to_end_in_firefox() {
+    end_to_end(Browser::Firefox).await;
+}
+
+/// The whole scenario in `browser`, on a store and service of its own.
+async fn end_to_end(browser: Browser) {
     let (_guard, store): (Guard, Store) = common::sqlite().await;
     let old = import(&store, "lists/ofac-sdn-2022-03-21/sdn.csv").await;
     let new = import(&store, "lists/ofac-sdn-2022-03-24/sdn.csv").await;
@@ -239,6 +297,7 @@ async fn an_analyst_and_two_reviewers_work_alerts_in_a_real_browser() {
     let reviewer = key(Role::Reviewer, "rita-reviewer").await;
     let second_reviewer = key(Role::Reviewer, "rob-reviewer").await;
     let screener = key(Role::Screener, "sam-screener").await;
+    let admin = key(Role::Admin, "ada-admin").await;
 
     let state = AppState::new(store.clone(), ServerConfig::default()).expect("state");
     state.refresh_index().await.expect("index");
@@ -250,9 +309,10 @@ async fn an_analyst_and_two_reviewers_work_alerts_in_a_real_browser() {
     let base = format!("http://{addr}");
 
     let profile = tempfile::tempdir().expect("profile dir");
-    let client = browser(profile.path()).await;
+    let client = start_browser(browser, profile.path()).await;
     scenario(
         &client,
+        browser,
         &base,
         addr,
         &store,
@@ -262,6 +322,7 @@ async fn an_analyst_and_two_reviewers_work_alerts_in_a_real_browser() {
             reviewer,
             second_reviewer,
             screener,
+            admin,
         },
     )
     .await;
@@ -273,10 +334,12 @@ struct Keys {
     reviewer: String,
     second_reviewer: String,
     screener: String,
+    admin: String,
 }
 
 async fn scenario(
     client: &Client,
+    browser: Browser,
     base: &str,
     addr: SocketAddr,
     store: &Store,
@@ -288,7 +351,7 @@ async fn scenario(
     assert_eq!(path(client).await, "/ui/signin");
     let text = main_text(client).await;
     assert!(text.contains("API key"), "{text}");
-    shoot(client, "signin").await;
+    shoot(client, browser, "signin").await;
 
     // A wrong key is refused with a message.
     sign_in(client, base, "idk_0000000000000000_nope").await;
@@ -321,7 +384,7 @@ async fn scenario(
         header.contains("anna-analyst") && header.contains("analyst"),
         "{header}"
     );
-    shoot(client, "alerts").await;
+    shoot(client, browser, "alerts").await;
 
     // Screen a name: the result is on record, with its explanation drawn.
     client
@@ -350,7 +413,7 @@ async fn scenario(
         recorded.actor, analyst_id,
         "the key is who acts in the audit trail"
     );
-    shoot(client, "screen").await;
+    shoot(client, browser, "screen").await;
 
     // j moves to the first alert of the queue, Enter opens it.
     client
@@ -370,7 +433,7 @@ async fn scenario(
         "{text}"
     );
     assert!(text.contains("Why it matched"), "{text}");
-    shoot(client, "alert").await;
+    shoot(client, browser, "alert").await;
 
     // Propose "False positive"; a note is required.
     fill(
@@ -419,7 +482,7 @@ async fn scenario(
         text.contains("Refused: four-eyes rule") && text.contains("cannot review it"),
         "{text}"
     );
-    shoot(client, "four-eyes").await;
+    shoot(client, browser, "four-eyes").await;
 
     // She approves the analyst's proposal.
     client.goto(&format!("{base}{first}")).await.expect("goto");
@@ -440,7 +503,7 @@ async fn scenario(
         text.contains("approved: the alert is now true match"),
         "{text}"
     );
-    shoot(client, "alert-decided").await;
+    shoot(client, browser, "alert-decided").await;
 
     // A bulk decision over the open queue: a proposal on each, each to be approved.
     client
@@ -478,7 +541,7 @@ async fn scenario(
         text.contains("ofac-sdn") && text.contains("9793") && text.contains("active"),
         "{text}"
     );
-    shoot(client, "lists").await;
+    shoot(client, browser, "lists").await;
     let before = current_page(client).await;
     client
         .find(Locator::LinkText(&format!(
@@ -503,14 +566,14 @@ async fn scenario(
     assert_eq!(count("added-count").await, "397");
     assert_eq!(count("removed-count").await, "0");
     assert_eq!(count("changed-count").await, "7");
-    shoot(client, "list-diff").await;
+    shoot(client, browser, "list-diff").await;
     click(client, "#added-title + ul a").await;
     let text = main_text(client).await;
     assert!(
         text.contains("Names") && text.contains("Provenance"),
         "{text}"
     );
-    shoot(client, "entity").await;
+    shoot(client, browser, "entity").await;
 
     // Monitoring on demand, with its summary.
     client
@@ -521,7 +584,7 @@ async fn scenario(
     let text = main_text(client).await;
     assert!(text.contains("delta monitoring run: screened"), "{text}");
     assert!(text.contains("C-1003"), "{text}");
-    shoot(client, "portfolio").await;
+    shoot(client, browser, "portfolio").await;
 
     // The audit trail: the analyst's screening, replayed identically; the chain verified.
     client
@@ -534,7 +597,7 @@ async fn scenario(
     click(client, "form.verify button").await;
     let text = main_text(client).await;
     assert!(text.contains("the chain is intact"), "{text}");
-    shoot(client, "audit").await;
+    shoot(client, browser, "audit").await;
 
     // CSRF: the session's own cookie without the form's token is refused, and nothing done.
     let cookies = client.get_all_cookies().await.expect("cookies");
@@ -622,17 +685,316 @@ async fn scenario(
         .expect("goto");
     let text = main_text(client).await;
     assert!(text.contains("needs the analyst role"), "{text}");
-    shoot(client, "forbidden").await;
+    shoot(client, browser, "forbidden").await;
+    screener_pages(client, browser, base, store, keys).await;
+    sign_out(client).await;
+    admin_pages(client, browser, base, addr, store, new_version, keys).await;
+    sign_out(client).await;
 
     // Signed out, the pages are closed again.
     client
         .goto(&format!("{base}/ui/screen"))
         .await
         .expect("goto");
-    sign_out(client).await;
+    assert_eq!(path(client).await, "/ui/signin");
+}
+
+/// The key id of `key` (`idk_<id>_<secret>`): who acts in the audit trail.
+fn key_id(key: &str) -> &str {
+    key.split('_').nth(1).expect("key id")
+}
+
+/// The first line-count lines of a shared file, as bytes.
+fn first_lines(relative: &str, lines: usize) -> Vec<u8> {
+    let bytes = std::fs::read(common::shared(relative)).expect("read shared file");
+    let end = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(lines - 1)
+        .map_or(bytes.len(), |(i, _)| i + 1);
+    bytes[..end].to_vec()
+}
+
+/// Chooses `path` in the file input `css` (WebDriver types the path into it, which must be
+/// canonical).
+async fn choose_file(client: &Client, css: &str, path: &Path) {
+    let path = path.canonicalize().expect("canonical path");
     client
-        .goto(&format!("{base}/ui/screen"))
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("find {css}: {e}"))
+        .send_keys(&path.display().to_string())
+        .await
+        .expect("choose the file");
+}
+
+/// The screening id a result page links to the audit trail.
+async fn recorded_id(client: &Client) -> String {
+    client
+        .find(Locator::Css(".results .meta a"))
+        .await
+        .expect("the audit link")
+        .text()
+        .await
+        .expect("id")
+}
+
+/// As the screener: a text scanned with its mentions marked in place; payments screened from
+/// a pasted MT103, an uploaded pacs.008 and a broken message; the admin pages refused.
+async fn screener_pages(client: &Client, browser: Browser, base: &str, store: &Store, keys: &Keys) {
+    // A text with a line break (sent by the browser as CRLF) and Cyrillic before the mention.
+    let document = "Протокол встречи, 2 мая.\nVladimir Putin met the delegation in Moscow.";
+    client.goto(&format!("{base}/ui/scan")).await.expect("goto");
+    fill(client, "#text", document).await;
+    fill(client, "#doc-id", "minutes-0502").await;
+    click(client, "form.document button").await;
+    let text = main_text(client).await;
+    assert!(text.contains("in “minutes-0502”"), "{text}");
+    assert!(text.contains("PUTIN, Vladimir Vladimirovich"), "{text}");
+    let marks = client
+        .find_all(Locator::Css("#document mark"))
+        .await
+        .expect("marks");
+    assert!(!marks.is_empty(), "{text}");
+    let first_mark = marks[0].text().await.expect("mark");
+    assert!(
+        first_mark.starts_with("Vladimir Putin") && first_mark.ends_with("[1]"),
+        "the mention is marked at its place and numbered: {first_mark:?}"
+    );
+    let shown = client
+        .find(Locator::Css("#document"))
+        .await
+        .expect("document")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        shown.starts_with("Протокол встречи, 2 мая.") && shown.ends_with("in Moscow."),
+        "{shown}"
+    );
+    let scan_id = recorded_id(client).await;
+    let recorded = store.audit_record(&scan_id).await.expect("on record");
+    assert_eq!(recorded.kind, "scan");
+    assert_eq!(recorded.actor, key_id(&keys.screener));
+    let payload: serde_json::Value = serde_json::from_str(recorded.payload.get()).expect("payload");
+    assert_eq!(
+        payload["request"]["text"], document,
+        "the text recorded is the one typed, line breaks as typed"
+    );
+    shoot(client, browser, "scan").await;
+
+    // A pasted MT103 paying a company designated on 2022-03-24.
+    let mt103 =
+        std::fs::read_to_string(common::shared("eval/payments_dev/messages/PD015.mt103.txt"))
+            .expect("message")
+            .replace("\r\n", "\n");
+    client
+        .goto(&format!("{base}/ui/payments"))
         .await
         .expect("goto");
-    assert_eq!(path(client).await, "/ui/signin");
+    fill(client, "#message", mt103.trim_end()).await;
+    click(client, "form.document button").await;
+    let text = main_text(client).await;
+    assert!(text.contains("Decision: HIT"), "{text}");
+    assert!(text.contains("MT103") && text.contains(":50K:"), "{text}");
+    assert!(text.contains("OXIN STEEL COMPANY"), "{text}");
+    let payment_id = recorded_id(client).await;
+    let recorded = store.audit_record(&payment_id).await.expect("on record");
+    assert_eq!(recorded.kind, "payment");
+    assert_eq!(recorded.actor, key_id(&keys.screener));
+
+    // An uploaded pacs.008 whose debtor is listed.
+    client
+        .goto(&format!("{base}/ui/payments"))
+        .await
+        .expect("goto");
+    choose_file(
+        client,
+        "#file",
+        &common::shared("eval/payments_dev/messages/PD008.pacs008.xml"),
+    )
+    .await;
+    click(client, "form.document button").await;
+    let text = main_text(client).await;
+    assert!(text.contains("“PD008.pacs008.xml”"), "{text}");
+    assert!(text.contains("Decision: HIT"), "{text}");
+    assert!(
+        text.contains("Dbtr") && text.contains("HAGHANIAN"),
+        "{text}"
+    );
+    shoot(client, browser, "payment").await;
+
+    // A message cut in the middle is not screened, and says where and why.
+    let cut = first_lines("eval/payments_dev/messages/PD008.pacs008.xml", 20);
+    client
+        .goto(&format!("{base}/ui/payments"))
+        .await
+        .expect("goto");
+    fill(
+        client,
+        "#message",
+        &String::from_utf8_lossy(&cut).replace("\r\n", "\n"),
+    )
+    .await;
+    click(client, "form.document button").await;
+    let text = main_text(client).await;
+    assert!(
+        text.contains("could not be read") && text.contains("Not screened:"),
+        "{text}"
+    );
+    shoot(client, browser, "payment-error").await;
+
+    // The admin pages are the admin's.
+    for page in ["/ui/keys", "/ui/lists/import"] {
+        client.goto(&format!("{base}{page}")).await.expect("goto");
+        let text = main_text(client).await;
+        assert!(text.contains("needs the admin role"), "{page}: {text}");
+    }
+    // Back on a page of the workplace (a refusal's page has no header to sign out from).
+    client.goto(&format!("{base}/ui/scan")).await.expect("goto");
+}
+
+/// As the admin: a key created (its secret shown once) and revoked; a truncated list file
+/// refused, a shrunk one stored but kept inactive; an upload without the form's token refused.
+async fn admin_pages(
+    client: &Client,
+    browser: Browser,
+    base: &str,
+    addr: SocketAddr,
+    store: &Store,
+    new_version: &str,
+    keys: &Keys,
+) {
+    sign_in(client, base, &keys.admin).await;
+    let nav = client
+        .find(Locator::Css("header nav"))
+        .await
+        .expect("nav")
+        .text()
+        .await
+        .expect("text");
+    assert!(nav.contains("Keys"), "{nav}");
+
+    client.goto(&format!("{base}/ui/keys")).await.expect("goto");
+    let text = main_text(client).await;
+    assert!(
+        text.contains("anna-analyst") && text.contains("rita-reviewer"),
+        "{text}"
+    );
+    fill(client, "#key-name", "ivan-importer").await;
+    client
+        .find(Locator::Css("#role"))
+        .await
+        .expect("role")
+        .select_by_value("analyst")
+        .await
+        .expect("choose the role");
+    click(client, "form.create-key button").await;
+    let secret = client
+        .find(Locator::Css("#new-key"))
+        .await
+        .expect("the new key")
+        .prop("value")
+        .await
+        .expect("value")
+        .expect("a value");
+    assert!(secret.starts_with("idk_"), "{secret}");
+    let created = store
+        .keys()
+        .await
+        .expect("keys")
+        .into_iter()
+        .find(|k| k.name == "ivan-importer")
+        .expect("the key is stored");
+    assert_eq!(created.role, Role::Analyst);
+    assert_eq!(created.id, key_id(&secret));
+    shoot(client, browser, "keys").await;
+    click(client, "button[aria-label=\"Revoke key ivan-importer\"]").await;
+    let text = main_text(client).await;
+    assert!(
+        text.contains("key “ivan-importer”") && text.contains("is revoked"),
+        "{text}"
+    );
+    assert!(
+        client.find(Locator::Css("#new-key")).await.is_err(),
+        "the secret is shown only once"
+    );
+    let revoked = store
+        .keys()
+        .await
+        .expect("keys")
+        .into_iter()
+        .find(|k| k.name == "ivan-importer")
+        .expect("the key");
+    assert!(revoked.revoked_at.is_some());
+
+    // A file cut off before OFAC's end-of-file byte is refused whole.
+    let folder = tempfile::tempdir().expect("temp dir");
+    let head = first_lines("lists/ofac-sdn-2022-03-24/sdn.csv", 3000);
+    let truncated = folder.path().join("sdn-truncated.csv");
+    std::fs::write(&truncated, &head).expect("write");
+    client
+        .goto(&format!("{base}/ui/lists/import"))
+        .await
+        .expect("goto");
+    choose_file(client, "#file", &truncated).await;
+    fill(client, "#list", "ofac-sdn").await;
+    click(client, "form.import button").await;
+    let text = main_text(client).await;
+    assert!(
+        text.contains("Refused:")
+            && text.contains("truncated")
+            && text.contains("nothing was imported"),
+        "{text}"
+    );
+
+    // The same records, properly ended: a third of the list, stored but not activated.
+    let mut shrunk_bytes = head;
+    shrunk_bytes.push(0x1A);
+    let shrunk = folder.path().join("sdn-part.csv");
+    std::fs::write(&shrunk, &shrunk_bytes).expect("write");
+    choose_file(client, "#file", &shrunk).await;
+    click(client, "form.import button").await;
+    let text = main_text(client).await;
+    assert!(
+        text.contains("Stored, not activated:") && text.contains("a truncated or partial file?"),
+        "{text}"
+    );
+    let active = client
+        .find(Locator::Id("import-active"))
+        .await
+        .expect("active")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(active, "no");
+    shoot(client, browser, "import").await;
+    let versions = store.active_versions().await.expect("versions");
+    assert_eq!(
+        versions.get("ofac-sdn").map(|v| v.version.as_str()),
+        Some(new_version),
+        "the active version is still the full list"
+    );
+
+    // An upload without the form's token is refused before anything is read into the store.
+    let cookies = client.get_all_cookies().await.expect("cookies");
+    let session = cookies
+        .iter()
+        .find(|c| c.name() == "interdict_session")
+        .expect("session cookie");
+    let body = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\r\nx\r\n--b--\r\n";
+    let (status, answer) = raw(
+        addr,
+        &format!(
+            "POST /ui/lists/import HTTP/1.1\r\nHost: {addr}\r\nCookie: interdict_session={}\r\n\
+             Content-Type: multipart/form-data; boundary=b\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{body}",
+            session.value(),
+            body.len()
+        ),
+    )
+    .await;
+    assert_eq!(status, 403, "{answer}");
+    assert!(answer.contains("CSRF token"), "{answer}");
 }

@@ -147,6 +147,7 @@ fn report_markup(report: &ImportReport) -> Markup {
                 p.flash.refused role="alert" {
                     strong { "Stored, not activated: " } (reason)
                 }
+                p.hint { "To activate it here, import the file again with the matching box under “Activation” ticked." }
             } @else if report.unchanged {
                 p.flash.done role="status" { strong { "Already stored: " } "this version was imported before; nothing changed." }
             } @else if report.activated {

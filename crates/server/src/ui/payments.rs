@@ -30,7 +30,7 @@ fn form_markup(viewer: &Viewer, message: &str, threshold: &str) -> Markup {
             (csrf_field(viewer))
             div.field {
                 label for="message" { "Message (ISO 20022 XML or SWIFT MT)" }
-                textarea #message name="message" rows="12" spellcheck="false" { (message) }
+                textarea #message name="message" rows="8" spellcheck="false" { (message) }
             }
             div.row {
                 div.field {

@@ -38,7 +38,7 @@ fn form_markup(viewer: &Viewer, form: &ScanForm) -> Markup {
             (csrf_field(viewer))
             div.field {
                 label for="text" { "Text" }
-                textarea #text name="text" rows="10" required autofocus { (form.text) }
+                textarea #text name="text" rows="6" required autofocus { (form.text) }
             }
             div.row {
                 div.field {
