@@ -1,50 +1,96 @@
 #!/usr/bin/env bash
-# A headless browser for the UI tests: Debian's chromium driven by its chromedriver.
+# Headless browsers for the UI tests: Debian's chromium driven by its chromedriver, and
+# Debian's firefox-esr driven by geckodriver (built from crates.io, as Debian packages none).
 #
-#   scripts/test-browser.sh start   installs chromium and chromium-driver if missing (as root;
-#                                   as another user it says what to install and fails), starts
-#                                   chromedriver on loopback (idempotent) and prints its URL
-#   scripts/test-browser.sh stop    stops it and removes its files
+#   scripts/test-browser.sh start [chromium|firefox]
+#           installs what the browser needs if missing, starts its WebDriver server on
+#           loopback (idempotent) and prints its URL; chromium when no browser is named
+#   scripts/test-browser.sh stop
+#           stops both WebDriver servers (and the browsers they started) and removes their files
 #
-# chromedriver listens on 127.0.0.1 only, takes the first free port from
-# ${INTERDICT_WEBDRIVER_PORT:-49515} on, and keeps its pid, port and log under
-# ${INTERDICT_BROWSER_DIR:-/tmp/interdict-browser-test}. The tests start Chromium through it
-# headless, with a fresh profile each.
+# Installing: Debian packages (chromium, chromium-driver, firefox-esr, curl) with apt-get as
+# root, or through sudo as another user; without either the script prints the command to run
+# and fails. geckodriver is built once with `cargo install --locked geckodriver` into
+# ${INTERDICT_GECKODRIVER_ROOT:-target/browser-tools} (a cached build is reused; one on the
+# PATH wins), which takes a few minutes on a first run.
+#
+# Each server listens on 127.0.0.1 only, takes the first free port from
+# ${INTERDICT_WEBDRIVER_PORT:-49515} (chromium) or ${INTERDICT_GECKODRIVER_PORT:-49615}
+# (firefox) on, and keeps its pid, port and log under
+# ${INTERDICT_BROWSER_DIR:-/tmp/interdict-browser-test}/<browser>. The tests start each
+# browser through it headless, with a fresh profile each.
 set -euo pipefail
 
+root="$(cd "$(dirname "$0")/.." && pwd)"
 dir="${INTERDICT_BROWSER_DIR:-/tmp/interdict-browser-test}"
-first_port="${INTERDICT_WEBDRIVER_PORT:-49515}"
+gecko_root="${INTERDICT_GECKODRIVER_ROOT:-${CARGO_TARGET_DIR:-$root/target}/browser-tools}"
+geckodriver_version="0.37.1"
 
-driver_bin() {
+first_command() {
     local candidate
-    for candidate in chromedriver /usr/bin/chromedriver /usr/lib/chromium/chromedriver; do
+    for candidate in "$@"; do
         if command -v "$candidate" >/dev/null 2>&1; then command -v "$candidate"; return 0; fi
     done
     return 1
 }
 
-browser_bin() {
-    local candidate
-    for candidate in chromium chromium-browser; do
-        if command -v "$candidate" >/dev/null 2>&1; then command -v "$candidate"; return 0; fi
-    done
-    return 1
-}
+chromium_driver() { first_command chromedriver /usr/bin/chromedriver /usr/lib/chromium/chromedriver; }
+chromium_browser() { first_command chromium chromium-browser; }
+firefox_browser() { first_command firefox-esr firefox; }
+firefox_driver() { first_command geckodriver "$gecko_root/bin/geckodriver"; }
 
-install_browser() {
+# Installs Debian packages $@: as root, or through sudo, or says how and fails.
+install_packages() {
+    local run=()
     if [ "$(id -u)" != 0 ]; then
-        echo "test-browser: chromium and chromedriver are not installed; install them as root with:" >&2
-        echo "    apt-get update && apt-get install -y chromium chromium-driver curl" >&2
+        if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+            run=(sudo)
+        else
+            echo "test-browser: missing Debian packages; install them as root with:" >&2
+            echo "    apt-get update && apt-get install -y $*" >&2
+            exit 1
+        fi
+    fi
+    echo "test-browser: installing Debian's $*" >&2
+    "${run[@]}" apt-get update -qq >&2
+    "${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
+# Builds geckodriver into $gecko_root (once; later runs reuse it).
+build_geckodriver() {
+    if ! command -v cargo >/dev/null 2>&1; then
+        echo "test-browser: geckodriver is missing and there is no cargo to build it; run:" >&2
+        echo "    cargo install --locked geckodriver --version $geckodriver_version --root $gecko_root" >&2
         exit 1
     fi
-    echo "test-browser: installing Debian's chromium and chromium-driver" >&2
-    apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >&2
+    echo "test-browser: building geckodriver $geckodriver_version into $gecko_root (once)" >&2
+    cargo install --locked --quiet geckodriver --version "$geckodriver_version" \
+        --root "$gecko_root" >&2
 }
 
-# Whether chromedriver answers on $1: its /status says "ready" once it is up.
+# Makes sure browser $1 and its driver are there; prints the driver's path.
+ensure() {
+    case "$1" in
+        chromium)
+            if ! chromium_driver >/dev/null || ! chromium_browser >/dev/null \
+                || ! command -v curl >/dev/null; then
+                install_packages chromium chromium-driver curl
+            fi
+            chromium_driver
+            ;;
+        firefox)
+            if ! firefox_browser >/dev/null || ! command -v curl >/dev/null; then
+                install_packages firefox-esr curl
+            fi
+            firefox_driver >/dev/null || build_geckodriver
+            firefox_driver
+            ;;
+    esac
+}
+
+# Whether the WebDriver server on port $1 is up: its /status says it is ready.
 answers() {
-    curl -sf --max-time 2 "http://127.0.0.1:$1/status" 2>/dev/null | grep -q '"ready"'
+    curl -sf --max-time 2 "http://127.0.0.1:$1/status" 2>/dev/null | grep -q '"ready": *true'
 }
 
 port_free() {
@@ -52,52 +98,68 @@ port_free() {
 }
 
 start() {
-    local driver
-    if ! driver="$(driver_bin)" || ! browser_bin >/dev/null || ! command -v curl >/dev/null; then
-        install_browser
-        driver="$(driver_bin)"
-    fi
-    mkdir -p "$dir"
-    exec 9>"$dir.lock"
+    local browser="$1" driver first_port state
+    driver="$(ensure "$browser")"
+    case "$browser" in
+        chromium) first_port="${INTERDICT_WEBDRIVER_PORT:-49515}" ;;
+        firefox) first_port="${INTERDICT_GECKODRIVER_PORT:-49615}" ;;
+    esac
+    state="$dir/$browser"
+    mkdir -p "$state"
+    exec 9>"$state.lock"
     flock 9
-    if [ -f "$dir/port" ] && [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null \
-        && answers "$(cat "$dir/port")"; then
-        echo "http://127.0.0.1:$(cat "$dir/port")"
+    if [ -f "$state/port" ] && [ -f "$state/pid" ] && kill -0 "$(cat "$state/pid")" 2>/dev/null \
+        && answers "$(cat "$state/port")"; then
+        echo "http://127.0.0.1:$(cat "$state/port")"
         return 0
     fi
-    rm -f "$dir/port" "$dir/pid"
+    rm -f "$state/port" "$state/pid"
     local port
     for port in $(seq "$first_port" $((first_port + 99))); do
         port_free "$port" || continue
-        setsid "$driver" --port="$port" --allowed-ips=127.0.0.1 >"$dir/chromedriver.log" 2>&1 </dev/null 9>&- &
-        echo $! >"$dir/pid"
+        local command=("$driver" --port="$port" --allowed-ips=127.0.0.1)
+        [ "$browser" = firefox ] && command=("$driver" --host 127.0.0.1 --port "$port")
+        # A session of its own, so that stop ends the driver and the browsers it started.
+        setsid "${command[@]}" >"$state/driver.log" 2>&1 </dev/null 9>&- &
+        echo $! >"$state/pid"
         local tries
-        for tries in $(seq 1 50); do
+        for tries in $(seq 1 100); do
             if answers "$port"; then
-                echo "$port" >"$dir/port"
+                echo "$port" >"$state/port"
                 echo "http://127.0.0.1:$port"
                 return 0
             fi
-            kill -0 "$(cat "$dir/pid")" 2>/dev/null || break
+            kill -0 "$(cat "$state/pid")" 2>/dev/null || break
             sleep 0.1
         done
-        kill "$(cat "$dir/pid")" 2>/dev/null || true
-        rm -f "$dir/pid"
+        kill -- "-$(cat "$state/pid")" 2>/dev/null || kill "$(cat "$state/pid")" 2>/dev/null || true
+        rm -f "$state/pid"
     done
-    echo "test-browser: chromedriver did not start on a port in $first_port..$((first_port + 99))" >&2
-    cat "$dir/chromedriver.log" >&2 2>/dev/null || true
+    echo "test-browser: the $browser WebDriver did not start on a port in $first_port..$((first_port + 99))" >&2
+    cat "$state/driver.log" >&2 2>/dev/null || true
     exit 1
 }
 
 stop() {
-    if [ -f "$dir/pid" ]; then
-        kill "$(cat "$dir/pid")" 2>/dev/null || true
-    fi
+    local browser pid
+    # "" is where this script kept chromedriver's files before it knew Firefox.
+    for browser in chromium firefox ""; do
+        if [ -f "$dir/$browser/pid" ]; then
+            pid="$(cat "$dir/$browser/pid")"
+            kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
+        fi
+        rm -f "$dir/$browser.lock"
+    done
     rm -rf "$dir" "$dir.lock"
 }
 
 case "${1:-}" in
-    start) start ;;
+    start)
+        case "${2:-chromium}" in
+            chromium | firefox) start "${2:-chromium}" ;;
+            *) echo "usage: $0 start [chromium|firefox]" >&2; exit 2 ;;
+        esac
+        ;;
     stop) stop ;;
-    *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+    *) echo "usage: $0 start [chromium|firefox] | stop" >&2; exit 2 ;;
 esac

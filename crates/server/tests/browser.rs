@@ -840,7 +840,9 @@ async fn screener_pages(client: &Client, browser: Browser, base: &str, store: &S
     click(client, "form.document button").await;
     let text = main_text(client).await;
     assert!(
-        text.contains("could not be read") && text.contains("Not screened:"),
+        text.contains("could not be read")
+            && text.contains("Not screened:")
+            && text.contains("Document/FIToFICstmrCdtTrf/CdtTrfTxInf"),
         "{text}"
     );
     shoot(client, browser, "payment-error").await;

@@ -27,6 +27,21 @@ fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
 }
 
+/// What a record's result holds and how many: a screening's matches, a scan's mentions, a
+/// payment screening's hits.
+fn recorded_results(result: &Value) -> (&'static str, usize) {
+    for (key, one, many) in [
+        ("matches", "match", "matches"),
+        ("mentions", "mention", "mentions"),
+        ("hits", "hit", "hits"),
+    ] {
+        if let Some(items) = result.get(key).and_then(Value::as_array) {
+            return (if items.len() == 1 { one } else { many }, items.len());
+        }
+    }
+    ("results", 0)
+}
+
 fn record_markup(viewer: &Viewer, record: &AuditRecordJson) -> Markup {
     let payload = &record.payload;
     html! {
@@ -51,8 +66,8 @@ fn record_markup(viewer: &Viewer, record: &AuditRecordJson) -> Markup {
         }
         @if let Some(result) = payload.get("result") {
             h2 { "Result" }
-            @let matches = result.get("matches").and_then(Value::as_array).map_or(0, Vec::len);
-            p { (matches) " match" @if matches != 1 { "es" } " recorded." }
+            @let (what, count) = recorded_results(result);
+            p { (count) " " (what) " recorded." }
             details { summary { "The recorded result" } pre { (pretty(result)) } }
         } @else {
             h2 { "What was recorded" }
