@@ -190,20 +190,46 @@ pub(crate) async fn entity(
 pub(crate) struct ImportParams {
     /// The format (detected from content when absent): ofac-sdn-csv, ofac-sdn-xml, un-sc-xml,
     /// eu-fsf-xml, uk-ofsi-csv, uk-sanctions-list-xml, us-csl-csv, ftm.
-    format: Option<String>,
+    pub(crate) format: Option<String>,
     /// The list id (defaults from the format, e.g. `ofac-sdn`).
     #[param(pattern = "^[a-z0-9][a-z0-9._-]{0,63}$")]
-    list: Option<String>,
+    pub(crate) list: Option<String>,
     /// The publication date (YYYY-MM-DD).
-    published: Option<String>,
+    pub(crate) published: Option<String>,
     /// The file's name, recorded as the version's source (default `upload`).
-    filename: Option<String>,
+    pub(crate) filename: Option<String>,
     /// Activate the version even if it was published before the active one.
     #[serde(default)]
-    activate: bool,
+    pub(crate) activate: bool,
     /// Activate the version even if it removes more than 10% of the active one's entities.
     #[serde(default)]
-    allow_shrink: bool,
+    pub(crate) allow_shrink: bool,
+}
+
+impl ImportParams {
+    /// The import options these parameters (the API's query, the UI's form) ask for, for
+    /// `actor`; a format or date that does not parse is refused by name.
+    pub(crate) fn options(&self, actor: &str) -> Result<ImportOptions, ApiError> {
+        let mut options = ImportOptions::new(actor);
+        options.format = self
+            .format
+            .as_deref()
+            .map(str::parse::<Format>)
+            .transpose()
+            .map_err(|e| ApiError::invalid("format", e.to_string()))?;
+        options.published = self
+            .published
+            .as_deref()
+            .map(|p| {
+                PartialDate::parse(p)
+                    .ok_or_else(|| ApiError::invalid("published", format!("{p:?} is not a date")))
+            })
+            .transpose()?;
+        options.list = self.list.clone();
+        options.activate = self.activate;
+        options.allow_shrink = self.allow_shrink;
+        Ok(options)
+    }
 }
 
 /// Imports a list file exactly as `interdict lists import` does: parsed, refused whole if any
@@ -235,24 +261,7 @@ pub(crate) async fn import(
 ) -> Result<Json<ImportReport>, ApiError> {
     caller.require(Role::Admin)?;
     let params = query_params(params)?;
-    let mut options = ImportOptions::new(caller.actor.clone());
-    options.format = params
-        .format
-        .as_deref()
-        .map(str::parse::<Format>)
-        .transpose()
-        .map_err(|e| ApiError::invalid("format", e.to_string()))?;
-    options.published = params
-        .published
-        .as_deref()
-        .map(|p| {
-            PartialDate::parse(p)
-                .ok_or_else(|| ApiError::invalid("published", format!("{p:?} is not a date")))
-        })
-        .transpose()?;
-    options.list = params.list;
-    options.activate = params.activate;
-    options.allow_shrink = params.allow_shrink;
+    let options = params.options(&caller.actor)?;
     let limits = state.config().limits;
     let bytes = read_body(
         request,

@@ -8,7 +8,6 @@ use axum::extract::{Multipart, State};
 use axum::response::Html;
 use interdict_app::contract::ImportReport;
 use interdict_app::lists::ImportOptions;
-use interdict_model::PartialDate;
 use interdict_sources::{Format, SourceFile};
 use interdict_store::Role;
 use maud::{Markup, html};
@@ -18,7 +17,7 @@ use super::upload::{self, UploadForm};
 use super::{UiError, Viewer};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::handlers::lists::import_file;
+use crate::handlers::lists::{ImportParams, import_file};
 
 fn form_markup(viewer: &Viewer) -> Markup {
     html! {
@@ -74,28 +73,22 @@ pub(crate) async fn form(viewer: Viewer) -> Result<Html<String>, UiError> {
     ))
 }
 
-/// The import's options from the form; a field that does not parse is refused by name.
+/// The import's options from the form, read by the API's own rules (a format or date that
+/// does not parse is refused by name).
 fn options(viewer: &Viewer, form: &UploadForm) -> Result<ImportOptions, ApiError> {
-    let mut options = ImportOptions::new(viewer.actor());
-    let format = form.field("format").trim();
-    if !format.is_empty() {
-        options.format = Some(
-            format
-                .parse::<Format>()
-                .map_err(|e| ApiError::invalid("format", e.to_string()))?,
-        );
+    let text = |name: &str| {
+        let value = form.field(name).trim();
+        (!value.is_empty()).then(|| value.to_owned())
+    };
+    ImportParams {
+        format: text("format"),
+        list: text("list"),
+        published: text("published"),
+        filename: None,
+        activate: form.checked("activate"),
+        allow_shrink: form.checked("allow_shrink"),
     }
-    let published = form.field("published").trim();
-    if !published.is_empty() {
-        options.published = Some(PartialDate::parse(published).ok_or_else(|| {
-            ApiError::invalid("published", format!("{published:?} is not a date"))
-        })?);
-    }
-    let list = form.field("list").trim();
-    options.list = (!list.is_empty()).then(|| list.to_owned());
-    options.allow_shrink = form.checked("allow_shrink");
-    options.activate = form.checked("activate");
-    Ok(options)
+    .options(viewer.actor())
 }
 
 /// `POST /ui/lists/import`: imports the file and shows the report, or why it was refused.
