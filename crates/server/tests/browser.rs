@@ -978,6 +978,39 @@ async fn admin_pages(
         Some(new_version),
         "the active version is still the full list"
     );
+    let kept = client
+        .find(Locator::Id("import-version"))
+        .await
+        .expect("version")
+        .text()
+        .await
+        .expect("text");
+
+    // The admin activates the kept version on the Lists page, then rolls back to the full list.
+    for (version, entities) in [(kept.as_str(), "3000"), (new_version, "9793")] {
+        client
+            .goto(&format!("{base}/ui/lists"))
+            .await
+            .expect("goto");
+        click(
+            client,
+            &format!("button[aria-label=\"Activate version {}\"]", &version[..12]),
+        )
+        .await;
+        let text = main_text(client).await;
+        assert!(
+            text.contains(&format!(
+                "ofac-sdn version {} ({entities} entities) is active",
+                &version[..12]
+            )),
+            "{text}"
+        );
+        let versions = store.active_versions().await.expect("versions");
+        assert_eq!(
+            versions.get("ofac-sdn").map(|v| v.version.as_str()),
+            Some(version)
+        );
+    }
 
     // An upload without the form's token is refused before anything is read into the store.
     let cookies = client.get_all_cookies().await.expect("cookies");

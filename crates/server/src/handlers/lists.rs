@@ -327,10 +327,21 @@ pub(crate) async fn activate(
     JsonBody(request): JsonBody<ActivateRequest>,
 ) -> Result<Json<ListVersionJson>, ApiError> {
     caller.require(Role::Admin)?;
+    let version = activate_version(&state, &list, &request.version, &caller.actor).await?;
+    Ok(Json(ListVersionJson::from(&version)))
+}
+
+/// Makes a stored version of `list` the active one through the application layer, on record
+/// as `actor`, and swaps it into the index: the API's activation and the UI's.
+pub(crate) async fn activate_version(
+    state: &AppState,
+    list: &str,
+    reference: &str,
+    actor: &str,
+) -> Result<ListVersion, ApiError> {
     let (version, _) =
-        interdict_app::lists::activate(state.store(), &list, &request.version, &caller.actor)
-            .await?;
+        interdict_app::lists::activate(state.store(), list, reference, actor).await?;
     state.refresh_index().await?;
     state.after_import();
-    Ok(Json(ListVersionJson::from(&version)))
+    Ok(version)
 }

@@ -140,7 +140,7 @@ fn report_markup(report: &ImportReport) -> Markup {
                 p.flash.refused role="alert" {
                     strong { "Stored, not activated: " } (reason)
                 }
-                p.hint { "To activate it here, import the file again with the matching box under “Activation” ticked." }
+                p.hint { "To activate it, press “Activate” beside it on the Lists page, or import the file again with the matching box under “Activation” ticked." }
             } @else if report.unchanged {
                 p.flash.done role="status" { strong { "Already stored: " } "this version was imported before; nothing changed." }
             } @else if report.activated {
@@ -148,7 +148,7 @@ fn report_markup(report: &ImportReport) -> Markup {
             }
             dl {
                 dt { "List" } dd { (report.list) }
-                dt { "Version" } dd { code { (report.version) } }
+                dt { "Version" } dd #import-version { code { (report.version) } }
                 dt { "Format" } dd { (report.format) }
                 dt { "Entities" } dd #import-entities { (report.entities) }
                 dt { "Names" } dd { (report.names) }

@@ -1,18 +1,22 @@
 //! `/ui/lists`: every list with its versions (published, imported, entity count, active),
 //! each version's changes from the one before with the entities' names, and an entity's page
-//! with its names, data and provenance.
+//! with its names, data and provenance; an admin makes a stored version the active one (a
+//! rollback, or a version an import kept inactive).
 
+use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::response::{Html, Redirect};
 use interdict_app::contract::ListVersionJson;
 use interdict_store::Role;
 use maud::{Markup, html};
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::alerts::identifier_kind;
-use super::layout::{page, short, words};
+use super::layout::{csrf_field, page, short, words};
 use super::{UiError, Viewer};
 use crate::AppState;
+use crate::handlers::lists::activate_version;
 
 /// `GET /ui/lists`.
 pub(crate) async fn lists(
@@ -43,6 +47,7 @@ pub(crate) async fn lists(
                         th scope="col" { "Version" } th scope="col" { "Published" } th scope="col" { "Imported" }
                         th scope="col" { "Format" } th scope="col" { "Entities" } th scope="col" { "Active" }
                         th scope="col" { "Changes" }
+                        @if viewer.may(Role::Admin) { th scope="col" { "Action" } }
                     } }
                     tbody {
                         @for v in group {
@@ -54,6 +59,17 @@ pub(crate) async fn lists(
                                 td.num { (v.entities) }
                                 td { @if v.active { strong { "active" } } @else { "no" } }
                                 td { a href={ "/ui/lists/" (v.list) "/versions/" (v.version) } { "Changes in " (short(&v.version)) } }
+                                @if viewer.may(Role::Admin) {
+                                    td {
+                                        @if !v.active {
+                                            form method="post" action={ "/ui/lists/" (v.list) "/activate" } {
+                                                (csrf_field(&viewer))
+                                                input type="hidden" name="version" value=(v.version);
+                                                button type="submit" aria-label={ "Activate version " (short(&v.version)) } { "Activate" }
+                                            }
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
@@ -62,6 +78,43 @@ pub(crate) async fn lists(
         }
     };
     Ok(page(&viewer, "lists", "Lists", content))
+}
+
+/// The activation form as sent.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ActivateForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /ui/lists/{list}/activate` (admin): makes a stored version the active one (a
+/// rollback, or a version an import kept inactive), as `POST /v1/lists/{list}/activate` does.
+pub(crate) async fn activate(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(list): Path<String>,
+    Form(form): Form<ActivateForm>,
+) -> Result<Redirect, UiError> {
+    viewer.check_csrf(&form.csrf)?;
+    viewer.require(Role::Admin)?;
+    match activate_version(&state, &list, &form.version, viewer.actor()).await {
+        Ok(version) => viewer.flash(
+            false,
+            format!(
+                "{} version {} ({} entities) is active; screening uses it now",
+                version.list,
+                short(&version.version),
+                version.entities
+            ),
+        ),
+        Err(error) if error.status_and_code().0.is_client_error() => {
+            viewer.flash(true, error.to_string());
+        }
+        Err(error) => return Err(error.into()),
+    }
+    Ok(Redirect::to("/ui/lists"))
 }
 
 fn named_rows(rows: &[interdict_app::list_history::NamedEntity]) -> Markup {

@@ -91,6 +91,7 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
                 .post(import::import)
                 .layer(DefaultBodyLimit::max(limits.max_import_bytes)),
         )
+        .route("/ui/lists/{list}/activate", post(lists::activate))
         .route("/ui/lists/{list}/versions/{version}", get(lists::version))
         .route("/ui/entities/{id}", get(lists::entity))
         .route("/ui/portfolio", get(portfolio::portfolio))
