@@ -64,8 +64,13 @@ build_geckodriver() {
         exit 1
     fi
     echo "test-browser: building geckodriver $geckodriver_version into $gecko_root (once)" >&2
+    # A build folder of its own: never the tests' target directory, which the cargo running
+    # them may hold locked.
+    local build
+    build="$(mktemp -d)"
     cargo install --locked --quiet geckodriver --version "$geckodriver_version" \
-        --root "$gecko_root" >&2
+        --root "$gecko_root" --target-dir "$build" >&2 || { rm -rf "$build"; exit 1; }
+    rm -rf "$build"
 }
 
 # Makes sure browser $1 and its driver are there; prints the driver's path.
