@@ -189,7 +189,7 @@ pub(crate) fn mention_explanation(explanation: &Value) -> Markup {
         .and_then(Value::as_str)
         .unwrap_or("");
     html! {
-        p { strong { "Found as: " } (words(kind)) ". " (detail) }
+        p { strong { "Found as " (words(kind)) ": " } (detail) }
         @if let Some(identifier) = explanation.get("identifier").filter(|v| !v.is_null()) {
             p { strong { "Listed identifier: " } code { (identifier_text(identifier)) } }
         }
