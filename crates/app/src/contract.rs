@@ -204,6 +204,9 @@ pub struct ImportReport {
     pub entities: usize,
     /// Names in the version.
     pub names: usize,
+    /// Ownership and control relations in the version, when it holds any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relations: Option<usize>,
     /// The publication date, if known.
     pub published: Option<String>,
     /// The text encoding the file was read in (`UTF-8`, `windows-1252`), where the format

@@ -1,0 +1,444 @@
+//! Ownership: the companies blocked without being listed, because blocked parties own or
+//! control them. The relations of the active versions make the graph
+//! (`interdict-ownership`); the entities of the active lists whose regime is known
+//! ([`Regime::for_list`]) are its seeds, and so is every owner the data names by a listed
+//! entity's id (`ofac-sdn:35391`). [`report`] answers `interdict ownership ENTITY_ID` and
+//! `GET /v1/entities/{id}/ownership` in one JSON shape ([`OwnershipJson`]), which screening
+//! hits with basis `ownership` and monitoring alerts carry too.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use interdict_model::{PartialDate, Relation};
+use interdict_ownership::{
+    BlockedEntity, OwnershipGraph, OwnershipPath, OwnershipReport, PathStep, Propagation, Regime,
+    RegimeVerdict, Seed, StatusChange, StepLink,
+};
+use interdict_store::Store;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::Error;
+
+/// The ownership graph of a store's active versions on one date, propagated to its fixed
+/// point under every regime.
+#[derive(Debug)]
+pub struct OwnershipView {
+    propagation: Propagation,
+}
+
+impl OwnershipView {
+    /// Builds the graph of `relations` that hold on `date` and propagates the blocked status
+    /// of `listed` (entity id → its list id) under each regime its list carries. Only listed
+    /// entities the graph names become seeds: the rest hold nothing.
+    pub fn compute<'a>(
+        relations: &[Relation],
+        listed: impl IntoIterator<Item = (&'a str, &'a str)>,
+        date: PartialDate,
+    ) -> Result<OwnershipView, Error> {
+        let graph = OwnershipGraph::from_relations(relations, date);
+        let seeds = seeds_in(&graph, listed);
+        let propagation = Propagation::compute(graph, seeds).map_err(Error::internal)?;
+        Ok(OwnershipView { propagation })
+    }
+
+    /// The propagation, for what the report does not say.
+    pub fn propagation(&self) -> &Propagation {
+        &self.propagation
+    }
+
+    /// The entity's verdicts and paths; `None` when the graph does not name it.
+    pub fn report(&self, entity_id: &str) -> Option<OwnershipJson> {
+        self.propagation.report(entity_id).map(OwnershipJson::from)
+    }
+
+    /// Every entity blocked under some regime without being listed under it, in id order.
+    pub fn blocked_unlisted(&self) -> Vec<BlockedEntity> {
+        self.propagation.blocked_unlisted()
+    }
+
+    /// What changes for every entity when the listed parties change from `earlier`'s to
+    /// this view's (the same relations): the entities that became blocked, or stopped being,
+    /// under each regime.
+    pub fn changes_since(&self, earlier: &OwnershipView) -> Vec<StatusChange> {
+        self.propagation.changes_since(&earlier.propagation)
+    }
+}
+
+/// The seeds of `graph`: every listed entity it names, under each regime of its list.
+fn seeds_in<'a>(
+    graph: &OwnershipGraph,
+    listed: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Vec<Seed> {
+    let mut seeds = Vec::new();
+    for (entity_id, list) in listed {
+        if !graph.contains(entity_id) {
+            continue;
+        }
+        for regime in Regime::for_list(list) {
+            seeds.push(Seed::listed(entity_id, regime));
+        }
+    }
+    seeds
+}
+
+/// Today's date (UTC), the default screening date.
+pub fn today() -> PartialDate {
+    let today = chrono::Utc::now().date_naive();
+    PartialDate::parse(&today.format("%Y-%m-%d").to_string()).unwrap_or(PartialDate {
+        year: 1970,
+        month: None,
+        day: None,
+    })
+}
+
+/// Reads a screening date (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`) given as `field`.
+pub fn parse_date(field: &str, text: &str) -> Result<PartialDate, Error> {
+    PartialDate::parse(text.trim()).ok_or_else(|| {
+        Error::invalid(
+            field,
+            format!("{text:?} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY"),
+        )
+    })
+}
+
+/// Loads the ownership graph of the store's active versions on `date`: their relations, and
+/// as seeds the entities of the active lists that carry a regime.
+pub async fn load(store: &Store, date: PartialDate) -> Result<OwnershipView, Error> {
+    let relations = store.active_relations().await?;
+    let listed = listed_ids(store).await?;
+    tokio::task::spawn_blocking(move || {
+        OwnershipView::compute(
+            &relations,
+            listed.iter().map(|(id, list)| (id.as_str(), list.as_str())),
+            date,
+        )
+    })
+    .await?
+}
+
+/// The entity ids of every active list that carries a regime, with their list id.
+async fn listed_ids(store: &Store) -> Result<Vec<(String, String)>, Error> {
+    let mut listed = Vec::new();
+    for version in store.active_versions().await?.into_values() {
+        if Regime::for_list(&version.list).is_empty() {
+            continue;
+        }
+        for id in store
+            .version_entity_ids(&version.list, &version.version)
+            .await?
+        {
+            listed.push((id, version.list.clone()));
+        }
+    }
+    Ok(listed)
+}
+
+/// An entity's standing under every regime on `date` (today when `None`), with the paths
+/// from its blocked owners and the names of the parties on them. An entity the graph does
+/// not name but the store has is answered with its listing only; an unknown id is not
+/// found.
+pub async fn report(
+    store: &Store,
+    entity_id: &str,
+    date: Option<PartialDate>,
+) -> Result<OwnershipJson, Error> {
+    let entity_id = entity_id.trim();
+    if entity_id.is_empty() {
+        return Err(Error::invalid("entity_id", "must not be blank"));
+    }
+    let date = date.unwrap_or_else(today);
+    let view = load(store, date).await?;
+    let mut json = match view.report(entity_id) {
+        Some(json) => json,
+        None => unconnected(store, entity_id, date).await?,
+    };
+    name_parties(store, &mut json).await?;
+    Ok(json)
+}
+
+/// The report of an entity no relation names: listed under its list's regimes or nothing.
+async fn unconnected(
+    store: &Store,
+    entity_id: &str,
+    date: PartialDate,
+) -> Result<OwnershipJson, Error> {
+    let stored = store.entity(entity_id).await?;
+    let regimes = if stored.version.active {
+        Regime::for_list(&stored.version.list)
+    } else {
+        Vec::new()
+    };
+    let verdict = |regime: Regime| {
+        let listed = regimes.contains(&regime);
+        RegimeJson {
+            blocked: listed,
+            certain: listed,
+            listed,
+            share: 0.0,
+            share_low: 0.0,
+            control: (regime != Regime::Ofac).then_some(false),
+        }
+    };
+    Ok(OwnershipJson {
+        entity_id: entity_id.to_owned(),
+        name: None,
+        date: date.to_string(),
+        regimes: RegimesJson {
+            ofac: verdict(Regime::Ofac),
+            eu: verdict(Regime::Eu),
+            uk: verdict(Regime::Uk),
+        },
+        paths: Vec::new(),
+        paths_truncated: false,
+    })
+}
+
+/// Fills in the names of the entity and of every party on its paths that the store has.
+async fn name_parties(store: &Store, json: &mut OwnershipJson) -> Result<(), Error> {
+    let mut ids: HashSet<String> = HashSet::new();
+    ids.insert(json.entity_id.clone());
+    for step in json.paths.iter().flat_map(|p| &p.steps) {
+        ids.insert(step.owner.clone());
+        ids.insert(step.asset.clone());
+    }
+    let mut names: HashMap<String, String> = HashMap::new();
+    for id in ids {
+        match store.entity(&id).await {
+            Ok(stored) => {
+                names.insert(id, stored.entity.name);
+            }
+            // Registry parties of an edges file have no record of their own.
+            Err(interdict_store::Error::NotFound { .. }) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    json.name = names.get(&json.entity_id).cloned();
+    for step in json.paths.iter_mut().flat_map(|p| p.steps.iter_mut()) {
+        step.owner_name = names.get(&step.owner).cloned();
+        step.asset_name = names.get(&step.asset).cloned();
+    }
+    Ok(())
+}
+
+/// An entity's standing in the ownership graph: the verdict per regime and the paths from
+/// blocked owners to it. Shares and percentages are fractions, 0–1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OwnershipJson {
+    /// The entity.
+    #[schema(example = "registry:volga-trade")]
+    pub entity_id: String,
+    /// Its primary name, where the store has its record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The screening date: relations that do not hold on it are left out.
+    #[schema(example = "2022-03-24")]
+    pub date: String,
+    /// The verdict per regime.
+    pub regimes: RegimesJson,
+    /// Paths from blocked owners to the entity, the largest stakes first.
+    pub paths: Vec<OwnershipPathJson>,
+    /// Whether some paths were left out (more than 25, or longer than 12 steps).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub paths_truncated: bool,
+}
+
+impl OwnershipJson {
+    /// The regimes under which the entity is blocked (conservatively) without being listed.
+    pub fn blocked_by_ownership(&self) -> Vec<Regime> {
+        Regime::ALL
+            .into_iter()
+            .filter(|r| {
+                let verdict = self.regimes.get(*r);
+                verdict.blocked && !verdict.listed
+            })
+            .collect()
+    }
+}
+
+/// One verdict per regime.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RegimesJson {
+    /// US OFAC: owned 50% or more in the aggregate by blocked persons (FAQ 401: a blocked
+    /// intermediate's stake counts in full); control alone does not block.
+    pub ofac: RegimeJson,
+    /// European Union: more than 50% in the aggregate, or control.
+    pub eu: RegimeJson,
+    /// United Kingdom: more than 50% held by one designated person (joint holdings added),
+    /// or control.
+    pub uk: RegimeJson,
+}
+
+impl RegimesJson {
+    /// The verdict of `regime`.
+    pub fn get(&self, regime: Regime) -> &RegimeJson {
+        match regime {
+            Regime::Ofac => &self.ofac,
+            Regime::Eu => &self.eu,
+            Regime::Uk => &self.uk,
+        }
+    }
+}
+
+/// Whether the entity is blocked under one regime, and by what share.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RegimeJson {
+    /// Blocked: listed, or held or controlled by blocked parties as the rule says, each
+    /// stake read at its conservative (upper) bound.
+    pub blocked: bool,
+    /// Blocked even with each stake at its lower bound.
+    pub certain: bool,
+    /// Blocked by a listing of its own.
+    pub listed: bool,
+    /// The share blocked parties hold, 0–1, at the upper bounds.
+    #[schema(minimum = 0.0, maximum = 1.0, example = 0.6)]
+    pub share: f64,
+    /// The same at the lower bounds.
+    #[schema(minimum = 0.0, maximum = 1.0)]
+    pub share_low: f64,
+    /// Whether a blocked party controls it; absent for OFAC, which has no control test.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<bool>,
+}
+
+impl From<&RegimeVerdict> for RegimeJson {
+    fn from(verdict: &RegimeVerdict) -> RegimeJson {
+        RegimeJson {
+            blocked: verdict.blocked,
+            certain: verdict.certain,
+            listed: verdict.listed,
+            share: verdict.share.fraction(),
+            share_low: verdict.share_low.fraction(),
+            control: verdict.control,
+        }
+    }
+}
+
+/// A chain of holdings from a blocked owner to the entity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OwnershipPathJson {
+    /// What the path adds to the entity's share (its last step's stake, counted in full),
+    /// 0–1; absent when the last step is control.
+    pub share: Option<f64>,
+    /// The same at the lower bound.
+    pub share_low: Option<f64>,
+    /// The regimes under which every step counts (`ofac`, `eu`, `uk`).
+    pub regimes: Vec<String>,
+    /// From the blocked owner to the entity.
+    pub steps: Vec<PathStepJson>,
+}
+
+/// One holding on a path.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PathStepJson {
+    /// The holder's id.
+    pub owner: String,
+    /// The holder's name, where the store has its record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_name: Option<String>,
+    /// What it holds.
+    pub asset: String,
+    /// Its name, where the store has its record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_name: Option<String>,
+    /// `ownership` or `control`.
+    pub kind: String,
+    /// The stake, 0–1, at its upper bound (for ownership).
+    pub percentage: Option<f64>,
+    /// The stake at its lower bound: below `percentage` when the source gave a range.
+    pub percentage_low: Option<f64>,
+    /// The role as the source words it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Why the holder is blocked.
+    pub link: StepLinkJson,
+}
+
+/// Why a holder on a path is blocked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StepLinkJson {
+    /// `listed` (it is, or the data names, a listed entity), `resolved` (the matcher
+    /// resolved it to a listed entity, with the score) or `ownership` (blocked through its
+    /// own owners, the path's earlier steps).
+    #[schema(example = "listed")]
+    pub basis: String,
+    /// The listed entity, for `listed` and `resolved`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listed_id: Option<String>,
+    /// The resolution's score, 0–1, for `resolved`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+}
+
+impl From<&StepLink> for StepLinkJson {
+    fn from(link: &StepLink) -> StepLinkJson {
+        match link {
+            StepLink::Listed { listed_id } => StepLinkJson {
+                basis: "listed".into(),
+                listed_id: Some(listed_id.clone()),
+                score: None,
+            },
+            StepLink::Resolved { listed_id, score } => StepLinkJson {
+                basis: "resolved".into(),
+                listed_id: Some(listed_id.clone()),
+                score: Some(*score),
+            },
+            StepLink::Ownership => StepLinkJson {
+                basis: "ownership".into(),
+                listed_id: None,
+                score: None,
+            },
+        }
+    }
+}
+
+impl From<&PathStep> for PathStepJson {
+    fn from(step: &PathStep) -> PathStepJson {
+        PathStepJson {
+            owner: step.owner.clone(),
+            owner_name: None,
+            asset: step.asset.clone(),
+            asset_name: None,
+            kind: step.kind.as_str().to_owned(),
+            percentage: step.percentage.map(|s| s.fraction()),
+            percentage_low: step.percentage_low.map(|s| s.fraction()),
+            role: step.role.clone(),
+            link: StepLinkJson::from(&step.link),
+        }
+    }
+}
+
+impl From<&OwnershipPath> for OwnershipPathJson {
+    fn from(path: &OwnershipPath) -> OwnershipPathJson {
+        OwnershipPathJson {
+            share: path.share.map(|s| s.fraction()),
+            share_low: path.share_low.map(|s| s.fraction()),
+            regimes: path.regimes.iter().map(|r| r.as_str().to_owned()).collect(),
+            steps: path.steps.iter().map(PathStepJson::from).collect(),
+        }
+    }
+}
+
+impl From<OwnershipReport> for OwnershipJson {
+    fn from(report: OwnershipReport) -> OwnershipJson {
+        OwnershipJson {
+            entity_id: report.entity_id,
+            name: None,
+            date: report.date.to_string(),
+            regimes: RegimesJson {
+                ofac: RegimeJson::from(&report.regimes.ofac),
+                eu: RegimeJson::from(&report.regimes.eu),
+                uk: RegimeJson::from(&report.regimes.uk),
+            },
+            paths: report.paths.iter().map(OwnershipPathJson::from).collect(),
+            paths_truncated: report.paths_truncated,
+        }
+    }
+}
+
+/// The entities blocked through ownership, per regime, in a map for lookups by id.
+pub fn blocked_by_id(view: &OwnershipView) -> BTreeMap<String, BlockedEntity> {
+    view.blocked_unlisted()
+        .into_iter()
+        .map(|b| (b.entity_id.clone(), b))
+        .collect()
+}
