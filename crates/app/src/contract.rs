@@ -80,6 +80,10 @@ pub struct MatchJson {
     /// Why it scored what it did: normalised names, token alignment, features.
     #[schema(value_type = Object)]
     pub explanation: Value,
+    /// Present when the entity is on no list but blocked through its owners: basis
+    /// `ownership`, the regimes, the share blocked owners hold and the paths.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ownership: Option<crate::ownership::OwnershipHitJson>,
 }
 
 /// The result of one screening, as recorded in the audit trail.

@@ -223,10 +223,12 @@ impl From<Parsed> for ParsedImport {
     }
 }
 
-/// Parses `files` as a list, as ownership data, or both: an edges CSV (a header naming
-/// `owner_id` and `asset_id`) is relations only; a FollowTheMoney file is its entities plus
-/// its `Ownership` and `Directorship` records; any other format is [`parse`]d. Any broken
-/// record refuses the whole file, as for lists. CPU work: call it off the async workers.
+/// Parses `files` as a list, as ownership data, or both: files of edges (CSV with a header
+/// naming `owner_id` and `asset_id`) are relations; the other files are read as a list (a
+/// FollowTheMoney file gives its entities plus its `Ownership` and `Directorship` records),
+/// so a directory holding an edges CSV and the companies' own records (FtM) is one version
+/// of one registry. Any broken record refuses the whole import, as for lists. CPU work:
+/// call it off the async workers.
 pub fn parse_import(
     files: &[SourceFile],
     label: &str,
@@ -235,17 +237,31 @@ pub fn parse_import(
     if let Some(list) = &options.list {
         check_list_id(list)?;
     }
-    let relation_format = match options.format {
-        None => None,
-        Some(Format::Ftm) => Some(RelationFormat::Ftm),
-        Some(_) => return parse(files, label, options).map(ParsedImport::from),
+    let (edges, records): (Vec<SourceFile>, Vec<SourceFile>) = files
+        .iter()
+        .cloned()
+        .partition(|f| options.format.is_none() && is_edges_csv(f));
+    let mut parsed = match (records.is_empty(), options.format) {
+        (true, _) => None,
+        (false, None | Some(Format::Ftm)) => {
+            Some(parse_records(&records, label, options, !edges.is_empty())?)
+        }
+        (false, Some(_)) => Some(ParsedImport::from(parse(&records, label, options)?)),
     };
-    // Not ownership data at all (an OFAC CSV, an XML list): read it as a list.
-    let Ok(relations) =
-        interdict_sources::parse_relations(files, relation_format, options.list.as_deref())
-    else {
-        return parse(files, label, options).map(ParsedImport::from);
-    };
+    if edges.is_empty() {
+        return parsed.ok_or_else(|| Error::InvalidList(format!("{label}: no files to read")));
+    }
+    // The edges take the records' list id, so that their unqualified ids name the records.
+    let list = options
+        .list
+        .clone()
+        .or_else(|| parsed.as_ref().map(|p| p.list.clone()));
+    let relations = interdict_sources::parse_relations(
+        &edges,
+        Some(RelationFormat::OwnershipCsv),
+        list.as_deref(),
+    )
+    .map_err(|e| Error::InvalidList(format!("cannot import {label}: {e}; nothing was imported")))?;
     if !relations.issues.is_empty() {
         return Err(Error::InvalidList(issues_message(
             label,
@@ -253,38 +269,83 @@ pub fn parse_import(
             &relations.issues,
         )));
     }
-    match relations.format {
-        RelationFormat::OwnershipCsv => {
-            if relations.relations.is_empty() {
-                return Err(Error::InvalidList(format!(
-                    "{label}: no relations found in this ownership CSV; nothing was imported"
-                )));
-            }
-            check_list_id(&relations.list)?;
-            Ok(ParsedImport {
+    if relations.relations.is_empty() {
+        return Err(Error::InvalidList(format!(
+            "{label}: no relations found in the ownership CSV; nothing was imported"
+        )));
+    }
+    check_list_id(&relations.list)?;
+    match &mut parsed {
+        Some(parsed) => {
+            parsed.relations.extend(relations.relations);
+            parsed.format = format!("{}+{}", parsed.format, RelationFormat::OwnershipCsv.name());
+        }
+        None => {
+            parsed = Some(ParsedImport {
                 list: relations.list,
-                format: relations.format.name().to_owned(),
+                format: RelationFormat::OwnershipCsv.name().to_owned(),
                 entities: Vec::new(),
                 relations: relations.relations,
                 encoding: Some(interdict_sources::ENCODING_UTF8),
                 published: None,
-            })
-        }
-        RelationFormat::Ftm => {
-            let has_relations = !relations.relations.is_empty();
-            let mut parsed: ParsedImport =
-                parse_entities(files, label, options, has_relations)?.into();
-            if has_relations && relations.list != parsed.list {
-                return Err(Error::InvalidList(format!(
-                    "{label}: the relations were read as list {} and the entities as {}; \
-                     nothing was imported",
-                    relations.list, parsed.list
-                )));
-            }
-            parsed.relations = relations.relations;
-            Ok(parsed)
+            });
         }
     }
+    parsed.ok_or_else(|| Error::InvalidList(format!("{label}: no files to read")))
+}
+
+/// Whether a file is an edges CSV: its first line names `owner_id` and `asset_id`.
+fn is_edges_csv(file: &SourceFile) -> bool {
+    let bytes = file
+        .bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&file.bytes);
+    let head = &bytes[..bytes.len().min(4096)];
+    let text = String::from_utf8_lossy(head);
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let first = first.to_ascii_lowercase();
+    !first.trim_start().starts_with('{') && first.contains("owner_id") && first.contains("asset_id")
+}
+
+/// Reads list records: a FollowTheMoney file with its ownership records, or any list.
+/// `edges_follow`: relations come from other files, so no entity at all is no error here.
+fn parse_records(
+    files: &[SourceFile],
+    label: &str,
+    options: &ImportOptions,
+    edges_follow: bool,
+) -> Result<ParsedImport, Error> {
+    let ftm_relations = match options.format {
+        Some(Format::Ftm) => Some(RelationFormat::Ftm),
+        _ => None,
+    };
+    // Not FollowTheMoney (an OFAC CSV, an XML list): read it as a list.
+    let relations =
+        match interdict_sources::parse_relations(files, ftm_relations, options.list.as_deref()) {
+            Ok(relations) if relations.format == RelationFormat::Ftm => relations,
+            _ => {
+                return parse_entities(files, label, options, edges_follow).map(ParsedImport::from);
+            }
+        };
+    if !relations.issues.is_empty() {
+        return Err(Error::InvalidList(issues_message(
+            label,
+            "relation(s)",
+            &relations.issues,
+        )));
+    }
+    let has_relations = !relations.relations.is_empty();
+    let mut parsed: ParsedImport =
+        parse_entities(files, label, options, has_relations || edges_follow)?.into();
+    if has_relations && relations.list != parsed.list {
+        return Err(Error::InvalidList(format!(
+            "{label}: the relations were read as list {} and the entities as {}; \
+             nothing was imported",
+            relations.list, parsed.list
+        )));
+    }
+    parsed.relations = relations.relations;
+    Ok(parsed)
 }
 
 /// The refusal of a file with broken records, naming the first [`ISSUES_SHOWN`].

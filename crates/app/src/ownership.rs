@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use interdict_model::{PartialDate, Relation};
+use interdict_model::{Entity, PartialDate, Relation};
 use interdict_ownership::{
     BlockedEntity, OwnershipGraph, OwnershipPath, OwnershipReport, PathStep, Propagation, Regime,
     RegimeVerdict, Seed, StatusChange, StepLink,
@@ -441,4 +441,138 @@ pub fn blocked_by_id(view: &OwnershipView) -> BTreeMap<String, BlockedEntity> {
         .into_iter()
         .map(|b| (b.entity_id.clone(), b))
         .collect()
+}
+
+/// What a match carries when its entity is on no list but blocked through its owners: the
+/// basis `ownership`, the regimes that block it, the share blocked owners hold and the paths.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OwnershipHitJson {
+    /// Always `ownership`: the entity is blocked through its owners, not listed.
+    #[schema(example = "ownership")]
+    pub basis: String,
+    /// The regimes under which it is blocked (`ofac`, `eu`, `uk`).
+    pub regimes: Vec<String>,
+    /// The largest share blocked owners hold under those regimes, 0–1 (upper bounds).
+    #[schema(minimum = 0.0, maximum = 1.0, example = 0.6)]
+    pub share: f64,
+    /// The screening date of the ownership data.
+    pub date: String,
+    /// The verdict per regime.
+    pub verdicts: RegimesJson,
+    /// The paths from blocked owners, the largest stakes first.
+    pub paths: Vec<OwnershipPathJson>,
+}
+
+impl OwnershipHitJson {
+    /// The hit of a report whose entity is blocked by ownership; `None` when it is not.
+    pub fn from_report(report: &OwnershipJson) -> Option<OwnershipHitJson> {
+        let regimes = report.blocked_by_ownership();
+        if regimes.is_empty() {
+            return None;
+        }
+        let share = regimes
+            .iter()
+            .map(|r| report.regimes.get(*r).share)
+            .fold(0.0, f64::max);
+        Some(OwnershipHitJson {
+            basis: "ownership".into(),
+            regimes: regimes.iter().map(|r| r.as_str().to_owned()).collect(),
+            share,
+            date: report.date.clone(),
+            verdicts: report.regimes.clone(),
+            paths: report.paths.clone(),
+        })
+    }
+}
+
+/// The ownership hits of the entities a screening can meet, by entity id.
+pub type OwnershipHits = BTreeMap<String, OwnershipHitJson>;
+
+/// What screenings and monitoring run against: the entities of the given versions, less the
+/// registry parties (entities of a list that holds relations and carries no regime) that
+/// are not blocked through their owners, and the ownership hit of each registry party that
+/// is.
+#[derive(Debug, Default)]
+pub struct Screenable {
+    /// The entities to index.
+    pub entities: Vec<Entity>,
+    /// The ownership hit of each registry party kept.
+    pub ownership: OwnershipHits,
+}
+
+/// Filters `entities` (those of `versions`, list id → version) for screening on `date`: a
+/// registry's companies and people are not designations and are screened only when the
+/// ownership graph blocks them, and then with the paths that do. Lists without relations
+/// pass untouched, at the cost of one small query per list.
+pub async fn screenable(
+    store: &Store,
+    versions: &BTreeMap<String, String>,
+    entities: Vec<Entity>,
+    date: PartialDate,
+) -> Result<Screenable, Error> {
+    let mut relations = Vec::new();
+    let mut registries = HashSet::new();
+    for (list, version) in versions {
+        if store.relation_count(list, version).await? == 0 {
+            continue;
+        }
+        relations.extend(store.version_relations(list, version).await?);
+        if Regime::for_list(list).is_empty() {
+            registries.insert(list.clone());
+        }
+    }
+    if relations.is_empty() {
+        return Ok(Screenable {
+            entities,
+            ownership: BTreeMap::new(),
+        });
+    }
+    tokio::task::spawn_blocking(move || {
+        let view = OwnershipView::compute(
+            &relations,
+            entities.iter().map(|e| (e.id.as_str(), e.id.list())),
+            date,
+        )?;
+        let names: HashMap<&str, &str> = entities
+            .iter()
+            .map(|e| (e.id.as_str(), e.name.as_str()))
+            .collect();
+        let mut ownership = BTreeMap::new();
+        for blocked in view.blocked_unlisted() {
+            let Some(list) = blocked.entity_id.split_once(':').map(|(list, _)| list) else {
+                continue;
+            };
+            if !registries.contains(list) || !names.contains_key(blocked.entity_id.as_str()) {
+                continue;
+            }
+            let Some(mut report) = view.report(&blocked.entity_id) else {
+                continue;
+            };
+            name_from(&names, &mut report);
+            if let Some(hit) = OwnershipHitJson::from_report(&report) {
+                ownership.insert(blocked.entity_id, hit);
+            }
+        }
+        drop(names);
+        let entities = entities
+            .into_iter()
+            .filter(|e| !registries.contains(e.id.list()) || ownership.contains_key(e.id.as_str()))
+            .collect();
+        Ok(Screenable {
+            entities,
+            ownership,
+        })
+    })
+    .await?
+}
+
+/// Names the parties of a report from entities in memory.
+fn name_from(names: &HashMap<&str, &str>, report: &mut OwnershipJson) {
+    report.name = names
+        .get(report.entity_id.as_str())
+        .map(|n| (*n).to_owned());
+    for step in report.paths.iter_mut().flat_map(|p| p.steps.iter_mut()) {
+        step.owner_name = names.get(step.owner.as_str()).map(|n| (*n).to_owned());
+        step.asset_name = names.get(step.asset.as_str()).map(|n| (*n).to_owned());
+    }
 }
