@@ -91,14 +91,44 @@ pub fn today() -> PartialDate {
     })
 }
 
-/// Reads a screening date (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`) given as `field`.
+/// Reads a screening date given as `field`: ISO only (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`),
+/// since `03/04/2022` is a different day in London and New York and the date decides which
+/// relations hold.
 pub fn parse_date(field: &str, text: &str) -> Result<PartialDate, Error> {
-    PartialDate::parse(text.trim()).ok_or_else(|| {
-        Error::invalid(
-            field,
-            format!("{text:?} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY"),
-        )
-    })
+    let trimmed = text.trim();
+    let iso = !trimmed.is_empty()
+        && trimmed.split('-').count() <= 3
+        && trimmed.split('-').enumerate().all(|(i, part)| {
+            part.len() == if i == 0 { 4 } else { 2 } && part.bytes().all(|b| b.is_ascii_digit())
+        });
+    iso.then(|| PartialDate::parse(trimmed))
+        .flatten()
+        .ok_or_else(|| {
+            Error::invalid(
+                field,
+                format!(
+                    "{:?} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY",
+                    text.escape_debug().to_string()
+                ),
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn screening_dates_are_iso_only() {
+        assert_eq!(
+            parse_date("date", "2022-03-24").ok(),
+            PartialDate::parse("2022-03-24")
+        );
+        assert!(parse_date("date", "2022").is_ok());
+        for bad in ["25/03/2022", "2022-3-24", "", "2022-03-24-01", "2022-13-01"] {
+            assert!(parse_date("date", bad).is_err(), "{bad}");
+        }
+    }
 }
 
 /// Loads the ownership graph of the store's active versions on `date`: their relations, and
