@@ -134,14 +134,28 @@ mod tests {
 /// Loads the ownership graph of the store's active versions on `date`: their relations, and
 /// as seeds the entities of the active lists that carry a regime.
 pub async fn load(store: &Store, date: PartialDate) -> Result<OwnershipView, Error> {
+    Ok(load_named(store, date, "").await?.0)
+}
+
+/// [`load`], and whether any active relation names `entity_id`, on whatever date.
+async fn load_named(
+    store: &Store,
+    date: PartialDate,
+    entity_id: &str,
+) -> Result<(OwnershipView, bool), Error> {
     let relations = store.active_relations().await?;
     let listed = listed_ids(store).await?;
+    let entity_id = entity_id.to_owned();
     tokio::task::spawn_blocking(move || {
-        OwnershipView::compute(
+        let named = relations
+            .iter()
+            .any(|r| r.owner == entity_id || r.asset == entity_id);
+        let view = OwnershipView::compute(
             &relations,
             listed.iter().map(|(id, list)| (id.as_str(), list.as_str())),
             date,
-        )
+        )?;
+        Ok((view, named))
     })
     .await?
 }
@@ -177,26 +191,32 @@ pub async fn report(
         return Err(Error::invalid("entity_id", "must not be blank"));
     }
     let date = date.unwrap_or_else(today);
-    let view = load(store, date).await?;
+    let (view, named) = load_named(store, date, entity_id).await?;
     let mut json = match view.report(entity_id) {
         Some(json) => json,
-        None => unconnected(store, entity_id, date).await?,
+        None => unconnected(store, entity_id, date, named).await?,
     };
     name_parties(store, &mut json).await?;
     Ok(json)
 }
 
-/// The report of an entity no relation names: listed under its list's regimes or nothing.
+/// The report of an entity no relation holding on `date` names: listed under its list's
+/// regimes, or nothing. Unknown unless the store has it or a relation on another date
+/// (`named`) names it.
 async fn unconnected(
     store: &Store,
     entity_id: &str,
     date: PartialDate,
+    named: bool,
 ) -> Result<OwnershipJson, Error> {
-    let stored = store.entity(entity_id).await?;
-    let regimes = if stored.version.active {
-        Regime::for_list(&stored.version.list)
-    } else {
-        Vec::new()
+    let stored = match store.entity(entity_id).await {
+        Ok(stored) => Some(stored),
+        Err(interdict_store::Error::NotFound { .. }) if named => None,
+        Err(other) => return Err(other.into()),
+    };
+    let regimes = match stored {
+        Some(stored) if stored.version.active => Regime::for_list(&stored.version.list),
+        _ => Vec::new(),
     };
     let verdict = |regime: Regime| {
         let listed = regimes.contains(&regime);
