@@ -8,7 +8,11 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use interdict_model::{Entity, PartialDate, Relation};
+use std::sync::Arc;
+
+use interdict_matching::{Index, ScreenOptions};
+use interdict_model::{DateOfBirth, Entity, PartialDate, Relation, Schema};
+use interdict_monitor::query_for;
 use interdict_ownership::{
     BlockedEntity, OwnershipGraph, OwnershipPath, OwnershipReport, PathStep, Propagation, Regime,
     RegimeVerdict, Seed, StatusChange, StepLink,
@@ -27,16 +31,48 @@ pub struct OwnershipView {
 }
 
 impl OwnershipView {
-    /// Builds the graph of `relations` that hold on `date` and propagates the blocked status
-    /// of `listed` (entity id → its list id) under each regime its list carries. Only listed
-    /// entities the graph names become seeds: the rest hold nothing.
-    pub fn compute<'a>(
+    /// Builds the graph of `relations` that hold on `date` and propagates under each regime
+    /// the blocked status of its seeds: every entity of `entities` the graph names whose
+    /// list carries a regime ([`Regime::for_list`]), and every person or organisation of a
+    /// `registries` list the graph names that [`resolve`] ties to such an entity.
+    pub fn compute(
         relations: &[Relation],
-        listed: impl IntoIterator<Item = (&'a str, &'a str)>,
+        entities: &[Entity],
+        registries: &HashSet<String>,
         date: PartialDate,
     ) -> Result<OwnershipView, Error> {
         let graph = OwnershipGraph::from_relations(relations, date);
-        let seeds = seeds_in(&graph, listed);
+        let mut seeds = seeds_in(
+            &graph,
+            entities.iter().map(|e| (e.id.as_str(), e.id.list())),
+        );
+        let parties: Vec<&Entity> = entities
+            .iter()
+            .filter(|e| {
+                registries.contains(e.id.list())
+                    && graph.contains(e.id.as_str())
+                    && matches!(e.schema, Schema::Person | Schema::Organization)
+            })
+            .collect();
+        if !parties.is_empty() {
+            let listed: Vec<Arc<Entity>> = entities
+                .iter()
+                .filter(|e| !Regime::for_list(e.id.list()).is_empty())
+                .cloned()
+                .map(Arc::new)
+                .collect();
+            for resolution in resolve(&parties, listed) {
+                let list = resolution.listed_id.split_once(':').map_or("", |(l, _)| l);
+                for regime in Regime::for_list(list) {
+                    seeds.push(Seed::resolved(
+                        &resolution.party_id,
+                        &resolution.listed_id,
+                        resolution.score,
+                        regime,
+                    ));
+                }
+            }
+        }
         let propagation = Propagation::compute(graph, seeds).map_err(Error::internal)?;
         Ok(OwnershipView { propagation })
     }
@@ -144,37 +180,33 @@ async fn load_named(
     entity_id: &str,
 ) -> Result<(OwnershipView, bool), Error> {
     let relations = store.active_relations().await?;
-    let listed = listed_ids(store).await?;
+    let (active, entities) = store.active_entities().await?;
+    let versions: BTreeMap<String, String> =
+        active.into_iter().map(|(l, v)| (l, v.version)).collect();
+    let registries = registries(store, &versions).await?;
     let entity_id = entity_id.to_owned();
     tokio::task::spawn_blocking(move || {
         let named = relations
             .iter()
             .any(|r| r.owner == entity_id || r.asset == entity_id);
-        let view = OwnershipView::compute(
-            &relations,
-            listed.iter().map(|(id, list)| (id.as_str(), list.as_str())),
-            date,
-        )?;
+        let view = OwnershipView::compute(&relations, &entities, &registries, date)?;
         Ok((view, named))
     })
     .await?
 }
 
-/// The entity ids of every active list that carries a regime, with their list id.
-async fn listed_ids(store: &Store) -> Result<Vec<(String, String)>, Error> {
-    let mut listed = Vec::new();
-    for version in store.active_versions().await?.into_values() {
-        if Regime::for_list(&version.list).is_empty() {
-            continue;
-        }
-        for id in store
-            .version_entity_ids(&version.list, &version.version)
-            .await?
-        {
-            listed.push((id, version.list.clone()));
+/// The lists of `versions` that are registries: they hold relations and carry no regime.
+async fn registries(
+    store: &Store,
+    versions: &BTreeMap<String, String>,
+) -> Result<HashSet<String>, Error> {
+    let mut registries = HashSet::new();
+    for (list, version) in versions {
+        if Regime::for_list(list).is_empty() && store.relation_count(list, version).await? > 0 {
+            registries.insert(list.clone());
         }
     }
-    Ok(listed)
+    Ok(registries)
 }
 
 /// An entity's standing under every regime on `date` (today when `None`), with the paths
@@ -578,11 +610,7 @@ pub async fn screenable(
         });
     }
     tokio::task::spawn_blocking(move || {
-        let view = OwnershipView::compute(
-            &relations,
-            entities.iter().map(|e| (e.id.as_str(), e.id.list())),
-            date,
-        )?;
+        let view = OwnershipView::compute(&relations, &entities, &registries, date)?;
         let names: HashMap<&str, &str> = entities
             .iter()
             .map(|e| (e.id.as_str(), e.name.as_str()))
@@ -625,4 +653,92 @@ fn name_from(names: &HashMap<&str, &str>, report: &mut OwnershipJson) {
         step.owner_name = names.get(step.owner.as_str()).map(|n| (*n).to_owned());
         step.asset_name = names.get(step.asset.as_str()).map(|n| (*n).to_owned());
     }
+}
+
+/// The score a registry party must reach against a listed entity to be taken for it: well
+/// above the screening threshold, since a resolution blocks companies without an analyst.
+pub const RESOLVE_THRESHOLD: f64 = 0.90;
+
+/// A registry party taken for a listed entity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolution {
+    /// The registry party.
+    pub party_id: String,
+    /// The listed entity.
+    pub listed_id: String,
+    /// The matcher's score, 0–1.
+    pub score: f64,
+}
+
+/// Resolves registry `parties` to `listed` entities: the best match scoring at least
+/// [`RESOLVE_THRESHOLD`] (the party screened as monitoring screens a customer) whose date of
+/// birth or an identifier agrees with the party's. A name alone never resolves: two people
+/// share a name far more often than a name and a date of birth.
+pub fn resolve(parties: &[&Entity], listed: Vec<Arc<Entity>>) -> Vec<Resolution> {
+    if parties.is_empty() || listed.is_empty() {
+        return Vec::new();
+    }
+    let index = Index::build(listed);
+    let options = ScreenOptions {
+        threshold: RESOLVE_THRESHOLD,
+        limit: 5,
+    };
+    parties
+        .iter()
+        .filter_map(|party| {
+            index
+                .screen(&query_for(party), &options)
+                .into_iter()
+                .find(|m| {
+                    dates_of_birth_agree(party, &m.entity) || identifiers_agree(party, &m.entity)
+                })
+                .map(|m| Resolution {
+                    party_id: party.id.as_str().to_owned(),
+                    listed_id: m.entity.id.as_str().to_owned(),
+                    score: (m.score * 10_000.0).round() / 10_000.0,
+                })
+        })
+        .collect()
+}
+
+/// Whether some date of birth of each agrees: the years overlap, and where both give the
+/// month (and the day) exactly, those are equal.
+fn dates_of_birth_agree(a: &Entity, b: &Entity) -> bool {
+    a.dates_of_birth.iter().any(|x| {
+        b.dates_of_birth.iter().any(|y| {
+            let ((x0, x1), (y0, y1)) = (x.year_range(), y.year_range());
+            if x0 > y1 || y0 > x1 {
+                return false;
+            }
+            match (x, y) {
+                (DateOfBirth::Exact { date: p }, DateOfBirth::Exact { date: q }) => {
+                    let month = p.month.zip(q.month).is_none_or(|(m, n)| m == n);
+                    let day = p.day.zip(q.day).is_none_or(|(d, e)| d == e);
+                    month && day
+                }
+                _ => true,
+            }
+        })
+    })
+}
+
+/// Whether both carry one identifier value (letters and digits compared, case-folded, at
+/// least five of them, so that no short number agrees by chance).
+fn identifiers_agree(a: &Entity, b: &Entity) -> bool {
+    let key = |value: &str| -> String {
+        value
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_uppercase())
+            .collect()
+    };
+    let theirs: HashSet<String> = b
+        .identifiers
+        .iter()
+        .map(|i| key(&i.value))
+        .filter(|k| k.len() >= 5)
+        .collect();
+    a.identifiers
+        .iter()
+        .any(|i| theirs.contains(&key(&i.value)))
 }

@@ -201,3 +201,40 @@ fn unknown_entities_and_dates_are_refused() {
     let lists = env.ok(&["lists"]);
     assert!(!lists.contains("registry2"), "{lists}");
 }
+
+#[test]
+fn a_registry_owner_is_resolved_to_the_listed_person_only_with_an_agreeing_birth_date() {
+    let env = Env::new();
+    let sdn = shared("lists/ofac-sdn-2022-03-24/sdn.csv");
+    env.ok(&["lists", "import", path_str(&sdn)]);
+    let registry = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/ftm-registry");
+    let imported = env.json(&[
+        "lists",
+        "import",
+        path_str(&registry),
+        "--list",
+        "registry",
+        "--json",
+    ]);
+    assert_eq!(imported["relations"], 2, "{imported}");
+
+    // His name and date of birth: resolved, shown with the score. Exactly 50% blocks under
+    // OFAC (50% or more) and not under the EU's "more than 50%".
+    let oka = ownership(&env, "registry:c-oka");
+    assert_eq!(oka["regimes"]["ofac"]["blocked"], true, "{oka}");
+    assert_eq!(oka["regimes"]["ofac"]["share"], 0.5);
+    assert_eq!(oka["regimes"]["eu"]["blocked"], false);
+    let link = &oka["paths"][0]["steps"][0]["link"];
+    assert_eq!(link["basis"], "resolved", "{oka}");
+    assert_eq!(link["listed_id"], "ofac-sdn:35391");
+    let score = link["score"].as_f64().expect("score");
+    assert!(
+        score >= interdict_app::ownership::RESOLVE_THRESHOLD,
+        "{score}"
+    );
+
+    // The same name born in another year is someone else: nothing is blocked.
+    let don = ownership(&env, "registry:c-don");
+    assert_eq!(don["regimes"]["ofac"]["blocked"], false, "{don}");
+    assert!(don["paths"].as_array().is_some_and(Vec::is_empty));
+}
