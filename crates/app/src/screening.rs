@@ -286,9 +286,24 @@ pub(crate) fn check_limit(limit: usize, max: usize, field: &str) -> Result<usize
     }
 }
 
-/// The entities of the list versions a record names, as they were: what its replay runs
-/// against.
+/// The entities of the list versions a record names, as they were, less the registry
+/// parties that nothing blocks through their owners today (the payment and scan records
+/// keep no date): what their replay runs against.
 pub(crate) async fn recorded_entities(
+    store: &Store,
+    versions: &BTreeMap<String, String>,
+) -> Result<Vec<Arc<Entity>>, Error> {
+    let entities = all_recorded_entities(store, versions)
+        .await?
+        .into_iter()
+        .map(Arc::unwrap_or_clone)
+        .collect();
+    let screenable = screenable(store, versions, entities, crate::ownership::today()).await?;
+    Ok(screenable.entities.into_iter().map(Arc::new).collect())
+}
+
+/// Every entity of the list versions a record names, as they were.
+async fn all_recorded_entities(
     store: &Store,
     versions: &BTreeMap<String, String>,
 ) -> Result<Vec<Arc<Entity>>, Error> {
@@ -584,7 +599,7 @@ pub async fn replay(store: &Store, id: &str) -> Result<ReplayResponse, Error> {
         .get(..10)
         .and_then(interdict_model::PartialDate::parse)
         .unwrap_or_else(crate::ownership::today);
-    let entities = recorded_entities(store, &recorded.list_versions)
+    let entities = all_recorded_entities(store, &recorded.list_versions)
         .await?
         .into_iter()
         .map(Arc::unwrap_or_clone)
