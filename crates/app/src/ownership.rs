@@ -154,6 +154,70 @@ pub fn parse_date(field: &str, text: &str) -> Result<PartialDate, Error> {
 mod tests {
     use super::*;
 
+    fn person(id: &str, dob: &str, passport: Option<&str>) -> Entity {
+        let mut entity = Entity::new(
+            interdict_model::EntityId::new("registry", id),
+            Schema::Person,
+            "Sergey Shargunov",
+        );
+        entity.dates_of_birth.extend(DateOfBirth::parse(dob));
+        if let Some(number) = passport {
+            entity.identifiers.push(interdict_model::Identifier::new(
+                interdict_model::IdentifierKind::Passport,
+                number,
+            ));
+        }
+        entity
+    }
+
+    #[test]
+    fn birth_dates_agree_only_where_both_say_the_same() {
+        let listed = person("a", "12 May 1980", None);
+        assert!(dates_of_birth_agree(
+            &person("b", "1980-05-12", None),
+            &listed
+        ));
+        assert!(dates_of_birth_agree(&person("b", "1980", None), &listed));
+        assert!(dates_of_birth_agree(
+            &person("b", "circa 1979", None),
+            &listed
+        ));
+        assert!(!dates_of_birth_agree(
+            &person("b", "1980-05-13", None),
+            &listed
+        ));
+        assert!(!dates_of_birth_agree(
+            &person("b", "1957-09-30", None),
+            &listed
+        ));
+        assert!(!dates_of_birth_agree(
+            &Entity::new(
+                interdict_model::EntityId::new("registry", "c"),
+                Schema::Person,
+                "Sergey Shargunov",
+            ),
+            &listed
+        ));
+    }
+
+    #[test]
+    fn identifiers_agree_on_long_enough_values_written_either_way() {
+        let listed = person("a", "1980", Some("AB 123-456"));
+        assert!(identifiers_agree(
+            &person("b", "1990", Some("ab123456")),
+            &listed
+        ));
+        assert!(!identifiers_agree(
+            &person("b", "1990", Some("AB123457")),
+            &listed
+        ));
+        let short = person("a", "1980", Some("12-3"));
+        assert!(!identifiers_agree(
+            &person("b", "1990", Some("123")),
+            &short
+        ));
+    }
+
     #[test]
     fn screening_dates_are_iso_only() {
         assert_eq!(
