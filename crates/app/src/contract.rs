@@ -80,6 +80,10 @@ pub struct MatchJson {
     /// Why it scored what it did: normalised names, token alignment, features.
     #[schema(value_type = Object)]
     pub explanation: Value,
+    /// Present when the entity is on no list but blocked through its owners: basis
+    /// `ownership`, the regimes, the share blocked owners hold and the paths.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ownership: Option<crate::ownership::OwnershipHitJson>,
 }
 
 /// The result of one screening, as recorded in the audit trail.
@@ -204,6 +208,9 @@ pub struct ImportReport {
     pub entities: usize,
     /// Names in the version.
     pub names: usize,
+    /// Ownership and control relations in the version, when it holds any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relations: Option<usize>,
     /// The publication date, if known.
     pub published: Option<String>,
     /// The text encoding the file was read in (`UTF-8`, `windows-1252`), where the format

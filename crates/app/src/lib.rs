@@ -21,6 +21,7 @@ mod error;
 pub mod list_history;
 pub mod lists;
 pub mod monitoring;
+pub mod ownership;
 pub mod payments;
 pub mod portfolio;
 pub mod scan;

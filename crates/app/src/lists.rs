@@ -9,12 +9,17 @@
 //! file); the report and the audit record say why, and `activate` (or `allow_shrink`)
 //! overrides. Two imports of one list at once cannot silently undo each other: the second
 //! to activate fails with a conflict naming both versions.
+//!
+//! Ownership and control data (the edges CSV, or FollowTheMoney `Ownership` and
+//! `Directorship` records) is imported the same way ([`parse_import`], [`import_data`]): a
+//! version holds entities, relations or both, hashed together, and the shrink check counts
+//! relations as it counts entities.
 
 use std::collections::HashSet;
 use std::path::Path;
 
-use interdict_model::{ListVersion, PartialDate};
-use interdict_sources::{Format, Parsed, SourceFile};
+use interdict_model::{Entity, ListVersion, PartialDate, Relation};
+use interdict_sources::{Format, Parsed, RelationFormat, SourceFile};
 use interdict_store::{Activation, ImportRequest, PreparedList, Store};
 use serde_json::json;
 
@@ -144,6 +149,17 @@ fn unreadable(path: &Path, error: std::io::Error) -> Error {
 /// Parses `files` (named `label` in messages) as one list; any per-record issue, or no
 /// entity at all, refuses the whole file. CPU work: call it off the async workers.
 pub fn parse(files: &[SourceFile], label: &str, options: &ImportOptions) -> Result<Parsed, Error> {
+    parse_entities(files, label, options, false)
+}
+
+/// [`parse`], allowing no entity at all when `relations_follow` (a FollowTheMoney file of
+/// ownership records only).
+fn parse_entities(
+    files: &[SourceFile],
+    label: &str,
+    options: &ImportOptions,
+    relations_follow: bool,
+) -> Result<Parsed, Error> {
     if let Some(list) = &options.list {
         check_list_id(list)?;
     }
@@ -167,7 +183,7 @@ pub fn parse(files: &[SourceFile], label: &str, options: &ImportOptions) -> Resu
         }
         return Err(Error::InvalidList(message));
     }
-    if parsed.entities.is_empty() {
+    if parsed.entities.is_empty() && !relations_follow {
         return Err(Error::InvalidList(format!(
             "{label}: no entities found in this {} list; nothing was imported",
             parsed.format
@@ -177,12 +193,182 @@ pub fn parse(files: &[SourceFile], label: &str, options: &ImportOptions) -> Resu
     Ok(parsed)
 }
 
+/// A file read for import: a list's entities, ownership and control relations, or both.
+#[derive(Debug, Clone)]
+pub struct ParsedImport {
+    /// The list id.
+    pub list: String,
+    /// The format's name, recorded with the version (`ofac-sdn-csv`, `ownership-csv`, `ftm`).
+    pub format: String,
+    /// The entities.
+    pub entities: Vec<Entity>,
+    /// The ownership and control relations.
+    pub relations: Vec<Relation>,
+    /// The text encoding the file was read in.
+    pub encoding: Option<&'static str>,
+    /// The publication date the file states.
+    pub published: Option<PartialDate>,
+}
+
+impl From<Parsed> for ParsedImport {
+    fn from(parsed: Parsed) -> ParsedImport {
+        ParsedImport {
+            list: parsed.list,
+            format: parsed.format.name().to_owned(),
+            entities: parsed.entities,
+            relations: Vec::new(),
+            encoding: parsed.encoding,
+            published: parsed.published,
+        }
+    }
+}
+
+/// Parses `files` as a list, as ownership data, or both: files of edges (CSV with a header
+/// naming `owner_id` and `asset_id`) are relations; the other files are read as a list (a
+/// FollowTheMoney file gives its entities plus its `Ownership` and `Directorship` records),
+/// so a directory holding an edges CSV and the companies' own records (FtM) is one version
+/// of one registry. Any broken record refuses the whole import, as for lists. CPU work:
+/// call it off the async workers.
+pub fn parse_import(
+    files: &[SourceFile],
+    label: &str,
+    options: &ImportOptions,
+) -> Result<ParsedImport, Error> {
+    if let Some(list) = &options.list {
+        check_list_id(list)?;
+    }
+    let (edges, records): (Vec<SourceFile>, Vec<SourceFile>) = files
+        .iter()
+        .cloned()
+        .partition(|f| options.format.is_none() && is_edges_csv(f));
+    let mut parsed = match (records.is_empty(), options.format) {
+        (true, _) => None,
+        (false, None | Some(Format::Ftm)) => {
+            Some(parse_records(&records, label, options, !edges.is_empty())?)
+        }
+        (false, Some(_)) => Some(ParsedImport::from(parse(&records, label, options)?)),
+    };
+    if edges.is_empty() {
+        return parsed.ok_or_else(|| Error::InvalidList(format!("{label}: no files to read")));
+    }
+    // The edges take the records' list id, so that their unqualified ids name the records.
+    let list = options
+        .list
+        .clone()
+        .or_else(|| parsed.as_ref().map(|p| p.list.clone()));
+    let relations = interdict_sources::parse_relations(
+        &edges,
+        Some(RelationFormat::OwnershipCsv),
+        list.as_deref(),
+    )
+    .map_err(|e| Error::InvalidList(format!("cannot import {label}: {e}; nothing was imported")))?;
+    if !relations.issues.is_empty() {
+        return Err(Error::InvalidList(issues_message(
+            label,
+            "relation(s)",
+            &relations.issues,
+        )));
+    }
+    if relations.relations.is_empty() {
+        return Err(Error::InvalidList(format!(
+            "{label}: no relations found in the ownership CSV; nothing was imported"
+        )));
+    }
+    check_list_id(&relations.list)?;
+    match &mut parsed {
+        Some(parsed) => {
+            parsed.relations.extend(relations.relations);
+            parsed.format = format!("{}+{}", parsed.format, RelationFormat::OwnershipCsv.name());
+        }
+        None => {
+            parsed = Some(ParsedImport {
+                list: relations.list,
+                format: RelationFormat::OwnershipCsv.name().to_owned(),
+                entities: Vec::new(),
+                relations: relations.relations,
+                encoding: Some(interdict_sources::ENCODING_UTF8),
+                published: None,
+            });
+        }
+    }
+    parsed.ok_or_else(|| Error::InvalidList(format!("{label}: no files to read")))
+}
+
+/// Whether a file is an edges CSV: its first line names `owner_id` and `asset_id`.
+fn is_edges_csv(file: &SourceFile) -> bool {
+    let bytes = file
+        .bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&file.bytes);
+    let head = &bytes[..bytes.len().min(4096)];
+    let text = String::from_utf8_lossy(head);
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let first = first.to_ascii_lowercase();
+    !first.trim_start().starts_with('{') && first.contains("owner_id") && first.contains("asset_id")
+}
+
+/// Reads list records: a FollowTheMoney file with its ownership records, or any list.
+/// `edges_follow`: relations come from other files, so no entity at all is no error here.
+fn parse_records(
+    files: &[SourceFile],
+    label: &str,
+    options: &ImportOptions,
+    edges_follow: bool,
+) -> Result<ParsedImport, Error> {
+    let ftm_relations = match options.format {
+        Some(Format::Ftm) => Some(RelationFormat::Ftm),
+        _ => None,
+    };
+    // Not FollowTheMoney (an OFAC CSV, an XML list): read it as a list.
+    let relations =
+        match interdict_sources::parse_relations(files, ftm_relations, options.list.as_deref()) {
+            Ok(relations) if relations.format == RelationFormat::Ftm => relations,
+            _ => {
+                return parse_entities(files, label, options, edges_follow).map(ParsedImport::from);
+            }
+        };
+    if !relations.issues.is_empty() {
+        return Err(Error::InvalidList(issues_message(
+            label,
+            "relation(s)",
+            &relations.issues,
+        )));
+    }
+    let has_relations = !relations.relations.is_empty();
+    let mut parsed: ParsedImport =
+        parse_entities(files, label, options, has_relations || edges_follow)?.into();
+    if has_relations && relations.list != parsed.list {
+        return Err(Error::InvalidList(format!(
+            "{label}: the relations were read as list {} and the entities as {}; \
+             nothing was imported",
+            relations.list, parsed.list
+        )));
+    }
+    parsed.relations = relations.relations;
+    Ok(parsed)
+}
+
+/// The refusal of a file with broken records, naming the first [`ISSUES_SHOWN`].
+fn issues_message(label: &str, what: &str, issues: &[interdict_sources::Issue]) -> String {
+    let mut message = format!(
+        "{label}: {} {what} could not be read; nothing was imported:",
+        issues.len()
+    );
+    for issue in issues.iter().take(ISSUES_SHOWN) {
+        message.push_str(&format!("\n  {issue}"));
+    }
+    if issues.len() > ISSUES_SHOWN {
+        message.push_str(&format!("\n  ... and {} more", issues.len() - ISSUES_SHOWN));
+    }
+    message
+}
+
 /// Decides whether a new version replaces `active`: not when it is older or removes too
 /// much, unless the options say so.
 async fn activation(
     store: &Store,
     active: Option<&ListVersion>,
-    parsed: &Parsed,
+    parsed: &ParsedImport,
     version: &str,
     published: Option<PartialDate>,
     options: &ImportOptions,
@@ -226,6 +412,26 @@ async fn activation(
                 options.max_shrink * 100.0
             )));
         }
+        // A truncated edges file removes relations as a truncated list removes entities.
+        let new_relations: HashSet<&str> = parsed.relations.iter().map(|r| r.id.as_str()).collect();
+        let active_relations = store
+            .version_relations(&active.list, &active.version)
+            .await?;
+        let removed = active_relations
+            .iter()
+            .filter(|r| !new_relations.contains(r.id.as_str()))
+            .count();
+        let share = removed as f64 / active_relations.len().max(1) as f64;
+        if share > options.max_shrink {
+            return Ok(Activation::Keep(format!(
+                "it removes {removed} of the active version's {} relations ({:.1}%, more than \
+                 {:.0}%): a truncated or partial file? Activate it with --allow-shrink if the \
+                 changes are real",
+                active_relations.len(),
+                share * 100.0,
+                options.max_shrink * 100.0
+            )));
+        }
     }
     Ok(expected)
 }
@@ -246,9 +452,9 @@ pub async fn import(
 ) -> Result<ImportReport, Error> {
     let parsed = {
         let (label, options) = (label.to_owned(), options.clone());
-        tokio::task::spawn_blocking(move || parse(&files, &label, &options)).await??
+        tokio::task::spawn_blocking(move || parse_import(&files, &label, &options)).await??
     };
-    import_parsed(store, parsed, label, options).await
+    import_data(store, parsed, label, options).await
 }
 
 /// [`import`] of a list already parsed and checked by [`parse`] (the command line parses
@@ -259,9 +465,24 @@ pub async fn import_parsed(
     label: &str,
     options: &ImportOptions,
 ) -> Result<ImportReport, Error> {
+    import_data(store, parsed.into(), label, options).await
+}
+
+/// [`import`] of entities and relations already read by [`parse_import`].
+pub async fn import_data(
+    store: &Store,
+    parsed: ParsedImport,
+    label: &str,
+    options: &ImportOptions,
+) -> Result<ImportReport, Error> {
     // Serialising and hashing every entity is CPU work: off the async workers, as parsing.
     let (parsed, prepared) = tokio::task::spawn_blocking(move || {
-        let prepared = PreparedList::new(&parsed.list, parsed.format.name(), &parsed.entities);
+        let prepared = PreparedList::with_relations(
+            &parsed.list,
+            &parsed.format,
+            &parsed.entities,
+            &parsed.relations,
+        );
         (parsed, prepared)
     })
     .await?;
@@ -291,7 +512,11 @@ pub async fn import_parsed(
                 source_files: &source_files,
                 actor: &options.actor,
                 activation,
-                notes: json!({ "encoding": parsed.encoding }),
+                notes: if parsed.relations.is_empty() {
+                    json!({ "encoding": parsed.encoding })
+                } else {
+                    json!({ "encoding": parsed.encoding, "relations": parsed.relations.len() })
+                },
             },
         )
         .await?;
@@ -302,6 +527,7 @@ pub async fn import_parsed(
         format: version.format,
         entities: version.entities,
         names: version.names,
+        relations: (!parsed.relations.is_empty()).then_some(parsed.relations.len()),
         published: version.published.map(|d| d.to_string()),
         encoding: parsed.encoding.map(str::to_owned),
         unchanged: outcome.unchanged,

@@ -7,6 +7,13 @@
 //! the store records it all in one transaction. The command line (`monitor run`) and the
 //! service (`POST /v1/monitor/run`, and after imports or on a schedule) run this one
 //! function.
+//!
+//! Ownership: a registry's parties are screened only while the ownership graph blocks them
+//! ([`crate::ownership::screenable`]). In delta mode every party blocked through its owners
+//! is screened against the portfolio on each run in which a list changed — a list update
+//! that designates an owner blocks its companies without changing them — and the planner
+//! raises each (customer, company) pair once; the alert's explanation carries the ownership
+//! hit (regimes, share, paths).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -19,6 +26,7 @@ use interdict_store::{AlertReason, AlertStatus, MonitorRun, NewAlert, Pending, S
 
 use crate::Error;
 use crate::contract::MonitorReport;
+use crate::ownership::{OwnershipHits, screenable};
 
 impl MonitorReport {
     /// Nothing changed since the last run: nothing screened.
@@ -64,13 +72,24 @@ fn new_alert(
     hit: Hit,
     why: AlertReason,
     versions: &BTreeMap<String, String>,
+    ownership: &OwnershipHits,
 ) -> Result<NewAlert, Error> {
+    let mut explanation = serde_json::to_value(&hit.explanation).map_err(Error::internal)?;
+    if let (Some(owned), Some(object)) = (
+        ownership.get(hit.entity.id.as_str()),
+        explanation.as_object_mut(),
+    ) {
+        object.insert(
+            "ownership".into(),
+            serde_json::to_value(owned).map_err(Error::internal)?,
+        );
+    }
     Ok(NewAlert {
         list_version: versions
             .get(hit.entity.id.list())
             .cloned()
             .unwrap_or_default(),
-        explanation: serde_json::to_value(&hit.explanation).map_err(Error::internal)?,
+        explanation,
         entity_id: hit.entity.id.to_string(),
         customer_id: hit.customer_id,
         score: hit.score,
@@ -98,6 +117,8 @@ pub async fn run(store: &Store, full: bool, actor: &str) -> Result<MonitorReport
     let lists_changed = versions
         .iter()
         .any(|(list, version)| state.lists.get(list) != Some(version));
+    let screenable = screenable(store, &versions, entities, crate::ownership::today()).await?;
+    let (entities, ownership) = (screenable.entities, screenable.ownership);
     // With no list changed, only new and changed customers need screening.
     let snapshot = store.portfolio(!full && !lists_changed).await?;
     if !full && !lists_changed && snapshot.customers.is_empty() {
@@ -124,6 +145,11 @@ pub async fn run(store: &Store, full: bool, actor: &str) -> Result<MonitorReport
                     .map(|e| e.id.to_string()),
             ),
         }
+    }
+    if lists_changed {
+        // Blocked through owners a list update may have designated: the company itself did
+        // not change. Pairs already raised are the planner's to suppress.
+        changes.added_entities.extend(ownership.keys().cloned());
     }
     let mut pending = Vec::new();
     let mut rest = Vec::new();
@@ -203,15 +229,22 @@ pub async fn run(store: &Store, full: bool, actor: &str) -> Result<MonitorReport
         ..MonitorRun::default()
     };
     for (hit, why) in plan.create {
-        record.create.push(new_alert(hit, why, &versions)?);
+        record
+            .create
+            .push(new_alert(hit, why, &versions, &ownership)?);
     }
     for (hit, why) in plan.reraise {
-        record.reraise.push(new_alert(hit, why, &versions)?);
+        record
+            .reraise
+            .push(new_alert(hit, why, &versions, &ownership)?);
     }
     for hit in plan.refresh {
-        record
-            .refresh
-            .push(new_alert(hit, AlertReason::Rescreen, &versions)?);
+        record.refresh.push(new_alert(
+            hit,
+            AlertReason::Rescreen,
+            &versions,
+            &ownership,
+        )?);
     }
     for (customer, entity, why) in plan.close {
         record.close.push((customer, entity, why));

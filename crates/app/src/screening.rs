@@ -22,6 +22,7 @@ use serde_json::{Value, json};
 
 use crate::Error;
 use crate::contract::{MatchJson, QueryJson, ReplayResponse, ScreenRequest, ScreenResponse};
+use crate::ownership::{OwnershipHits, screenable};
 
 /// The engine version recorded with every screening.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -285,9 +286,24 @@ pub(crate) fn check_limit(limit: usize, max: usize, field: &str) -> Result<usize
     }
 }
 
-/// The entities of the list versions a record names, as they were: what its replay runs
-/// against.
+/// The entities of the list versions a record names, as they were, less the registry
+/// parties that nothing blocks through their owners today (the payment and scan records
+/// keep no date): what their replay runs against.
 pub(crate) async fn recorded_entities(
+    store: &Store,
+    versions: &BTreeMap<String, String>,
+) -> Result<Vec<Arc<Entity>>, Error> {
+    let entities = all_recorded_entities(store, versions)
+        .await?
+        .into_iter()
+        .map(Arc::unwrap_or_clone)
+        .collect();
+    let screenable = screenable(store, versions, entities, crate::ownership::today()).await?;
+    Ok(screenable.entities.into_iter().map(Arc::new).collect())
+}
+
+/// Every entity of the list versions a record names, as they were.
+async fn all_recorded_entities(
     store: &Store,
     versions: &BTreeMap<String, String>,
 ) -> Result<Vec<Arc<Entity>>, Error> {
@@ -392,6 +408,9 @@ pub struct ActiveLists {
     pub versions: BTreeMap<String, String>,
     /// Entities indexed.
     pub entities: usize,
+    /// The registry parties indexed because their owners block them, with the paths: a
+    /// match on one of them has basis `ownership` ([`crate::ownership::screenable`]).
+    pub ownership: Arc<OwnershipHits>,
 }
 
 impl ActiveLists {
@@ -406,10 +425,17 @@ impl ActiveLists {
             .into_iter()
             .map(|(list, v)| (list, v.version))
             .collect();
-        Ok(tokio::task::spawn_blocking(move || ActiveLists::build(entities, versions)).await?)
+        // A registry's parties are screened only when blocked through their owners, today.
+        let screenable = screenable(store, &versions, entities, crate::ownership::today()).await?;
+        Ok(tokio::task::spawn_blocking(move || {
+            let mut active = ActiveLists::build(screenable.entities, versions);
+            active.ownership = Arc::new(screenable.ownership);
+            active
+        })
+        .await?)
     }
 
-    /// Indexes `entities`, the active versions `versions`.
+    /// Indexes `entities`, the active versions `versions` (no ownership hits).
     pub fn build(entities: Vec<Entity>, versions: BTreeMap<String, String>) -> ActiveLists {
         let count = entities.len();
         let payments = crate::payments::rules_screener(&entities);
@@ -420,6 +446,7 @@ impl ActiveLists {
             payments,
             versions,
             entities: count,
+            ownership: Arc::new(OwnershipHits::new()),
         }
     }
 
@@ -453,12 +480,21 @@ pub fn match_json(m: &Match) -> Result<MatchJson, Error> {
         query_name: m.query_name.clone(),
         score: round(m.score),
         explanation: serde_json::to_value(&m.explanation).map_err(Error::internal)?,
+        ownership: None,
     })
 }
 
-/// The matches as JSON, best first.
-pub fn matches_json(matches: &[Match]) -> Result<Vec<MatchJson>, Error> {
-    matches.iter().map(match_json).collect()
+/// The matches as JSON, best first; a match on a party blocked through its owners carries
+/// its ownership hit (basis `ownership`, regimes, share, paths).
+pub fn matches_json(matches: &[Match], ownership: &OwnershipHits) -> Result<Vec<MatchJson>, Error> {
+    matches
+        .iter()
+        .map(|m| {
+            let mut json = match_json(m)?;
+            json.ownership = ownership.get(m.entity.id.as_str()).cloned();
+            Ok(json)
+        })
+        .collect()
 }
 
 /// The audit record of one screening by `actor`.
@@ -490,13 +526,14 @@ pub async fn record(
     store: &Store,
     actor: &str,
     versions: &BTreeMap<String, String>,
+    ownership: &OwnershipHits,
     screenings: &[Screening],
     results: &[Vec<Match>],
 ) -> Result<Vec<ScreenResponse>, Error> {
     let mut records = Vec::with_capacity(screenings.len());
     let mut responses = Vec::with_capacity(screenings.len());
     for (screening, matches) in screenings.iter().zip(results) {
-        let matches = matches_json(matches)?;
+        let matches = matches_json(matches, ownership)?;
         records.push(screening_record(actor, screening, versions, &matches));
         responses.push(ScreenResponse {
             screening_id: String::new(),
@@ -556,15 +593,27 @@ pub async fn replay(store: &Store, id: &str) -> Result<ReplayResponse, Error> {
         threshold: recorded.threshold,
         limit: recorded.limit,
     };
-    let entities = recorded_entities(store, &recorded.list_versions).await?;
+    // The ownership graph as it stood on the day of the screening.
+    let date = record
+        .recorded_at
+        .get(..10)
+        .and_then(interdict_model::PartialDate::parse)
+        .unwrap_or_else(crate::ownership::today);
+    let entities = all_recorded_entities(store, &recorded.list_versions)
+        .await?
+        .into_iter()
+        .map(Arc::unwrap_or_clone)
+        .collect();
+    let screenable = screenable(store, &recorded.list_versions, entities, date).await?;
     let query = screening.query.clone();
     let options = screening.options;
+    let entities = screenable.entities;
     let matches = tokio::task::spawn_blocking(move || {
-        let index = Index::build(entities);
+        let index = Index::build(entities.into_iter().map(Arc::new).collect());
         index.screen(&query, &options)
     })
     .await?;
-    let matches = matches_json(&matches)?;
+    let matches = matches_json(&matches, &screenable.ownership)?;
     let replayed =
         serde_json::to_string(&json!({ "matches": matches })).map_err(Error::internal)?;
     let recorded_results = serde_json::from_str::<Value>(recorded.result.get())

@@ -39,6 +39,20 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show whether an entity is blocked through its owners (OFAC 50% rule, EU and UK
+    /// ownership and control), with the paths from blocked owners, e.g.
+    /// `interdict ownership registry:volga-media`.
+    Ownership {
+        /// The entity id, `<list>:<source-id>`.
+        id: String,
+        /// The screening date (YYYY-MM-DD; default today): relations ended before it or
+        /// starting after it are left out.
+        #[arg(long)]
+        date: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Screen one name (`--name`) or a CSV of names (`--input`) against the active lists.
     Screen(ScreenArgs),
     /// Score name pairs from a CSV with `name1,name2[,schema]` columns; adds `score` and `match`.

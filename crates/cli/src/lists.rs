@@ -44,7 +44,7 @@ pub(crate) async fn import(
         .iter()
         .map(|path| {
             let files = read_path(path)?;
-            Ok(interdict_app::lists::parse(
+            Ok(interdict_app::lists::parse_import(
                 &files,
                 &path.display().to_string(),
                 &options,
@@ -55,7 +55,7 @@ pub(crate) async fn import(
     for (path, parsed) in paths.iter().zip(parsed) {
         let label = path.display().to_string();
         reports.push(
-            interdict_app::lists::import_parsed(store, parsed, &label, &options)
+            interdict_app::lists::import_data(store, parsed, &label, &options)
                 .await
                 .with_context(|| format!("cannot import {label}"))?,
         );
@@ -144,8 +144,12 @@ pub(crate) fn describe_import(report: &ImportReport) -> String {
         (true, true, true) => "already stored; re-activated",
         (true, false, true) => "unchanged; nothing imported",
     };
+    let relations = report
+        .relations
+        .map(|n| format!(" {n:>6} relations"))
+        .unwrap_or_default();
     format!(
-        "{:<14} {}  {:>6} entities {:>6} names  {}",
+        "{:<14} {}  {:>6} entities {:>6} names{relations}  {}",
         report.list,
         short(&report.version),
         report.entities,

@@ -12,6 +12,7 @@ mod keys;
 mod lists;
 mod monitor;
 mod output;
+mod ownership;
 mod pairs;
 mod payments;
 mod portfolio;
@@ -208,6 +209,10 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Webhooks { command } => {
             webhooks::run(&Store::open_with(&cli.db, &options).await?, command).await
+        }
+        Command::Ownership { id, date, json } => {
+            let store = Store::open_with(&cli.db, &options).await?;
+            ownership::run(&store, &id, date.as_deref(), json).await
         }
         Command::Entity { id, json } => {
             let store = Store::open_with(&cli.db, &options).await?;

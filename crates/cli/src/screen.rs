@@ -49,6 +49,7 @@ pub(crate) async fn run_single(store: &Store, args: &QueryArgs, name: &str) -> R
         store,
         &cli_actor(),
         &active.versions,
+        &active.ownership,
         &screenings,
         &results,
     )
@@ -232,6 +233,7 @@ pub(crate) async fn run_batch(
             store,
             &actor,
             &active.versions,
+            &active.ownership,
             &screenings,
             &results,
         )

@@ -296,6 +296,10 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/lists/{list}/versions", get(handlers::lists::versions))
         .route("/v1/lists/{list}/activate", post(handlers::lists::activate))
         .route("/v1/entities/{id}", get(handlers::lists::entity))
+        .route(
+            "/v1/entities/{id}/ownership",
+            get(handlers::ownership::ownership),
+        )
         .route("/v1/audit/verify", get(handlers::audit::verify))
         .route("/v1/audit/export", get(handlers::audit::export))
         .route("/v1/audit/{id}", get(handlers::audit::record))

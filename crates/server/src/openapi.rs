@@ -42,6 +42,7 @@ use crate::handlers::monitoring;
         handlers::lists::versions,
         handlers::lists::diff,
         handlers::lists::entity,
+        handlers::ownership::ownership,
         handlers::lists::import,
         handlers::lists::activate,
         handlers::audit::record,
@@ -78,6 +79,10 @@ use crate::handlers::monitoring;
         handlers::payments::PaymentMessageRequest, handlers::payments::PaymentResponse,
         PaymentScreeningJson, PaymentHitJson, ScanRequest, ScanResponse, MentionJson,
         handlers::scan::ScanBatchResponse,
+        interdict_app::ownership::OwnershipJson, interdict_app::ownership::RegimesJson,
+        interdict_app::ownership::RegimeJson, interdict_app::ownership::OwnershipPathJson,
+        interdict_app::ownership::PathStepJson, interdict_app::ownership::StepLinkJson,
+        handlers::ownership::OwnershipParams,
     )),
     modifiers(&SecuritySchemes, &CommonErrors),
     tags(

@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use interdict_model::{
-    ChangedEntity, Entity, ListDiff, ListVersion, PartialDate, SourceRecord, canonical_hash,
-    content_hash_of,
+    ChangedEntity, Entity, ListDiff, ListVersion, PartialDate, Relation, SourceRecord,
+    canonical_hash, content_hash_of, relation_hash,
 };
 use serde_json::{Value, json};
 use sqlx::Row;
@@ -43,11 +43,25 @@ pub struct PreparedList {
     names: usize,
     /// Entity id, content hash, content, provenance.
     rows: Vec<(String, String, String, String)>,
+    /// Relation id, content hash, content, provenance: ownership and control data.
+    relations: Vec<(String, String, String, String)>,
 }
 
 impl PreparedList {
     /// Prepares `entities` as a version of `list`, read from `format`.
     pub fn new(list: &str, format: &str, entities: &[Entity]) -> Result<PreparedList, Error> {
+        PreparedList::with_relations(list, format, entities, &[])
+    }
+
+    /// Prepares `entities` and ownership or control `relations` as one version of `list`:
+    /// the version id hashes both, so the same entities with other relations are another
+    /// version. Without relations the id is the one [`PreparedList::new`] gives.
+    pub fn with_relations(
+        list: &str,
+        format: &str,
+        entities: &[Entity],
+        relations: &[Relation],
+    ) -> Result<PreparedList, Error> {
         if list.trim().is_empty() || list.contains(':') {
             return Err(Error::Invalid(format!(
                 "list id {list:?} must be non-empty and contain no ':'"
@@ -75,22 +89,70 @@ impl PreparedList {
                 Ok((entity.id.as_str().to_owned(), hash, body, source))
             })
             .collect::<Result<Vec<_>, Error>>()?;
+        let mut relation_ids = HashSet::with_capacity(relations.len());
+        if let Some(twice) = relations
+            .iter()
+            .find(|r| !relation_ids.insert(r.id.as_str()))
+        {
+            return Err(Error::Invalid(format!(
+                "relation {} appears more than once in this version of list {list}",
+                twice.id
+            )));
+        }
+        let relation_rows = relations
+            .iter()
+            .map(split_relation)
+            .collect::<Result<Vec<_>, Error>>()?;
+        // Relation ids are keyed apart from entity ids in the version's hash, so that an
+        // entity and a relation that share an id cannot stand in for each other.
+        let keyed_relations: Vec<(String, &str)> = relation_rows
+            .iter()
+            .map(|(id, hash, _, _)| (format!("relation\u{1f}{id}"), hash.as_str()))
+            .collect();
+        let version = content_hash_of(
+            rows.iter()
+                .map(|(id, hash, _, _)| (id.as_str(), hash.as_str()))
+                .chain(
+                    keyed_relations
+                        .iter()
+                        .map(|(id, hash)| (id.as_str(), *hash)),
+                ),
+        );
         Ok(PreparedList {
             list: list.to_owned(),
             format: format.to_owned(),
-            version: content_hash_of(
-                rows.iter()
-                    .map(|(id, hash, _, _)| (id.as_str(), hash.as_str())),
-            ),
+            version,
             names: entities.iter().map(|e| e.names.len()).sum(),
             rows,
+            relations: relation_rows,
         })
+    }
+
+    /// How many relations the version holds.
+    pub fn relation_count(&self) -> usize {
+        self.relations.len()
     }
 
     /// The version id: the SHA-256 of the content.
     pub fn version(&self) -> &str {
         &self.version
     }
+}
+
+/// Decodes stored relations off the async workers (a registry holds millions).
+async fn decode_relations(rows: Vec<AnyRow>) -> Result<Vec<Relation>, Error> {
+    tokio::task::spawn_blocking(move || {
+        rows.iter()
+            .map(|row| {
+                let id: String = row.try_get("relation_id")?;
+                let body: String = row.try_get("body")?;
+                let source: String = row.try_get("source")?;
+                join_relation(&id, &body, &source)
+            })
+            .collect()
+    })
+    .await
+    .map_err(|e| Error::Background(e.to_string()))?
 }
 
 /// An entity together with the version it was read from.
@@ -139,6 +201,26 @@ fn split_entity(entity: &Entity) -> Result<(String, String), Error> {
         serde_json::to_string(&body).map_err(corrupt)?,
         serde_json::to_string(&source).map_err(corrupt)?,
     ))
+}
+
+/// Splits a relation into its id, content hash, content (its JSON, which leaves provenance
+/// out) and provenance.
+fn split_relation(relation: &Relation) -> Result<(String, String, String, String), Error> {
+    let invalid = |e: serde_json::Error| Error::Invalid(format!("relation {}: {e}", relation.id));
+    let body = serde_json::to_string(relation).map_err(invalid)?;
+    let source = serde_json::to_string(&relation.source).map_err(invalid)?;
+    Ok((relation.id.clone(), relation_hash(relation), body, source))
+}
+
+/// Rebuilds a relation from its stored content and provenance.
+fn join_relation(relation_id: &str, body: &str, source: &str) -> Result<Relation, Error> {
+    let corrupt = |e: serde_json::Error| Error::Corrupt {
+        what: format!("relation {relation_id}"),
+        reason: e.to_string(),
+    };
+    let mut relation: Relation = serde_json::from_str(body).map_err(corrupt)?;
+    relation.source = serde_json::from_str(source).map_err(corrupt)?;
+    Ok(relation)
 }
 
 /// Rebuilds an entity from its stored content and provenance (none: an empty record).
@@ -379,6 +461,24 @@ impl Store {
             }
             self.write_batch(query).await?;
         }
+        let mut seen = HashSet::new();
+        let contents: Vec<_> = prepared
+            .relations
+            .iter()
+            .filter(|(_, hash, _, _)| seen.insert(hash.as_str()))
+            .collect();
+        for chunk in contents.chunks(INSERT_BATCH) {
+            let sql = format!(
+                "INSERT INTO relation_content (content_hash, body) VALUES {} \
+                 ON CONFLICT (content_hash) DO NOTHING",
+                placeholders(self.backend, chunk.len(), 2)
+            );
+            let mut query = sqlx::query(&sql);
+            for (_, hash, body, _) in chunk {
+                query = query.bind(hash.as_str()).bind(body.as_str());
+            }
+            self.write_batch(query).await?;
+        }
         Ok(())
     }
 
@@ -391,6 +491,7 @@ impl Store {
             version,
             names,
             rows,
+            relations,
         } = prepared;
         let to_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
         {
@@ -406,8 +507,8 @@ impl Store {
             // The import date, publication date and files are set when it completes.
             sqlx::query(
                 "INSERT INTO list_versions (list_id, version, format, entity_count, name_count, \
-                 imported_at, published, source_files, complete) \
-                 VALUES ($1, $2, $3, $4, $5, $6, NULL, '[]', 0) \
+                 imported_at, published, source_files, complete, relation_count) \
+                 VALUES ($1, $2, $3, $4, $5, $6, NULL, '[]', 0, $7) \
                  ON CONFLICT (list_id, version) DO NOTHING",
             )
             .bind(list)
@@ -416,6 +517,7 @@ impl Store {
             .bind(to_i64(rows.len()))
             .bind(to_i64(*names))
             .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .bind(to_i64(relations.len()))
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
@@ -424,6 +526,23 @@ impl Store {
             let sql = format!(
                 "INSERT INTO version_entities (list_id, version, entity_id, content_hash, source) \
                  VALUES {} ON CONFLICT (list_id, version, entity_id) DO NOTHING",
+                placeholders(self.backend, chunk.len(), 5)
+            );
+            let mut query = sqlx::query(&sql);
+            for (id, hash, _, source) in chunk {
+                query = query
+                    .bind(list)
+                    .bind(version)
+                    .bind(id.as_str())
+                    .bind(hash.as_str())
+                    .bind(source.as_str());
+            }
+            self.write_batch(query).await?;
+        }
+        for chunk in relations.chunks(INSERT_BATCH) {
+            let sql = format!(
+                "INSERT INTO version_relations (list_id, version, relation_id, content_hash, \
+                 source) VALUES {} ON CONFLICT (list_id, version, relation_id) DO NOTHING",
                 placeholders(self.backend, chunk.len(), 5)
             );
             let mut query = sqlx::query(&sql);
@@ -613,6 +732,60 @@ impl Store {
         })
         .await
         .map_err(|e| Error::Background(e.to_string()))?
+    }
+
+    /// The ownership and control relations of one version, in id order.
+    pub async fn version_relations(
+        &self,
+        list: &str,
+        version: &str,
+    ) -> Result<Vec<Relation>, Error> {
+        let rows = sqlx::query(
+            "SELECT vr.relation_id, c.body, vr.source FROM version_relations vr \
+             JOIN list_versions v ON v.list_id = vr.list_id AND v.version = vr.version \
+             JOIN relation_content c ON c.content_hash = vr.content_hash \
+             WHERE vr.list_id = $1 AND vr.version = $2 AND v.complete = 1 \
+             ORDER BY vr.relation_id",
+        )
+        .bind(list)
+        .bind(version)
+        .fetch_all(&self.pool)
+        .await?;
+        decode_relations(rows).await
+    }
+
+    /// The relations of every list's active version, in list and id order: the ownership
+    /// graph's data.
+    pub async fn active_relations(&self) -> Result<Vec<Relation>, Error> {
+        let rows = sqlx::query(
+            "SELECT vr.relation_id, c.body, vr.source FROM version_relations vr \
+             JOIN lists l ON l.list_id = vr.list_id AND l.active_version = vr.version \
+             JOIN list_versions v ON v.list_id = vr.list_id AND v.version = vr.version \
+             JOIN relation_content c ON c.content_hash = vr.content_hash \
+             WHERE v.complete = 1 ORDER BY vr.list_id, vr.relation_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        decode_relations(rows).await
+    }
+
+    /// How many relations a version holds (0 for a list of entities only).
+    pub async fn relation_count(&self, list: &str, version: &str) -> Result<usize, Error> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT relation_count FROM list_versions WHERE list_id = $1 AND version = $2 \
+             AND complete = 1",
+        )
+        .bind(list)
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            what: format!("version {version} of list {list}"),
+        })?;
+        usize::try_from(count).map_err(|_| Error::Corrupt {
+            what: format!("version {version} of list {list}"),
+            reason: format!("negative relation count {count}"),
+        })
     }
 
     /// The entities of every list's active version, with those versions.

@@ -5,6 +5,7 @@ pub(crate) mod keys;
 pub(crate) mod lists;
 pub(crate) mod monitoring;
 pub(crate) mod ops;
+pub(crate) mod ownership;
 pub(crate) mod payments;
 pub(crate) mod scan;
 pub(crate) mod screen;

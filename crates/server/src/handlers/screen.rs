@@ -60,11 +60,13 @@ async fn screen_all(
         .charge_more(&caller.actor, weight.saturating_sub(1))?;
     let snapshot = state.index().require()?;
     let versions = snapshot.versions.clone();
+    let ownership = std::sync::Arc::clone(&snapshot.ownership);
     let (screenings, results) = run(state, snapshot, screenings).await?;
     let responses = interdict_app::screening::record(
         state.store(),
         &caller.actor,
         &versions,
+        &ownership,
         &screenings,
         &results,
     )

@@ -119,6 +119,7 @@ async fn run(
 ) -> Result<ScreenResponse, UiError> {
     let snapshot = state.index().require()?;
     let versions = snapshot.versions.clone();
+    let ownership = std::sync::Arc::clone(&snapshot.ownership);
     let (screenings, results) = state
         .on_screening_pool(move || {
             let screenings = vec![screening];
@@ -130,6 +131,7 @@ async fn run(
         state.store(),
         viewer.actor(),
         &versions,
+        &ownership,
         &screenings,
         &results,
     )

@@ -10,5 +10,6 @@ mod endpoints;
 mod errors;
 mod hardening;
 mod imports;
+mod ownership;
 mod properties;
 mod serving;
