@@ -80,6 +80,30 @@ pub struct MatchJson {
     /// Why it scored what it did: normalised names, token alignment, features.
     #[schema(value_type = Object)]
     pub explanation: Value,
+    /// The same party on other lists (linked by a UN reference number, or by a shared
+    /// passport or other decisive identifier with agreeing names; never by name alone): one
+    /// hit per party, led by its best-scoring record. Absent when listed once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_listed: Vec<AlsoListedJson>,
+}
+
+/// A record of the same party on another list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AlsoListedJson {
+    /// `<list>:<source id>`.
+    pub entity_id: String,
+    /// The list id.
+    pub list: String,
+    /// The record's primary name.
+    pub name: String,
+    /// Its score for the query, rounded to 4 decimals; null when it did not score at or
+    /// above the threshold (it names the party all the same).
+    pub score: Option<f64>,
+    /// The record's name that matched; null when it was not matched.
+    pub matched_name: Option<String>,
+    /// Why it is the same party, e.g. `UN reference number TAi.002` or `passport P123456`.
+    #[schema(example = "UN reference number TAi.002")]
+    pub linked_by: String,
 }
 
 /// The result of one screening, as recorded in the audit trail.

@@ -41,6 +41,7 @@ use std::str::FromStr;
 
 use interdict_model::{Entity, PartialDate};
 
+pub use cross_reference::cross_references_of;
 pub use detect::detect;
 pub use error::{Error, Issue};
 pub use relations::{ParsedRelations, RelationFormat, parse_relations};

@@ -37,11 +37,7 @@ use crate::cross_reference;
 use crate::xml::{self, Element, push_unique};
 use crate::{Error, Format, Issue, Parsed, SourceFile};
 
-/// The label of the identifier holding the party's id on the OFSI consolidated list.
-const OFSI_GROUP_ID_LABEL: &str = "OFSI Group ID";
-
-/// The label the OFSI consolidated list gives the UK Sanctions List id.
-const UK_SANCTIONS_LIST_REF_LABEL: &str = "UK Sanctions List Ref";
+use crate::cross_reference::{OFSI_GROUP_ID_LABEL, UK_SANCTIONS_LIST_REF_LABEL};
 
 /// Parses UK Sanctions List XML files into entities with ids `<list>:<UniqueID>`.
 pub(crate) fn parse(files: &[SourceFile], list: &str) -> Result<Parsed, Error> {
