@@ -206,7 +206,7 @@ pub(crate) async fn also_listed(
 #[into_params(parameter_in = Query)]
 pub(crate) struct ImportParams {
     /// The format (detected from content when absent): ofac-sdn-csv, ofac-sdn-xml, un-sc-xml,
-    /// eu-fsf-xml, uk-ofsi-csv, uk-sanctions-list-xml, us-csl-csv, ftm.
+    /// eu-fsf-xml, uk-ofsi-csv, uk-sanctions-list-xml, uk-sanctions-list-csv, us-csl-csv, ftm.
     format: Option<String>,
     /// The list id (defaults from the format, e.g. `ofac-sdn`).
     #[param(pattern = "^[a-z0-9][a-z0-9._-]{0,63}$")]
