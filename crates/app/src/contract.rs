@@ -594,6 +594,10 @@ pub struct AlertDetailJson {
     pub history: Vec<AlertEventJson>,
     /// Every decision proposed on it.
     pub proposals: Vec<ProposalJson>,
+    /// The same party on the other active lists: the alert is raised once per party, on one
+    /// of its records. Absent when the party is listed once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_listed: Vec<AlsoListedJson>,
 }
 
 impl From<&DecisionRecord> for DecisionJson {
@@ -673,6 +677,7 @@ impl AlertDetailJson {
                 })
                 .collect(),
             proposals: d.proposals.iter().map(ProposalJson::from).collect(),
+            also_listed: Vec::new(),
         }
     }
 }

@@ -86,6 +86,35 @@ async fn the_same_party_on_two_lists_is_one_match_with_also_listed(store: Store,
         .await;
     assert_eq!(once["also_listed"], json!([]));
 
+    // Monitoring: one alert for the customer and the party, which names the other list.
+    let (status, body) = app
+        .admin(
+            "PUT",
+            "/v1/portfolio/C-1",
+            Some(json!({ "name": "Mohammad Hassan Akhund" })),
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    let (status, body) = app.admin("POST", "/v1/monitor/run", Some(json!({}))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, alerts) = app.admin("GET", "/v1/alerts?customer=C-1", None).await;
+    assert_eq!(status, StatusCode::OK, "{alerts}");
+    let ours: Vec<&Value> = alerts
+        .as_array()
+        .expect("alerts")
+        .iter()
+        .filter(|a| ours.contains(&a["entity_id"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(ours.len(), 1, "{alerts}");
+    let id = ours[0]["id"].as_i64().expect("id");
+    let (status, detail) = app.admin("GET", &format!("/v1/alerts/{id}"), None).await;
+    assert_eq!(status, StatusCode::OK, "{detail}");
+    assert_eq!(
+        detail["also_listed"].as_array().map(Vec::len),
+        Some(1),
+        "{detail}"
+    );
+
     let (_, doc) = app.call("GET", "/openapi.json", None, None).await;
     assert!(
         doc["components"]["schemas"]["MatchJson"]["properties"]["also_listed"].is_object(),
