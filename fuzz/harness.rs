@@ -5,23 +5,25 @@
 use interdict_sources::{Format, SourceFile};
 
 /// Every fuzz target, by the name `cargo fuzz` knows it under.
-pub(crate) const TARGETS: [&str; 9] = [
+pub(crate) const TARGETS: [&str; 10] = [
     "ofac_sdn_csv",
     "ofac_sdn_xml",
     "un_sc_xml",
     "eu_fsf_xml",
     "uk_ofsi_csv",
     "uk_sanctions_list_xml",
+    "uk_sanctions_list_csv",
     "us_csl_csv",
     "ftm",
     "detect",
 ];
 
 /// File names that steer detection in the `detect` target: the first input byte picks one.
-const DETECT_NAMES: [&str; 7] = [
+const DETECT_NAMES: [&str; 8] = [
     "sdn.csv",
     "list.xml",
     "uk-sanctions-list.xml",
+    "UK-Sanctions-List.csv",
     "ConList.csv",
     "entities.ftm.json",
     "deltas/1.delta.json",
@@ -57,6 +59,7 @@ pub(crate) fn case(target: &str, input: &[u8]) -> Option<(Vec<SourceFile>, Optio
         "eu_fsf_xml" => single("eu-fsf.xml", Format::EuFsfXml),
         "uk_ofsi_csv" => single("ConList.csv", Format::UkOfsiCsv),
         "uk_sanctions_list_xml" => single("uk-sanctions-list.xml", Format::UkSanctionsListXml),
+        "uk_sanctions_list_csv" => single("UK-Sanctions-List.csv", Format::UkSanctionsListCsv),
         "us_csl_csv" => single("consolidated.csv", Format::UsCslCsv),
         // The input split at 0x00: the entities file, then up to three delta files.
         "ftm" => Some((

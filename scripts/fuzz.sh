@@ -46,6 +46,7 @@ seed() {
     case "$target" in
         us_csl_csv) cp -n "$lists/us-csl-sample.csv" "$corpus"/ 2>/dev/null || true ;;
         uk_ofsi_csv) cp -n ../crates/sources/tests/data/uk/ofsi-conlist.csv "$corpus"/ 2>/dev/null || true ;;
+        uk_sanctions_list_csv) cp -n ../crates/sources/tests/data/uk/uk-sanctions-list.csv "$corpus"/ 2>/dev/null || true ;;
         un_sc_xml) cp -n ../crates/sources/tests/data/un/*.xml "$corpus"/ 2>/dev/null || true ;;
         ftm) cp -n "$lists/ftm-yente-fixture/entities.ftm.json" "$corpus"/ 2>/dev/null || true ;;
         payments) cp -n ../crates/payments/tests/data/* "$corpus"/ 2>/dev/null || true ;;

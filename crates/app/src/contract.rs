@@ -84,6 +84,30 @@ pub struct MatchJson {
     /// `ownership`, the regimes, the share blocked owners hold and the paths.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ownership: Option<crate::ownership::OwnershipHitJson>,
+    /// The same party on other lists (linked by a UN reference number, or by a shared
+    /// passport or other decisive identifier with agreeing names; never by name alone): one
+    /// hit per party, led by its best-scoring record. Absent when listed once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_listed: Vec<AlsoListedJson>,
+}
+
+/// A record of the same party on another list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AlsoListedJson {
+    /// `<list>:<source id>`.
+    pub entity_id: String,
+    /// The list id.
+    pub list: String,
+    /// The record's primary name.
+    pub name: String,
+    /// Its score for the query, rounded to 4 decimals; null when it did not score at or
+    /// above the threshold (it names the party all the same).
+    pub score: Option<f64>,
+    /// The record's name that matched; null when it was not matched.
+    pub matched_name: Option<String>,
+    /// Why it is the same party, e.g. `UN reference number TAi.002` or `passport P123456`.
+    #[schema(example = "UN reference number TAi.002")]
+    pub linked_by: String,
 }
 
 /// The result of one screening, as recorded in the audit trail.
@@ -577,6 +601,10 @@ pub struct AlertDetailJson {
     pub history: Vec<AlertEventJson>,
     /// Every decision proposed on it.
     pub proposals: Vec<ProposalJson>,
+    /// The same party on the other active lists: the alert is raised once per party, on one
+    /// of its records. Absent when the party is listed once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_listed: Vec<AlsoListedJson>,
 }
 
 impl From<&DecisionRecord> for DecisionJson {
@@ -656,6 +684,7 @@ impl AlertDetailJson {
                 })
                 .collect(),
             proposals: d.proposals.iter().map(ProposalJson::from).collect(),
+            also_listed: Vec::new(),
         }
     }
 }

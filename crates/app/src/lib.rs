@@ -17,6 +17,7 @@
 pub mod alert_queue;
 pub mod alerts;
 pub mod contract;
+pub mod cross_list;
 mod error;
 pub mod list_history;
 pub mod lists;
@@ -27,5 +28,6 @@ pub mod portfolio;
 pub mod scan;
 pub mod screening;
 
+pub use cross_list::{CrossListParties, OtherListing, PartyMatch};
 pub use error::Error;
 pub use screening::{ActiveLists, IgnoredField, Limits, Screening};

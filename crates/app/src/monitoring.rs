@@ -26,6 +26,7 @@ use interdict_store::{AlertReason, AlertStatus, MonitorRun, NewAlert, Pending, S
 
 use crate::Error;
 use crate::contract::MonitorReport;
+use crate::cross_list::CrossListParties;
 use crate::ownership::{OwnershipHits, screenable};
 
 impl MonitorReport {
@@ -220,6 +221,8 @@ pub async fn run(store: &Store, full: bool, actor: &str) -> Result<MonitorReport
             )
         })
         .collect();
+    let parties = CrossListParties::build(&entities);
+    let hits = one_hit_per_party(hits, &parties, &priors);
     let plan = plan(hits, &priors, &changes, &delisted);
 
     let mut record = MonitorRun {
@@ -264,6 +267,72 @@ pub async fn run(store: &Store, full: bool, actor: &str) -> Result<MonitorReport
         saturated,
         seconds: seconds(started),
     })
+}
+
+/// One alert per party, not one per list naming it: of a customer's hits on records of one
+/// party, the one kept is the hit on the record the customer already has an alert for (the
+/// party's alert stays where it is, whichever list scores best today; with no hit on it this
+/// run, the party's alert is left as it is), else the best-scoring hit (ties by entity id).
+fn one_hit_per_party(
+    hits: Vec<Hit>,
+    parties: &CrossListParties,
+    priors: &HashMap<(String, String), Prior>,
+) -> Vec<Hit> {
+    if parties.is_empty() {
+        return hits;
+    }
+    // (customer, party) → the record its alert is on, when it has one.
+    let mut alerted: HashMap<(&str, usize), &str> = HashMap::new();
+    for (customer, entity) in priors.keys() {
+        if let Some(party) = parties.party(entity) {
+            let slot = alerted
+                .entry((customer.as_str(), party))
+                .or_insert(entity.as_str());
+            if entity.as_str() < *slot {
+                *slot = entity.as_str();
+            }
+        }
+    }
+    let mut best: HashMap<(String, usize), usize> = HashMap::new();
+    let mut keep = vec![true; hits.len()];
+    for (at, hit) in hits.iter().enumerate() {
+        let Some(party) = parties.party(hit.entity.id.as_str()) else {
+            continue;
+        };
+        if let Some(&anchor) = alerted.get(&(hit.customer_id.as_str(), party)) {
+            if let Some(slot) = keep.get_mut(at) {
+                *slot = hit.entity.id.as_str() == anchor;
+            }
+            continue;
+        }
+        let key = (hit.customer_id.clone(), party);
+        match best.get(&key).copied() {
+            None => {
+                best.insert(key, at);
+            }
+            Some(kept) => {
+                let Some(other) = hits.get(kept) else {
+                    continue;
+                };
+                let better = hit.score > other.score
+                    || (hit.score == other.score
+                        && hit.entity.id.as_str() < other.entity.id.as_str());
+                let dropped = if better {
+                    best.insert(key, at);
+                    kept
+                } else {
+                    at
+                };
+                if let Some(slot) = keep.get_mut(dropped) {
+                    *slot = false;
+                }
+            }
+        }
+    }
+    hits.into_iter()
+        .zip(keep)
+        .filter_map(|(hit, kept)| kept.then_some(hit))
+        .collect()
 }
 
 fn seconds(started: Instant) -> f64 {

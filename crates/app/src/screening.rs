@@ -21,7 +21,10 @@ use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use crate::Error;
-use crate::contract::{MatchJson, QueryJson, ReplayResponse, ScreenRequest, ScreenResponse};
+use crate::contract::{
+    AlsoListedJson, MatchJson, QueryJson, ReplayResponse, ScreenRequest, ScreenResponse,
+};
+use crate::cross_list::{CrossListParties, OtherListing, PartyMatch};
 use crate::ownership::{OwnershipHits, screenable};
 
 /// The engine version recorded with every screening.
@@ -404,6 +407,8 @@ pub struct ActiveLists {
     scanner: std::sync::OnceLock<interdict_matching::Scanner>,
     /// The payment rules (BICs, IMO numbers, wallets, jurisdictions) over the same entities.
     pub payments: interdict_payments::Screener,
+    /// The parties listed on more than one of these lists: screening hits are one per party.
+    pub parties: Arc<CrossListParties>,
     /// list id → active version, exactly those indexed.
     pub versions: BTreeMap<String, String>,
     /// Entities indexed.
@@ -439,11 +444,14 @@ impl ActiveLists {
     pub fn build(entities: Vec<Entity>, versions: BTreeMap<String, String>) -> ActiveLists {
         let count = entities.len();
         let payments = crate::payments::rules_screener(&entities);
-        let index = Arc::new(Index::build(entities.into_iter().map(Arc::new).collect()));
+        let entities: Vec<Arc<Entity>> = entities.into_iter().map(Arc::new).collect();
+        let parties = Arc::new(CrossListParties::build(&entities));
+        let index = Arc::new(Index::build(entities));
         ActiveLists {
             index,
             scanner: std::sync::OnceLock::new(),
             payments,
+            parties,
             versions,
             entities: count,
             ownership: Arc::new(OwnershipHits::new()),
@@ -456,13 +464,39 @@ impl ActiveLists {
             .get_or_init(|| interdict_matching::Scanner::new(Arc::clone(&self.index)))
     }
 
-    /// Screens every screening, spread over the current rayon pool's threads.
-    pub fn screen(&self, screenings: &[Screening]) -> Vec<Vec<Match>> {
-        screenings
-            .par_iter()
-            .map(|s| self.index.screen(&s.query, &s.options))
+    /// The records of `entity_id`'s party on the other active lists (empty when it is listed
+    /// once).
+    pub fn also_listed(&self, entity_id: &str) -> Vec<AlsoListedJson> {
+        self.parties
+            .others(entity_id)
+            .iter()
+            .map(also_listed_json)
             .collect()
     }
+
+    /// Screens every screening, spread over the current rayon pool's threads: one hit per
+    /// party, with its records on other lists beside it.
+    pub fn screen(&self, screenings: &[Screening]) -> Vec<Vec<PartyMatch>> {
+        screenings
+            .par_iter()
+            .map(|s| screen_parties(&self.index, &self.parties, &s.query, s.options))
+            .collect()
+    }
+}
+
+/// Screens `query` and folds the matches into one hit per party: the index is asked for
+/// enough matches that `options.limit` parties can be answered.
+pub fn screen_parties(
+    index: &Index,
+    parties: &CrossListParties,
+    query: &Query,
+    options: ScreenOptions,
+) -> Vec<PartyMatch> {
+    let asked = ScreenOptions {
+        limit: parties.matches_for(options.limit),
+        ..options
+    };
+    parties.group(index.screen(query, &asked), options.limit)
 }
 
 fn round(score: f64) -> f64 {
@@ -481,19 +515,39 @@ pub fn match_json(m: &Match) -> Result<MatchJson, Error> {
         score: round(m.score),
         explanation: serde_json::to_value(&m.explanation).map_err(Error::internal)?,
         ownership: None,
+        also_listed: Vec::new(),
     })
 }
 
-/// The matches as JSON, best first; a match on a party blocked through its owners carries
-/// its ownership hit (basis `ownership`, regimes, share, paths).
-pub fn matches_json(matches: &[Match], ownership: &OwnershipHits) -> Result<Vec<MatchJson>, Error> {
-    matches
-        .iter()
-        .map(|m| {
-            let mut json = match_json(m)?;
-            json.ownership = ownership.get(m.entity.id.as_str()).cloned();
-            Ok(json)
-        })
+/// A record of the party on another list as JSON.
+pub fn also_listed_json(other: &OtherListing) -> AlsoListedJson {
+    AlsoListedJson {
+        entity_id: other.entity.id.as_str().to_owned(),
+        list: other.entity.id.list().to_owned(),
+        name: other.entity.name.clone(),
+        score: other.score.map(round),
+        matched_name: other.matched_name.clone(),
+        linked_by: other.linked_by.clone(),
+    }
+}
+
+/// One hit for a party as JSON: its lead record's match, with `also_listed`, and its
+/// ownership hit (basis `ownership`, regimes, share, paths) when the party is blocked
+/// through its owners.
+pub fn party_match_json(hit: &PartyMatch, ownership: &OwnershipHits) -> Result<MatchJson, Error> {
+    let mut json = match_json(&hit.lead)?;
+    json.also_listed = hit.also_listed.iter().map(also_listed_json).collect();
+    json.ownership = ownership.get(hit.lead.entity.id.as_str()).cloned();
+    Ok(json)
+}
+
+/// The hits as JSON, best first.
+pub fn matches_json(
+    hits: &[PartyMatch],
+    ownership: &OwnershipHits,
+) -> Result<Vec<MatchJson>, Error> {
+    hits.iter()
+        .map(|hit| party_match_json(hit, ownership))
         .collect()
 }
 
@@ -528,7 +582,7 @@ pub async fn record(
     versions: &BTreeMap<String, String>,
     ownership: &OwnershipHits,
     screenings: &[Screening],
-    results: &[Vec<Match>],
+    results: &[Vec<PartyMatch>],
 ) -> Result<Vec<ScreenResponse>, Error> {
     let mut records = Vec::with_capacity(screenings.len());
     let mut responses = Vec::with_capacity(screenings.len());
@@ -609,8 +663,10 @@ pub async fn replay(store: &Store, id: &str) -> Result<ReplayResponse, Error> {
     let options = screening.options;
     let entities = screenable.entities;
     let matches = tokio::task::spawn_blocking(move || {
-        let index = Index::build(entities.into_iter().map(Arc::new).collect());
-        index.screen(&query, &options)
+        let entities: Vec<Arc<Entity>> = entities.into_iter().map(Arc::new).collect();
+        let parties = CrossListParties::build(&entities);
+        let index = Index::build(entities);
+        screen_parties(&index, &parties, &query, options)
     })
     .await?;
     let matches = matches_json(&matches, &screenable.ownership)?;

@@ -138,12 +138,14 @@ async fn run_show(store: &Store, id: &str, json: bool) -> Result<()> {
         Err(e) if e.is_user_error() => None,
         Err(e) => return Err(e.into()),
     };
+    let also_listed = interdict_app::cross_list::also_listed(store, &alert.entity_id).await?;
     if json {
-        let value = AlertDetailJson::new(
+        let mut value = AlertDetailJson::new(
             &detail,
             customer.as_ref(),
             entity.as_ref().map(|e| e.name.clone()),
         );
+        value.also_listed = also_listed;
         outln!("{}", serde_json::to_string_pretty(&value)?)?;
         return Ok(());
     }
@@ -186,6 +188,14 @@ async fn run_show(store: &Store, id: &str, json: bool) -> Result<()> {
         alert.list,
         alert.list_version
     )?;
+    for other in &also_listed {
+        outln!(
+            "  also listed  {} {:?} ({})",
+            other.entity_id,
+            other.name,
+            other.linked_by
+        )?;
+    }
     if let Some(decision) = &alert.decision {
         outln!("  decision     {}", describe_decision(decision))?;
     }

@@ -345,7 +345,7 @@ pub(crate) enum ListsCommand {
 #[derive(Debug, Args, Clone, Default)]
 pub(crate) struct SourceArgs {
     /// The list format (detected from content when omitted): ofac-sdn-csv, ofac-sdn-xml,
-    /// un-sc-xml, eu-fsf-xml, uk-ofsi-csv, uk-sanctions-list-xml, us-csl-csv, ftm.
+    /// un-sc-xml, eu-fsf-xml, uk-ofsi-csv, uk-sanctions-list-xml, uk-sanctions-list-csv, us-csl-csv, ftm.
     #[arg(long)]
     pub(crate) format: Option<String>,
     /// The list id (defaults from the format, e.g. `ofac-sdn`).

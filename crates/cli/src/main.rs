@@ -217,6 +217,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Entity { id, json } => {
             let store = Store::open_with(&cli.db, &options).await?;
             let stored = store.entity(&id).await?;
+            let also_listed = interdict_app::cross_list::also_listed(&store, &id).await?;
             if json {
                 let mut value = serde_json::to_value(&stored.entity)?;
                 if let Some(object) = value.as_object_mut() {
@@ -224,6 +225,7 @@ async fn run(cli: Cli) -> Result<()> {
                         "list_version".into(),
                         serde_json::to_value(&stored.version)?,
                     );
+                    object.insert("also_listed".into(), serde_json::to_value(&also_listed)?);
                 }
                 outln!("{}", serde_json::to_string_pretty(&value)?)?;
             } else {
@@ -239,6 +241,17 @@ async fn run(cli: Cli) -> Result<()> {
                         " (not active)"
                     }
                 )?;
+                if !also_listed.is_empty() {
+                    outln!("  same party on other lists:")?;
+                }
+                for other in &also_listed {
+                    outln!(
+                        "    {:<28} {}  ({})",
+                        other.entity_id,
+                        output::printable(&other.name),
+                        other.linked_by
+                    )?;
+                }
             }
             Ok(())
         }

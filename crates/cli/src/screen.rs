@@ -74,7 +74,8 @@ pub(crate) async fn run_single(store: &Store, args: &QueryArgs, name: &str) -> R
             options.threshold
         )?;
     }
-    for m in matches {
+    for hit in matches {
+        let m = &hit.lead;
         outln!(
             "{:.3}  {:<18} {:<13} {}  (matched {:?})",
             m.score,
@@ -83,6 +84,18 @@ pub(crate) async fn run_single(store: &Store, args: &QueryArgs, name: &str) -> R
             m.entity.name,
             m.matched_name
         )?;
+        // The same party on other lists: one hit, every list that names it.
+        for other in &hit.also_listed {
+            let score = other
+                .score
+                .map_or_else(|| "  -  ".to_owned(), |s| format!("{s:.3}"));
+            outln!(
+                "  also {score} {:<18} {}  ({})",
+                other.entity.id,
+                other.entity.name,
+                other.linked_by
+            )?;
+        }
         for line in explanation_lines(&m.explanation) {
             outln!("         {line}")?;
         }

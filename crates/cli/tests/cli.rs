@@ -115,6 +115,46 @@ fn shows_an_entity_with_provenance() {
 }
 
 #[test]
+fn a_party_on_the_un_and_uk_lists_is_one_hit_and_the_entity_names_the_other_list() {
+    let env = Env::new();
+    for path in [
+        "lists/un-consolidated-2026-02-27.xml",
+        "lists/uk-sanctions-list-2026-09-07/uk-sanctions-list.xml",
+    ] {
+        env.ok(&["lists", "import", path_str(&shared(path))]);
+    }
+    let entity = env.json(&["entity", "uk-sanctions-list:AFG0006", "--json"]);
+    assert_eq!(entity["also_listed"][0]["entity_id"], "un-sc:TAi.002");
+    assert_eq!(
+        entity["also_listed"][0]["linked_by"],
+        "UN reference number TAi.002"
+    );
+    let human = env.ok(&["entity", "uk-sanctions-list:AFG0006"]);
+    assert!(
+        human.contains("same party on other lists") && human.contains("un-sc:TAi.002"),
+        "{human}"
+    );
+
+    let screened = env.json(&["screen", "--name", "Mohammad Hassan Akhund", "--json"]);
+    let matches = screened["matches"].as_array().expect("matches");
+    let ours = ["un-sc:TAi.002", "uk-sanctions-list:AFG0006"];
+    let named = |v: &Value| ours.contains(&v["entity_id"].as_str().unwrap_or(""));
+    let hits: Vec<&Value> = matches
+        .iter()
+        .filter(|m| {
+            named(m)
+                || m["also_listed"]
+                    .as_array()
+                    .is_some_and(|others| others.iter().any(named))
+        })
+        .collect();
+    assert_eq!(hits.len(), 1, "{matches:?}");
+    assert!(named(&hits[0]["also_listed"][0]));
+    let human = env.ok(&["screen", "--name", "Mohammad Hassan Akhund"]);
+    assert!(human.contains("  also "), "{human}");
+}
+
+#[test]
 fn a_malformed_file_fails_and_keeps_the_active_version() {
     let env = Env::new();
     let good = shared("lists/ofac-sdn-2022-03-21/sdn.csv");

@@ -7,11 +7,12 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::api::{
-    AlertDetailJson, AlertEventJson, AlertJson, AuditBreakJson, AuditExportJson, AuditRecordJson,
-    BatchResponse, ChangedJson, CreateKeyRequest, CreatedKeyJson, CustomerJson, DecisionJson,
-    DiffCounts, DiffJson, HealthJson, ImportReport, KeyJson, ListJson, ListVersionJson, MatchJson,
-    MentionJson, MonitorReport, PaymentHitJson, PaymentScreeningJson, ProposalJson, QueryJson,
-    ReplayResponse, ScanRequest, ScanResponse, ScreenRequest, ScreenResponse, VerifyResponse,
+    AlertDetailJson, AlertEventJson, AlertJson, AlsoListedJson, AuditBreakJson, AuditExportJson,
+    AuditRecordJson, BatchResponse, ChangedJson, CreateKeyRequest, CreatedKeyJson, CustomerJson,
+    DecisionJson, DiffCounts, DiffJson, HealthJson, ImportReport, KeyJson, ListJson,
+    ListVersionJson, MatchJson, MentionJson, MonitorReport, PaymentHitJson, PaymentScreeningJson,
+    ProposalJson, QueryJson, ReplayResponse, ScanRequest, ScanResponse, ScreenRequest,
+    ScreenResponse, VerifyResponse,
 };
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::handlers;
@@ -66,7 +67,7 @@ use crate::handlers::monitoring;
         handlers::ops::metrics,
     ),
     components(schemas(
-        ScreenRequest, ScreenResponse, BatchResponse, QueryJson, MatchJson, ListJson,
+        ScreenRequest, ScreenResponse, BatchResponse, QueryJson, MatchJson, AlsoListedJson, ListJson,
         ListVersionJson, DiffJson, DiffCounts, ChangedJson, ImportReport, MonitorReport, AuditRecordJson,
         AuditBreakJson, AuditExportJson, VerifyResponse, ReplayResponse, CreateKeyRequest, CreatedKeyJson,
         KeyJson, HealthJson, ErrorBody, ErrorDetail,

@@ -3,7 +3,9 @@
 //! identifiers labelled [`UN_REFERENCE_LABEL`], so the record on the UN list (whose id is
 //! `un-sc:<reference>`) and its EU and UK twins can be grouped as one party.
 
-use interdict_model::{Identifier, IdentifierKind};
+use interdict_model::{Entity, Identifier, IdentifierKind};
+
+use crate::Format;
 
 /// The label of the identifier holding a UN Security Council reference number.
 pub(crate) const UN_REFERENCE_LABEL: &str = "UN reference number";
@@ -32,6 +34,47 @@ pub(crate) fn is_un_reference(token: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// The label of the identifier holding a party's id on the OFSI consolidated list (its
+/// `Group ID`), which UK Sanctions List records carry as `OFSIGroupID`.
+pub(crate) const OFSI_GROUP_ID_LABEL: &str = "OFSI Group ID";
+
+/// The label of the identifier holding a party's UK Sanctions List id (`UniqueID`), which
+/// consolidated-list records carry as `(UK Sanctions List Ref)`.
+pub(crate) const UK_SANCTIONS_LIST_REF_LABEL: &str = "UK Sanctions List Ref";
+
+/// The references by which other lists name `entity`, each as `(scheme, value)`: the UN
+/// Security Council reference number ([`UN_REFERENCE_LABEL`]: cited by EU and UK records,
+/// and the UN list's own id), the OFSI consolidated list's group id and the UK Sanctions
+/// List id (each list's own id, and cited by the other). Two records of different lists with
+/// a reference in common are one party, as the publishers themselves say. Sorted, each once.
+pub fn cross_references_of(entity: &Entity) -> Vec<(&'static str, String)> {
+    let mut references = Vec::new();
+    for identifier in &entity.identifiers {
+        let IdentifierKind::Other { label } = &identifier.kind else {
+            continue;
+        };
+        let value = identifier.value.trim();
+        if label == UN_REFERENCE_LABEL && is_un_reference(value) {
+            references.push((UN_REFERENCE_LABEL, value.to_owned()));
+        } else if label == OFSI_GROUP_ID_LABEL && !value.is_empty() {
+            references.push((OFSI_GROUP_ID_LABEL, value.to_owned()));
+        } else if label == UK_SANCTIONS_LIST_REF_LABEL && !value.is_empty() {
+            references.push((UK_SANCTIONS_LIST_REF_LABEL, value.to_owned()));
+        }
+    }
+    // A list's own ids are references too, for the formats whose ids others cite.
+    let own = entity.id.source_id();
+    let format = entity.source.format.as_str();
+    if format == Format::UnScXml.name() && is_un_reference(own) {
+        references.push((UN_REFERENCE_LABEL, own.to_owned()));
+    } else if format == Format::UkOfsiCsv.name() && !own.is_empty() {
+        references.push((OFSI_GROUP_ID_LABEL, own.to_owned()));
+    }
+    references.sort();
+    references.dedup();
+    references
 }
 
 /// The UN references written in free text after `UN Ref` (`UN Ref QDe.004. Emir of ...`).

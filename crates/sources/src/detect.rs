@@ -107,6 +107,17 @@ fn sniff_json(text: &str) -> Option<Format> {
 
 fn sniff_csv(text: &str) -> Option<Format> {
     let first_line = text.lines().next()?.trim();
+    // The FCDO list's header names `OFSI Group ID` too: it is told apart first.
+    let second_line = text.lines().nth(1).unwrap_or_default();
+    let fcdo_header = |line: &str| line.contains("Unique ID") && line.contains("Name 6");
+    if fcdo_header(first_line)
+        || (first_line
+            .get(..11)
+            .is_some_and(|start| start.eq_ignore_ascii_case("report date"))
+            && fcdo_header(second_line))
+    {
+        return Some(Format::UkSanctionsListCsv);
+    }
     if first_line.starts_with("Last Updated,")
         || (first_line.contains("Name 6") && first_line.contains("Group ID"))
     {

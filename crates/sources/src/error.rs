@@ -29,7 +29,7 @@ pub enum Error {
     NoInput,
     /// `--format` named no known format.
     #[error(
-        "unknown format {name:?}; known: ofac-sdn-csv, ofac-sdn-xml, un-sc-xml, eu-fsf-xml, uk-ofsi-csv, uk-sanctions-list-xml, us-csl-csv, ftm"
+        "unknown format {name:?}; known: ofac-sdn-csv, ofac-sdn-xml, un-sc-xml, eu-fsf-xml, uk-ofsi-csv, uk-sanctions-list-xml, uk-sanctions-list-csv, us-csl-csv, ftm"
     )]
     UnknownFormat {
         /// What was asked for.

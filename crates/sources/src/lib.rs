@@ -27,6 +27,7 @@ mod ofac_xml;
 mod text;
 mod uk_ofsi;
 mod uk_sanctions_list;
+mod uk_sanctions_list_csv;
 mod un_xml;
 mod us_csl;
 mod xml;
@@ -41,6 +42,7 @@ use std::str::FromStr;
 
 use interdict_model::{Entity, PartialDate};
 
+pub use cross_reference::cross_references_of;
 pub use detect::detect;
 pub use error::{Error, Issue};
 pub use relations::{ParsedRelations, RelationFormat, parse_relations};
@@ -78,6 +80,9 @@ pub enum Format {
     /// FCDO UK Sanctions List XML (`Designations` / `Designation`), the list that replaced the
     /// OFSI consolidated list.
     UkSanctionsListXml,
+    /// FCDO UK Sanctions List CSV (a `Report Date` line, a header, one row per name): the
+    /// same list as [`Format::UkSanctionsListXml`], giving the same entities.
+    UkSanctionsListCsv,
     /// US Consolidated Screening List CSV (trade.gov).
     UsCslCsv,
     /// OpenSanctions FollowTheMoney JSON lines, with optional `*.delta.json` files.
@@ -86,13 +91,14 @@ pub enum Format {
 
 impl Format {
     /// Every format, for help texts.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::OfacSdnCsv,
         Format::OfacSdnXml,
         Format::UnScXml,
         Format::EuFsfXml,
         Format::UkOfsiCsv,
         Format::UkSanctionsListXml,
+        Format::UkSanctionsListCsv,
         Format::UsCslCsv,
         Format::Ftm,
     ];
@@ -106,6 +112,7 @@ impl Format {
             Format::EuFsfXml => "eu-fsf-xml",
             Format::UkOfsiCsv => "uk-ofsi-csv",
             Format::UkSanctionsListXml => "uk-sanctions-list-xml",
+            Format::UkSanctionsListCsv => "uk-sanctions-list-csv",
             Format::UsCslCsv => "us-csl-csv",
             Format::Ftm => "ftm",
         }
@@ -119,7 +126,7 @@ impl Format {
             Format::UnScXml => "un-sc",
             Format::EuFsfXml => "eu-fsf",
             Format::UkOfsiCsv => "uk-ofsi",
-            Format::UkSanctionsListXml => "uk-sanctions-list",
+            Format::UkSanctionsListXml | Format::UkSanctionsListCsv => "uk-sanctions-list",
             Format::UsCslCsv => "us-csl",
             Format::Ftm => "opensanctions",
         }
@@ -266,6 +273,9 @@ pub fn parse(
         Format::UkOfsiCsv => uk_ofsi::parse(files, list.unwrap_or(list_default))?,
         Format::UkSanctionsListXml => {
             uk_sanctions_list::parse(files, list.unwrap_or(list_default))?
+        }
+        Format::UkSanctionsListCsv => {
+            uk_sanctions_list_csv::parse(files, list.unwrap_or(list_default))?
         }
         Format::UsCslCsv => us_csl::parse(files, list.unwrap_or(list_default))?,
         Format::Ftm => ftm::parse(files, list)?,

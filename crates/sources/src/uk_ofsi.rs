@@ -548,7 +548,7 @@ fn add_other_information(entity: &mut Entity, other: &str) {
     for (label, value) in labelled_fields(other) {
         let kind = match label.to_ascii_lowercase().as_str() {
             "uk sanctions list ref" => IdentifierKind::Other {
-                label: "UK Sanctions List Ref".into(),
+                label: crate::cross_reference::UK_SANCTIONS_LIST_REF_LABEL.into(),
             },
             "imo number" | "imo" => IdentifierKind::Imo,
             "business reg no" | "business registration number" => {

@@ -1,5 +1,6 @@
 //! FCDO UK Sanctions List XML (root `Designations`: a `DateGenerated` and one `Designation` per
-//! listed party), the UK list that replaced the OFSI consolidated list in January 2026.
+//! listed party), the UK list that replaced the OFSI consolidated list in January 2026. Its
+//! CSV variant ([`crate::uk_sanctions_list_csv`]) is mapped by [`build_entity`] too.
 //!
 //! Mapping choices worth knowing:
 //! - The id is `<list>:<UniqueID>` (`uk-sanctions-list:AFG0001`). The `OFSIGroupID` (the
@@ -37,11 +38,7 @@ use crate::cross_reference;
 use crate::xml::{self, Element, push_unique};
 use crate::{Error, Format, Issue, Parsed, SourceFile};
 
-/// The label of the identifier holding the party's id on the OFSI consolidated list.
-const OFSI_GROUP_ID_LABEL: &str = "OFSI Group ID";
-
-/// The label the OFSI consolidated list gives the UK Sanctions List id.
-const UK_SANCTIONS_LIST_REF_LABEL: &str = "UK Sanctions List Ref";
+use crate::cross_reference::{OFSI_GROUP_ID_LABEL, UK_SANCTIONS_LIST_REF_LABEL};
 
 /// Parses UK Sanctions List XML files into entities with ids `<list>:<UniqueID>`.
 pub(crate) fn parse(files: &[SourceFile], list: &str) -> Result<Parsed, Error> {
@@ -122,7 +119,12 @@ fn list_texts(element: &Element, list: &str, item: &str) -> Vec<String> {
         .collect()
 }
 
-fn build_entity(element: &Element, list: &str, problems: &mut Vec<String>) -> Option<Entity> {
+/// The entity of one `Designation` element (also built by the CSV variant from its rows).
+pub(crate) fn build_entity(
+    element: &Element,
+    list: &str,
+    problems: &mut Vec<String>,
+) -> Option<Entity> {
     let Some(unique_id) = element.child_text("UniqueID") else {
         problems.push("Designation has no UniqueID".into());
         return None;
@@ -573,6 +575,12 @@ fn address(element: &Element) -> Option<Address> {
         ..Address::default()
     };
     (address != Address::default()).then_some(address)
+}
+
+/// A `DD/MM/YYYY` date as the list writes it, parts unknown (`dd`, `00`) left out; `None`
+/// when it is not one or its year is not known whole.
+pub(crate) fn parse_list_date(text: &str) -> Option<PartialDate> {
+    parse_date(text)?.year_known()
 }
 
 /// A `DD/MM/YYYY` date whose parts may be unknown.

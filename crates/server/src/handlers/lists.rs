@@ -160,7 +160,7 @@ pub(crate) async fn diff(
     tag = "lists",
     params(("id" = String, Path, description = "The entity id, `<list>:<source id>`")),
     responses(
-        (status = 200, description = "The entity (its canonical JSON) and `list_version`", body = Object),
+        (status = 200, description = "The entity (its canonical JSON), `list_version`, and `also_listed`: the same party on the other active lists (`AlsoListedJson`)", body = Object),
         (status = 401, description = "No or unknown API key", body = ErrorBody),
         (status = 404, description = "No such entity", body = ErrorBody),
     ),
@@ -173,6 +173,7 @@ pub(crate) async fn entity(
 ) -> Result<Json<Value>, ApiError> {
     caller.require(Role::Screener)?;
     let stored = state.store().entity(&id).await?;
+    let also_listed = also_listed(&state, &id).await?;
     let mut value = serde_json::to_value(&stored.entity).map_err(ApiError::internal)?;
     if let Some(object) = value.as_object_mut() {
         object.insert(
@@ -180,8 +181,24 @@ pub(crate) async fn entity(
             serde_json::to_value(ListVersionJson::from(&stored.version))
                 .map_err(ApiError::internal)?,
         );
+        object.insert(
+            "also_listed".into(),
+            serde_json::to_value(&also_listed).map_err(ApiError::internal)?,
+        );
     }
     Ok(Json(value))
+}
+
+/// The same party on the other active lists: from the live index's grouping when it is
+/// built, else from the store.
+pub(crate) async fn also_listed(
+    state: &AppState,
+    id: &str,
+) -> Result<Vec<interdict_app::contract::AlsoListedJson>, ApiError> {
+    match state.index().snapshot() {
+        Some(snapshot) => Ok(snapshot.also_listed(id)),
+        None => Ok(interdict_app::cross_list::also_listed(state.store(), id).await?),
+    }
 }
 
 /// How to read an uploaded list file.
@@ -189,7 +206,7 @@ pub(crate) async fn entity(
 #[into_params(parameter_in = Query)]
 pub(crate) struct ImportParams {
     /// The format (detected from content when absent): ofac-sdn-csv, ofac-sdn-xml, un-sc-xml,
-    /// eu-fsf-xml, uk-ofsi-csv, uk-sanctions-list-xml, us-csl-csv, ftm.
+    /// eu-fsf-xml, uk-ofsi-csv, uk-sanctions-list-xml, uk-sanctions-list-csv, us-csl-csv, ftm.
     pub(crate) format: Option<String>,
     /// The list id (defaults from the format, e.g. `ofac-sdn`).
     #[param(pattern = "^[a-z0-9][a-z0-9._-]{0,63}$")]

@@ -351,9 +351,10 @@ pub(crate) async fn alert(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<AlertDetailJson>, ApiError> {
     caller.require(Role::Analyst)?;
-    Ok(Json(
-        interdict_app::alerts::detail(state.store(), alert_id(&id)?).await?,
-    ))
+    let mut detail = interdict_app::alerts::detail(state.store(), alert_id(&id)?).await?;
+    detail.also_listed =
+        crate::handlers::lists::also_listed(&state, &detail.alert.entity_id).await?;
+    Ok(Json(detail))
 }
 
 /// Proposes a decision (another key must approve it) or escalates.

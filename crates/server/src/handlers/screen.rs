@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Request, State};
+use interdict_app::PartyMatch;
 use interdict_app::Screening;
-use interdict_matching::Match;
 use interdict_store::Role;
 
 use crate::api::{BatchResponse, ScreenRequest, ScreenResponse};
@@ -22,7 +22,7 @@ async fn run(
     state: &AppState,
     snapshot: Arc<Snapshot>,
     screenings: Vec<Screening>,
-) -> Result<(Vec<Screening>, Vec<Vec<Match>>), ApiError> {
+) -> Result<(Vec<Screening>, Vec<Vec<PartyMatch>>), ApiError> {
     state
         .on_screening_pool(move || {
             let results = snapshot.screen(&screenings);

@@ -223,7 +223,9 @@ pub(crate) async fn alert(
 ) -> Result<Html<String>, UiError> {
     viewer.require(Role::Analyst)?;
     let id = alert_id(&id)?;
-    let detail = interdict_app::alerts::detail(state.store(), id).await?;
+    let mut detail = interdict_app::alerts::detail(state.store(), id).await?;
+    detail.also_listed =
+        crate::handlers::lists::also_listed(&state, &detail.alert.entity_id).await?;
     let entity = match state.store().entity(&detail.alert.entity_id).await {
         Ok(stored) => Some(stored),
         Err(e) if e.is_user_error() => None,
@@ -271,6 +273,13 @@ fn alert_content(
                         dt { "Id" } dd { a href={ "/ui/entities/" (e.id.as_str()) } { (e.id.as_str()) } }
                         dt { "Name" } dd { (e.name) }
                         dt { "Name matched" } dd { (alert.matched_name) }
+                        @if !detail.also_listed.is_empty() {
+                            dt { "Same party on other lists" } dd {
+                                ul { @for other in &detail.also_listed {
+                                    li { a href={ "/ui/entities/" (other.entity_id) } { (other.name) } " (" (other.list) ", " (other.linked_by) ")" }
+                                } }
+                            }
+                        }
                         dt { "Other names" } dd {
                             @let others: Vec<&str> = e.names.iter().map(|n| n.full.as_str()).filter(|n| *n != e.name).take(8).collect();
                             @if others.is_empty() { "—" } @else { (others.join("; ")) }

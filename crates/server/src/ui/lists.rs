@@ -213,6 +213,7 @@ pub(crate) async fn entity(
 ) -> Result<Html<String>, UiError> {
     viewer.require(Role::Screener)?;
     let stored = state.store().entity(&id).await?;
+    let also_listed = crate::handlers::lists::also_listed(&state, &id).await?;
     let e = &stored.entity;
     let shown = ["id", "schema", "name", "names", "identifiers", "source"];
     let rest = serde_json::to_value(e).unwrap_or(Value::Null);
@@ -233,6 +234,23 @@ pub(crate) async fn entity(
                 tbody {
                     @for n in &e.names {
                         tr { td { (n.full) } td { (serde_json::to_value(n.kind).ok().and_then(|k| k.as_str().map(words)).unwrap_or_default()) } td { (n.lang.as_deref().unwrap_or("")) } }
+                    }
+                }
+            }
+        }
+        @if !also_listed.is_empty() {
+            section aria-labelledby="also-listed-title" {
+                h2 #also-listed-title { "Same party on other lists" }
+                table.names {
+                    thead { tr { th scope="col" { "Listed name" } th scope="col" { "List" } th scope="col" { "Linked by" } } }
+                    tbody {
+                        @for other in &also_listed {
+                            tr {
+                                td { a href={ "/ui/entities/" (other.entity_id) } { (other.name) } }
+                                td { (other.list) }
+                                td { (other.linked_by) }
+                            }
+                        }
                     }
                 }
             }

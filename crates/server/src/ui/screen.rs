@@ -177,6 +177,16 @@ fn results(response: &ScreenResponse) -> Markup {
                                 td { (m.schema) }
                                 td.num { (percent(m.score)) }
                             }
+                            // The same party on other lists: listed under its hit, not as hits.
+                            @for other in &m.also_listed {
+                                tr.also-listed title={ "Same party: " (other.linked_by) } {
+                                    td { "↳ also " a href={ "/ui/entities/" (other.entity_id) } { (other.name) } }
+                                    td { (other.matched_name.as_deref().unwrap_or("—")) }
+                                    td { (other.list) }
+                                    td { (other.linked_by) }
+                                    td.num { (other.score.map(percent).unwrap_or_else(|| "—".into())) }
+                                }
+                            }
                         }
                     }
                 }

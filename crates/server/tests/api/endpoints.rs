@@ -20,9 +20,108 @@ on_both_backends_with_guard!(
     verification_names_the_first_tampered_record,
     the_audit_trail_is_exported_page_by_page,
     probes_metrics_and_the_openapi_document_answer,
+    the_same_party_on_two_lists_is_one_match_with_also_listed,
 );
 
 const UN: &str = "lists/un-consolidated-2026-02-27.xml";
+const UK_SANCTIONS_LIST: &str = "lists/uk-sanctions-list-2026-09-07/uk-sanctions-list.xml";
+
+/// The UN list and the UK Sanctions List name Mohammad Hassan Akhund (UN reference TAi.002,
+/// UK AFG0006): `POST /v1/screen` and its batch answer one match with the other record in
+/// `also_listed`, and `GET /v1/entities/{id}` names it.
+async fn the_same_party_on_two_lists_is_one_match_with_also_listed(store: Store, _guard: Guard) {
+    import(&store, UN).await;
+    import(&store, UK_SANCTIONS_LIST).await;
+    let app = Harness::new(store, ServerConfig::default()).await;
+    let key = app.key(Role::Screener).await;
+    let ours = ["un-sc:TAi.002", "uk-sanctions-list:AFG0006"];
+    let check = |matches: &Value| {
+        let matches = matches.as_array().expect("matches");
+        let hits: Vec<&Value> = matches
+            .iter()
+            .filter(|m| {
+                let named = |v: &Value| ours.contains(&v["entity_id"].as_str().unwrap_or(""));
+                named(m)
+                    || m["also_listed"]
+                        .as_array()
+                        .is_some_and(|others| others.iter().any(named))
+            })
+            .collect();
+        assert_eq!(hits.len(), 1, "{matches:?}");
+        let others = hits[0]["also_listed"].as_array().expect("also_listed");
+        assert_eq!(others.len(), 1);
+        assert_ne!(others[0]["list"], hits[0]["list"]);
+        assert_eq!(others[0]["linked_by"], "UN reference number TAi.002");
+        assert!(others[0]["score"].is_number());
+    };
+    let request = json!({ "name": "Mohammad Hassan Akhund" });
+    let (status, body) = app
+        .call("POST", "/v1/screen", Some(&key), Some(request.clone()))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    check(&body["matches"]);
+    let (status, body) = app
+        .call(
+            "POST",
+            "/v1/screen/batch",
+            Some(&key),
+            Some(json!([request, { "name": "Abdulhai Salek" }])),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    check(&body["results"][0]["matches"]);
+
+    let (status, entity) = app
+        .call(
+            "GET",
+            "/v1/entities/uk-sanctions-list:AFG0006",
+            Some(&key),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{entity}");
+    assert_eq!(entity["also_listed"][0]["entity_id"], "un-sc:TAi.002");
+    let (_, once) = app
+        .call("GET", "/v1/entities/un-sc:TAi.004", Some(&key), None)
+        .await;
+    assert_eq!(once["also_listed"], json!([]));
+
+    // Monitoring: one alert for the customer and the party, which names the other list.
+    let (status, body) = app
+        .admin(
+            "PUT",
+            "/v1/portfolio/C-1",
+            Some(json!({ "name": "Mohammad Hassan Akhund" })),
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    let (status, body) = app.admin("POST", "/v1/monitor/run", Some(json!({}))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, alerts) = app.admin("GET", "/v1/alerts?customer=C-1", None).await;
+    assert_eq!(status, StatusCode::OK, "{alerts}");
+    let ours: Vec<&Value> = alerts
+        .as_array()
+        .expect("alerts")
+        .iter()
+        .filter(|a| ours.contains(&a["entity_id"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(ours.len(), 1, "{alerts}");
+    let id = ours[0]["id"].as_i64().expect("id");
+    let (status, detail) = app.admin("GET", &format!("/v1/alerts/{id}"), None).await;
+    assert_eq!(status, StatusCode::OK, "{detail}");
+    assert_eq!(
+        detail["also_listed"].as_array().map(Vec::len),
+        Some(1),
+        "{detail}"
+    );
+
+    let (_, doc) = app.call("GET", "/openapi.json", None, None).await;
+    assert!(
+        doc["components"]["schemas"]["MatchJson"]["properties"]["also_listed"].is_object(),
+        "the match schema documents also_listed"
+    );
+    assert!(doc["components"]["schemas"]["AlsoListedJson"].is_object());
+}
 
 async fn a_screening_has_the_cli_shape_is_recorded_and_replays_identically(
     store: Store,

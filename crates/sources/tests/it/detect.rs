@@ -89,6 +89,16 @@ fn detects_the_csv_lists_by_header() {
         b"\xEF\xBB\xBFName 6,Name 1,Name 2,Name 3,Name 4,Name 5,Title,Group Type,Alias Type,Group ID\n",
     );
     assert_eq!(detected(&[uk_without_date_line]), Format::UkOfsiCsv);
+    // The FCDO list's CSV names `OFSI Group ID` and `Name 6` too, but has a `Unique ID`.
+    let fcdo = renamed(fixture("uk/uk-sanctions-list.csv"), "download.csv");
+    assert_eq!(detected(&[fcdo]), Format::UkSanctionsListCsv);
+    let fcdo_report_cell = bytes(
+        "list.csv",
+        b"\xEF\xBB\xBFReport Date,07/09/2026\r\nUnique ID,OFSI Group ID,Name 6,Name type\r\n",
+    );
+    assert_eq!(detected(&[fcdo_report_cell]), Format::UkSanctionsListCsv);
+    let fcdo_without_report = bytes("list.csv", b"Last Updated,Unique ID,OFSI Group ID,Name 6\n");
+    assert_eq!(detected(&[fcdo_without_report]), Format::UkSanctionsListCsv);
     let csl = renamed(shared_file("lists/us-csl-sample.csv"), "download.csv");
     assert_eq!(detected(&[csl]), Format::UsCslCsv);
     let csl_with_id = bytes("c.csv", b"_id,source,entity_number,type,programs,name\n");

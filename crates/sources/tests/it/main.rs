@@ -12,6 +12,7 @@ mod ofac;
 mod props;
 mod published;
 mod uk;
+mod uk_csv;
 mod un;
 
 mod ownership;

@@ -154,6 +154,10 @@ fn seeds() -> &'static [(Format, Vec<SourceFile>)] {
                 )],
             ),
             (
+                Format::UkSanctionsListCsv,
+                vec![head_lines(fixture("uk/uk-sanctions-list.csv"), 60)],
+            ),
+            (
                 Format::UsCslCsv,
                 vec![head_lines(shared_file("lists/us-csl-sample.csv"), 40)],
             ),
@@ -370,6 +374,13 @@ proptest! {
     #[test]
     fn mutated_uk_sanctions_list_never_panics(files in mutated(Format::UkSanctionsListXml)) {
         parse_both_ways(&files, Format::UkSanctionsListXml)?;
+    }
+
+    #[test]
+    fn mutated_uk_sanctions_list_csv_never_panics(
+        files in mutated(Format::UkSanctionsListCsv),
+    ) {
+        parse_both_ways(&files, Format::UkSanctionsListCsv)?;
     }
 
     /// Formats whose files mark their own end (OFAC's 0x1A, XML's closing root tag): any cut
