@@ -248,7 +248,7 @@ pub(crate) fn name_features(
     )];
     let mut ordered = outcome.alignment_score;
     if outcome.out_of_order {
-        ordered = outcome.alignment_score * compare::ORDER_PENALTY;
+        ordered = outcome.alignment_score * outcome.order_factor;
         features.push(features::effect(
             Feature::TokenOrder,
             "reordered".into(),

@@ -531,6 +531,41 @@ fn respell(mut piece: Piece) -> Piece {
     piece
 }
 
+/// Reads English number words as digits ("Three Percenters" → 3 percenters, "Brigade Forty
+/// 4" and "Brigade Forty Four" → brigade 44), so that a name written with digits and one
+/// written in words compare. For organisations: people are not named with numbers.
+fn read_number_words(pieces: Vec<Piece>) -> Vec<Piece> {
+    let value = |piece: &Piece, words: &[&str]| {
+        (piece.origin == Origin::Latin)
+            .then(|| words.iter().position(|word| *word == piece.text))
+            .flatten()
+    };
+    let unit = |piece: &Piece| {
+        value(piece, lexicon::NUMBER_WORDS)
+            .filter(|n| (1..=9).contains(n))
+            .or_else(|| match piece.text.as_bytes() {
+                [digit @ b'1'..=b'9'] => Some(usize::from(digit - b'0')),
+                _ => None,
+            })
+    };
+    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+    let mut pieces = pieces.into_iter().peekable();
+    while let Some(mut piece) = pieces.next() {
+        if let Some(tens) = value(&piece, lexicon::TENS_WORDS) {
+            let mut number = 20 + 10 * tens;
+            if let Some(ones) = pieces.peek().and_then(unit) {
+                number += ones;
+                pieces.next();
+            }
+            piece.text = number.to_string();
+        } else if let Some(number) = value(&piece, lexicon::NUMBER_WORDS) {
+            piece.text = number.to_string();
+        }
+        out.push(piece);
+    }
+    out
+}
+
 fn is_roman_numeral(piece: &str) -> bool {
     matches!(
         piece,
@@ -841,6 +876,7 @@ pub(crate) fn normalize(text: &str, profile: Profile) -> NormalizedName {
     let mut pieces: Vec<Piece> = pieces.into_iter().map(respell).collect();
     let mut legal_forms = Vec::new();
     if profile != Profile::Person {
+        pieces = read_number_words(pieces);
         pieces = join_letter_runs(pieces);
         pieces = extract_legal_forms(pieces, &mut legal_forms);
     }

@@ -130,5 +130,88 @@ fn f1_on_dev_name_pairs_reaches_target() {
             }
         }
     }
-    assert!(counts.f1() >= 0.88, "F1 {:.3} below 0.88", counts.f1());
+    assert!(counts.f1() >= 0.92, "F1 {:.3} below 0.92", counts.f1());
+}
+
+fn score(name1: &str, name2: &str, schema: Schema) -> f64 {
+    score_pair(name1, name2, Some(schema)).0
+}
+
+// One test per error class fixed in issue 18's last round, each with a pair it failed on
+// (from the fit half of the dev pairs or of the pairs mined from OFAC + UN) and the pair
+// that must stay as it was.
+
+#[test]
+fn a_reordering_after_the_first_name_costs_less_than_one_that_moves_it() {
+    // OFAC's own alias of ABDULPATTA ESCALON ABUBAKAR: scored 0.650.
+    let later_words_moved = score(
+        "Abdulpatta Abubakar Escalon",
+        "ABDULPATTA ESCALON ABUBAKAR",
+        Schema::Person,
+    );
+    assert!(
+        later_words_moved >= DEFAULT_THRESHOLD,
+        "{later_words_moved}"
+    );
+    // Father and son: the given name moved.
+    let given_name_moved = score(
+        "Salman bin Muhammad al-Rawi",
+        "Muhammad bin Salman al-Rawi",
+        Schema::Person,
+    );
+    assert!(given_name_moved < DEFAULT_THRESHOLD, "{given_name_moved}");
+}
+
+#[test]
+fn one_syllable_in_two_romanisation_systems_agrees() {
+    // Pinyin x / English sh (scored 0.364), McCune-Reischauer ch / Revised j (0.390).
+    assert!(score("Shi Jinping", "Xi Jinping", Schema::Person) >= DEFAULT_THRESHOLD);
+    assert!(score("Yun Ho-chin", "YUN HO-JIN", Schema::Person) >= DEFAULT_THRESHOLD);
+    // Other syllables stay other syllables.
+    assert!(score("Cho Yong Chol", "JO YONG CHOL", Schema::Person) >= DEFAULT_THRESHOLD);
+    assert!(score("Cho Yong Chol", "JO YONG CHUN", Schema::Person) < DEFAULT_THRESHOLD);
+    assert!(score("Yun Ho-chin", "YUN HO-CHOL", Schema::Person) < DEFAULT_THRESHOLD);
+}
+
+#[test]
+fn legal_forms_of_two_kinds_of_body_are_two_parties() {
+    // A non-profit and a company of one name (scored 0.960); a joint-stock company and a
+    // limited one that OFAC lists as two entities (0.960).
+    assert!(
+        score(
+            "ANO Iskusstvo Krasoty",
+            "LIMITED LIABILITY COMPANY ISKUSSTVO KRASOTY",
+            Schema::Organization
+        ) < DEFAULT_THRESHOLD
+    );
+    assert!(
+        score(
+            "JOINT STOCK COMPANY RUSSIAN TITANIUM RESOURCES",
+            "RUSSIAN TITANIUM RESOURCES LIMITED",
+            Schema::Organization
+        ) < DEFAULT_THRESHOLD
+    );
+    // The same kind in another language still matches.
+    assert!(
+        score(
+            "OOO Avisto",
+            "LIMITED LIABILITY COMPANY AVISTO",
+            Schema::Organization
+        ) >= DEFAULT_THRESHOLD
+    );
+    assert!(
+        score(
+            "Sino Energy Shipping Hongkong Ltd.",
+            "SINO ENERGY SHIPPING HONGKONG GMBH",
+            Schema::Organization
+        ) >= DEFAULT_THRESHOLD
+    );
+}
+
+#[test]
+fn numbers_in_words_and_digits_agree() {
+    // Scored 0.427.
+    assert!(score("Brigade Forty 4", "Brigade 44", Schema::Organization) >= DEFAULT_THRESHOLD);
+    assert!(score("Brigade Forty Four", "Brigade 44", Schema::Organization) >= DEFAULT_THRESHOLD);
+    assert!(score("Brigade Forty 5", "Brigade 44", Schema::Organization) < DEFAULT_THRESHOLD);
 }
