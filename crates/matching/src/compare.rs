@@ -237,8 +237,13 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f32 {
         }
     }
     // Two one-syllable words differing at all are two syllables (Sun / Xin, Yong / Yang):
-    // no vowel or skeleton credit for them.
-    if a.skeleton == b.skeleton && is_syllable(a) && is_syllable(b) {
+    // no vowel or skeleton credit for them. Nor for one Han or Hangul character and a word
+    // of several syllables (张 `jang` / Jinghe): one character is one syllable.
+    if a.skeleton == b.skeleton
+        && ((is_syllable(a) && is_syllable(b))
+            || (a.native.is_some() && is_syllable(a) != is_syllable(b))
+            || (b.native.is_some() && is_syllable(a) != is_syllable(b)))
+    {
         return spelled;
     }
     // Same consonants in the same order: a vowel-level romanisation difference, provided the

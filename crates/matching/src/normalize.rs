@@ -882,9 +882,12 @@ pub(crate) fn normalize(text: &str, profile: Profile) -> NormalizedName {
     }
     let sets = word_sets();
     if profile != Profile::Organization {
+        // A word of another script romanised to two or three letters is that word, not an
+        // English abbreviation: Hebrew עמאש reads `ms`, which is not "Ms".
         let is_honorific = |p: &Piece| {
             sets.honorifics.contains(p.text.as_str())
                 && (profile == Profile::Person || !AMBIGUOUS_HONORIFICS.contains(&p.text.as_str()))
+                && (p.origin == Origin::Latin || p.text.len() > 3)
         };
         if pieces.iter().any(|p| !is_honorific(p)) {
             pieces.retain(|p| !is_honorific(p));
