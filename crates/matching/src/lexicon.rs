@@ -447,6 +447,10 @@ pub(crate) static ORDINALS: &[(&str, &str)] = &[
     ("intl", "international"),
 ];
 
+/// Titles as transliterated from Arabic script that are three letters or fewer (ملا, حاج):
+/// other romanised words that short are never read as English abbreviations.
+pub(crate) static ABJAD_HONORIFICS: &[&str] = &["mla", "haj"];
+
 /// English number words up to nineteen, read as their digits in organisation names
 /// ("Brigade Forty 4" / "Brigade 44").
 pub(crate) static NUMBER_WORDS: &[&str] = &[

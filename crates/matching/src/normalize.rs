@@ -883,14 +883,36 @@ pub(crate) fn normalize(text: &str, profile: Profile) -> NormalizedName {
     let sets = word_sets();
     if profile != Profile::Organization {
         // A word of another script romanised to two or three letters is that word, not an
-        // English abbreviation: Hebrew עמאש reads `ms`, which is not "Ms".
+        // English abbreviation: Hebrew עמאש reads `ms`, which is not "Ms" (the titles of
+        // Arabic script, ملا `mla`, حاج `haj`, are listed as such).
         let is_honorific = |p: &Piece| {
-            sets.honorifics.contains(p.text.as_str())
-                && (profile == Profile::Person || !AMBIGUOUS_HONORIFICS.contains(&p.text.as_str()))
-                && (p.origin == Origin::Latin || p.text.len() > 3)
+            let text = p.text.as_str();
+            sets.honorifics.contains(text)
+                && (profile == Profile::Person || !AMBIGUOUS_HONORIFICS.contains(&text))
+                && (p.origin == Origin::Latin
+                    || text.len() > 3
+                    || lexicon::ABJAD_HONORIFICS.contains(&text))
         };
-        if pieces.iter().any(|p| !is_honorific(p)) {
-            pieces.retain(|p| !is_honorific(p));
+        // A title after the article that follows a name is a family name: "Fatih Al
+        // al-Sheikh", "Ahmed al-Sheikh" (the family of the Sheikh), not "Fatih" alone.
+        let honorific: Vec<bool> = pieces
+            .iter()
+            .enumerate()
+            .map(|(index, piece)| {
+                let family = index >= 2
+                    && pieces
+                        .get(index - 1)
+                        .is_some_and(|p| matches!(p.text.as_str(), "al" | "el"));
+                is_honorific(piece) && !family
+            })
+            .collect();
+        if honorific.contains(&false) {
+            pieces = pieces
+                .into_iter()
+                .zip(honorific)
+                .filter(|(_, honorific)| !honorific)
+                .map(|(piece, _)| piece)
+                .collect();
         }
     }
     pieces = join_compound_surnames(pieces, profile);

@@ -234,3 +234,15 @@ fn one_han_character_is_not_a_word_of_two_syllables() {
     assert!(score("张建", "ZHANG, Jian", Schema::Person) >= DEFAULT_THRESHOLD);
     assert!(score("习近平", "Xi Jinping", Schema::Person) >= DEFAULT_THRESHOLD);
 }
+
+#[test]
+fn a_title_after_the_article_is_a_family_name() {
+    // "Al al-Sheikh" is a family: dropped as a title, it left "Fatih" alone to meet the
+    // one-word AL-FATIH at 0.970.
+    assert!(score("فاتح آل الشيخ", "AL-FATIH", Schema::Person) < DEFAULT_THRESHOLD);
+    assert!(score("Khalifa Al al-Shaykh", "Khalifa", Schema::Person) < DEFAULT_THRESHOLD);
+    // A title before the name still goes, in either script.
+    assert!(score("Sheikh Ahmed Yassin", "Ahmed Yassin", Schema::Person) >= 0.99);
+    let (_, explanation) = score_pair("ملا محمد عمر", "Mohammed Omar", Some(Schema::Person));
+    assert_eq!(explanation.query_normalized, "mhmd amr");
+}
