@@ -383,6 +383,22 @@ fn reading_similarity(folded: &str, skeleton: &str, latin: &Token) -> f32 {
     if latin.folded.len() > folded.len() + skeleton.len() + 2 {
         factor *= ABJAD_MISSING_OPENING_VOWEL;
     }
+    // Arabic and Hebrew write a word's final long vowel (هاني Hani, נורי Nuri): a Latin word
+    // ending in i, u or o is not a reading that ends in a consonant (כהן `khn` is not Hani).
+    // A final h may itself stand for the vowel (عبده Abdo).
+    let final_vowel = |text: &str| {
+        text.bytes()
+            .last()
+            .is_some_and(|b| matches!(b, b'i' | b'u' | b'o'))
+    };
+    if final_vowel(&latin.folded)
+        && folded
+            .bytes()
+            .last()
+            .is_some_and(|b| !is_vowel(b) && b != b'h')
+    {
+        factor *= ABJAD_MISSING_OPENING_VOWEL;
+    }
     // One consonant is too little to say two words are one: "ولی" (`uli`) and "Lee" share
     // `l`. Equal spellings still are.
     if skeleton.len() <= 1 && folded != &*latin.folded {

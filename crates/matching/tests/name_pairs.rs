@@ -246,3 +246,13 @@ fn a_title_after_the_article_is_a_family_name() {
     let (_, explanation) = score_pair("ملا محمد عمر", "Mohammed Omar", Some(Schema::Person));
     assert_eq!(explanation.query_normalized, "mhmd amr");
 }
+
+#[test]
+fn a_final_long_vowel_is_written_in_arabic_and_hebrew_script() {
+    // כהן (Cohen, `khn`) met Hani, whose final vowel the script would have written: 0.970.
+    assert!(score("יוסף כהן", "Hani Youssef", Schema::Person) < DEFAULT_THRESHOLD);
+    // Written final vowels, and a final h standing for one, still meet their Latin names.
+    assert!(score("هاني السيد", "Hani El Sayed", Schema::Person) >= 0.95);
+    assert!(score("نوري المالكي", "Nouri al-Maliki", Schema::Person) >= 0.95);
+    assert!(score("عبده محمد", "Abdo Mohamed", Schema::Person) >= DEFAULT_THRESHOLD);
+}
