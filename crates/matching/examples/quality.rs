@@ -9,7 +9,7 @@
 //!   as hard negatives; split in two by a hash of the entity ids;
 //! - the false-alert rate of `customers_multiscript_dev.csv` (20,000, none listed) and
 //!   `customers_us_50k.csv` screened with their date of birth and no schema, with
-//!   `Schema::Person`, and by name alone;
+//!   `Schema::Person`, by name alone, and by name alone as people;
 //! - UN-listed people with one typo found.
 //!
 //! Run with `cargo run --release -p interdict-matching --example quality [SHARED_DATA_DIR]`;
@@ -250,6 +250,7 @@ enum Mode {
     DobNoSchema,
     DobPerson,
     NameOnly,
+    NamePerson,
 }
 
 fn customer_queries(path: &Path, mode: Mode) -> Vec<Query> {
@@ -263,6 +264,7 @@ fn customer_queries(path: &Path, mode: Mode) -> Vec<Query> {
             let mut query = Query::name(field(0));
             match mode {
                 Mode::NameOnly => {}
+                Mode::NamePerson => query.schema = Some(Schema::Person),
                 Mode::DobNoSchema | Mode::DobPerson => {
                     query.dob = DateOfBirth::parse(field(5));
                     query.countries = country_code(field(7)).into_iter().collect();
@@ -282,6 +284,7 @@ fn false_alerts(index: &Index, path: &Path, label: &str) {
         (Mode::DobNoSchema, "dob, no schema"),
         (Mode::DobPerson, "dob, person"),
         (Mode::NameOnly, "name only"),
+        (Mode::NamePerson, "name only, as person"),
     ] {
         let queries = customer_queries(path, mode);
         let results = index.screen_batch(&queries, &ScreenOptions::default());
@@ -296,8 +299,17 @@ fn false_alerts(index: &Index, path: &Path, label: &str) {
             queries.len(),
             100.0 * alerted.len() as f64 / queries.len().max(1) as f64
         );
-        if matches!(mode, Mode::DobNoSchema) {
-            for (query, matches) in alerted.iter().take(25) {
+        // `QUALITY_SHOW=1`: the alerts of name-only person queries too.
+        let show = matches!(mode, Mode::DobNoSchema)
+            || (matches!(mode, Mode::NamePerson) && std::env::var_os("QUALITY_SHOW").is_some());
+        if show {
+            // A sample spread over the file, not its first rows.
+            let (step, count) = if matches!(mode, Mode::NamePerson) {
+                ((alerted.len() / 60).max(1), 60)
+            } else {
+                (1, 25)
+            };
+            for (query, matches) in alerted.iter().step_by(step).take(count) {
                 if let Some(best) = matches.first() {
                     println!(
                         "    {:.3} {} -> {} ({})",

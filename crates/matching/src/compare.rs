@@ -38,7 +38,12 @@ const EXTRA_PATRONYMIC: f32 = 0.4;
 /// Factor applied to the name score when well-agreeing tokens appear in an order that is
 /// neither the same nor a rotation ("Salman bin Muhammad" vs "Muhammad bin Salman": father
 /// and son).
-pub(crate) const ORDER_PENALTY: f32 = 0.65;
+const ORDER_PENALTY: f32 = 0.65;
+/// Factor for a reordering that keeps the first name first and moves only the words after
+/// it ("Abdulpatta Abubakar Escalon" / "Abdulpatta Escalon Abubakar"): lists and customers
+/// disagree on where a second surname, a middle name or a family name goes, while a given
+/// name that changes place is another person (father and son).
+const ORDER_PENALTY_FIRST_KEPT: f32 = 0.85;
 /// Similarity of two spellings that differ only in vowels and share their consonants
 /// (Osama / Usama, Jensen / Jansen).
 const VOWEL_ONLY_SIMILARITY: f32 = 0.92;
@@ -68,6 +73,8 @@ const MAX_TOKENS: usize = 24;
 /// syllable is a coincidence thousands of names share, and one letter off is another
 /// syllable, not a typo.
 const SYLLABLES_UNCONFIRMED: f32 = 0.8;
+/// Similarity of one Chinese or Korean syllable as two romanisation systems write it.
+const ROMANISED_SYLLABLE: f32 = 0.9;
 /// Factor on the similarity of an Arabic-script reading of one consonant with a Latin word
 /// spelled otherwise.
 const ABJAD_ONE_CONSONANT: f32 = 0.85;
@@ -114,6 +121,8 @@ pub(crate) struct NameOutcome {
     pub(crate) alignment_score: f32,
     /// Whether the order penalty applied.
     pub(crate) out_of_order: bool,
+    /// The factor the order penalty applied (1 when in order).
+    pub(crate) order_factor: f32,
     /// Whether the name is of one-syllable words and fewer than two met their equal
     /// ([`SYLLABLES_UNCONFIRMED`] applied).
     pub(crate) syllables_unconfirmed: bool,
@@ -218,9 +227,23 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f32 {
     if a.raw.is_some() || b.raw.is_some() {
         spelled = spelled.max(spelling_similarity(unfolded(a), unfolded(b), typed));
     }
+    // The same Chinese or Korean syllable romanised by two systems (Xi / Shi / Hsi, Jin /
+    // Chin, Gim / Kim): close, but not exact, so that it does not count as one of the two
+    // exact syllables a name of syllables needs.
+    if typed && spelled < ROMANISED_SYLLABLE && is_syllable(a) && is_syllable(b) {
+        let (x, y) = (unfolded(a), unfolded(b));
+        if same_syllable_across_systems(x, y) {
+            return ROMANISED_SYLLABLE;
+        }
+    }
     // Two one-syllable words differing at all are two syllables (Sun / Xin, Yong / Yang):
-    // no vowel or skeleton credit for them.
-    if a.skeleton == b.skeleton && is_syllable(a) && is_syllable(b) {
+    // no vowel or skeleton credit for them. Nor for one Han or Hangul character and a word
+    // of several syllables (张 `jang` / Jinghe): one character is one syllable.
+    if a.skeleton == b.skeleton
+        && ((is_syllable(a) && is_syllable(b))
+            || (a.native.is_some() && is_syllable(a) != is_syllable(b))
+            || (b.native.is_some() && is_syllable(a) != is_syllable(b)))
+    {
         return spelled;
     }
     // Same consonants in the same order: a vowel-level romanisation difference, provided the
@@ -267,6 +290,36 @@ pub(crate) fn is_syllable(token: &Token) -> bool {
             coda,
             b"" | b"n" | b"ng" | b"m" | b"l" | b"r" | b"k" | b"p" | b"t"
         )
+}
+
+/// Whether two typed syllables are one syllable in two romanisation systems: their onsets
+/// agree once the consonants the systems write differently are merged (Pinyin x, Wade-Giles
+/// hs and English sh; Revised j and McCune-Reischauer ch; the unaspirated g/k, d/t, b/p
+/// that Revised and McCune-Reischauer spell apart) and the rest is spelled the same.
+fn same_syllable_across_systems(a: &str, b: &str) -> bool {
+    fn split(word: &str) -> (&'static str, &str) {
+        const ONSETS: &[(&str, &str)] = &[
+            ("hs", "s"),
+            ("sh", "s"),
+            ("ch", "j"),
+            ("zh", "j"),
+            ("x", "s"),
+            ("s", "s"),
+            ("j", "j"),
+            ("k", "k"),
+            ("g", "k"),
+            ("t", "d"),
+            ("d", "d"),
+            ("p", "b"),
+            ("b", "b"),
+        ];
+        ONSETS
+            .iter()
+            .find_map(|(from, to)| word.strip_prefix(from).map(|rest| (*to, rest)))
+            .unwrap_or(("", word))
+    }
+    let ((onset_a, rest_a), (onset_b, rest_b)) = (split(a), split(b));
+    !onset_a.is_empty() && onset_a == onset_b && rest_a == rest_b
 }
 
 /// Whether a token was typed in letters rather than romanised from Han or Hangul.
@@ -328,6 +381,22 @@ fn reading_similarity(folded: &str, skeleton: &str, latin: &Token) -> f32 {
     // The script leaves out about one short vowel per consonant: a Latin spelling longer than
     // that (with two letters of slack) is another word that happens to share the consonants.
     if latin.folded.len() > folded.len() + skeleton.len() + 2 {
+        factor *= ABJAD_MISSING_OPENING_VOWEL;
+    }
+    // Arabic and Hebrew write a word's final long vowel (هاني Hani, נורי Nuri): a Latin word
+    // ending in i, u or o is not a reading that ends in a consonant (כהן `khn` is not Hani).
+    // A final h may itself stand for the vowel (عبده Abdo).
+    let final_vowel = |text: &str| {
+        text.bytes()
+            .last()
+            .is_some_and(|b| matches!(b, b'i' | b'u' | b'o'))
+    };
+    if final_vowel(&latin.folded)
+        && folded
+            .bytes()
+            .last()
+            .is_some_and(|b| !is_vowel(b) && b != b'h')
+    {
         factor *= ABJAD_MISSING_OPENING_VOWEL;
     }
     // One consonant is too little to say two words are one: "ولی" (`uli`) and "Lee" share
@@ -538,12 +607,14 @@ pub(crate) fn compare(
     } else {
         0.0
     };
-    let out_of_order = profile == Profile::Person && !in_order(&mut order);
+    let order_factor = if profile == Profile::Person {
+        order_factor(&mut order)
+    } else {
+        1.0
+    };
+    let out_of_order = order_factor < 1.0;
     let syllables_unconfirmed = syllables_unconfirmed(listed_tokens, query_tokens, exact_pairs);
-    let mut score = alignment_score;
-    if out_of_order {
-        score *= ORDER_PENALTY;
-    }
+    let mut score = alignment_score * order_factor;
     if syllables_unconfirmed {
         score *= SYLLABLES_UNCONFIRMED;
     }
@@ -551,6 +622,7 @@ pub(crate) fn compare(
         score,
         alignment_score,
         out_of_order,
+        order_factor,
         syllables_unconfirmed,
     }
 }
@@ -659,18 +731,25 @@ fn push_joined(single: &[Token], joined: &[Token], swapped: bool, candidates: &m
     }
 }
 
-/// Whether well-agreeing pairs keep their order, allowing a rotation ("Last First" for
-/// "First Last"). Needs three pairs to say anything.
-fn in_order(pairs: &mut [(u8, u8)]) -> bool {
+/// The order penalty of well-agreeing pairs: none when they keep their order or are
+/// rotated ("Last First" for "First Last"), [`ORDER_PENALTY_FIRST_KEPT`] when the first
+/// words pair with each other and only later words move, else [`ORDER_PENALTY`]. Needs
+/// three pairs to say anything.
+fn order_factor(pairs: &mut [(u8, u8)]) -> f32 {
     if pairs.len() < 3 {
-        return true;
+        return 1.0;
     }
     pairs.sort_unstable();
     let descents = pairs.windows(2).filter(|w| w[1].1 < w[0].1).count();
-    match descents {
-        0 => true,
-        1 => pairs.last().map(|p| p.1) < pairs.first().map(|p| p.1),
-        _ => false,
+    let rotated = descents == 1 && pairs.last().map(|p| p.1) < pairs.first().map(|p| p.1);
+    if descents == 0 || rotated {
+        return 1.0;
+    }
+    let first_listed = pairs.iter().map(|p| p.1).min();
+    if pairs.first().map(|p| p.1) == first_listed {
+        ORDER_PENALTY_FIRST_KEPT
+    } else {
+        ORDER_PENALTY
     }
 }
 

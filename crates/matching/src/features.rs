@@ -48,28 +48,79 @@ pub(crate) fn effect(
     }
 }
 
-/// Legal forms of two organisation names: a conflict costs a little, agreement adds nothing
-/// (a shared "LLC" says nothing about which company).
+/// Legal forms of two kinds of body ("JSC" vs "Ltd", "ANO" vs "LLC"): a company and its
+/// namesake of another kind are two legal persons (a subsidiary, a foundation), while one
+/// kind has several spellings across languages (OOO, LLC, Ltd, GmbH).
+const LEGAL_FAMILY_CONFLICT: f32 = -0.32;
+
+/// The kinds of body legal forms name. Translations of a form stay within its kind.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LegalFamily {
+    /// Private companies with limited liability (LLC, OOO, Ltd, GmbH, SRL, BV, Sdn Bhd).
+    Limited,
+    /// Joint-stock and public companies (JSC, AO, AG, PLC, SA, SpA, NV).
+    Stock,
+    /// Partnerships (LP, LLP, KG).
+    Partnership,
+    /// Non-commercial organisations (ANO).
+    NonProfit,
+}
+
+/// The kind of body a legal-form code names; `None` for words any kind uses ("Co",
+/// "Corp", "Inc") and for forms whose kind differs by country (Norwegian AS is private,
+/// Danish A/S public).
+fn legal_family(code: &str) -> Option<LegalFamily> {
+    match code {
+        "llc" | "ltd" | "gmbh" | "srl" | "spzoo" | "pty" | "bv" | "oy" | "fze" | "kft" | "doo"
+        | "sdn" | "bhd" => Some(LegalFamily::Limited),
+        "jsc" | "ag" | "plc" | "sa" | "spa" | "nv" | "ab" | "se" | "tbk" => {
+            Some(LegalFamily::Stock)
+        }
+        "llp" | "lp" | "kg" => Some(LegalFamily::Partnership),
+        "ano" => Some(LegalFamily::NonProfit),
+        _ => None,
+    }
+}
+
+/// Legal forms of two organisation names: agreement adds nothing (a shared "LLC" says
+/// nothing about which company), another spelling of the same kind of body costs a little,
+/// forms of different kinds cost much more ([`LEGAL_FAMILY_CONFLICT`]).
 pub(crate) fn legal_form(query: &[&str], listed: &[&str]) -> Option<FeatureEffect> {
     if query.is_empty() || listed.is_empty() {
         return None;
     }
     let value = format!("{} vs {}", query.join("+"), listed.join("+"));
     if query.iter().any(|form| listed.contains(form)) {
-        Some(effect(
+        return Some(effect(
             Feature::LegalForm,
             value,
             0.0,
             "legal forms agree (no weight)".into(),
-        ))
-    } else {
-        Some(effect(
+        ));
+    }
+    let compatible = query.iter().any(|a| {
+        listed
+            .iter()
+            .any(|b| match (legal_family(a), legal_family(b)) {
+                (Some(x), Some(y)) => x == y,
+                _ => true,
+            })
+    });
+    Some(if compatible {
+        effect(
             Feature::LegalForm,
             value,
             LEGAL_FORM_CONFLICT,
             "legal forms differ".into(),
-        ))
-    }
+        )
+    } else {
+        effect(
+            Feature::LegalForm,
+            value,
+            LEGAL_FAMILY_CONFLICT,
+            "legal forms of different kinds of body (a namesake, not the same legal person)".into(),
+        )
+    })
 }
 
 /// A listed name of one word met by a query of several: the one word is all the evidence,

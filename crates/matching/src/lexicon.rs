@@ -447,6 +447,41 @@ pub(crate) static ORDINALS: &[(&str, &str)] = &[
     ("intl", "international"),
 ];
 
+/// Titles as transliterated from Arabic script that are three letters or fewer (ملا, حاج):
+/// other romanised words that short are never read as English abbreviations.
+pub(crate) static ABJAD_HONORIFICS: &[&str] = &["mla", "haj"];
+
+/// English number words up to nineteen, read as their digits in organisation names
+/// ("Brigade Forty 4" / "Brigade 44").
+pub(crate) static NUMBER_WORDS: &[&str] = &[
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+
+/// English tens from twenty, read as digits; a unit after them joins them ("forty four",
+/// "forty 4": 44).
+pub(crate) static TENS_WORDS: &[&str] = &[
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+
 /// Arabic given-name compounds written joined or apart: `Abdul Aziz`, `Abdulaziz`,
 /// `Abd al-Aziz` all become `abd` + `aziz`.
 pub(crate) static ABD_PREFIXES: &[&str] = &[

@@ -531,6 +531,41 @@ fn respell(mut piece: Piece) -> Piece {
     piece
 }
 
+/// Reads English number words as digits ("Three Percenters" → 3 percenters, "Brigade Forty
+/// 4" and "Brigade Forty Four" → brigade 44), so that a name written with digits and one
+/// written in words compare. For organisations: people are not named with numbers.
+fn read_number_words(pieces: Vec<Piece>) -> Vec<Piece> {
+    let value = |piece: &Piece, words: &[&str]| {
+        (piece.origin == Origin::Latin)
+            .then(|| words.iter().position(|word| *word == piece.text))
+            .flatten()
+    };
+    let unit = |piece: &Piece| {
+        value(piece, lexicon::NUMBER_WORDS)
+            .filter(|n| (1..=9).contains(n))
+            .or_else(|| match piece.text.as_bytes() {
+                [digit @ b'1'..=b'9'] => Some(usize::from(digit - b'0')),
+                _ => None,
+            })
+    };
+    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+    let mut pieces = pieces.into_iter().peekable();
+    while let Some(mut piece) = pieces.next() {
+        if let Some(tens) = value(&piece, lexicon::TENS_WORDS) {
+            let mut number = 20 + 10 * tens;
+            if let Some(ones) = pieces.peek().and_then(unit) {
+                number += ones;
+                pieces.next();
+            }
+            piece.text = number.to_string();
+        } else if let Some(number) = value(&piece, lexicon::NUMBER_WORDS) {
+            piece.text = number.to_string();
+        }
+        out.push(piece);
+    }
+    out
+}
+
 fn is_roman_numeral(piece: &str) -> bool {
     matches!(
         piece,
@@ -841,17 +876,43 @@ pub(crate) fn normalize(text: &str, profile: Profile) -> NormalizedName {
     let mut pieces: Vec<Piece> = pieces.into_iter().map(respell).collect();
     let mut legal_forms = Vec::new();
     if profile != Profile::Person {
+        pieces = read_number_words(pieces);
         pieces = join_letter_runs(pieces);
         pieces = extract_legal_forms(pieces, &mut legal_forms);
     }
     let sets = word_sets();
     if profile != Profile::Organization {
+        // A word of another script romanised to two or three letters is that word, not an
+        // English abbreviation: Hebrew עמאש reads `ms`, which is not "Ms" (the titles of
+        // Arabic script, ملا `mla`, حاج `haj`, are listed as such).
         let is_honorific = |p: &Piece| {
-            sets.honorifics.contains(p.text.as_str())
-                && (profile == Profile::Person || !AMBIGUOUS_HONORIFICS.contains(&p.text.as_str()))
+            let text = p.text.as_str();
+            sets.honorifics.contains(text)
+                && (profile == Profile::Person || !AMBIGUOUS_HONORIFICS.contains(&text))
+                && (p.origin == Origin::Latin
+                    || text.len() > 3
+                    || lexicon::ABJAD_HONORIFICS.contains(&text))
         };
-        if pieces.iter().any(|p| !is_honorific(p)) {
-            pieces.retain(|p| !is_honorific(p));
+        // A title after the article that follows a name is a family name: "Fatih Al
+        // al-Sheikh", "Ahmed al-Sheikh" (the family of the Sheikh), not "Fatih" alone.
+        let honorific: Vec<bool> = pieces
+            .iter()
+            .enumerate()
+            .map(|(index, piece)| {
+                let family = index >= 2
+                    && pieces
+                        .get(index - 1)
+                        .is_some_and(|p| matches!(p.text.as_str(), "al" | "el"));
+                is_honorific(piece) && !family
+            })
+            .collect();
+        if honorific.contains(&false) {
+            pieces = pieces
+                .into_iter()
+                .zip(honorific)
+                .filter(|(_, honorific)| !honorific)
+                .map(|(piece, _)| piece)
+                .collect();
         }
     }
     pieces = join_compound_surnames(pieces, profile);

@@ -130,5 +130,129 @@ fn f1_on_dev_name_pairs_reaches_target() {
             }
         }
     }
-    assert!(counts.f1() >= 0.88, "F1 {:.3} below 0.88", counts.f1());
+    assert!(counts.f1() >= 0.92, "F1 {:.3} below 0.92", counts.f1());
+}
+
+fn score(name1: &str, name2: &str, schema: Schema) -> f64 {
+    score_pair(name1, name2, Some(schema)).0
+}
+
+// One test per error class fixed in issue 18's last round, each with a pair it failed on
+// (from the fit half of the dev pairs or of the pairs mined from OFAC + UN) and the pair
+// that must stay as it was.
+
+#[test]
+fn a_reordering_after_the_first_name_costs_less_than_one_that_moves_it() {
+    // OFAC's own alias of ABDULPATTA ESCALON ABUBAKAR: scored 0.650.
+    let later_words_moved = score(
+        "Abdulpatta Abubakar Escalon",
+        "ABDULPATTA ESCALON ABUBAKAR",
+        Schema::Person,
+    );
+    assert!(
+        later_words_moved >= DEFAULT_THRESHOLD,
+        "{later_words_moved}"
+    );
+    // Father and son: the given name moved.
+    let given_name_moved = score(
+        "Salman bin Muhammad al-Rawi",
+        "Muhammad bin Salman al-Rawi",
+        Schema::Person,
+    );
+    assert!(given_name_moved < DEFAULT_THRESHOLD, "{given_name_moved}");
+}
+
+#[test]
+fn one_syllable_in_two_romanisation_systems_agrees() {
+    // Pinyin x / English sh (scored 0.364), McCune-Reischauer ch / Revised j (0.390).
+    assert!(score("Shi Jinping", "Xi Jinping", Schema::Person) >= DEFAULT_THRESHOLD);
+    assert!(score("Yun Ho-chin", "YUN HO-JIN", Schema::Person) >= DEFAULT_THRESHOLD);
+    // Other syllables stay other syllables.
+    assert!(score("Cho Yong Chol", "JO YONG CHOL", Schema::Person) >= DEFAULT_THRESHOLD);
+    assert!(score("Cho Yong Chol", "JO YONG CHUN", Schema::Person) < DEFAULT_THRESHOLD);
+    assert!(score("Yun Ho-chin", "YUN HO-CHOL", Schema::Person) < DEFAULT_THRESHOLD);
+}
+
+#[test]
+fn legal_forms_of_two_kinds_of_body_are_two_parties() {
+    // A non-profit and a company of one name (scored 0.960); a joint-stock company and a
+    // limited one that OFAC lists as two entities (0.960).
+    assert!(
+        score(
+            "ANO Iskusstvo Krasoty",
+            "LIMITED LIABILITY COMPANY ISKUSSTVO KRASOTY",
+            Schema::Organization
+        ) < DEFAULT_THRESHOLD
+    );
+    assert!(
+        score(
+            "JOINT STOCK COMPANY RUSSIAN TITANIUM RESOURCES",
+            "RUSSIAN TITANIUM RESOURCES LIMITED",
+            Schema::Organization
+        ) < DEFAULT_THRESHOLD
+    );
+    // The same kind in another language still matches.
+    assert!(
+        score(
+            "OOO Avisto",
+            "LIMITED LIABILITY COMPANY AVISTO",
+            Schema::Organization
+        ) >= DEFAULT_THRESHOLD
+    );
+    assert!(
+        score(
+            "Sino Energy Shipping Hongkong Ltd.",
+            "SINO ENERGY SHIPPING HONGKONG GMBH",
+            Schema::Organization
+        ) >= DEFAULT_THRESHOLD
+    );
+}
+
+#[test]
+fn numbers_in_words_and_digits_agree() {
+    // Scored 0.427.
+    assert!(score("Brigade Forty 4", "Brigade 44", Schema::Organization) >= DEFAULT_THRESHOLD);
+    assert!(score("Brigade Forty Four", "Brigade 44", Schema::Organization) >= DEFAULT_THRESHOLD);
+    assert!(score("Brigade Forty 5", "Brigade 44", Schema::Organization) < DEFAULT_THRESHOLD);
+}
+
+// Two causes of name-only false alerts of `customers_multiscript_dev.csv` (none listed).
+
+#[test]
+fn a_word_of_another_script_is_not_an_english_title() {
+    // Hebrew עמאש reads `ms`, which was dropped as "Ms.": the one word left met a one-word
+    // listed name at 0.970.
+    assert!(score("אחמד עמאש", "al-Hammad", Schema::Person) < DEFAULT_THRESHOLD);
+    // English titles still go.
+    assert!(score("Mr Ahmad Amash", "Ahmad Amash", Schema::Person) >= DEFAULT_THRESHOLD);
+}
+
+#[test]
+fn one_han_character_is_not_a_word_of_two_syllables() {
+    // 张 (`jang`) shared its consonants with Jinghe: 0.724.
+    assert!(score("张林", "LIN, Jinghe", Schema::Person) < DEFAULT_THRESHOLD);
+    assert!(score("张建", "ZHANG, Jian", Schema::Person) >= DEFAULT_THRESHOLD);
+    assert!(score("习近平", "Xi Jinping", Schema::Person) >= DEFAULT_THRESHOLD);
+}
+
+#[test]
+fn a_title_after_the_article_is_a_family_name() {
+    // "Al al-Sheikh" is a family: dropped as a title, it left "Fatih" alone to meet the
+    // one-word AL-FATIH at 0.970.
+    assert!(score("فاتح آل الشيخ", "AL-FATIH", Schema::Person) < DEFAULT_THRESHOLD);
+    assert!(score("Khalifa Al al-Shaykh", "Khalifa", Schema::Person) < DEFAULT_THRESHOLD);
+    // A title before the name still goes, in either script.
+    assert!(score("Sheikh Ahmed Yassin", "Ahmed Yassin", Schema::Person) >= 0.99);
+    let (_, explanation) = score_pair("ملا محمد عمر", "Mohammed Omar", Some(Schema::Person));
+    assert_eq!(explanation.query_normalized, "mhmd amr");
+}
+
+#[test]
+fn a_final_long_vowel_is_written_in_arabic_and_hebrew_script() {
+    // כהן (Cohen, `khn`) met Hani, whose final vowel the script would have written: 0.970.
+    assert!(score("יוסף כהן", "Hani Youssef", Schema::Person) < DEFAULT_THRESHOLD);
+    // Written final vowels, and a final h standing for one, still meet their Latin names.
+    assert!(score("هاني السيد", "Hani El Sayed", Schema::Person) >= 0.95);
+    assert!(score("نوري المالكي", "Nouri al-Maliki", Schema::Person) >= 0.95);
+    assert!(score("عبده محمد", "Abdo Mohamed", Schema::Person) >= DEFAULT_THRESHOLD);
 }
