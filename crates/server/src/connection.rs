@@ -28,8 +28,7 @@ use std::task::{Context, Poll, ready};
 
 use axum::body::Body;
 use axum::http::{Request, Response};
-use http_body_util::BodyExt;
-use hyper::body::Incoming;
+use hyper::body::{Bytes, Frame, Incoming, SizeHint};
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
@@ -86,10 +85,37 @@ impl CountingService {
     }
 }
 
-type ResponseFuture = Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Send>>;
+/// A response body that counts its response as done when hyper drops it.
+pub(crate) struct CountedBody {
+    body: Body,
+    _done: ResponseDone,
+}
+
+impl hyper::body::Body for CountedBody {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
+type ResponseFuture =
+    Pin<Box<dyn Future<Output = Result<Response<CountedBody>, Infallible>> + Send>>;
 
 impl hyper::service::Service<Request<Incoming>> for CountingService {
-    type Response = Response<Body>;
+    type Response = Response<CountedBody>;
     type Error = Infallible;
     type Future = ResponseFuture;
 
@@ -101,12 +127,7 @@ impl hyper::service::Service<Request<Incoming>> for CountingService {
         Box::pin(async move {
             let response = answer.await?;
             // The body carries the counter: hyper drops it once its last bytes are buffered.
-            Ok(response.map(|body| {
-                Body::new(body.map_frame(move |frame| {
-                    let _carried = &done;
-                    frame
-                }))
-            }))
+            Ok(response.map(|body| CountedBody { body, _done: done }))
         })
     }
 }
