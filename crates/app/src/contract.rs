@@ -251,6 +251,9 @@ pub struct ImportReport {
     /// Why the version was stored but not activated (published earlier than the active
     /// one, or removing too many of its entities), if it was not.
     pub kept_inactive: Option<String>,
+    /// Set when this version replaced the active one without both publication dates known:
+    /// the later import was taken as the later list. Says which date is missing.
+    pub ordered_by_import: Option<String>,
     /// The audit record of the import.
     pub audit_id: String,
     /// Entities in the index that now serves screenings (service only).

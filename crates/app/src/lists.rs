@@ -7,7 +7,9 @@
 //! before the active one (an older file imported by mistake) or when it removes more than
 //! [`ImportOptions::max_shrink`] of the active version's entities (a truncated or partial
 //! file); the report and the audit record say why, and `activate` (or `allow_shrink`)
-//! overrides. Two imports of one list at once cannot silently undo each other: the second
+//! overrides. Publication dates are compared only when both are known; otherwise the later
+//! import is taken as the later list, and the report and audit record say so
+//! (`ordered_by_import`). Two imports of one list at once cannot silently undo each other: the second
 //! to activate fails with a conflict naming both versions.
 //!
 //! Ownership and control data (the edges CSV, or FollowTheMoney `Ownership` and
@@ -436,6 +438,26 @@ async fn activation(
     Ok(expected)
 }
 
+/// Why a version replacing the active one was taken as the later list, when a publication
+/// date is missing (OFAC's CSV files state none): the later import is then taken as the
+/// later list, and the report and audit record say so, since an older undated file
+/// imported by mistake is activated this way (the shrink guard stops only large removals).
+/// `None` when both dates are known and were compared.
+fn import_order_note(new: Option<PartialDate>, active: Option<PartialDate>) -> Option<String> {
+    let which = match (new, active) {
+        (Some(_), Some(_)) => return None,
+        (None, Some(old)) => {
+            format!("this version's publication date is unknown (the active one's is {old})")
+        }
+        (Some(_), None) => "the active version's publication date is unknown".to_owned(),
+        (None, None) => "neither version's publication date is known".to_owned(),
+    };
+    Some(format!(
+        "{which}, so the later import is taken as the later list; give the date \
+         (--published, or `published` over the API) to compare by date"
+    ))
+}
+
 fn short(version: &str) -> &str {
     version.get(..12).unwrap_or(version)
 }
@@ -487,8 +509,16 @@ pub async fn import_data(
     })
     .await?;
     let prepared = prepared?;
-    // The date the caller gives wins over the one the file states.
-    let published = options.published.or(parsed.published);
+    // The date the caller gives wins over the one the file states, and that over the one
+    // given when the same content was stored before.
+    let published = match options.published.or(parsed.published) {
+        Some(date) => Some(date),
+        None => match store.version(&parsed.list, prepared.version()).await {
+            Ok(stored) => stored.published,
+            Err(interdict_store::Error::NotFound { .. }) => None,
+            Err(error) => return Err(error.into()),
+        },
+    };
     let active = store.active_versions().await?.remove(&parsed.list);
     let activation = activation(
         store,
@@ -503,6 +533,14 @@ pub async fn import_data(
         Activation::Keep(reason) => Some(reason.clone()),
         _ => None,
     };
+    let ordered_by_import = match (&activation, &active) {
+        (Activation::IfActiveIs(Some(_)), Some(active))
+            if active.version != prepared.version() && !options.activate =>
+        {
+            import_order_note(published, active.published)
+        }
+        _ => None,
+    };
     let source_files = vec![label.to_owned()];
     let outcome = store
         .import_prepared(
@@ -512,10 +550,15 @@ pub async fn import_data(
                 source_files: &source_files,
                 actor: &options.actor,
                 activation,
-                notes: if parsed.relations.is_empty() {
-                    json!({ "encoding": parsed.encoding })
-                } else {
-                    json!({ "encoding": parsed.encoding, "relations": parsed.relations.len() })
+                notes: {
+                    let mut notes = json!({
+                        "encoding": parsed.encoding,
+                        "ordered_by_import": ordered_by_import,
+                    });
+                    if !parsed.relations.is_empty() {
+                        notes["relations"] = json!(parsed.relations.len());
+                    }
+                    notes
                 },
             },
         )
@@ -535,6 +578,7 @@ pub async fn import_data(
         active: version.active,
         previous_active: outcome.previous_active,
         kept_inactive,
+        ordered_by_import: ordered_by_import.filter(|_| outcome.activated),
         audit_id: outcome.audit_id,
         index_entities: None,
     })

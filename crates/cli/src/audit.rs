@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use interdict_app::contract::{VerifyResponse, parse_time as parse_audit_time};
 use interdict_store::{AuditCheckpoint, Store};
 
-use crate::output::print_json_line;
+use crate::output::{outln, print_json_line};
 
 /// Records exported per page: memory stays flat however long the range.
 const EXPORT_PAGE: u32 = 1000;
@@ -43,28 +43,30 @@ pub(crate) async fn run_verify(
     if as_json {
         print_json_line(&VerifyResponse::from(report.clone()))?;
     } else {
-        println!(
+        outln!(
             "{} records, head at record {} with hash {}",
-            report.records, report.head_seq, report.head_hash
-        );
+            report.records,
+            report.head_seq,
+            report.head_hash
+        )?;
         if report.unkeyed_records > 0 {
-            println!(
+            outln!(
                 "{} records were written before the store had an audit key (plain SHA-256)",
                 report.unkeyed_records
-            );
+            )?;
         }
         if !checkpoints.is_empty() {
-            println!(
+            outln!(
                 "{} of {} checkpoints matched",
                 report.checkpoints_matched,
                 checkpoints.len()
-            );
+            )?;
         }
     }
     match &report.first_break {
         None => {
             if !as_json {
-                println!("the audit chain is intact");
+                outln!("the audit chain is intact")?;
             }
             Ok(())
         }
@@ -110,7 +112,7 @@ pub(crate) async fn run_replay(store: &Store, id: &str, as_json: bool) -> Result
     if as_json {
         print_json_line(&replay)?;
     } else {
-        println!(
+        outln!(
             "screening {} against {}",
             replay.screening_id,
             replay
@@ -119,20 +121,20 @@ pub(crate) async fn run_replay(store: &Store, id: &str, as_json: bool) -> Result
                 .map(|(list, version)| format!("{list}@{}", version.get(..12).unwrap_or(version)))
                 .collect::<Vec<_>>()
                 .join(", ")
-        );
-        println!(
+        )?;
+        outln!(
             "recorded by engine {}: {} matches; replayed by engine {}: {} matches",
             replay.recorded_engine,
             replay.recorded_matches,
             replay.replay_engine,
             replay.replayed_matches
-        );
+        )?;
     }
     if !replay.identical {
         bail!("the replayed result differs from the recorded one");
     }
     if !as_json {
-        println!("identical");
+        outln!("identical")?;
     }
     Ok(())
 }

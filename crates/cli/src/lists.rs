@@ -101,6 +101,9 @@ pub(crate) async fn run_import(
                     short(&report.version)
                 );
             }
+            if let Some(note) = &report.ordered_by_import {
+                eprintln!("note: {}@{}: {note}", report.list, short(&report.version));
+            }
         }
     }
     Ok(())

@@ -2,7 +2,6 @@
 //! SIGTERM, optionally with webhook delivery beside it. Everything else is in
 //! `interdict-server` and `interdict-notify`.
 
-use std::io::Write;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -11,6 +10,7 @@ use interdict_server::{AppState, AuthMode, Limits, ServerConfig, serve, shutdown
 use interdict_store::{OpenOptions, Store};
 
 use crate::args::ServeArgs;
+use crate::output::outln;
 
 fn seconds(value: f64, flag: &str) -> Result<Duration> {
     Duration::try_from_secs_f64(value)
@@ -81,10 +81,7 @@ pub(crate) async fn run(db: &str, options: &OpenOptions, args: &ServeArgs) -> Re
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     // The first line of stdout says where, so that scripts (and tests) can use port 0.
     let address = listener.local_addr()?;
-    let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "listening on http://{address}")?;
-    stdout.flush()?;
-    drop(stdout);
+    outln!("listening on http://{address}")?;
     if config.auth == AuthMode::Disabled {
         eprintln!("warning: serving WITHOUT authentication (--insecure-no-auth); demo use only");
     }

@@ -1,7 +1,7 @@
 //! What a new user must be able to trust: a batch never silently drops a row (a broken quote
 //! costs one row, a bad date of birth is ignored and the name screened, every batch ends
 //! with a summary and fails when rows were rejected), an older list does not silently
-//! become the active one, a closed stdout is no error, human output explains, and a store
+//! become the active one (an undated one replaces a dated one by import order, and says so), a closed stdout is no error, human output explains, and a store
 //! that cannot be opened says why, once.
 
 mod binary;
@@ -213,6 +213,71 @@ fn an_older_version_is_stored_but_not_activated_until_asked() {
         "03/04/2022",
     ]);
     assert!(ambiguous.contains("ISO date"), "{ambiguous}");
+}
+
+#[test]
+fn without_a_publication_date_the_later_import_wins_and_the_report_says_so() {
+    let env = Env::new();
+    env.ok(&[
+        "lists",
+        "import",
+        path_str(&shared(SDN_2022_03_24)),
+        "--published",
+        "2022-03-24",
+    ]);
+    // OFAC's CSV states no date: an older file imported later replaces the dated version
+    // (it removes too few entities for the shrink guard), and says why in every output.
+    let undated = env.run(&[
+        "lists",
+        "import",
+        path_str(&shared(SDN_2022_03_21)),
+        "--json",
+    ]);
+    assert!(undated.status.success(), "{}", stderr_of(&undated));
+    let report = &lines_of(&String::from_utf8_lossy(&undated.stdout))[0];
+    assert_eq!(report["activated"], true, "{report}");
+    let note = report["ordered_by_import"].as_str().expect("a note");
+    assert!(
+        note.contains("publication date is unknown (the active one's is 2022-03-24)"),
+        "{note}"
+    );
+    let human = env.run(&["lists", "import", path_str(&shared(SDN_2022_03_24))]);
+    assert!(
+        stderr_of(&human).contains("note: ofac-sdn@"),
+        "{}",
+        stderr_of(&human)
+    );
+    let export = env.ok(&[
+        "audit",
+        "export",
+        "--from",
+        "2000-01-01",
+        "--to",
+        "2100-01-01",
+    ]);
+    let notes: Vec<Value> = lines_of(&export)
+        .into_iter()
+        .filter(|r| r["kind"] == "import")
+        .map(|r| r["payload"]["ordered_by_import"].clone())
+        .collect();
+    assert_eq!(notes.len(), 3, "{export}");
+    assert!(notes[0].is_null(), "the first import replaced nothing");
+    assert_eq!(notes[1], note);
+    assert!(
+        notes[2].is_string(),
+        "the re-activation by import order is on record"
+    );
+
+    // With both dates known, the dates decide and no note is given.
+    let dated = env.json(&[
+        "lists",
+        "import",
+        path_str(&shared(SDN_2022_03_21)),
+        "--published",
+        "2022-03-21",
+        "--json",
+    ]);
+    assert!(dated["ordered_by_import"].is_null(), "{dated}");
 }
 
 #[test]

@@ -69,6 +69,16 @@ pub enum ApiError {
     /// The client did not send its request's head, or its body, within the time allowed.
     #[error("the request was not received within {} s", .0.as_secs_f64())]
     RequestTimeout(Duration),
+    /// The request's head is not HTTP/1.1 the service can parse (its request line or a
+    /// header is malformed); answered by the connection layer, before any route.
+    #[error("the request's head is not valid HTTP/1.1")]
+    MalformedRequest,
+    /// The request's URI is longer than the service reads (65,534 bytes).
+    #[error("the request's URI is too long")]
+    UriTooLong,
+    /// The request's head has more headers (100) or more bytes than the service reads.
+    #[error("the request's head has too many headers or is too large")]
+    HeadTooLarge,
     /// The service holds as many connections as it is configured to.
     #[error("the service is at its connection limit ({0}); retry shortly")]
     TooManyConnections(usize),
@@ -115,6 +125,12 @@ impl ApiError {
             ApiError::TooManyConnections(_) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "too_many_connections")
             }
+            ApiError::MalformedRequest => (StatusCode::BAD_REQUEST, "malformed_request"),
+            ApiError::UriTooLong => (StatusCode::URI_TOO_LONG, "uri_too_long"),
+            ApiError::HeadTooLarge => (
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "headers_too_large",
+            ),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -129,7 +145,8 @@ impl ApiError {
 
     /// The whole HTTP/1.1 response for this error, head and JSON body, closing the
     /// connection: for what is answered outside the router, on the raw connection (a client
-    /// refused at the connection limit, a request whose head never arrived).
+    /// refused at the connection limit, a request whose head never arrived or could not be
+    /// parsed).
     pub(crate) fn raw_http1_response(&self) -> Vec<u8> {
         let (status, code) = self.status_and_code();
         let body = ErrorBody {
@@ -249,6 +266,9 @@ mod tests {
             ApiError::Timeout(Duration::from_secs(1)),
             ApiError::RequestTimeout(Duration::from_secs(1)),
             ApiError::TooManyConnections(1),
+            ApiError::MalformedRequest,
+            ApiError::UriTooLong,
+            ApiError::HeadTooLarge,
             ApiError::internal(""),
         ];
         let mut codes: Vec<&str> = all.iter().map(|e| e.status_and_code().1).collect();

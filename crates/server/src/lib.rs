@@ -21,6 +21,7 @@ mod api;
 mod audit_checkpoints;
 mod auth;
 mod body;
+mod connection;
 mod error;
 mod handlers;
 mod live;

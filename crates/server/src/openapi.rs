@@ -29,10 +29,11 @@ use crate::handlers::monitoring;
             analyst (read audit records; maintain the portfolio, read alerts, propose \
             decisions), reviewer (verify the chain, replay screenings, export records; approve or reject \
             another key's decision), admin (import lists, manage keys).\n\n\
-            Errors are `{\"error\": {\"code\", \"message\"}}`: 400 malformed_json, \
+            Errors are `{\"error\": {\"code\", \"message\"}}`: 400 malformed_json or \
+            malformed_request (a request head that is not HTTP/1.1), \
             401 unauthenticated, 403 forbidden, 404 not_found, 405 method_not_allowed, \
-            408 request_timeout, 409 conflict, 413 payload_too_large, 422 invalid_field or invalid_list, \
-            429 rate_limited, 503 not_ready, timeout or too_many_connections, 500 internal."
+            408 request_timeout, 409 conflict, 413 payload_too_large, 414 uri_too_long, \
+            422 invalid_field or invalid_list, 429 rate_limited, 431 headers_too_large, 503 not_ready, timeout or too_many_connections, 500 internal."
     ),
     paths(
         handlers::screen::screen,

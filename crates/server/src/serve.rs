@@ -8,7 +8,9 @@
 //! as long as it liked, and enough of them made the service unreachable. Now a head not
 //! received within `header_read_timeout` is answered 408 and closed, and a connection beyond
 //! `max_connections` is answered 503 at once and closed, without waiting on the client, so
-//! the accepted connections are never starved.
+//! the accepted connections are never starved. A head hyper cannot parse is answered in the
+//! API's error JSON too ([`crate::connection`]), and the connection lingers briefly so that
+//! the client reads the answer rather than a reset.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -18,12 +20,12 @@ use std::time::Duration;
 
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 use tokio::time::MissedTickBehavior;
 
+use crate::connection::{CountingService, Exchanges, JsonProtocolErrors};
 use crate::error::ApiError;
 use crate::{AppState, AuthMode, app};
 
@@ -195,8 +197,11 @@ async fn serve_connection(
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(settings.header_read_timeout);
-    let mut connection =
-        builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(router));
+    let exchanges = Exchanges::new();
+    let mut connection = builder.serve_connection(
+        TokioIo::new(JsonProtocolErrors::new(stream, exchanges.clone())),
+        CountingService::new(router, exchanges),
+    );
     let served = tokio::select! {
         served = &mut connection => served,
         () = closing_time(&mut closing) => {
@@ -215,7 +220,19 @@ async fn serve_connection(
             && let Ok(_turn) = goodbyes.try_acquire()
         {
             let answer = ApiError::RequestTimeout(settings.header_read_timeout);
-            say_goodbye(parts.io.into_inner(), &answer.raw_http1_response()).await;
+            say_goodbye(
+                parts.io.into_inner().into_inner(),
+                &answer.raw_http1_response(),
+            )
+            .await;
+        }
+    } else if error.is_parse() {
+        // Answered already (in the error JSON); the rest of what the client sends is read
+        // for a moment, since closing on unread bytes resets the connection and can discard
+        // the answer before the client reads it.
+        let parts = connection.into_parts();
+        if let Ok(_turn) = goodbyes.try_acquire() {
+            say_goodbye(parts.io.into_inner().into_inner(), &[]).await;
         }
     } else {
         tracing::debug!(%error, "connection closed with an error");
@@ -227,13 +244,16 @@ async fn closing_time(closing: &mut watch::Receiver<bool>) {
     let _ = closing.wait_for(|closing| *closing).await;
 }
 
-/// Writes `response` to a client the service will not serve and closes the connection,
+/// Writes `response` (if any) to a client the service will not serve and closes the connection,
 /// reading what the client still sends meanwhile so that the close is not a reset (which
 /// could discard the response before the client reads it); all within [`GOODBYE_TIMEOUT`].
 async fn say_goodbye(mut stream: TcpStream, response: &[u8]) {
     let goodbye = async {
-        stream.write_all(response).await?;
-        stream.shutdown().await?;
+        if !response.is_empty() {
+            stream.write_all(response).await?;
+        }
+        // Hyper may have shut the writing side already after its own answer.
+        let _ = stream.shutdown().await;
         let mut sink = [0u8; 4096];
         while stream.read(&mut sink).await? > 0 {}
         Ok::<(), std::io::Error>(())

@@ -4,8 +4,9 @@
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The database could not be opened.
-    #[error("cannot open store {location}: {source}")]
+    /// The database could not be opened. Why is the error's `source()`, not repeated in its
+    /// message (printing the chain would say it twice).
+    #[error("cannot open store {location}")]
     Open {
         /// The path or URL given.
         location: String,
@@ -86,5 +87,22 @@ impl Error {
                 | Error::Invalid(_)
                 | Error::Conflict(_)
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_open_error_says_its_cause_once_in_its_chain() {
+        let error = Error::Open {
+            location: "/nowhere/store.db".into(),
+            source: sqlx::Error::PoolTimedOut,
+        };
+        let cause = sqlx::Error::PoolTimedOut.to_string();
+        assert_eq!(error.to_string(), "cannot open store /nowhere/store.db");
+        let source = std::error::Error::source(&error).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some(cause.as_str()));
     }
 }

@@ -1,7 +1,7 @@
 //! A service no client can starve: on a real listener, half-sent requests neither hold the
 //! service nor last, a connection over the cap is answered 503, a slow head or body 408, all
-//! in the API's error JSON; and a request over a batch's match cap or its key's budget is
-//! refused before anything is screened or recorded.
+//! in the API's error JSON, as is a head hyper cannot parse; and a request over a batch's
+//! match cap or its key's budget is refused before anything is screened or recorded.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -195,6 +195,100 @@ async fn a_slow_head_or_body_is_answered_408_in_the_error_json() {
     // A connection that sends nothing is closed without an answer.
     let answer = exchange(running.address, b"", Duration::from_secs(10)).await;
     assert_eq!(answer, "");
+    running.stop().await;
+}
+
+/// Splits a stream of HTTP/1.1 answers (each with a `content-length`) into (status, body).
+fn answers(mut stream: &str) -> Vec<(u16, String)> {
+    let mut found = Vec::new();
+    while let Some((head, rest)) = stream.split_once("\r\n\r\n") {
+        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok());
+        let length = head
+            .lines()
+            .find_map(|line| {
+                line.to_ascii_lowercase()
+                    .strip_prefix("content-length: ")?
+                    .parse()
+                    .ok()
+            })
+            .unwrap_or(0usize);
+        let (Some(status), Some(body)) = (status, rest.get(..length)) else {
+            panic!("not an HTTP answer: {stream:?}");
+        };
+        found.push((status, body.to_owned()));
+        stream = &rest[length..];
+    }
+    assert_eq!(stream, "", "bytes after the last answer");
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn heads_hyper_cannot_parse_are_answered_in_the_error_json() {
+    let (_guard, store) = sqlite().await;
+    import(&store, "lists/un-consolidated-2026-02-27.xml").await;
+    let running = Running::start(store, Limits::default()).await;
+    let within = Duration::from_secs(10);
+    let long_uri = format!(
+        "GET /{} HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        "a".repeat(70_000)
+    );
+    let many_headers = format!(
+        "GET /healthz HTTP/1.1\r\nHost: localhost\r\n{}\r\n",
+        (0..120)
+            .map(|i| format!("X-Header-{i}: {i}\r\n"))
+            .collect::<String>()
+    );
+    let cases: [(&str, &[u8], u16, &str); 5] = [
+        (
+            "request line",
+            b"GET / HTTP/1.1 nonsense\r\n\r\n",
+            400,
+            "malformed_request",
+        ),
+        (
+            "method",
+            b"G\x01T /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n",
+            400,
+            "malformed_request",
+        ),
+        (
+            "header",
+            b"GET /healthz HTTP/1.1\r\nHost localhost\r\n\r\n",
+            400,
+            "malformed_request",
+        ),
+        ("long URI", long_uri.as_bytes(), 414, "uri_too_long"),
+        (
+            "many headers",
+            many_headers.as_bytes(),
+            431,
+            "headers_too_large",
+        ),
+    ];
+    for (what, request, status, code) in cases {
+        let answer = exchange(running.address, request, within).await;
+        let (got, body) = status_and_json(&answer);
+        assert_eq!(got, status, "{what}: {answer}");
+        assert_eq!(body["error"]["code"], code, "{what}: {answer}");
+        assert!(body["error"]["message"].is_string(), "{what}: {answer}");
+        assert_eq!(
+            answers(&answer).len(),
+            1,
+            "{what}: one answer, hyper's swallowed"
+        );
+    }
+
+    // On a kept-alive connection: two requests answered by their handlers, unchanged (one
+    // of them an error of the API's own), then a head hyper cannot parse, in one write.
+    let pipelined = b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n\
+        GET /v1/lists HTTP/1.1\r\nHost: localhost\r\n\r\n\
+        GET /healthz HTTP/1.1\r\nHost localhost\r\n\r\n";
+    let answer = exchange(running.address, pipelined, within).await;
+    let answered = answers(&answer);
+    let statuses: Vec<u16> = answered.iter().map(|(status, _)| *status).collect();
+    assert_eq!(statuses, [200, 401, 400], "{answer}");
+    let last: Value = serde_json::from_str(&answered[2].1).expect("json");
+    assert_eq!(last["error"]["code"], "malformed_request", "{answer}");
     running.stop().await;
 }
 
