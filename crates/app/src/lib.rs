@@ -25,6 +25,7 @@ pub mod payments;
 pub mod portfolio;
 pub mod scan;
 pub mod screening;
+pub mod yente;
 
 pub use error::Error;
 pub use screening::{ActiveLists, IgnoredField, Limits, Screening};

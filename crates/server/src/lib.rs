@@ -29,6 +29,7 @@ mod openapi;
 mod params;
 mod serve;
 mod ui;
+mod yente;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use live::{LiveIndex, Refresh, Snapshot};
@@ -326,6 +327,11 @@ pub fn app(state: AppState) -> Router {
             post(handlers::monitoring::approve),
         )
         .route("/v1/alerts/{id}/reject", post(handlers::monitoring::reject))
+        .route("/match/{dataset}", post(yente::match_entities))
+        .route("/entities/{id}", get(yente::entity))
+        .route("/search/{dataset}", get(yente::search))
+        .route("/catalog", get(yente::catalog))
+        .route("/algorithms", get(yente::algorithms))
         .route("/healthz", get(handlers::ops::healthz))
         .route("/readyz", get(handlers::ops::readyz))
         .route("/metrics", get(handlers::ops::metrics))

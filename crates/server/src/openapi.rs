@@ -16,6 +16,7 @@ use crate::api::{
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::handlers;
 use crate::handlers::monitoring;
+use interdict_app::yente;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -63,6 +64,11 @@ use crate::handlers::monitoring;
         handlers::ops::healthz,
         handlers::ops::readyz,
         handlers::ops::metrics,
+        crate::yente::match_entities,
+        crate::yente::entity,
+        crate::yente::search,
+        crate::yente::catalog,
+        crate::yente::algorithms,
     ),
     components(schemas(
         ScreenRequest, ScreenResponse, BatchResponse, QueryJson, MatchJson, ListJson,
@@ -78,6 +84,8 @@ use crate::handlers::monitoring;
         handlers::payments::PaymentMessageRequest, handlers::payments::PaymentResponse,
         PaymentScreeningJson, PaymentHitJson, ScanRequest, ScanResponse, MentionJson,
         handlers::scan::ScanBatchResponse,
+        yente::MatchRequest, yente::EntityExample, yente::EntityMatchResponse,
+        yente::EntityMatches, yente::TotalSpec, yente::SearchResponse, yente::ErrorResponse,
     )),
     modifiers(&SecuritySchemes, &CommonErrors),
     tags(
@@ -87,6 +95,8 @@ use crate::handlers::monitoring;
         (name = "keys", description = "API keys and roles"),
         (name = "monitoring", description = "Customer portfolio, alerts and four-eyes decisions"),
         (name = "operations", description = "Probes and metrics"),
+        (name = "yente", description = "yente's API (OpenSanctions), answered by interdict: \
+            FtM query entities matched through the same screenings, recorded in the audit trail"),
     )
 )]
 struct ApiDoc;
@@ -103,6 +113,14 @@ impl Modify for SecuritySchemes {
         components.add_security_scheme(
             "api_key",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-API-Key"))),
+        );
+        // yente's clients send OpenSanctions' form, `Authorization: ApiKey KEY`.
+        components.add_security_scheme(
+            "yente_api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Authorization",
+                "`ApiKey KEY`, as clients of OpenSanctions' API send it",
+            ))),
         );
     }
 }
