@@ -30,6 +30,7 @@ mod params;
 mod serve;
 mod ui;
 mod yente;
+mod yente_export;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use live::{LiveIndex, Refresh, Snapshot};
@@ -296,6 +297,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/lists/diff", get(handlers::lists::diff))
         .route("/v1/lists/{list}/versions", get(handlers::lists::versions))
         .route("/v1/lists/{list}/activate", post(handlers::lists::activate))
+        .route("/v1/lists/{list}/export", get(yente_export::export))
         .route("/v1/entities/{id}", get(handlers::lists::entity))
         .route("/v1/audit/verify", get(handlers::audit::verify))
         .route("/v1/audit/export", get(handlers::audit::export))

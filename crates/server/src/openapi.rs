@@ -69,6 +69,7 @@ use interdict_app::yente;
         crate::yente::search,
         crate::yente::catalog,
         crate::yente::algorithms,
+        crate::yente_export::export,
     ),
     components(schemas(
         ScreenRequest, ScreenResponse, BatchResponse, QueryJson, MatchJson, ListJson,

@@ -639,3 +639,54 @@ async fn a_client_of_yentes_contract_screens_batches_and_handles_errors() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(detail.starts_with("Cannot parse example entity"));
 }
+
+#[tokio::test]
+async fn a_list_exported_over_http_parses_back_to_the_same_version() {
+    let (guard, store) = sqlite().await;
+    let version = import(&store, UN).await;
+    let harness = Harness::new(store, ServerConfig::default()).await;
+    let request = Request::builder()
+        .uri("/v1/lists/un-sc/export?format=ftm")
+        .header("authorization", format!("ApiKey {}", harness.admin))
+        .body(Body::empty())
+        .expect("request");
+    let response = tower::ServiceExt::oneshot(harness.router.clone(), request)
+        .await
+        .expect("infallible");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/x-ndjson")
+    );
+    let bytes = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
+    let parsed = interdict_sources::parse(
+        &[interdict_sources::SourceFile {
+            name: "entities.ftm.json".into(),
+            bytes,
+        }],
+        None,
+        None,
+    )
+    .expect("FtM");
+    assert!(parsed.issues.is_empty(), "{:?}", parsed.issues);
+    assert_eq!(parsed.list, "un-sc");
+    assert_eq!(interdict_model::content_hash(&parsed.entities), version);
+
+    let (status, response) = harness
+        .admin("GET", "/v1/lists/un-sc/export?format=xml", None)
+        .await;
+    common::assert_error(
+        status,
+        &response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_field",
+    );
+    drop(guard);
+}
