@@ -98,29 +98,42 @@ fn one_line(address: &Address) -> String {
     .join(", ")
 }
 
+/// Whether FtM's `LegalEntity` properties (`idNumber`, `taxNumber`, `incorporationDate`,
+/// `email`, ...) exist on the schema an entity of `schema` is exported as.
+fn is_legal_entity(schema: Schema) -> bool {
+    matches!(
+        schema,
+        Schema::Person | Schema::Organization | Schema::Unknown
+    )
+}
+
 /// The FtM property an identifier of `kind` goes in, for an entity of `schema`; `None` for
 /// what FtM has no property for on that schema (kept in `notes`).
 fn identifier_property(kind: &IdentifierKind, schema: Schema) -> Option<&'static str> {
+    let legal = is_legal_entity(schema);
+    let vehicle = matches!(schema, Schema::Vessel | Schema::Aircraft);
     let property = match kind {
         IdentifierKind::Passport if schema == Schema::Person => "passportNumber",
-        IdentifierKind::Passport | IdentifierKind::NationalId | IdentifierKind::Other { .. } => {
-            "idNumber"
+        IdentifierKind::Imo | IdentifierKind::Mmsi | IdentifierKind::CallSign
+            if schema == Schema::Vessel =>
+        {
+            match kind {
+                IdentifierKind::Imo => "imoNumber",
+                IdentifierKind::Mmsi => "mmsi",
+                _ => "callSign",
+            }
         }
-        IdentifierKind::TaxId => "taxNumber",
-        IdentifierKind::RegistrationNumber => "registrationNumber",
-        IdentifierKind::Imo if schema == Schema::Vessel => "imoNumber",
-        IdentifierKind::Imo => "idNumber",
-        IdentifierKind::Mmsi if schema == Schema::Vessel => "mmsi",
-        IdentifierKind::CallSign if schema == Schema::Vessel => "callSign",
-        IdentifierKind::Mmsi | IdentifierKind::CallSign => "idNumber",
-        IdentifierKind::SwiftBic => "swiftBic",
         IdentifierKind::AircraftId if schema == Schema::Aircraft => "serialNumber",
-        IdentifierKind::AircraftId => "idNumber",
+        IdentifierKind::RegistrationNumber if legal || vehicle => "registrationNumber",
         IdentifierKind::CryptoAddress { .. } if schema == Schema::CryptoWallet => "publicKey",
         IdentifierKind::CryptoAddress { .. } => return None,
-        IdentifierKind::Email => "email",
-        IdentifierKind::Website => "website",
-        IdentifierKind::Phone => "phone",
+        IdentifierKind::TaxId if legal => "taxNumber",
+        IdentifierKind::SwiftBic if legal => "swiftBic",
+        IdentifierKind::Email if legal => "email",
+        IdentifierKind::Website if legal => "website",
+        IdentifierKind::Phone if legal => "phone",
+        _ if legal => "idNumber",
+        _ => return None,
     };
     Some(property)
 }
@@ -151,14 +164,20 @@ pub fn ftm_properties(entity: &Entity) -> FtmProperties {
             }
         }
     }
-    let date_property = if person {
-        "birthDate"
-    } else {
-        "incorporationDate"
+    // A vessel's or a wallet's date has no FtM property of that meaning: a note.
+    let date_property = match entity.schema {
+        Schema::Person => Some("birthDate"),
+        schema if is_legal_entity(schema) => Some("incorporationDate"),
+        _ => None,
     };
     for date in &entity.dates_of_birth {
-        for text in ftm_dates(date) {
-            push(&mut properties, date_property, text);
+        match date_property {
+            Some(property) => {
+                for text in ftm_dates(date) {
+                    push(&mut properties, property, text);
+                }
+            }
+            None => push(&mut properties, "notes", format!("Date: {date}")),
         }
     }
     let country = |code: &interdict_model::CountryCode| code.as_str().to_ascii_lowercase();
@@ -211,13 +230,13 @@ pub fn ftm_properties(entity: &Entity) -> FtmProperties {
                 }
             }
             None => {
-                if let IdentifierKind::CryptoAddress { currency } = &identifier.kind {
-                    push(
-                        &mut properties,
-                        "notes",
-                        format!("Digital currency address {currency} {}", identifier.value),
-                    );
-                }
+                let note = match &identifier.kind {
+                    IdentifierKind::CryptoAddress { currency } => {
+                        format!("Digital currency address {currency} {}", identifier.value)
+                    }
+                    other => format!("{}: {}", other.label(), identifier.value),
+                };
+                push(&mut properties, "notes", note);
             }
         }
     }
@@ -341,6 +360,22 @@ mod tests {
         assert_eq!(properties["passportNumber"], ["AB123"]);
         assert_eq!(properties["notes"], ["Digital currency address XBT 1abc"]);
         assert_eq!(properties["topics"], ["sanction"]);
+
+        // A vessel has no `idNumber` or `incorporationDate` in FtM: notes instead.
+        let mut vessel = Entity::new(EntityId::new("ofac-sdn", "15037"), Schema::Vessel, "ARK");
+        vessel
+            .identifiers
+            .push(Identifier::new(IdentifierKind::Imo, "9187655"));
+        vessel
+            .identifiers
+            .push(Identifier::new(IdentifierKind::TaxId, "T1"));
+        vessel.dates_of_birth.push(DateOfBirth::Exact {
+            date: PartialDate::year(1999),
+        });
+        let properties = ftm_properties(&vessel);
+        assert_eq!(properties["imoNumber"], ["IMO9187655"]);
+        assert_eq!(properties["notes"], ["Date: 1999", "tax_id: T1"]);
+        assert!(!properties.contains_key("idNumber") && !properties.contains_key("taxNumber"));
     }
 
     #[test]
