@@ -586,9 +586,7 @@ pub struct MatchBatch {
 impl MatchBatch {
     /// Validates a `/match` request against the active lists: yente's checks in yente's
     /// order (dataset, algorithm and its configuration, batch size, then each query), and
-    /// interdict's limits. Each name of each query becomes one [`Screening`]; when a filter
-    /// may remove results, each asks for `limits.max_matches`, so that filtering cannot leave
-    /// fewer results than a match would have had.
+    /// interdict's limits. Each name of each query becomes one [`Screening`].
     pub fn new(
         dataset: &str,
         request: MatchRequest,
@@ -640,16 +638,24 @@ impl MatchBatch {
             }
         }
         let filter = ResultFilter::new(dataset_lists, params);
-        let screened_limit = if filter.narrows(lists.versions.len()) {
-            limits.max_matches
-        } else {
-            limit
-        };
-        let mut screenings = Vec::new();
         let mut read = Vec::new();
         for (key, example) in queries {
             let query = read_query(&example, reading)
                 .map_err(|e| YenteError::BadRequest(format!("Cannot parse example entity: {e}")))?;
+            read.push((key, query));
+        }
+        // A filter may remove results: each screening then asks for as many as the batch's
+        // budget of matches allows (at least `limit`), so that filtering rarely leaves a
+        // query fewer results than it would have had.
+        let names: usize = read.iter().map(|(_, q)| q.requests.len()).sum();
+        let screened_limit = if filter.narrows(lists.versions.len()) {
+            (limits.max_batch_matches / names.max(1)).clamp(limit, limits.max_matches)
+        } else {
+            limit
+        };
+        let mut screenings = Vec::with_capacity(names);
+        let mut queries = Vec::with_capacity(read.len());
+        for (key, query) in read {
             let start = screenings.len();
             for mut request in query.requests {
                 request.threshold = Some(cutoff);
@@ -660,13 +666,13 @@ impl MatchBatch {
                     })?;
                 screenings.push(screening);
             }
-            read.push((key, query.echo, start..screenings.len()));
+            queries.push((key, query.echo, start..screenings.len()));
         }
         crate::screening::check_batch(&screenings, limits)
             .map_err(|e| YenteError::BadRequest(e.to_string()))?;
         Ok(MatchBatch {
             screenings,
-            queries: read,
+            queries,
             algorithm,
             limit,
             threshold,

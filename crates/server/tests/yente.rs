@@ -428,6 +428,20 @@ async fn errors_have_yentes_statuses_and_detail() {
         let (status, response) = post_match(&harness, path, body).await;
         assert_detail(status, &response, expected, contains);
     }
+    // A full batch of queries with two names each, on a dataset-scoped route (a filter, so
+    // each screening asks for more results) fits the batch's budget of matches.
+    let aliased: serde_json::Map<String, Value> = (0..100)
+        .map(|i| {
+            let query = json!({"schema": "Person", "properties": {
+                "name": ["Floribert Ngabu Njabu"], "alias": ["Ngabu Floribert"]}});
+            (format!("q{i}"), query)
+        })
+        .collect();
+    let (status, response) =
+        post_match(&harness, "/match/un-sc", json!({"queries": aliased})).await;
+    assert_eq!(status, StatusCode::OK, "{response}");
+    assert_eq!(results(&response, "q99")[0]["id"], "un-sc-CDi.021");
+
     let (status, _, response) =
         yente(&harness, "POST", "/match/default", Some("{not json".into())).await;
     assert_detail(status, &response, StatusCode::UNPROCESSABLE_ENTITY, "body");
