@@ -195,6 +195,34 @@ async fn match_answers_yente_requests_field_by_field() {
     );
     assert_eq!(response["responses"]["entity3"]["total"]["value"], 0);
 
+    // Identifiers reach the matcher: a passport number given as yente's `idNumber` raises
+    // the person met on a name alone.
+    let by_passport = json!({"queries": {"p": {"schema": "Person", "properties": {
+        "name": ["Ngabu"], "idNumber": ["OB 0243318"]}}}});
+    let (status, response) =
+        post_match(&harness, "/match/default?threshold=0.5", by_passport).await;
+    assert_eq!(status, StatusCode::OK, "{response}");
+    let found = results(&response, "p");
+    let hit = found
+        .iter()
+        .find(|r| r["id"] == "un-sc-CDi.021")
+        .expect("found by passport");
+    assert!(
+        hit["explanations"]
+            .as_object()
+            .is_some_and(|e| e.contains_key("identifier")),
+        "{hit}"
+    );
+    let without =
+        json!({"queries": {"p": {"schema": "Person", "properties": {"name": ["Ngabu"]}}}});
+    let (_, response) = post_match(&harness, "/match/default?threshold=0.3", without).await;
+    let by_name = results(&response, "p")
+        .iter()
+        .find(|r| r["id"] == "un-sc-CDi.021")
+        .and_then(|r| r["score"].as_f64())
+        .unwrap_or(0.0);
+    assert!(hit["score"].as_f64() > Some(by_name), "{by_name} {hit}");
+
     // Every name screened is on record, and replays identically.
     let detail = explanations["interdict"]["detail"]
         .as_str()
