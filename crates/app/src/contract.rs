@@ -44,6 +44,24 @@ pub struct ScreenRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
+    /// Identifiers of the party (at most 20): an exact match on a decisive one the list
+    /// gives (passport, national or tax id, registration, IMO, MMSI, BIC, aircraft, wallet)
+    /// finds the entity whatever its name and raises the score.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identifiers: Vec<IdentifierRequest>,
+}
+
+/// An identifier of a screened party.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdentifierRequest {
+    /// `passport`, `national_id`, `tax_id`, `registration_number`, `imo`, `mmsi`,
+    /// `swift_bic`, `aircraft_id`, or `crypto_address:<currency>` (e.g. `crypto_address:XBT`).
+    #[schema(example = "passport")]
+    pub kind: String,
+    /// The value as written; compared on letters and digits, case-folded (wallets keep case).
+    #[schema(example = "AB1234567")]
+    pub value: String,
 }
 
 /// The query as the engine understood it.

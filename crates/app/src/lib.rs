@@ -27,6 +27,7 @@ pub mod payments;
 pub mod portfolio;
 pub mod scan;
 pub mod screening;
+pub mod yente;
 
 pub use cross_list::{CrossListParties, OtherListing, PartyMatch};
 pub use error::Error;

@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use interdict_matching::{Index, Match, PreparedName, Query, ScreenOptions};
-use interdict_model::{CountryCode, DateOfBirth, Entity, Schema, country_code};
+use interdict_model::{
+    CountryCode, DateOfBirth, Entity, Identifier, IdentifierKind, Schema, country_code,
+};
 use interdict_store::{AuditKind, NewAuditRecord, Store};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -112,6 +114,38 @@ pub fn parse_schema(text: Option<&str>) -> Result<Option<Schema>, String> {
     }
 }
 
+/// Most identifiers per query.
+pub const MAX_IDENTIFIERS: usize = 20;
+
+/// The kind of a requested identifier, by the labels [`IdentifierKind::label`] writes for the
+/// decisive kinds (`passport`, `national_id`, ..., `crypto_address:XBT`).
+pub fn identifier_kind(label: &str) -> Result<IdentifierKind, String> {
+    let label = label.trim();
+    if let Some(currency) = label.strip_prefix("crypto_address:") {
+        return Ok(IdentifierKind::CryptoAddress {
+            currency: currency.trim().to_owned(),
+        });
+    }
+    let kind = match label {
+        "passport" => IdentifierKind::Passport,
+        "national_id" => IdentifierKind::NationalId,
+        "tax_id" => IdentifierKind::TaxId,
+        "registration_number" => IdentifierKind::RegistrationNumber,
+        "imo" => IdentifierKind::Imo,
+        "mmsi" => IdentifierKind::Mmsi,
+        "swift_bic" => IdentifierKind::SwiftBic,
+        "aircraft_id" => IdentifierKind::AircraftId,
+        other => {
+            return Err(format!(
+                "{other:?} is not an identifier kind; expected passport, national_id, tax_id, \
+                 registration_number, imo, mmsi, swift_bic, aircraft_id or \
+                 crypto_address:<currency>"
+            ));
+        }
+    };
+    Ok(kind)
+}
+
 /// Parses countries as requests give them: ISO codes or names, separated by `;` or `|`.
 pub fn parse_countries(text: &str) -> Result<Vec<CountryCode>, String> {
     text.split([';', '|'])
@@ -177,6 +211,27 @@ impl Screening {
                     ),
                 ));
             }
+        }
+        if request.identifiers.len() > MAX_IDENTIFIERS {
+            return Err(Error::invalid(
+                field("identifiers"),
+                format!(
+                    "{} identifiers given; at most {MAX_IDENTIFIERS} are accepted",
+                    request.identifiers.len()
+                ),
+            ));
+        }
+        for (i, identifier) in request.identifiers.iter().enumerate() {
+            let kind = identifier_kind(&identifier.kind)
+                .map_err(|e| Error::invalid(field(&format!("identifiers[{i}].kind")), e))?;
+            let identifier = Identifier::new(kind, identifier.value.trim());
+            if identifier.normalized_value().is_empty() {
+                return Err(Error::invalid(
+                    field(&format!("identifiers[{i}].value")),
+                    "the identifier has no letter or digit",
+                ));
+            }
+            query.identifiers.push(identifier);
         }
         let threshold = check_threshold(request.threshold, &field("threshold"))?;
         let limit = check_limit(
@@ -826,6 +881,7 @@ mod tests {
             schema: Some("person".into()),
             threshold: Some(0.8),
             limit: Some(3),
+            identifiers: Vec::new(),
         };
         let screening = Screening::new(request.clone(), LIMITS, "").expect("valid");
         assert_eq!(screening.query().name, "Sergei Shoigu");
@@ -856,6 +912,45 @@ mod tests {
         assert_eq!(any.query().schema, None);
         assert!(any.query().any_schema);
         assert_eq!(any.options(), ScreenOptions::default());
+    }
+
+    #[test]
+    fn identifiers_reach_the_query_and_bad_ones_are_named() {
+        let with = |identifiers: Vec<(&str, &str)>| ScreenRequest {
+            name: "Ark".into(),
+            identifiers: identifiers
+                .into_iter()
+                .map(|(kind, value)| crate::contract::IdentifierRequest {
+                    kind: kind.into(),
+                    value: value.into(),
+                })
+                .collect(),
+            ..ScreenRequest::default()
+        };
+        let screening = Screening::new(
+            with(vec![("imo", "9187655"), ("crypto_address:XBT", "1AbC")]),
+            LIMITS,
+            "",
+        )
+        .expect("valid");
+        assert_eq!(screening.query().identifiers.len(), 2);
+        assert_eq!(screening.query().identifiers[0].kind, IdentifierKind::Imo);
+        assert_eq!(
+            screening.query().identifiers[1].kind,
+            IdentifierKind::CryptoAddress {
+                currency: "XBT".into()
+            }
+        );
+        assert_eq!(
+            field_of(with(vec![("shoe_size", "42")])),
+            "[2].identifiers[0].kind"
+        );
+        assert_eq!(
+            field_of(with(vec![("passport", " - ")])),
+            "[2].identifiers[0].value"
+        );
+        let many = vec![("passport", "A1"); MAX_IDENTIFIERS + 1];
+        assert_eq!(field_of(with(many)), "[2].identifiers");
     }
 
     #[test]

@@ -65,6 +65,10 @@ pub(crate) struct HttpBenchArgs {
     /// The CSV of names to screen (columns full_name, date_of_birth, nationality).
     #[arg(long, default_value = "../shared/data/eval/customers_us_50k.csv")]
     pub(crate) names: PathBuf,
+    /// Send yente's `POST /match/default` with this many FtM queries per request (1 to 100)
+    /// instead of `POST /v1/screen`; throughput is then also reported in queries per second.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub(crate) yente_batch: Option<u16>,
     /// Print the figures as JSON.
     #[arg(long)]
     pub(crate) json: bool,

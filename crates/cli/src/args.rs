@@ -339,6 +339,23 @@ pub(crate) enum ListsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write a version of a list out (FollowTheMoney JSON lines, one entity per line, the
+    /// interdict id as referent); `lists import` of the output gives the same version.
+    // `--version` names the list version here, so the propagated `--version` flag is off.
+    #[command(disable_version_flag = true)]
+    Export {
+        /// The list id, e.g. ofac-sdn.
+        list: String,
+        /// The version (id, unique prefix or `list@prefix`); the active one by default.
+        #[arg(id = "export_version", long = "version", value_name = "VERSION")]
+        version: Option<String>,
+        /// The output format: ftm.
+        #[arg(long, default_value = "ftm")]
+        format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
 }
 
 /// How to read list files.

@@ -7,6 +7,7 @@ mod args;
 mod audit;
 mod csv_input;
 mod demo;
+mod export;
 mod input;
 mod keys;
 mod lists;
@@ -172,6 +173,21 @@ async fn run(cli: Cli) -> Result<()> {
                     source,
                     json,
                 }) => lists::run_diff(&store, &from, &to, &source, json).await,
+                Some(ListsCommand::Export {
+                    list,
+                    version,
+                    format,
+                    output,
+                }) => {
+                    export::run(
+                        &store,
+                        &list,
+                        version.as_deref(),
+                        &format,
+                        output.as_deref(),
+                    )
+                    .await
+                }
             }
         }
         Command::Serve(args) => serve::run(&cli.db, &options, &args).await,

@@ -36,6 +36,7 @@ fn screen_request(
         schema: args.schema.clone(),
         threshold: args.threshold,
         limit: Some(args.limit),
+        ..ScreenRequest::default()
     }
 }
 

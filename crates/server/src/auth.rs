@@ -1,4 +1,5 @@
-//! Who is calling: the API key from `Authorization: Bearer KEY` or `X-API-Key`, checked
+//! Who is calling: the API key from `Authorization: Bearer KEY` (or `ApiKey KEY`, as yente's
+//! clients send it) or `X-API-Key`, checked
 //! against the store (through a short-lived cache), its role, and its rate limit.
 
 use std::collections::HashMap;
@@ -42,7 +43,9 @@ fn presented_key(parts: &Parts) -> Option<&str> {
     if let Some(value) = parts.headers.get(AUTHORIZATION) {
         let value = value.to_str().ok()?.trim();
         let (scheme, key) = value.split_once(' ')?;
-        return scheme.eq_ignore_ascii_case("bearer").then_some(key.trim());
+        // `ApiKey` is how clients of OpenSanctions' hosted API (and so of yente) send a key.
+        let known = scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("apikey");
+        return known.then_some(key.trim());
     }
     parts
         .headers

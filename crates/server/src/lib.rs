@@ -30,6 +30,8 @@ mod openapi;
 mod params;
 mod serve;
 mod ui;
+mod yente;
+mod yente_export;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use live::{LiveIndex, Refresh, Snapshot};
@@ -296,6 +298,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/lists/diff", get(handlers::lists::diff))
         .route("/v1/lists/{list}/versions", get(handlers::lists::versions))
         .route("/v1/lists/{list}/activate", post(handlers::lists::activate))
+        .route("/v1/lists/{list}/export", get(yente_export::export))
         .route("/v1/entities/{id}", get(handlers::lists::entity))
         .route(
             "/v1/entities/{id}/ownership",
@@ -331,6 +334,11 @@ pub fn app(state: AppState) -> Router {
             post(handlers::monitoring::approve),
         )
         .route("/v1/alerts/{id}/reject", post(handlers::monitoring::reject))
+        .route("/match/{dataset}", post(yente::match_entities))
+        .route("/entities/{id}", get(yente::entity))
+        .route("/search/{dataset}", get(yente::search))
+        .route("/catalog", get(yente::catalog))
+        .route("/algorithms", get(yente::algorithms))
         .route("/healthz", get(handlers::ops::healthz))
         .route("/readyz", get(handlers::ops::readyz))
         .route("/metrics", get(handlers::ops::metrics))

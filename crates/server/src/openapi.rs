@@ -17,6 +17,7 @@ use crate::api::{
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::handlers;
 use crate::handlers::monitoring;
+use interdict_app::yente;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -66,6 +67,12 @@ use crate::handlers::monitoring;
         handlers::ops::healthz,
         handlers::ops::readyz,
         handlers::ops::metrics,
+        crate::yente::match_entities,
+        crate::yente::entity,
+        crate::yente::search,
+        crate::yente::catalog,
+        crate::yente::algorithms,
+        crate::yente_export::export,
     ),
     components(schemas(
         ScreenRequest, ScreenResponse, BatchResponse, QueryJson, MatchJson, AlsoListedJson, ListJson,
@@ -85,6 +92,8 @@ use crate::handlers::monitoring;
         interdict_app::ownership::RegimeJson, interdict_app::ownership::OwnershipPathJson,
         interdict_app::ownership::PathStepJson, interdict_app::ownership::StepLinkJson,
         handlers::ownership::OwnershipParams,
+        yente::MatchRequest, yente::EntityExample, yente::EntityMatchResponse,
+        yente::EntityMatches, yente::TotalSpec, yente::SearchResponse, yente::ErrorResponse,
     )),
     modifiers(&SecuritySchemes, &CommonErrors),
     tags(
@@ -94,6 +103,8 @@ use crate::handlers::monitoring;
         (name = "keys", description = "API keys and roles"),
         (name = "monitoring", description = "Customer portfolio, alerts and four-eyes decisions"),
         (name = "operations", description = "Probes and metrics"),
+        (name = "yente", description = "yente's API (OpenSanctions), answered by interdict: \
+            FtM query entities matched through the same screenings, recorded in the audit trail"),
     )
 )]
 struct ApiDoc;
@@ -110,6 +121,14 @@ impl Modify for SecuritySchemes {
         components.add_security_scheme(
             "api_key",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-API-Key"))),
+        );
+        // yente's clients send OpenSanctions' form, `Authorization: ApiKey KEY`.
+        components.add_security_scheme(
+            "yente_api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Authorization",
+                "`ApiKey KEY`, as clients of OpenSanctions' API send it",
+            ))),
         );
     }
 }

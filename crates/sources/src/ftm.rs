@@ -28,6 +28,10 @@
 //! `createdAt` is the designation date unless a `listingDate` (own or from a `Sanction`) says
 //! otherwise.
 //!
+//! A line written by interdict's own export (`ftm_export`) carries the canonical entity; it is
+//! taken as it is when the line's FtM id, schema and properties are still what the export
+//! writes for it, so an export re-imported has the same content hash.
+//!
 //! Entity ids are `<list>:<ftm id>`. Without a list id, the list is the dataset most of the base
 //! entities name in `datasets` (e.g. `eu_fsf`), else `opensanctions`.
 
@@ -57,6 +61,9 @@ pub(crate) struct RawEntity {
     referents: Vec<String>,
     #[serde(default)]
     datasets: Vec<String>,
+    /// The canonical entity an interdict export embeds (see `ftm_export`).
+    #[serde(default, rename = "interdict_entity")]
+    embedded: Option<Value>,
 }
 
 impl RawEntity {
@@ -146,6 +153,20 @@ pub(crate) fn parse(files: &[SourceFile], list: Option<&str>) -> Result<Parsed, 
     let context = Context::new(&state, &list);
     let mut entities = Vec::new();
     for stored in state.entities() {
+        if let Some(mut entity) = stored.raw.embedded.as_ref().and_then(|embedded| {
+            let raw = &stored.raw;
+            crate::ftm_export::embedded_entity(
+                &raw.id,
+                &raw.schema,
+                &raw.properties,
+                embedded,
+                &list,
+            )
+        }) {
+            entity.source = source_record(stored);
+            entities.push(entity);
+            continue;
+        }
         let Some(schema) = screened_schema(&stored.raw.schema) else {
             continue;
         };
@@ -873,13 +894,18 @@ fn build_entity(stored: &Stored, schema: Schema, list: &str, context: &Context) 
         .links
         .extend(context.links.get(&raw.id).into_iter().flatten().cloned());
     entity.collect_countries();
-    entity.source = SourceRecord {
+    entity.source = source_record(stored);
+    Some(entity)
+}
+
+/// Where an entity was read.
+fn source_record(stored: &Stored) -> SourceRecord {
+    SourceRecord {
         format: Format::Ftm.name().to_owned(),
         file: stored.base_name.clone(),
         location: stored.location(),
         raw: stored.text.clone(),
-    };
-    Some(entity)
+    }
 }
 
 fn add_countries(entity: &mut Entity, raw: &RawEntity) {

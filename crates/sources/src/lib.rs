@@ -21,6 +21,7 @@ mod detect;
 mod error;
 mod eu_fsf;
 mod ftm;
+pub mod ftm_export;
 mod ofac_csv;
 mod ofac_remarks;
 mod ofac_xml;

@@ -1,0 +1,1057 @@
+//! yente's API, answered by interdict: the request and response types of `POST
+//! /match/{dataset}`, `GET /entities/{id}`, `GET /search/{dataset}`, `GET /catalog` and `GET
+//! /algorithms` as yente (OpenSanctions' screening API) defines them, and the one mapping of a
+//! FollowTheMoney query entity onto interdict's screenings.
+//!
+//! A yente query is an FtM entity: a schema and properties. Each of its names (`name`,
+//! `alias`, `previousName`; else the name parts joined) becomes one [`Screening`] with the
+//! query's date of birth (`birthDate`, `incorporationDate`), countries (`nationality`,
+//! `citizenship`, `country`, `jurisdiction`, `birthCountry`, `mainCountry`, `flag`) and
+//! identifiers (`idNumber`, `passportNumber`, `taxNumber`, `registrationNumber`, `imoNumber`,
+//! `swiftBic`, `publicKey`, ...); each screening runs through the ordinary use case and is
+//! recorded in the audit trail, and a listed entity's score for the query is its best score
+//! over the query's names. Results are FtM entities (`ftm_export`) with yente's `score`,
+//! `match` (score ≥ `threshold`) and `explanations`; `total.value` counts the results with
+//! `match` true, as yente's does.
+//!
+//! Datasets are interdict's lists: `default` is every active list, and each list id is a
+//! dataset of its own. Errors carry yente's status codes and its `{"detail"}` body
+//! ([`YenteError::status`]).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::cross_list::PartyMatch;
+use crate::ownership::OwnershipHits;
+use interdict_model::{Entity, country_code};
+use interdict_sources::ftm_export::{ftm_entity, ftm_id, ftm_schema};
+use interdict_store::Store;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+use utoipa::ToSchema;
+
+use crate::contract::{IdentifierRequest, MatchJson, ScreenRequest};
+use crate::screening::{ENGINE_VERSION, Limits};
+use crate::{ActiveLists, Error, Screening};
+
+/// Most queries in one `/match` request, as yente's `YENTE_MAX_BATCH` default.
+pub const MAX_BATCH: usize = 100;
+/// Results per query when `limit` is not given (yente's `MATCH_PAGE`).
+pub const DEFAULT_LIMIT: usize = 5;
+/// Results of `/search` when `limit` is not given (yente's search page).
+pub const DEFAULT_SEARCH_LIMIT: usize = 10;
+/// The dataset that holds every active list.
+pub const DEFAULT_DATASET: &str = "default";
+/// interdict's own algorithm name.
+pub const ALGORITHM: &str = "interdict";
+/// The lowest score `/search` lists: a search shows near names a screening would not.
+const SEARCH_THRESHOLD: f64 = 0.5;
+
+/// What goes wrong in a yente call, each with yente's status code.
+#[derive(Debug, thiserror::Error)]
+pub enum YenteError {
+    /// A request yente refuses with 400: an empty or too large batch, an unknown algorithm
+    /// or configuration key, a query entity that cannot be read.
+    #[error("{0}")]
+    BadRequest(String),
+    /// An unknown dataset or entity (404).
+    #[error("{0}")]
+    NotFound(String),
+    /// A parameter out of range or malformed, which yente's validation answers with 422.
+    #[error("{0}")]
+    Invalid(String),
+    /// The use case failed (no lists, the store).
+    #[error(transparent)]
+    App(#[from] Error),
+}
+
+impl YenteError {
+    /// The HTTP status yente answers this with; `None` for [`YenteError::App`], whose status
+    /// is the service's ordinary one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            YenteError::BadRequest(_) => Some(400),
+            YenteError::NotFound(_) => Some(404),
+            YenteError::Invalid(_) => Some(422),
+            YenteError::App(_) => None,
+        }
+    }
+}
+
+/// The body of every yente error.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ErrorResponse {
+    /// What went wrong.
+    pub detail: String,
+}
+
+/// A query entity: an FtM schema and properties (each a value or a list of values).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EntityExample {
+    /// The caller's id, echoed.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The FtM schema: `Person`, `Company`, `Organization`, `LegalEntity`, `Vessel`, ...
+    #[schema(example = "Person")]
+    pub schema: String,
+    /// FtM properties: `name`, `birthDate`, `nationality`, `idNumber`, ...
+    #[schema(value_type = Object)]
+    pub properties: Map<String, Value>,
+}
+
+/// The body of `POST /match/{dataset}`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct MatchRequest {
+    /// Per-feature weights of yente's algorithms; interdict has none to set, so any given
+    /// is refused.
+    #[serde(default)]
+    pub weights: BTreeMap<String, f64>,
+    /// Algorithm configuration; interdict's takes none, so any key is refused (as yente
+    /// refuses a key its algorithm does not know).
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub config: Map<String, Value>,
+    /// The queries by the caller's key; a `null` query is skipped, as yente skips it.
+    #[schema(value_type = Object)]
+    pub queries: BTreeMap<String, Option<EntityExample>>,
+}
+
+/// The number of results that matched, and how exact that count is (always `eq`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TotalSpec {
+    /// The count.
+    pub value: usize,
+    /// `eq`.
+    pub relation: String,
+}
+
+/// The answer to one query.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EntityMatches {
+    /// 200.
+    pub status: u16,
+    /// FtM entities with `score`, `match` and `explanations`, best first.
+    #[schema(value_type = Vec<Object>)]
+    pub results: Vec<Value>,
+    /// How many results have `match` true.
+    pub total: TotalSpec,
+    /// The query as understood.
+    pub query: EntityExample,
+}
+
+/// The answer to `POST /match/{dataset}`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EntityMatchResponse {
+    /// One answer per query key.
+    pub responses: BTreeMap<String, EntityMatches>,
+    /// The results limit applied.
+    pub limit: usize,
+}
+
+/// The query parameters of `/match`, as yente names them.
+#[derive(Debug, Clone, Default)]
+pub struct MatchParams {
+    /// Results per query (default 5).
+    pub limit: Option<usize>,
+    /// The score from which a result is a match (default 0.70).
+    pub threshold: Option<f64>,
+    /// Deprecated in yente: the score below which results are not returned at all (never
+    /// above `threshold`).
+    pub cutoff: Option<f64>,
+    /// `best`, `interdict`, or a yente algorithm name interdict answers for.
+    pub algorithm: Option<String>,
+    /// Only results from these datasets.
+    pub include_dataset: Vec<String>,
+    /// No results from these datasets.
+    pub exclude_dataset: Vec<String>,
+    /// No results of these FtM schemata.
+    pub exclude_schema: Vec<String>,
+    /// Only results with one of these topics.
+    pub topics: Vec<String>,
+    /// Only entities changed since this date (accepted; see [`MatchParams::from_pairs`]).
+    pub changed_since: Option<String>,
+    /// No results with these ids (interdict or FtM ids).
+    pub exclude_entity_ids: Vec<String>,
+}
+
+fn parse_number<T: std::str::FromStr>(name: &str, value: &str) -> Result<T, YenteError> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| YenteError::Invalid(format!("{name}: {value:?} is not a valid number")))
+}
+
+/// yente's pattern for `changed_since`: `YYYY-MM-DD`, optionally with `THH[:MM[:SS]]`.
+fn is_timestamp(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        bytes
+            .get(range)
+            .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
+    };
+    let date = bytes.len() >= 10
+        && digits(0..4)
+        && bytes[4] == b'-'
+        && digits(5..7)
+        && bytes[7] == b'-'
+        && digits(8..10);
+    let time = match bytes.len() {
+        10 => true,
+        13 => bytes[10] == b'T' && digits(11..13),
+        16 => bytes[10] == b'T' && digits(11..13) && bytes[13] == b':' && digits(14..16),
+        19 => {
+            bytes[10] == b'T'
+                && digits(11..13)
+                && bytes[13] == b':'
+                && digits(14..16)
+                && bytes[16] == b':'
+                && digits(17..19)
+        }
+        _ => false,
+    };
+    date && time
+}
+
+impl MatchParams {
+    /// Reads the parameters from a query string's decoded pairs (list parameters repeat,
+    /// `?exclude_schema=Vessel&exclude_schema=Airplane`). Unknown parameters are ignored, as
+    /// yente ignores them. `changed_since` must have yente's form; it is accepted and every
+    /// entity counts as changed (interdict keeps list versions, not per-entity change times),
+    /// which can only add results.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<MatchParams, YenteError> {
+        let mut params = MatchParams::default();
+        for (key, value) in pairs {
+            match key.as_str() {
+                "limit" => params.limit = Some(parse_number("limit", value)?),
+                "threshold" => params.threshold = Some(parse_number("threshold", value)?),
+                "cutoff" => params.cutoff = Some(parse_number("cutoff", value)?),
+                "algorithm" => params.algorithm = Some(value.clone()),
+                "include_dataset" => params.include_dataset.push(value.clone()),
+                "exclude_dataset" => params.exclude_dataset.push(value.clone()),
+                "exclude_schema" => params.exclude_schema.push(value.clone()),
+                "topics" => params.topics.push(value.clone()),
+                "exclude_entity_ids" => params.exclude_entity_ids.push(value.clone()),
+                "changed_since" => {
+                    if !is_timestamp(value) {
+                        return Err(YenteError::Invalid(format!(
+                            "changed_since: {value:?} does not match YYYY-MM-DD[THH[:MM[:SS]]]"
+                        )));
+                    }
+                    params.changed_since = Some(value.clone());
+                }
+                _ => {}
+            }
+        }
+        // yente caps the id list at 50.
+        if params.exclude_entity_ids.len() > 50 {
+            return Err(YenteError::Invalid(
+                "exclude_entity_ids: at most 50 ids are accepted".into(),
+            ));
+        }
+        Ok(params)
+    }
+}
+
+/// How interdict answers an algorithm name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// Names, dates of birth, countries and identifiers.
+    Full,
+    /// Names only (yente's `name-based`).
+    NamesOnly,
+}
+
+/// The algorithms interdict answers for: its own, `best`, and yente's names it can honour,
+/// each with what interdict does for it.
+const ALGORITHMS: &[(&str, Reading, &str)] = &[
+    (
+        ALGORITHM,
+        Reading::Full,
+        "interdict's matcher: names (transliterated, token-aligned, rarity-weighted) with date \
+         of birth, countries, gender and decisive identifiers",
+    ),
+    (
+        "logic-v2",
+        Reading::Full,
+        "answered by interdict's matcher (names, date of birth, countries, identifiers)",
+    ),
+    (
+        "logic-v1",
+        Reading::Full,
+        "answered by interdict's matcher (names, date of birth, countries, identifiers)",
+    ),
+    (
+        "name-qualified",
+        Reading::Full,
+        "answered by interdict's matcher: names, qualified by date of birth, countries and \
+         identifiers",
+    ),
+    (
+        "name-based",
+        Reading::NamesOnly,
+        "answered by interdict's matcher on the query's names alone",
+    ),
+];
+
+/// The algorithm asked for (`best` when none), as interdict answers it: its canonical name
+/// and reading; an unknown name is yente's 400.
+fn algorithm(name: Option<&str>) -> Result<(&'static str, Reading), YenteError> {
+    let asked = name.map(str::trim).unwrap_or("best").to_ascii_lowercase();
+    let asked = if asked == "best" { ALGORITHM } else { &asked };
+    ALGORITHMS
+        .iter()
+        .find(|(known, ..)| *known == asked)
+        .map(|&(known, reading, _)| (known, reading))
+        .ok_or_else(|| {
+            YenteError::BadRequest(format!("Invalid algorithm: {}", name.unwrap_or("best")))
+        })
+}
+
+/// The list ids a dataset names: every active list for `default`, else the list itself.
+fn dataset_lists(dataset: &str, lists: &ActiveLists) -> Result<Vec<String>, YenteError> {
+    if dataset == DEFAULT_DATASET {
+        return Ok(lists.versions.keys().cloned().collect());
+    }
+    if lists.versions.contains_key(dataset) {
+        return Ok(vec![dataset.to_owned()]);
+    }
+    Err(YenteError::NotFound("No such dataset.".into()))
+}
+
+/// FtM schemata a query may have, as interdict's schema names (`any` for both people and
+/// organisations). Other FtM schemata (Address, Sanction, Ownership, ...) are not matchable.
+fn query_schema(schema: &str) -> Result<&'static str, String> {
+    let mapped = match schema {
+        "Person" => "person",
+        "Organization" | "Company" | "PublicBody" => "organization",
+        "LegalEntity" | "Thing" => "any",
+        "Vessel" => "vessel",
+        "Airplane" => "aircraft",
+        "CryptoWallet" => "crypto_wallet",
+        "Address" | "Sanction" | "Ownership" | "Directorship" | "Family" | "Associate"
+        | "Membership" | "Employment" | "Representation" | "UnknownLink" | "Identification"
+        | "Passport" | "Position" | "Occupancy" | "Security" | "BankAccount" | "Asset"
+        | "RealEstate" | "Vehicle" | "Document" | "Event" | "Payment" | "Contract" | "Note" => {
+            return Err(format!("Non-matchable schema for query: {schema}"));
+        }
+        other => return Err(format!("Unknown schema: {other:?}")),
+    };
+    Ok(mapped)
+}
+
+/// The string values of a property: a string or a list of strings (anything else is not
+/// an FtM value).
+fn values<'a>(properties: &'a Map<String, Value>, property: &str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    match properties.get(property) {
+        Some(Value::String(text)) => out.push(text.as_str()),
+        Some(Value::Array(items)) => out.extend(items.iter().filter_map(Value::as_str)),
+        _ => {}
+    }
+    out.into_iter()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// Currencies a wallet address is looked up under when the query gives none (FtM's
+/// `currency`): those the lists give for addresses.
+const WALLET_CURRENCIES: &[&str] = &[
+    "XBT", "ETH", "USDT", "USDC", "XMR", "LTC", "ZEC", "DASH", "BCH", "BSV", "BTG", "ETC", "TRX",
+    "XRP",
+];
+
+/// The identifier kinds (as [`IdentifierRequest::kind`] labels) an FtM identifier property
+/// is compared as. `idNumber` is any state-issued number, so a passport too; `publicKey` is
+/// a wallet in the query's `currency`, else in each currency lists use.
+fn identifier_kinds(property: &str, currencies: &[&str]) -> Vec<String> {
+    let kinds: &[&str] = match property {
+        "passportNumber" => &["passport"],
+        "idNumber" | "socialSecurityNumber" => &["national_id", "passport"],
+        "taxNumber" | "innCode" | "vatCode" => &["tax_id"],
+        "registrationNumber" | "ogrnCode" | "leiCode" => &["registration_number"],
+        "imoNumber" => &["imo"],
+        "mmsi" => &["mmsi"],
+        "swiftBic" => &["swift_bic"],
+        "serialNumber" => &["aircraft_id"],
+        "publicKey" => {
+            let currencies = if currencies.is_empty() {
+                WALLET_CURRENCIES
+            } else {
+                currencies
+            };
+            return currencies
+                .iter()
+                .map(|c| format!("crypto_address:{}", c.to_ascii_uppercase()))
+                .collect();
+        }
+        _ => &[],
+    };
+    kinds.iter().map(|k| (*k).to_owned()).collect()
+}
+
+/// Properties that hold a query's countries.
+const COUNTRY_PROPERTIES: &[&str] = &[
+    "nationality",
+    "citizenship",
+    "country",
+    "jurisdiction",
+    "birthCountry",
+    "mainCountry",
+    "flag",
+];
+
+/// One query entity read into the screening requests of its names.
+struct ReadQuery {
+    /// The query as understood, echoed in the response.
+    echo: EntityExample,
+    /// One request per name.
+    requests: Vec<ScreenRequest>,
+}
+
+/// Reads a query entity (yente's `Entity.from_example`): its schema, names, date of birth,
+/// countries and identifiers. Countries interdict does not know are left out, as yente's
+/// cleaning drops values that are not countries.
+fn read_query(example: &EntityExample, reading: Reading) -> Result<ReadQuery, String> {
+    let schema = query_schema(example.schema.trim())?;
+    let properties = &example.properties;
+    let mut names: Vec<&str> = Vec::new();
+    for property in ["name", "alias", "previousName"] {
+        for name in values(properties, property) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    let joined;
+    if names.is_empty() {
+        // yente builds names from the parts when none is given.
+        let parts: Vec<&str> = [
+            "firstName",
+            "secondName",
+            "middleName",
+            "fatherName",
+            "lastName",
+        ]
+        .iter()
+        .filter_map(|p| values(properties, p).first().copied())
+        .collect();
+        joined = parts.join(" ");
+        if !joined.is_empty() {
+            names.push(&joined);
+        }
+    }
+    let currencies = values(properties, "currency");
+    let mut identifiers = Vec::new();
+    let mut echo = Map::new();
+    for property in properties.keys() {
+        let given = values(properties, property);
+        if given.is_empty() {
+            continue;
+        }
+        for kind in identifier_kinds(property, &currencies) {
+            for value in &given {
+                // FtM writes IMO numbers `IMO9312341`; lists give the number.
+                let value = match kind.as_str() {
+                    "imo" => value.strip_prefix("IMO").map_or(*value, str::trim),
+                    _ => value,
+                };
+                let identifier = IdentifierRequest {
+                    kind: kind.clone(),
+                    value: value.to_owned(),
+                };
+                if !identifiers.contains(&identifier) {
+                    identifiers.push(identifier);
+                }
+            }
+        }
+        echo.insert(property.clone(), json!(given));
+    }
+    // The screening's cap; the wallet's currency guesses are the last given up.
+    identifiers.truncate(crate::screening::MAX_IDENTIFIERS);
+    if names.is_empty() {
+        return Err(
+            "the query has no name (name, alias or name parts); interdict screens names".into(),
+        );
+    }
+    let date_property = if schema == "person" {
+        "birthDate"
+    } else {
+        "incorporationDate"
+    };
+    let dob = values(properties, date_property)
+        .into_iter()
+        .chain(values(properties, "birthDate"))
+        .find(|d| interdict_model::DateOfBirth::parse(d).is_some())
+        .map(str::to_owned);
+    let mut countries: Vec<String> = Vec::new();
+    for property in COUNTRY_PROPERTIES {
+        for text in values(properties, property) {
+            if let Some(code) = country_code(text) {
+                let code = code.to_string();
+                if !countries.contains(&code) {
+                    countries.push(code);
+                }
+            }
+        }
+    }
+    let (dob, country) = match reading {
+        Reading::Full => (dob, (!countries.is_empty()).then(|| countries.join(";"))),
+        Reading::NamesOnly => (None, None),
+    };
+    let requests = names
+        .iter()
+        .map(|name| ScreenRequest {
+            name: (*name).to_owned(),
+            dob: dob.clone(),
+            country: country.clone(),
+            schema: Some(schema.to_owned()),
+            threshold: None,
+            limit: None,
+            identifiers: match reading {
+                Reading::Full => identifiers.clone(),
+                Reading::NamesOnly => Vec::new(),
+            },
+        })
+        .collect();
+    Ok(ReadQuery {
+        echo: EntityExample {
+            id: example.id.clone(),
+            schema: example.schema.trim().to_owned(),
+            properties: echo,
+        },
+        requests,
+    })
+}
+
+/// Which results a call keeps, beyond the score.
+#[derive(Debug, Clone)]
+struct ResultFilter {
+    lists: Vec<String>,
+    exclude_schema: Vec<String>,
+    exclude_ids: Vec<String>,
+    topics: Vec<String>,
+}
+
+impl ResultFilter {
+    fn new(dataset_lists: Vec<String>, params: &MatchParams) -> ResultFilter {
+        let mut lists = dataset_lists;
+        if !params.include_dataset.is_empty() {
+            lists.retain(|l| params.include_dataset.contains(l));
+        }
+        lists.retain(|l| !params.exclude_dataset.contains(l));
+        ResultFilter {
+            lists,
+            exclude_schema: params.exclude_schema.clone(),
+            exclude_ids: params.exclude_entity_ids.clone(),
+            topics: params.topics.clone(),
+        }
+    }
+
+    /// Whether the filter may remove results a plain screening of every list would give.
+    fn narrows(&self, all_lists: usize) -> bool {
+        self.lists.len() < all_lists
+            || !self.exclude_schema.is_empty()
+            || !self.exclude_ids.is_empty()
+            || !self.topics.is_empty()
+    }
+
+    fn keeps(&self, entity: &Entity) -> bool {
+        let id = entity.id.as_str();
+        self.lists.iter().any(|l| l == entity.id.list())
+            && !self
+                .exclude_schema
+                .iter()
+                .any(|s| s == ftm_schema(entity.schema))
+            && !self
+                .exclude_ids
+                .iter()
+                .any(|x| x == id || *x == ftm_id(&entity.id))
+            // Every listed entity carries the topic `sanction`.
+            && (self.topics.is_empty() || self.topics.iter().any(|t| t == "sanction"))
+    }
+}
+
+/// A `/match` request validated and read into screenings, ready to screen.
+#[derive(Debug)]
+pub struct MatchBatch {
+    screenings: Vec<Screening>,
+    /// Per query key: its echo, and the range of its screenings in `screenings`.
+    queries: Vec<(String, EntityExample, std::ops::Range<usize>)>,
+    algorithm: &'static str,
+    limit: usize,
+    threshold: f64,
+    filter: ResultFilter,
+}
+
+impl MatchBatch {
+    /// Validates a `/match` request against the active lists: yente's checks in yente's
+    /// order (dataset, algorithm and its configuration, batch size, then each query), and
+    /// interdict's limits. Each name of each query becomes one [`Screening`].
+    pub fn new(
+        dataset: &str,
+        request: MatchRequest,
+        params: &MatchParams,
+        lists: &ActiveLists,
+        limits: Limits,
+    ) -> Result<MatchBatch, YenteError> {
+        let dataset_lists = dataset_lists(dataset, lists)?;
+        let (algorithm, reading) = algorithm(params.algorithm.as_deref())?;
+        if let Some(key) = request.config.keys().next() {
+            return Err(YenteError::BadRequest(format!(
+                "Invalid configuration parameter: {key} for algorithm {algorithm}"
+            )));
+        }
+        if let Some(key) = request.weights.keys().next() {
+            return Err(YenteError::BadRequest(format!(
+                "Invalid weight: {key}; interdict's matcher has no per-feature weights"
+            )));
+        }
+        let queries: Vec<(String, EntityExample)> = request
+            .queries
+            .into_iter()
+            .filter_map(|(key, query)| query.map(|q| (key, q)))
+            .collect();
+        if queries.len() > MAX_BATCH {
+            return Err(YenteError::BadRequest(format!(
+                "Too many queries in one batch (limit: {MAX_BATCH})"
+            )));
+        }
+        if queries.is_empty() {
+            return Err(YenteError::BadRequest("No queries provided.".into()));
+        }
+        let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
+        if limit == 0 || limit > limits.max_matches {
+            return Err(YenteError::Invalid(format!(
+                "limit: {limit} is not in [1, {}]",
+                limits.max_matches
+            )));
+        }
+        let threshold = params
+            .threshold
+            .unwrap_or(interdict_matching::DEFAULT_THRESHOLD);
+        let cutoff = params.cutoff.unwrap_or(threshold).min(threshold);
+        for (name, value) in [("threshold", threshold), ("cutoff", cutoff)] {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(YenteError::Invalid(format!(
+                    "{name}: {value} is not in [0, 1]"
+                )));
+            }
+        }
+        let filter = ResultFilter::new(dataset_lists, params);
+        let mut read = Vec::new();
+        for (key, example) in queries {
+            let query = read_query(&example, reading)
+                .map_err(|e| YenteError::BadRequest(format!("Cannot parse example entity: {e}")))?;
+            read.push((key, query));
+        }
+        // A filter may remove results: each screening then asks for as many as the batch's
+        // budget of matches allows (at least `limit`), so that filtering rarely leaves a
+        // query fewer results than it would have had.
+        let names: usize = read.iter().map(|(_, q)| q.requests.len()).sum();
+        let screened_limit = if filter.narrows(lists.versions.len()) {
+            (limits.max_batch_matches / names.max(1)).clamp(limit, limits.max_matches)
+        } else {
+            limit
+        };
+        let mut screenings = Vec::with_capacity(names);
+        let mut queries = Vec::with_capacity(read.len());
+        for (key, query) in read {
+            let start = screenings.len();
+            for mut request in query.requests {
+                request.threshold = Some(cutoff);
+                request.limit = Some(screened_limit);
+                let screening = Screening::new(request, limits, &format!("queries.{key}."))
+                    .map_err(|e| {
+                        YenteError::BadRequest(format!("Cannot parse example entity: {e}"))
+                    })?;
+                screenings.push(screening);
+            }
+            queries.push((key, query.echo, start..screenings.len()));
+        }
+        crate::screening::check_batch(&screenings, limits)
+            .map_err(|e| YenteError::BadRequest(e.to_string()))?;
+        Ok(MatchBatch {
+            screenings,
+            queries,
+            algorithm,
+            limit,
+            threshold,
+            filter,
+        })
+    }
+
+    /// The screenings to run ([`ActiveLists::screen`]), one per name of each query.
+    pub fn screenings(&self) -> &[Screening] {
+        &self.screenings
+    }
+
+    /// What the batch weighs against a caller's request budget ([`crate::screening::weight`]).
+    pub fn weight(&self) -> u64 {
+        crate::screening::weight(&self.screenings)
+    }
+
+    /// Records the screenings and their results by `actor` (one audit append, as any batch
+    /// of screenings) and answers in yente's shape.
+    pub async fn record(
+        self,
+        store: &Store,
+        actor: &str,
+        versions: &BTreeMap<String, String>,
+        ownership: &OwnershipHits,
+        results: &[Vec<PartyMatch>],
+    ) -> Result<EntityMatchResponse, YenteError> {
+        let recorded =
+            crate::screening::record(store, actor, versions, ownership, &self.screenings, results)
+                .await?;
+        let mut responses = BTreeMap::new();
+        for (key, echo, range) in self.queries {
+            // The best score of each listed entity over the query's names.
+            let mut best: BTreeMap<&str, (&Arc<Entity>, &MatchJson, &str)> = BTreeMap::new();
+            for index in range {
+                let (Some(matches), Some(response)) = (results.get(index), recorded.get(index))
+                else {
+                    return Err(Error::internal("a screening of the batch has no result").into());
+                };
+                for (found, json) in matches.iter().zip(&response.matches) {
+                    let found = &found.lead;
+                    if !self.filter.keeps(&found.entity) {
+                        continue;
+                    }
+                    let slot = best.entry(found.entity.id.as_str()).or_insert((
+                        &found.entity,
+                        json,
+                        &response.screening_id,
+                    ));
+                    if json.score > slot.1.score {
+                        *slot = (&found.entity, json, &response.screening_id);
+                    }
+                }
+            }
+            let mut ranked: Vec<_> = best.into_values().collect();
+            ranked.sort_by(|a, b| {
+                b.1.score
+                    .total_cmp(&a.1.score)
+                    .then(a.1.entity_id.cmp(&b.1.entity_id))
+            });
+            ranked.truncate(self.limit);
+            let mut results = Vec::with_capacity(ranked.len());
+            let mut matched = 0;
+            for (entity, json, screening_id) in ranked {
+                let is_match = json.score >= self.threshold;
+                matched += usize::from(is_match);
+                results.push(scored_entity(
+                    entity,
+                    json,
+                    is_match,
+                    self.algorithm,
+                    screening_id,
+                )?);
+            }
+            responses.insert(
+                key,
+                EntityMatches {
+                    status: 200,
+                    results,
+                    total: TotalSpec {
+                        value: matched,
+                        relation: "eq".into(),
+                    },
+                    query: echo,
+                },
+            );
+        }
+        Ok(EntityMatchResponse {
+            responses,
+            limit: self.limit,
+        })
+    }
+}
+
+/// yente's `FeatureResult`: a sub-score with a sentence.
+fn feature(detail: String, score: f64, weight: f64) -> Value {
+    json!({ "detail": detail, "score": score, "weight": weight })
+}
+
+/// A result: the entity in FtM with yente's `score`, `match` and `explanations` (the name
+/// comparison, each feature interdict weighed, and which algorithm answered and where the
+/// screening is on record).
+fn scored_entity(
+    entity: &Entity,
+    json: &MatchJson,
+    is_match: bool,
+    algorithm: &str,
+    screening_id: &str,
+) -> Result<Value, YenteError> {
+    let mut value = ftm_entity(entity, false).map_err(Error::internal)?;
+    let mut explanations = Map::new();
+    let explanation = &json.explanation;
+    let name_score = explanation
+        .get("name_score")
+        .and_then(Value::as_f64)
+        .unwrap_or(json.score);
+    explanations.insert(
+        "name".into(),
+        feature(
+            format!(
+                "{:?} compared with {:?}",
+                json.query_name, json.matched_name
+            ),
+            name_score,
+            1.0,
+        ),
+    );
+    for effect in explanation
+        .get("features")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(name) = effect.get("feature").and_then(Value::as_str) else {
+            continue;
+        };
+        let detail = effect
+            .get("detail")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let score = effect.get("effect").and_then(Value::as_f64).unwrap_or(0.0);
+        explanations.insert(name.to_owned(), feature(detail, score, 1.0));
+    }
+    explanations.insert(
+        "interdict".into(),
+        feature(
+            format!(
+                "algorithm {algorithm} answered by interdict {ENGINE_VERSION}; on record as \
+                 screening {screening_id}"
+            ),
+            json.score,
+            0.0,
+        ),
+    );
+    if let Some(object) = value.as_object_mut() {
+        object.insert("score".into(), json!(json.score));
+        object.insert("match".into(), json!(is_match));
+        object.insert("explanations".into(), Value::Object(explanations));
+        for key in ["first_seen", "last_seen", "last_change"] {
+            object.insert(key.into(), Value::Null);
+        }
+    }
+    Ok(value)
+}
+
+/// `GET /entities/{id}`: an active entity by its interdict id or its FtM id, in FtM.
+pub fn entity(lists: &ActiveLists, id: &str) -> Result<Value, YenteError> {
+    let found = lists
+        .index
+        .entities()
+        .find(|e| e.id.as_str() == id || ftm_id(&e.id) == id)
+        .ok_or_else(|| YenteError::NotFound(format!("No such entity: {id}")))?;
+    let mut value = ftm_entity(found, false).map_err(Error::internal)?;
+    if let Some(object) = value.as_object_mut() {
+        for key in ["first_seen", "last_seen", "last_change"] {
+            object.insert(key.into(), Value::Null);
+        }
+    }
+    Ok(value)
+}
+
+/// The answer to `GET /search/{dataset}`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SearchResponse {
+    /// The results limit.
+    pub limit: usize,
+    /// Always 0: results come in one page.
+    pub offset: usize,
+    /// How many results there are.
+    pub total: TotalSpec,
+    /// FtM entities, best first.
+    #[schema(value_type = Vec<Object>)]
+    pub results: Vec<Value>,
+    /// Facets (none).
+    #[schema(value_type = Object)]
+    pub facets: Map<String, Value>,
+}
+
+/// `GET /search/{dataset}?q=`: the active entities whose names are near `q` (a lookup by
+/// name, not a screening, so not recorded), at most `limit`, best first; `schema` narrows to
+/// one FtM schema.
+pub fn search(
+    lists: &ActiveLists,
+    dataset: &str,
+    q: &str,
+    schema: Option<&str>,
+    limit: Option<usize>,
+    limits: Limits,
+) -> Result<SearchResponse, YenteError> {
+    let dataset_lists = dataset_lists(dataset, lists)?;
+    let limit = limit.unwrap_or(DEFAULT_SEARCH_LIMIT);
+    if limit == 0 || limit > limits.max_matches {
+        return Err(YenteError::Invalid(format!(
+            "limit: {limit} is not in [1, {}]",
+            limits.max_matches
+        )));
+    }
+    let schema = match schema.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(schema) => Some(query_schema(schema).map_err(YenteError::BadRequest)?),
+        None => None,
+    };
+    let request = ScreenRequest {
+        name: q.to_owned(),
+        schema: schema.map(str::to_owned),
+        threshold: Some(SEARCH_THRESHOLD),
+        limit: Some(limits.max_matches),
+        ..ScreenRequest::default()
+    };
+    let screening =
+        Screening::new(request, limits, "").map_err(|e| YenteError::Invalid(e.to_string()))?;
+    let found = lists.screen(std::slice::from_ref(&screening));
+    let mut results = Vec::new();
+    for m in found.into_iter().flatten().map(|party| party.lead) {
+        if !dataset_lists.iter().any(|l| l == m.entity.id.list()) {
+            continue;
+        }
+        if results.len() == limit {
+            break;
+        }
+        let mut value = ftm_entity(&m.entity, false).map_err(Error::internal)?;
+        if let Some(object) = value.as_object_mut() {
+            object.insert(
+                "score".into(),
+                json!((m.score * 10_000.0).round() / 10_000.0),
+            );
+        }
+        results.push(value);
+    }
+    Ok(SearchResponse {
+        limit,
+        offset: 0,
+        total: TotalSpec {
+            value: results.len(),
+            relation: "eq".into(),
+        },
+        results,
+        facets: Map::new(),
+    })
+}
+
+/// `GET /catalog`: one dataset per active list, and `default` holding them all.
+pub fn catalog(lists: &ActiveLists) -> Value {
+    let mut datasets = vec![json!({
+        "name": DEFAULT_DATASET,
+        "title": "All active lists",
+        "version": lists.versions.values().map(|v| &v[..v.len().min(12)]).collect::<Vec<_>>().join("-"),
+        "children": lists.versions.keys().collect::<Vec<_>>(),
+        "load": false,
+        "namespace": false,
+        "index_version": null,
+        "index_current": true,
+    })];
+    for (list, version) in &lists.versions {
+        datasets.push(json!({
+            "name": list,
+            "title": list,
+            "version": version,
+            "children": [],
+            "load": true,
+            "namespace": false,
+            "index_version": version,
+            "index_current": true,
+        }));
+    }
+    let mut names: Vec<String> = vec![DEFAULT_DATASET.to_owned()];
+    names.extend(lists.versions.keys().cloned());
+    json!({
+        "datasets": datasets,
+        "current": names,
+        "outdated": [],
+        "index_stale": false,
+    })
+}
+
+/// `GET /algorithms`: the names interdict answers for, `default` and `best`.
+pub fn algorithms() -> Value {
+    let algorithms: Vec<Value> = ALGORITHMS
+        .iter()
+        .map(|(name, _, description)| {
+            json!({
+                "name": name,
+                "description": description,
+                "features": {},
+                "docs": { "name": name, "description": description, "features": {}, "config": {} },
+            })
+        })
+        .collect();
+    json!({ "algorithms": algorithms, "default": "best", "best": ALGORITHM })
+}
+
+/// The formats `lists export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// FollowTheMoney JSON lines, one entity per line (`ftm_export::ftm_line`).
+    Ftm,
+}
+
+impl std::str::FromStr for ExportFormat {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self, Error> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "ftm" | "followthemoney" => Ok(ExportFormat::Ftm),
+            other => Err(Error::invalid(
+                "format",
+                format!("{other:?} is not an export format; expected ftm"),
+            )),
+        }
+    }
+}
+
+/// A list version exported: which version, and its entities written one per line.
+#[derive(Debug, Clone)]
+pub struct Export {
+    /// The version exported.
+    pub version: interdict_model::ListVersion,
+    /// One line per entity (no line breaks), in entity id order.
+    pub lines: Vec<String>,
+}
+
+/// Exports a version of `list` (the active one, or `version`: an id, a unique prefix or
+/// `list@prefix`) in `format`. Importing the FtM lines again (`lists import`) gives the same
+/// version: the same content hash.
+pub async fn export(
+    store: &Store,
+    list: &str,
+    version: Option<&str>,
+    format: ExportFormat,
+) -> Result<Export, Error> {
+    let found = match version {
+        Some(reference) => {
+            let found = crate::lists::find_version(store, "version", reference).await?;
+            if found.list != list {
+                return Err(Error::invalid(
+                    "version",
+                    format!("version {reference} is of list {}, not {list}", found.list),
+                ));
+            }
+            found
+        }
+        None => store
+            .active_versions()
+            .await?
+            .remove(list)
+            .ok_or_else(|| Error::invalid("list", format!("no list {list:?} is imported")))?,
+    };
+    let mut entities = store.version_entities(list, &found.version).await?;
+    entities.sort_by(|a, b| a.id.cmp(&b.id));
+    let lines = match format {
+        ExportFormat::Ftm => entities
+            .iter()
+            .map(interdict_sources::ftm_export::ftm_line)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(Error::internal)?,
+    };
+    Ok(Export {
+        version: found,
+        lines,
+    })
+}
