@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use interdict_payments::{JurisdictionTable, Limits, Regime, Screener, parse};
+use interdict_payments::{JurisdictionTable, Limits, NaiveDate, Regime, Screener, parse};
 
 fn screener() -> &'static Screener {
     static SCREENER: OnceLock<Screener> = OnceLock::new();
@@ -17,7 +17,9 @@ pub(crate) fn run(bytes: &[u8]) {
         max_message_bytes: 64 * 1024,
         ..Limits::default()
     };
+    // A day on which every built-in jurisdiction rule is in force, so that all of them run.
+    let date = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap_or_default();
     for message in parse(bytes, &limits).into_iter().flatten() {
-        let _ = screener().screen(&message);
+        let _ = screener().screen(&message, date);
     }
 }

@@ -3,9 +3,12 @@
 # OFAC SDN 2024-03-14 and the UN list into a fresh SQLite store, starts `interdict serve` on
 # loopback and runs `interdict-bench http` against it from the same machine: 64 clients twice,
 # 8 clients, then 64 clients with the SDN list of 2022-03-24 imported half-way through; the
-# cold start to /readyz is timed before and after the runs.
+# cold start to /readyz is timed before and after the runs. Then payment messages
+# (`POST /v1/screen/payment`, one message of payments_dev per request, 16 clients) and 5 KB
+# news-style articles (`POST /v1/scan`, made of freetext_dev paragraphs, 1 client and 16).
 #
-#   scripts/bench-http.sh [DURATION]      e.g. 20s (the default)
+#   scripts/bench-http.sh [DURATION] [all|documents]   e.g. 20s (the default); `documents`
+#                                                      runs only the payment and scan loads
 #
 # The store lives in a temporary directory, removed at the end. Needs curl. Set
 # INTERDICT_BIN_DIR to a directory holding `interdict` and `interdict-bench` already built
@@ -13,6 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-20s}"
+suite="${2:-all}"
 data=../shared/data/lists
 if [ -z "${INTERDICT_BIN_DIR:-}" ]; then
     cargo build --profile dist --quiet --bin interdict --bin interdict-bench
@@ -55,10 +59,17 @@ bench() {
 }
 
 start_server
-bench --concurrency 64
-bench --concurrency 64
-bench --concurrency 8
-bench --concurrency 64 --import-during "$data/ofac-sdn-2022-03-24/sdn.csv"
-stop_server
-start_server
+if [ "$suite" = all ]; then
+    bench --concurrency 64
+    bench --concurrency 64
+    bench --concurrency 8
+    bench --concurrency 64 --import-during "$data/ofac-sdn-2022-03-24/sdn.csv"
+    stop_server
+    start_server
+fi
+echo "load before the documents: $(uptime)"
+bench --endpoint payment --concurrency 16
+bench --endpoint scan --concurrency 1
+bench --endpoint scan --concurrency 16
+echo "load after: $(uptime)"
 stop_server

@@ -1,7 +1,7 @@
 //! Alerts as reviewers see them: one alert with everything needed to decide it, in the one
 //! shape the command line and the API both answer.
 
-use interdict_store::{Alert, Decision, Store};
+use interdict_store::{Alert, AlertSubjectKind, Decision, Store};
 
 use crate::Error;
 use crate::alert_queue::BulkDecision;
@@ -35,13 +35,17 @@ pub async fn act(
     }
 }
 
-/// Alert `id` with its explanation, history, proposals, customer and entity name.
+/// Alert `id` with its explanation, history, proposals, customer (for a customer alert; a
+/// payment alert's subject is in the alert) and entity name.
 pub async fn detail(store: &Store, id: i64) -> Result<AlertDetailJson, Error> {
     let detail = store.alert(id).await?;
-    let customer = match store.customer(&detail.alert.customer_id).await {
-        Ok(stored) => Some(stored.customer),
-        Err(e) if e.is_user_error() => None,
-        Err(e) => return Err(e.into()),
+    let customer = match detail.alert.subject_kind {
+        AlertSubjectKind::Payment => None,
+        AlertSubjectKind::Customer => match store.customer(&detail.alert.customer_id).await {
+            Ok(stored) => Some(stored.customer),
+            Err(e) if e.is_user_error() => None,
+            Err(e) => return Err(e.into()),
+        },
     };
     let entity_name = match store.entity(&detail.alert.entity_id).await {
         Ok(stored) => Some(stored.entity.name),

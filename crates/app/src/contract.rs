@@ -537,13 +537,52 @@ pub struct ProposalJson {
     pub review_note: Option<String>,
 }
 
+/// What an alert is about: a customer of the portfolio, or a screened payment message.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct AlertSubjectJson {
+    /// `customer` or `payment`.
+    pub kind: String,
+    /// For a payment alert, the message and the field that hit.
+    #[schema(value_type = Option<PaymentAlertSubjectJson>)]
+    pub payment: Option<Value>,
+}
+
+/// The payment an alert is about: the message, the screening that raised the alert, and the
+/// field and value that hit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PaymentAlertSubjectJson {
+    /// The screening (audit record) that opened the alert.
+    pub screening_id: String,
+    /// The message's name when it was screened (file or upload name).
+    pub message: String,
+    /// `pacs.008.001.08`, `MT103`, `MT202 COV`, ...
+    pub format: String,
+    /// The sender's message id (`GrpHdr/MsgId`, `:20:`).
+    pub message_id: Option<String>,
+    /// The payment's reference (UETR, `EndToEndId`, `:21:`).
+    pub reference: Option<String>,
+    /// The field path that hit (`Cdtr/Nm`, `:59:`); the strongest of the entity's hits.
+    pub field: String,
+    /// `name`, `bic`, `imo`, `crypto_address`, `identifier` or `jurisdiction`.
+    pub hit_kind: String,
+    /// The value as found in the message.
+    pub value: String,
+    /// The jurisdiction rule, for a jurisdiction alert.
+    pub rule: Option<String>,
+    /// Every field of the message that hit the same entity or rule.
+    pub fields: Vec<String>,
+}
+
 /// An alert.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AlertJson {
     /// Its id.
     pub id: i64,
-    /// The customer id.
+    /// The customer id; for a payment alert, the message's key
+    /// (`payment:<format>/<message id>/<reference>`).
     pub customer_id: String,
+    /// What it is about.
+    pub subject: AlertSubjectJson,
     /// The listed entity id.
     pub entity_id: String,
     /// The entity's list.
@@ -555,7 +594,7 @@ pub struct AlertJson {
     /// `open`, `escalated`, `true_match`, `false_positive` or `closed`.
     pub status: String,
     /// `new_customer`, `customer_changed`, `list_update`, `entity_changed`, `rescreen`,
-    /// `delisted` or `customer_removed`.
+    /// `delisted`, `customer_removed` or `payment_hit`.
     pub reason: String,
     /// The entity's name that matched.
     pub matched_name: String,
@@ -661,6 +700,10 @@ impl From<&Alert> for AlertJson {
         AlertJson {
             id: a.id,
             customer_id: a.customer_id.clone(),
+            subject: AlertSubjectJson {
+                kind: a.subject_kind.as_str().to_owned(),
+                payment: a.subject.clone(),
+            },
             entity_id: a.entity_id.clone(),
             list: a.list.clone(),
             list_version: a.list_version.clone(),
@@ -756,8 +799,15 @@ pub struct PaymentScreeningJson {
     pub threshold: f64,
     /// The exact list versions screened against.
     pub list_versions: BTreeMap<String, String>,
+    /// The day whose jurisdiction rules applied (`YYYY-MM-DD`, UTC): the screening's, and on
+    /// replay the recorded one.
+    pub screening_date: String,
     /// Every hit.
     pub hits: Vec<PaymentHitJson>,
+    /// The alerts this message has, when alerts were asked for (opened now, or found from an
+    /// earlier screening of the same message).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alert_ids: Vec<i64>,
 }
 
 /// A document to scan for listed parties: `POST /v1/scan` and each line of

@@ -4,18 +4,26 @@
 //! name matcher over its phrases, BICs, IMO numbers, wallets and jurisdictions with the
 //! payments crate's rules — and one decision per message, recorded in the audit trail
 //! before it is answered, like any screening, and replayable.
+//!
+//! Jurisdiction rules apply as in force on the screening date (recorded, so a replay gives
+//! the answer of that day). Asked to, [`record`] opens one alert per message and listed
+//! entity (or jurisdiction rule) hit, reviewed by the four-eyes workflow like a customer's;
+//! the same message screened again finds its alerts instead of opening new ones.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use interdict_matching::{Index, MentionKind, Query, ScanOptions, Scanner, ScreenOptions};
 use interdict_model::Entity;
-use interdict_payments::{HitKind, Limits as MessageLimits, Message, Screener};
-use interdict_store::{AuditKind, NewAuditRecord, Store};
+/// The bounds on a message (size, depth, elements, fields), as the payments crate sets them.
+pub use interdict_payments::Limits as MessageLimits;
+use interdict_payments::{HitKind, Message, Screener};
+use interdict_store::{AuditKind, NewAuditRecord, NewPaymentAlert, Store};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::contract::{PaymentHitJson, PaymentScreeningJson};
+use crate::contract::{PaymentAlertSubjectJson, PaymentHitJson, PaymentScreeningJson};
 use crate::screening::{ENGINE_VERSION, Replayed, check_threshold, match_json, recorded_entities};
 use crate::{ActiveLists, Error};
 
@@ -89,8 +97,9 @@ pub fn parse(
         .collect()
 }
 
-/// Screens one parsed message against `index` and the `rules`, at `threshold`: every hit,
-/// best first within each field, and the decision.
+/// Screens one parsed message against `index` and the `rules` (the jurisdiction rules in
+/// force on `date`), at `threshold`: every hit, best first within each field, and the
+/// decision.
 pub fn screen_message(
     index: &Index,
     scanner: &Scanner,
@@ -98,6 +107,7 @@ pub fn screen_message(
     message: &Message,
     name: &str,
     threshold: f64,
+    date: NaiveDate,
 ) -> Result<PaymentScreeningJson, Error> {
     let options = ScreenOptions {
         threshold,
@@ -141,7 +151,7 @@ pub fn screen_message(
             });
         }
     }
-    for hit in rules.screen(message) {
+    for hit in rules.screen(message, date) {
         hits.push(PaymentHitJson {
             field: hit.field,
             kind: kind_name(hit.kind).to_owned(),
@@ -164,7 +174,9 @@ pub fn screen_message(
         decision: if hits.is_empty() { "clear" } else { "hit" }.to_owned(),
         threshold,
         list_versions: BTreeMap::new(),
+        screening_date: date.to_string(),
         hits,
+        alert_ids: Vec::new(),
     })
 }
 
@@ -206,16 +218,33 @@ fn name_hit(
 pub struct ScreenedPayments {
     outcomes: Vec<PaymentOutcome>,
     records: Vec<NewAuditRecord>,
+    actor: String,
 }
 
-/// Parses every message of `inputs` and screens each against the active lists, as `actor`:
-/// CPU work, to run off the async workers. A message that cannot be read is an outcome with
-/// its error and never stops the rest.
+/// The screening date: today, in UTC.
+pub fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// Parses every message of `inputs` and screens each against the active lists, as `actor`,
+/// with the jurisdiction rules in force today: CPU work, to run off the async workers. A
+/// message that cannot be read is an outcome with its error and never stops the rest.
 pub fn screen_inputs(
     active: &ActiveLists,
     actor: &str,
     inputs: &[PaymentInput],
     threshold: f64,
+) -> Result<ScreenedPayments, Error> {
+    screen_inputs_on(active, actor, inputs, threshold, today())
+}
+
+/// [`screen_inputs`] with the jurisdiction rules in force on `date`.
+pub fn screen_inputs_on(
+    active: &ActiveLists,
+    actor: &str,
+    inputs: &[PaymentInput],
+    threshold: f64,
+    date: NaiveDate,
 ) -> Result<ScreenedPayments, Error> {
     let threshold = check_threshold(Some(threshold), "threshold")?;
     let limits = MessageLimits::default();
@@ -237,6 +266,7 @@ pub fn screen_inputs(
                 &message,
                 &name,
                 threshold,
+                date,
             )?;
             result.list_versions = active.versions.clone();
             records.push(NewAuditRecord {
@@ -251,30 +281,50 @@ pub fn screen_inputs(
                     "list_versions": active.versions,
                     "engine": { "name": "interdict", "version": ENGINE_VERSION },
                     "threshold": threshold,
+                    "screening_date": result.screening_date,
                     "result": { "decision": result.decision, "hits": result.hits },
                 }),
             });
             outcomes.push(Ok(result));
         }
     }
-    Ok(ScreenedPayments { outcomes, records })
+    Ok(ScreenedPayments {
+        outcomes,
+        records,
+        actor: actor.to_owned(),
+    })
+}
+
+/// Whether screening opens alerts for the messages that hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentAlerts {
+    /// Answer only (the caller stops or releases the payment itself).
+    None,
+    /// Open an alert per message and entity (or jurisdiction rule) hit, for four-eyes review.
+    Open,
 }
 
 /// Records the screened messages in one audit append (all or none) and answers every
 /// outcome in order, each screened one with its `screening_id`: nothing is answered that is
-/// not on record.
+/// not on record. With [`PaymentAlerts::Open`], the messages that hit then get their alerts
+/// ([`open_alerts`]), named in each outcome's `alert_ids`.
 pub async fn record(
     store: &Store,
     screened: ScreenedPayments,
+    alerts: PaymentAlerts,
 ) -> Result<Vec<PaymentOutcome>, Error> {
     let ScreenedPayments {
         mut outcomes,
         records,
+        actor,
     } = screened;
     let stored = store.append_audit_all(records).await?;
     let mut ids = stored.into_iter().map(|r| r.id);
     for outcome in outcomes.iter_mut().flatten() {
         outcome.screening_id = ids.next().unwrap_or_default();
+    }
+    if alerts == PaymentAlerts::Open {
+        open_alerts(store, &mut outcomes, &actor).await?;
     }
     Ok(outcomes)
 }
@@ -286,8 +336,128 @@ pub async fn screen_and_record(
     actor: &str,
     inputs: &[PaymentInput],
     threshold: f64,
+    alerts: PaymentAlerts,
 ) -> Result<Vec<PaymentOutcome>, Error> {
-    record(store, screen_inputs(active, actor, inputs, threshold)?).await
+    record(
+        store,
+        screen_inputs(active, actor, inputs, threshold)?,
+        alerts,
+    )
+    .await
+}
+
+/// The key that identifies a message among alerts: its format, message id and reference,
+/// so that the same message screened again finds its alerts. A message with neither id nor
+/// reference cannot be recognised again and is keyed by its screening.
+pub fn payment_key(screening: &PaymentScreeningJson) -> String {
+    match (&screening.message_id, &screening.reference) {
+        (None, None) => format!(
+            "payment:{}/screening/{}",
+            screening.format, screening.screening_id
+        ),
+        (id, reference) => format!(
+            "payment:{}/{}/{}",
+            screening.format,
+            id.as_deref().unwrap_or("-"),
+            reference.as_deref().unwrap_or("-")
+        ),
+    }
+}
+
+/// The entity id an alert on `hit` is about: the listed entity, or `jurisdiction:<rule>`.
+fn alert_entity(hit: &PaymentHitJson) -> Option<String> {
+    match (&hit.entity_id, &hit.rule) {
+        (Some(entity), _) => Some(entity.clone()),
+        (None, Some(rule)) => Some(format!("jurisdiction:{rule}")),
+        (None, None) => None,
+    }
+}
+
+/// The alerts of the recorded messages that hit, as `actor`: one per message and entity (or
+/// jurisdiction rule), about its strongest hit and naming every field that hit the same
+/// entity. Each outcome's `alert_ids` names its alerts, opened now or found from an earlier
+/// screening of the same message.
+pub async fn open_alerts(
+    store: &Store,
+    outcomes: &mut [PaymentOutcome],
+    actor: &str,
+) -> Result<(), Error> {
+    let mut planned: Vec<(usize, NewPaymentAlert)> = Vec::new();
+    for (position, outcome) in outcomes.iter().enumerate() {
+        let Ok(screening) = outcome else { continue };
+        let key = payment_key(screening);
+        // Best hit per entity (first of equals, so message order breaks ties), with the
+        // fields that hit it.
+        let mut by_entity: BTreeMap<String, (&PaymentHitJson, Vec<String>)> = BTreeMap::new();
+        let mut order: Vec<String> = Vec::new();
+        for hit in &screening.hits {
+            let Some(entity) = alert_entity(hit) else {
+                continue;
+            };
+            match by_entity.get_mut(&entity) {
+                Some((best, fields)) => {
+                    if hit.score > best.score {
+                        *best = hit;
+                    }
+                    if !fields.contains(&hit.field) {
+                        fields.push(hit.field.clone());
+                    }
+                }
+                None => {
+                    order.push(entity.clone());
+                    by_entity.insert(entity, (hit, vec![hit.field.clone()]));
+                }
+            }
+        }
+        for entity in order {
+            let Some((hit, fields)) = by_entity.remove(&entity) else {
+                continue;
+            };
+            let list = entity.split_once(':').map_or("", |(list, _)| list);
+            let subject = PaymentAlertSubjectJson {
+                screening_id: screening.screening_id.clone(),
+                message: screening.message.clone(),
+                format: screening.format.clone(),
+                message_id: screening.message_id.clone(),
+                reference: screening.reference.clone(),
+                field: hit.field.clone(),
+                hit_kind: hit.kind.clone(),
+                value: hit.value.clone(),
+                rule: hit.rule.clone(),
+                fields,
+            };
+            planned.push((
+                position,
+                NewPaymentAlert {
+                    subject_key: key.clone(),
+                    subject: serde_json::to_value(&subject).map_err(Error::internal)?,
+                    entity_id: entity.clone(),
+                    list_version: screening
+                        .list_versions
+                        .get(list)
+                        .cloned()
+                        .unwrap_or_default(),
+                    score: hit.score,
+                    matched_name: hit
+                        .listed_name
+                        .clone()
+                        .or_else(|| hit.rule.clone())
+                        .unwrap_or_default(),
+                    explanation: hit.explanation.clone(),
+                },
+            ));
+        }
+    }
+    let alerts: Vec<NewPaymentAlert> = planned.iter().map(|(_, a)| a.clone()).collect();
+    let opened = store.open_payment_alerts(&alerts, actor).await?;
+    for ((position, _), (alert_id, _)) in planned.iter().zip(opened) {
+        if let Some(Ok(screening)) = outcomes.get_mut(*position)
+            && !screening.alert_ids.contains(&alert_id)
+        {
+            screening.alert_ids.push(alert_id);
+        }
+    }
+    Ok(())
 }
 
 /// The position of a message within its input, from its name (`file#3` is the third).
@@ -303,6 +473,9 @@ struct RecordedPayment {
     engine: RecordedEngine,
     list_versions: BTreeMap<String, String>,
     threshold: f64,
+    /// Absent in records made before jurisdiction rules had dates: the record's own day.
+    #[serde(default)]
+    screening_date: Option<NaiveDate>,
     result: Value,
 }
 
@@ -318,11 +491,22 @@ struct RecordedRequest {
     index: usize,
 }
 
-/// Re-screens the recorded payment (`payload`, the record's JSON) against its recorded list
-/// versions and compares the result with the recorded one.
-pub(crate) async fn replay(store: &Store, payload: &str) -> Result<Replayed, Error> {
+/// Re-screens the recorded payment (`payload`, the record's JSON, appended at
+/// `recorded_at`) against its recorded list versions and the jurisdiction rules of its
+/// screening date, and compares the result with the recorded one.
+pub(crate) async fn replay(
+    store: &Store,
+    payload: &str,
+    recorded_at: &str,
+) -> Result<Replayed, Error> {
     let recorded: RecordedPayment = serde_json::from_str(payload)
         .map_err(|e| Error::internal(format!("payment record does not decode: {e}")))?;
+    let date = match recorded.screening_date {
+        Some(date) => date,
+        None => chrono::DateTime::parse_from_rfc3339(recorded_at)
+            .map_err(|e| Error::internal(format!("record time {recorded_at:?}: {e}")))?
+            .date_naive(),
+    };
     let entities = recorded_entities(store, &recorded.list_versions).await?;
     let request = recorded.request;
     let threshold = recorded.threshold;
@@ -343,6 +527,7 @@ pub(crate) async fn replay(store: &Store, payload: &str) -> Result<Replayed, Err
                 &message,
                 &request.message,
                 threshold,
+                date,
             ),
             _ => Err(Error::internal("the recorded message no longer parses")),
         }
@@ -483,4 +668,82 @@ pub fn evaluate(
         }
     }
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An MT103 to a beneficiary in Damascus, Syria.
+    const TO_DAMASCUS: &str = "{1:F01BANKDEFFAXXX0000000000}{2:I103BANKUS33XXXXN}{4:
+:20:REF-SY-0630
+:23B:CRED
+:32A:250630EUR1000,00
+:50K:/DE89370400440532013000
+JOHN SMITH
+BERLIN
+:59:/12345678
+AHMAD TRADING
+DAMASCUS SY
+:71A:SHA
+-}";
+
+    fn day(year: i32, month: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default()
+    }
+
+    fn syria_hits(screening: &PaymentScreeningJson) -> usize {
+        screening
+            .hits
+            .iter()
+            .filter(|h| h.rule.as_deref() == Some("OFAC-SY"))
+            .count()
+    }
+
+    #[tokio::test]
+    async fn jurisdiction_rules_apply_as_on_the_screening_date_and_on_replay() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("store.db");
+        let store = Store::open(&path.to_string_lossy())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let active = ActiveLists::build(Vec::new(), BTreeMap::new());
+        let input = [PaymentInput {
+            name: "to-damascus.mt103".into(),
+            bytes: TO_DAMASCUS.as_bytes().to_vec(),
+        }];
+        let screen_on = |date| {
+            screen_inputs_on(&active, "test", &input, 0.7, date).unwrap_or_else(|e| panic!("{e}"))
+        };
+
+        // The day before EO 14312 took effect: stopped under OFAC's Syria programme.
+        let before = record(&store, screen_on(day(2025, 6, 30)), PaymentAlerts::None)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let Some(Ok(before)) = before.first() else {
+            panic!("{before:?}")
+        };
+        assert_eq!(before.decision, "hit", "{before:?}");
+        assert!(syria_hits(before) >= 1, "{before:?}");
+        assert_eq!(before.screening_date, "2025-06-30");
+
+        // From 1 July 2025 the programme no longer applies.
+        let after = record(&store, screen_on(day(2025, 7, 1)), PaymentAlerts::None)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let Some(Ok(after)) = after.first() else {
+            panic!("{after:?}")
+        };
+        assert_eq!(syria_hits(after), 0, "{after:?}");
+        assert_eq!(after.decision, "clear", "{after:?}");
+
+        // Replayed today, each record gives the answer of its own screening date.
+        for screening in [before, after] {
+            let replayed = crate::screening::replay(&store, &screening.screening_id)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(replayed.identical, "{replayed:?}");
+            assert_eq!(replayed.recorded_matches, screening.hits.len());
+        }
+    }
 }

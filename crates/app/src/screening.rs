@@ -682,7 +682,8 @@ struct RecordedEngine {
 pub async fn replay(store: &Store, id: &str) -> Result<ReplayResponse, Error> {
     let record = store.audit_record(id).await?;
     if record.kind == AuditKind::Payment.as_str() {
-        let replayed = crate::payments::replay(store, record.payload.get()).await?;
+        let replayed =
+            crate::payments::replay(store, record.payload.get(), &record.recorded_at).await?;
         return Ok(replayed.response(record.id));
     }
     if record.kind == AuditKind::Scan.as_str() {

@@ -105,6 +105,9 @@ pub(crate) async fn run(plan: &BenchPlan) -> Result<()> {
     drop(loaded);
     store.close().await;
 
+    // Kept for the payments figures, which build their own index and rules.
+    let payment_entities = screening_entities.clone();
+
     // Index build over OFAC 2024 + UN.
     let rss_before = rss_mb();
     let entities: Vec<Arc<Entity>> = screening_entities.into_iter().map(Arc::new).collect();
@@ -208,6 +211,93 @@ pub(crate) async fn run(plan: &BenchPlan) -> Result<()> {
         format!(
             "{hits} ({:.2}%)",
             100.0 * hits as f64 / queries.len().max(1) as f64
+        ),
+    );
+    drop(index);
+    payments(&plan.data, payment_entities)
+}
+
+/// How many times the dev messages are screened for the throughput figure.
+const PAYMENT_ROUNDS: usize = 50;
+
+/// Payment messages parsed and screened as the service does (party names with the name
+/// matcher, free text with the scanner, BICs, IMO numbers, wallets and jurisdictions with the
+/// rules), without recording: one thread, then every core.
+fn payments(data: &Path, entities: Vec<Entity>) -> Result<()> {
+    use interdict_app::payments::{PaymentInput, parse, screen_message, today};
+    let dir = data.join("eval/payments_dev/messages");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+    let inputs: Vec<PaymentInput> = files
+        .iter()
+        .map(|file| {
+            Ok(PaymentInput {
+                name: file.display().to_string(),
+                bytes: std::fs::read(file)
+                    .with_context(|| format!("cannot read {}", file.display()))?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    let active = interdict_app::ActiveLists::build(entities, Default::default());
+    let started = Instant::now();
+    let _ = active.scanner();
+    line(
+        "payments: free-text scanner build",
+        format!("{:.2} s", started.elapsed().as_secs_f64()),
+    );
+    let limits = interdict_app::payments::MessageLimits::default();
+    let date = today();
+    let screen = |input: &PaymentInput| -> Result<usize> {
+        let mut hits = 0;
+        for (name, message) in parse(input, &limits) {
+            let Ok(message) = message else { continue };
+            let result = screen_message(
+                &active.index,
+                active.scanner(),
+                &active.payments,
+                &message,
+                &name,
+                interdict_matching::DEFAULT_THRESHOLD,
+                date,
+            )?;
+            hits += result.hits.len();
+        }
+        Ok(hits)
+    };
+    let messages = inputs.len() * PAYMENT_ROUNDS;
+    // One thread: a message's own latency.
+    let mut latencies = Vec::with_capacity(inputs.len() * 5);
+    for _ in 0..5 {
+        for input in &inputs {
+            let started = Instant::now();
+            std::hint::black_box(screen(input)?);
+            latencies.push(started.elapsed());
+        }
+    }
+    latencies.sort();
+    line(
+        "payments: one message (1 thread), p50 / p99",
+        format!(
+            "{:.2} ms / {:.2} ms",
+            percentile(&latencies, 0.5).as_secs_f64() * 1e3,
+            percentile(&latencies, 0.99).as_secs_f64() * 1e3
+        ),
+    );
+    let started = Instant::now();
+    let hits: usize = (0..PAYMENT_ROUNDS)
+        .into_par_iter()
+        .flat_map_iter(|_| inputs.iter())
+        .map(&screen)
+        .sum::<Result<usize>>()?;
+    let seconds = started.elapsed().as_secs_f64();
+    line(
+        "payments: parse + screen payments_dev (all cores)",
+        format!(
+            "{:.0} messages/s ({messages} messages in {seconds:.2} s, {hits} hits)",
+            messages as f64 / seconds
         ),
     );
     Ok(())

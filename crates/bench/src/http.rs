@@ -1,7 +1,8 @@
-//! `interdict-bench http`: load a running service with concurrent screenings and report
-//! throughput, latency percentiles and errors; optionally import a list through the service
-//! half-way through and report that no request failed while the index was swapped. With
-//! `--yente-batch N`, each request is yente's `POST /match/default` with N FtM queries.
+//! `interdict-bench http`: load a running service with concurrent screenings (names, payment
+//! messages or articles, `--endpoint`) and report throughput, latency percentiles and errors;
+//! optionally import a list through the service half-way through and report that no request
+//! failed while the index was swapped. With `--yente-batch N`, each name request is yente's
+//! `POST /match/default` with N FtM queries.
 //! A benchmark, not a test: it prints figures. It only talks to loopback addresses.
 
 use std::collections::BTreeMap;
@@ -20,7 +21,17 @@ use hyper_util::rt::TokioIo;
 use reqwest::Url;
 use serde_json::{Value, json};
 
-use crate::HttpBenchArgs;
+use crate::{Endpoint, HttpBenchArgs};
+
+/// The size an article for `POST /v1/scan` is made up to.
+const ARTICLE_BYTES: usize = 5_000;
+
+/// One request body with its content type.
+#[derive(Clone)]
+struct Body {
+    bytes: Bytes,
+    content_type: &'static str,
+}
 
 /// Distinct error messages shown.
 const ERRORS_SHOWN: usize = 5;
@@ -83,8 +94,95 @@ fn yente_bodies(screen_bodies: &[Bytes], batch: usize) -> Result<Vec<Bytes>> {
     Ok(bodies)
 }
 
+/// The request bodies of `args.endpoint`, with the path they are posted to.
+fn request_bodies(args: &HttpBenchArgs) -> Result<(Vec<Body>, &'static str)> {
+    let json = |bytes: Bytes| Body {
+        bytes,
+        content_type: "application/json",
+    };
+    Ok(match args.endpoint {
+        Endpoint::Screen => match args.yente_batch {
+            Some(batch) => (
+                yente_bodies(&name_bodies(&args.names)?, usize::from(batch))?
+                    .into_iter()
+                    .map(json)
+                    .collect(),
+                "/match/default",
+            ),
+            None => (
+                name_bodies(&args.names)?.into_iter().map(json).collect(),
+                "/v1/screen",
+            ),
+        },
+        Endpoint::Payment => (message_bodies(&args.messages)?, "/v1/screen/payment"),
+        Endpoint::Scan => (
+            article_bodies(&args.paragraphs)?
+                .into_iter()
+                .map(json)
+                .collect(),
+            "/v1/scan",
+        ),
+    })
+}
+
+/// One body per message file of `dir`, as sent: XML as `application/xml`, MT as text.
+fn message_bodies(dir: &Path) -> Result<Vec<Body>> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.is_file())
+        .collect();
+    files.sort();
+    let mut bodies = Vec::new();
+    for file in files {
+        let bytes =
+            std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        let xml = bytes.trim_ascii_start().starts_with(b"<");
+        bodies.push(Body {
+            bytes: Bytes::from(bytes),
+            content_type: if xml { "application/xml" } else { "text/plain" },
+        });
+    }
+    if bodies.is_empty() {
+        bail!("{}: no messages", dir.display());
+    }
+    Ok(bodies)
+}
+
+/// `{"text"}` bodies of news-style articles of about 5 KB, each made of consecutive
+/// paragraphs of `path` (JSON lines with `text`), every paragraph used once per round.
+fn article_bodies(path: &Path) -> Result<Vec<Bytes>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let paragraphs: Vec<String> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let value: Value =
+                serde_json::from_str(l).with_context(|| format!("{}: {l}", path.display()))?;
+            Ok(value["text"].as_str().unwrap_or_default().to_owned())
+        })
+        .collect::<Result<_>>()?;
+    let mut articles = Vec::new();
+    let mut article = String::new();
+    for paragraph in &paragraphs {
+        if !article.is_empty() {
+            article.push_str("\n\n");
+        }
+        article.push_str(paragraph);
+        if article.len() >= ARTICLE_BYTES {
+            articles.push(Bytes::from(json!({ "text": article }).to_string()));
+            article.clear();
+        }
+    }
+    if articles.is_empty() {
+        bail!("{}: not {ARTICLE_BYTES} bytes of text", path.display());
+    }
+    Ok(articles)
+}
+
 /// Request bodies from a CSV of customers (full_name, date_of_birth, nationality).
-fn request_bodies(path: &Path) -> Result<Vec<Bytes>> {
+fn name_bodies(path: &Path) -> Result<Vec<Bytes>> {
     let mut reader =
         csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
     let headers = reader.headers()?.clone();
@@ -123,7 +221,7 @@ fn list_versions(answer: &str) -> String {
         .unwrap_or_default()
 }
 
-/// `POST /v1/screen` of one service, over keep-alive HTTP/1.1 connections driven by hyper
+/// One endpoint of one service (`POST /v1/screen` and the others), over keep-alive HTTP/1.1 connections driven by hyper
 /// directly: the load generator shares the cores with the service, and each microsecond it
 /// spends per request is one the service does not get (a general-purpose client spent about
 /// twice as much).
@@ -177,7 +275,7 @@ impl ScreenTarget {
     async fn screen(
         &self,
         connection: &mut Option<SendRequest<Full<Bytes>>>,
-        body: Bytes,
+        body: Body,
     ) -> Result<String, String> {
         let sender = match connection {
             Some(sender) if !sender.is_closed() => sender,
@@ -195,7 +293,7 @@ impl ScreenTarget {
     async fn send(
         &self,
         sender: &mut SendRequest<Full<Bytes>>,
-        body: Bytes,
+        body: Body,
     ) -> Result<Result<String, String>, String> {
         sender
             .ready()
@@ -204,8 +302,8 @@ impl ScreenTarget {
         let request = hyper::Request::post(self.path.as_str())
             .header(HOST, self.host.clone())
             .header(AUTHORIZATION, self.authorization.clone())
-            .header(CONTENT_TYPE, "application/json")
-            .body(Full::new(body))
+            .header(CONTENT_TYPE, body.content_type)
+            .body(Full::new(body.bytes))
             .map_err(|e| format!("cannot build the request: {e}"))?;
         let response = sender
             .send_request(request)
@@ -242,11 +340,7 @@ pub(crate) async fn run(args: &HttpBenchArgs) -> Result<()> {
     if args.concurrency == 0 {
         bail!("--concurrency must be at least 1");
     }
-    let bodies = request_bodies(&args.names)?;
-    let (bodies, path) = match args.yente_batch {
-        Some(batch) => (yente_bodies(&bodies, usize::from(batch))?, "/match/default"),
-        None => (bodies, "/v1/screen"),
-    };
+    let (bodies, path) = request_bodies(args)?;
     let bodies = Arc::new(bodies);
     // For the readiness check and the import; the screenings go through `ScreenTarget`.
     let client = reqwest::Client::builder()
@@ -423,6 +517,7 @@ fn report(
     });
     let figures = json!({
         "url": args.url,
+        "endpoint": format!("{:?}", args.endpoint).to_lowercase(),
         "concurrency": args.concurrency,
         "seconds": elapsed.as_secs_f64(),
         "requests": samples.len(),
@@ -446,8 +541,9 @@ fn report(
         println!("{}", serde_json::to_string_pretty(&figures)?);
     } else {
         println!(
-            "interdict bench http on {} ({} in flight, {:.1} s)",
+            "interdict bench http on {} ({:?}, {} in flight, {:.1} s)",
             args.url,
+            args.endpoint,
             args.concurrency,
             elapsed.as_secs_f64()
         );
@@ -465,7 +561,7 @@ fn report(
                 throughput * queries_per_request as f64
             );
         } else {
-            println!("{:<34} {throughput:.0} screenings/s", "throughput");
+            println!("{:<34} {throughput:.0} requests/s", "throughput");
         }
         println!(
             "{:<34} {} ms / {} ms / {} ms / {} ms",
@@ -477,7 +573,7 @@ fn report(
         );
         for window in &windows {
             println!(
-                "{:<34} {:.0} screenings/s, p50 {} ms, p99 {} ms",
+                "{:<34} {:.0} requests/s, p50 {} ms, p99 {} ms",
                 format!("  {} s to {} s", window["from_s"], window["to_s"]),
                 window["throughput_per_second"].as_f64().unwrap_or_default(),
                 window["latency_ms"]["p50"],

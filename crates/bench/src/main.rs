@@ -62,6 +62,10 @@ pub(crate) struct HttpBenchArgs {
     /// A list file to import through the service half-way through the run.
     #[arg(long)]
     pub(crate) import_during: Option<PathBuf>,
+    /// What to load: `screen` (one name per request), `payment` (one message per request,
+    /// as sent) or `scan` (one 5 KB news-style article per request).
+    #[arg(long, value_enum, default_value_t = Endpoint::Screen)]
+    pub(crate) endpoint: Endpoint,
     /// The CSV of names to screen (columns full_name, date_of_birth, nationality).
     #[arg(long, default_value = "../shared/data/eval/customers_us_50k.csv")]
     pub(crate) names: PathBuf,
@@ -69,9 +73,29 @@ pub(crate) struct HttpBenchArgs {
     /// instead of `POST /v1/screen`; throughput is then also reported in queries per second.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=100))]
     pub(crate) yente_batch: Option<u16>,
+    /// The payment messages to send with `--endpoint payment` (a directory of files).
+    #[arg(long, default_value = "../shared/data/eval/payments_dev/messages")]
+    pub(crate) messages: PathBuf,
+    /// The paragraphs (JSON lines with `text`) joined into 5 KB articles for `--endpoint scan`.
+    #[arg(
+        long,
+        default_value = "../shared/data/eval/freetext_dev/paragraphs.jsonl"
+    )]
+    pub(crate) paragraphs: PathBuf,
     /// Print the figures as JSON.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+/// The endpoint `interdict-bench http` loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Endpoint {
+    /// `POST /v1/screen`, one name per request.
+    Screen,
+    /// `POST /v1/screen/payment`, one message per request.
+    Payment,
+    /// `POST /v1/scan`, one article per request.
+    Scan,
 }
 
 /// Parses `20s`, `1m`, `500ms` or plain seconds.

@@ -7,8 +7,8 @@ use interdict_store::{
 };
 
 use crate::args::AlertsCommand;
-use crate::output::outln;
 use crate::output::print_json_line;
+use crate::output::{outln, printable};
 
 pub(crate) async fn run(store: &Store, command: AlertsCommand) -> Result<()> {
     match command {
@@ -126,29 +126,16 @@ async fn run_list(
 }
 
 async fn run_show(store: &Store, id: &str, json: bool) -> Result<()> {
-    let detail: AlertDetail = store.alert(alert_id(id)?).await?;
-    let alert = &detail.alert;
-    let customer = match store.customer(&alert.customer_id).await {
-        Ok(stored) => Some(stored.customer),
-        Err(e) if e.is_user_error() => None,
-        Err(e) => return Err(e.into()),
-    };
-    let entity = match store.entity(&alert.entity_id).await {
-        Ok(stored) => Some(stored.entity),
-        Err(e) if e.is_user_error() => None,
-        Err(e) => return Err(e.into()),
-    };
-    let also_listed = interdict_app::cross_list::also_listed(store, &alert.entity_id).await?;
+    let mut shown: AlertDetailJson = interdict_app::alerts::detail(store, alert_id(id)?).await?;
+    shown.also_listed =
+        interdict_app::cross_list::also_listed(store, &shown.alert.entity_id).await?;
     if json {
-        let mut value = AlertDetailJson::new(
-            &detail,
-            customer.as_ref(),
-            entity.as_ref().map(|e| e.name.clone()),
-        );
-        value.also_listed = also_listed;
-        outln!("{}", serde_json::to_string_pretty(&value)?)?;
+        outln!("{}", serde_json::to_string_pretty(&shown)?)?;
         return Ok(());
     }
+    let detail: AlertDetail = store.alert(shown.alert.id).await?;
+    let alert = &detail.alert;
+    let customer = shown.customer.as_ref();
     outln!(
         "alert {}  {}  ({}), score {:.3}",
         alert.id,
@@ -156,26 +143,39 @@ async fn run_show(store: &Store, id: &str, json: bool) -> Result<()> {
         alert.reason,
         alert.score
     )?;
-    match &customer {
-        Some(c) => outln!(
+    match (&alert.subject, customer) {
+        (Some(payment), _) => {
+            let text = |key: &str| payment.get(key).and_then(|v| v.as_str()).unwrap_or("-");
+            outln!(
+                "  payment      {} {} (message id {}, reference {}), screening {}",
+                text("format"),
+                printable(text("message")),
+                printable(text("message_id")),
+                printable(text("reference")),
+                text("screening_id")
+            )?;
+            outln!(
+                "  hit          {} {} {:?}",
+                text("field"),
+                text("hit_kind"),
+                printable(text("value"))
+            )?;
+        }
+        (None, Some(c)) => outln!(
             "  customer     {} {:?}{}{}",
             c.id,
             c.name,
-            c.dob.map(|d| format!(", born {d}")).unwrap_or_default(),
+            c.dob
+                .as_deref()
+                .map(|d| format!(", born {d}"))
+                .unwrap_or_default(),
             if c.countries.is_empty() {
                 String::new()
             } else {
-                format!(
-                    ", {}",
-                    c.countries
-                        .iter()
-                        .map(|c| c.as_str())
-                        .collect::<Vec<_>>()
-                        .join("+")
-                )
+                format!(", {}", c.countries.join("+"))
             }
         )?,
-        None => outln!(
+        (None, None) => outln!(
             "  customer     {} (no longer in the portfolio)",
             alert.customer_id
         )?,
@@ -183,12 +183,12 @@ async fn run_show(store: &Store, id: &str, json: bool) -> Result<()> {
     outln!(
         "  entity       {} {:?} (matched {:?}) in {}@{}",
         alert.entity_id,
-        entity.as_ref().map_or("", |e| e.name.as_str()),
+        shown.entity_name.as_deref().unwrap_or_default(),
         alert.matched_name,
         alert.list,
         alert.list_version
     )?;
-    for other in &also_listed {
+    for other in &shown.also_listed {
         outln!(
             "  also listed  {} {:?} ({})",
             other.entity_id,

@@ -169,6 +169,10 @@ pub(crate) enum PaymentsCommand {
         /// Write the JSON lines to this file instead.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Open an alert for each message and listed entity (or jurisdiction rule) hit, for
+        /// review with `interdict alerts`; screening the same message again opens none.
+        #[arg(long)]
+        alerts: bool,
     },
 }
 

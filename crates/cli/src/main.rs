@@ -138,10 +138,11 @@ async fn run(cli: Cli) -> Result<()> {
                     threshold,
                     json,
                     output,
+                    alerts,
                 },
         } => {
             let store = Store::open(&cli.db).await?;
-            payments::run_screen(&store, &paths, threshold, json, output.as_deref()).await
+            payments::run_screen(&store, &paths, threshold, json, output.as_deref(), alerts).await
         }
         Command::Lists(lists_args) => {
             let store = Store::open_with(&cli.db, &options).await?;

@@ -1,5 +1,6 @@
 //! `interdict payments screen` and `interdict eval payments`: payment messages screened field
-//! by field against the active lists, each screened message on record.
+//! by field against the active lists, each screened message on record; with `--alerts`, the
+//! messages that hit open alerts for the four-eyes review (`interdict alerts`).
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
@@ -8,7 +9,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use interdict_app::ActiveLists;
 use interdict_app::payments::{
-    ExpectedHit, ExpectedOutcome, PaymentInput, PaymentOutcome, evaluate, screen_and_record,
+    ExpectedHit, ExpectedOutcome, PaymentAlerts, PaymentInput, PaymentOutcome, evaluate,
+    screen_and_record,
 };
 use interdict_store::Store;
 
@@ -59,10 +61,15 @@ fn inputs(paths: &[PathBuf]) -> Result<Vec<PaymentInput>> {
 }
 
 /// Screens and records; the outcomes in input order.
-async fn screen(store: &Store, paths: &[PathBuf], threshold: f64) -> Result<Vec<PaymentOutcome>> {
+async fn screen(
+    store: &Store,
+    paths: &[PathBuf],
+    threshold: f64,
+    alerts: PaymentAlerts,
+) -> Result<Vec<PaymentOutcome>> {
     let inputs = inputs(paths)?;
     let active = ActiveLists::load(store).await?;
-    Ok(screen_and_record(store, &active, &cli_actor(), &inputs, threshold).await?)
+    Ok(screen_and_record(store, &active, &cli_actor(), &inputs, threshold, alerts).await?)
 }
 
 /// `payments screen`: one JSON line (or one readable line) per message; exits non-zero when
@@ -73,9 +80,15 @@ pub(crate) async fn run_screen(
     threshold: Option<f64>,
     json: bool,
     output: Option<&Path>,
+    open_alerts: bool,
 ) -> Result<()> {
     let threshold = threshold.unwrap_or(interdict_matching::DEFAULT_THRESHOLD);
-    let outcomes = screen(store, paths, threshold).await?;
+    let alerts = if open_alerts {
+        PaymentAlerts::Open
+    } else {
+        PaymentAlerts::None
+    };
+    let outcomes = screen(store, paths, threshold, alerts).await?;
     let mut out: Box<dyn Write> = match output {
         Some(path) => Box::new(BufWriter::new(
             File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
@@ -95,11 +108,12 @@ pub(crate) async fn run_screen(
                 } else {
                     writeln!(
                         out,
-                        "{:<28} {:<16} {:<5}  screening {}",
+                        "{:<28} {:<16} {:<5}  screening {}{}",
                         screening.message,
                         screening.format,
                         screening.decision,
-                        screening.screening_id
+                        screening.screening_id,
+                        alert_list(&screening.alert_ids)
                     )?;
                     for hit in &screening.hits {
                         writeln!(
@@ -151,6 +165,15 @@ pub(crate) async fn run_screen(
     Ok(())
 }
 
+/// `  alerts 3, 4` for the alerts a message has, nothing without.
+fn alert_list(ids: &[i64]) -> String {
+    if ids.is_empty() {
+        return String::new();
+    }
+    let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    format!("  alerts {}", ids.join(", "))
+}
+
 fn read_csv<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
     let mut reader =
         csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -169,6 +192,7 @@ pub(crate) async fn run_eval(store: &Store, dir: &Path, json: bool) -> Result<()
         store,
         &[dir.join("messages")],
         interdict_matching::DEFAULT_THRESHOLD,
+        PaymentAlerts::None,
     )
     .await?;
     let report = evaluate(&outcomes, &expected, &manifest);

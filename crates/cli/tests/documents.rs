@@ -166,3 +166,103 @@ fn documents_are_scanned_for_listed_parties_with_byte_offsets_and_on_record() {
     );
     replays_identically(&env, scanned["scan_id"].as_str().expect("scan_id"));
 }
+
+#[test]
+fn payment_hits_open_alerts_decided_with_four_eyes_and_never_opened_twice() {
+    let env = env_with_lists();
+    let messages = shared("eval/payments_dev/messages");
+    let hit = messages.join("PD004.pacs008.xml");
+    let clean = messages.join("PD001.pacs008.xml");
+    let screen = |path: &std::path::Path| -> Value {
+        let lines = env.json_lines(&["payments", "screen", path_str(path), "--json", "--alerts"]);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        lines.into_iter().next().expect("one result")
+    };
+
+    // Without --alerts nothing is opened.
+    env.ok(&["payments", "screen", path_str(&hit), "--json"]);
+    assert!(env.json_lines(&["alerts", "list", "--json"]).is_empty());
+
+    let first = screen(&hit);
+    assert_eq!(first["decision"], "hit", "{first}");
+    let alert_ids = first["alert_ids"].as_array().expect("alert_ids").clone();
+    assert!(!alert_ids.is_empty(), "{first}");
+    let alerts = env.json_lines(&["alerts", "list", "--json"]);
+    assert_eq!(alerts.len(), alert_ids.len(), "{alerts:?}");
+    let alert = alerts
+        .iter()
+        .find(|a| a["entity_id"] == "ofac-sdn:45328")
+        .unwrap_or_else(|| panic!("no alert on ICE PEARL NAVIGATION CORP: {alerts:?}"));
+    assert_eq!(alert["status"], "open");
+    assert_eq!(alert["reason"], "payment_hit");
+    assert_eq!(alert["subject"]["kind"], "payment");
+    let payment = &alert["subject"]["payment"];
+    assert_eq!(payment["field"], "Cdtr/Nm", "{alert}");
+    assert_eq!(payment["hit_kind"], "name");
+    assert_eq!(payment["value"], "ICE PEARL NAVIGATION CORP");
+    assert_eq!(payment["format"], "pacs.008.001.08");
+    assert_eq!(payment["message_id"], first["message_id"]);
+    assert_eq!(payment["reference"], first["reference"]);
+    assert_eq!(payment["screening_id"], first["screening_id"]);
+    assert_eq!(alert["matched_name"], "ICE PEARL NAVIGATION CORP");
+    assert!(alert["score"].as_f64().expect("score") >= 0.9, "{alert}");
+    assert_eq!(alert["list"], "ofac-sdn");
+    assert!(
+        !alert["list_version"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty()
+    );
+    let id = alert["id"].to_string();
+    let shown = env.json(&["alerts", "show", &id, "--json"]);
+    assert!(shown["customer"].is_null(), "{shown}");
+    assert_eq!(shown["entity_name"], "ICE PEARL NAVIGATION CORP");
+    assert!(shown["explanation"].is_object(), "{shown}");
+    let readable = env.ok(&["alerts", "show", &id]);
+    assert!(readable.contains("Cdtr/Nm"), "{readable}");
+
+    // The same message again: the same alerts, none new.
+    let again = screen(&hit);
+    assert_ne!(again["screening_id"], first["screening_id"]);
+    assert_eq!(again["alert_ids"], first["alert_ids"]);
+    assert_eq!(
+        env.json_lines(&["alerts", "list", "--json"]).len(),
+        alerts.len()
+    );
+
+    // Four eyes, as for a customer's alert.
+    env.ok(&[
+        "alerts",
+        "decide",
+        &id,
+        "--decision",
+        "false-positive",
+        "--by",
+        "alice",
+        "--note",
+        "the vessel operator of the same name, confirmed with the remitter",
+    ]);
+    let refused = env.fails(&["alerts", "approve", &id, "--by", "alice"]);
+    assert!(refused.contains("four-eyes"), "{refused}");
+    env.ok(&["alerts", "approve", &id, "--by", "bob"]);
+    let decided = env.json(&["alerts", "show", &id, "--json"]);
+    assert_eq!(decided["status"], "false_positive", "{decided}");
+    assert_eq!(decided["decision"]["approved_by"], "bob");
+
+    // Screening it again neither reopens nor duplicates the decided alert, and monitoring
+    // (which plans customer alerts) leaves it alone.
+    let third = screen(&hit);
+    assert_eq!(third["alert_ids"], first["alert_ids"]);
+    env.ok(&["monitor", "run", "--json"]);
+    let after = env.json(&["alerts", "show", &id, "--json"]);
+    assert_eq!(after["status"], "false_positive", "{after}");
+    assert_eq!(
+        env.json_lines(&["alerts", "list", "--json"]).len(),
+        alerts.len()
+    );
+
+    // A clean message opens nothing.
+    let cleared = screen(&clean);
+    assert_eq!(cleared["decision"], "clear", "{cleared}");
+    assert!(cleared.get("alert_ids").is_none(), "{cleared}");
+}

@@ -1,4 +1,4 @@
-//! Why a monitoring alert was raised, re-raised or closed: the one vocabulary the planner
+//! Why an alert (of monitoring, or of a payment) was raised, re-raised or closed: the one vocabulary the planner
 //! (`monitor`) decides in and the store (`store`) keeps.
 
 use std::fmt;
@@ -23,11 +23,14 @@ pub enum AlertReason {
     Delisted,
     /// Closing: the customer left the portfolio.
     CustomerRemoved,
+    /// A payment message screened with alerts asked for had a hit (the alert's subject is
+    /// the payment, not a customer).
+    PaymentHit,
 }
 
 impl AlertReason {
     /// Every reason, in the order above.
-    pub const ALL: [AlertReason; 7] = [
+    pub const ALL: [AlertReason; 8] = [
         AlertReason::NewCustomer,
         AlertReason::CustomerChanged,
         AlertReason::ListUpdate,
@@ -35,6 +38,7 @@ impl AlertReason {
         AlertReason::Rescreen,
         AlertReason::Delisted,
         AlertReason::CustomerRemoved,
+        AlertReason::PaymentHit,
     ];
 
     /// The stored and printed name, e.g. `list_update`.
@@ -47,6 +51,7 @@ impl AlertReason {
             AlertReason::Rescreen => "rescreen",
             AlertReason::Delisted => "delisted",
             AlertReason::CustomerRemoved => "customer_removed",
+            AlertReason::PaymentHit => "payment_hit",
         }
     }
 }

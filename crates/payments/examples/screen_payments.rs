@@ -36,6 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let entities = interdict_sources::parse(&[file], Some(Format::OfacSdnCsv), None)?.entities;
     let screener = Screener::new(&entities, JurisdictionTable::builtin(Regime::Ofac));
     let limits = Limits::default();
+    let today = chrono::Utc::now().date_naive();
     for argument in args {
         for path in files(Path::new(&argument)) {
             let bytes = std::fs::read(&path)?;
@@ -52,7 +53,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 };
                 let line = match result {
                     Ok(message) => {
-                        let hits = screener.screen(&message);
+                        let hits = screener.screen(&message, today);
                         json!({
                             "message": message_name,
                             "format": message.format.to_string(),

@@ -7,10 +7,16 @@
 //! names that are unambiguous are listed: the occupied regions' own towns, not cities of the
 //! same name elsewhere, and not the government-controlled cities of a partly occupied
 //! oblast (Kherson, Zaporizhzhia).
+//!
+//! Every rule carries the dates it is in force: a programme is imposed on a day and may be
+//! ended on another (OFAC's Syria programme ended when EO 14312 took effect on 1 July 2025),
+//! and a payment is screened against the rules in force on its screening date, so that
+//! replaying an old screening gives the answer it had then.
 
 use std::collections::HashMap;
 use std::fmt;
 
+use chrono::NaiveDate;
 use interdict_model::CountryCode;
 use serde::Serialize;
 
@@ -50,6 +56,18 @@ pub struct JurisdictionRule {
     pub countries: Vec<CountryCode>,
     /// Place names (upper case, words separated by one space) that put an address there.
     pub places: Vec<String>,
+    /// The first day it is in force; `None`: always was.
+    pub in_force_from: Option<NaiveDate>,
+    /// The first day it is no longer in force; `None`: still is.
+    pub in_force_until: Option<NaiveDate>,
+}
+
+impl JurisdictionRule {
+    /// Whether the rule is in force on `date`.
+    pub fn in_force_on(&self, date: NaiveDate) -> bool {
+        self.in_force_from.is_none_or(|from| from <= date)
+            && self.in_force_until.is_none_or(|until| date < until)
+    }
 }
 
 /// The rules of one or more regimes.
@@ -63,13 +81,19 @@ pub struct JurisdictionTable {
     longest_place: usize,
 }
 
-/// A rule of the built-in tables: id, description, country codes, places.
-type Row = (
-    &'static str,
-    &'static str,
-    &'static [&'static str],
-    &'static [&'static str],
-);
+/// A rule of the built-in tables.
+struct Row {
+    id: &'static str,
+    /// What it covers and its legal basis.
+    description: &'static str,
+    countries: &'static [&'static str],
+    /// Place lists (several where a rule covers several regions).
+    places: &'static [&'static [&'static str]],
+    /// The day the instrument took effect, `(year, month, day)`.
+    from: (i32, u32, u32),
+    /// The first day it no longer applies, when it was ended.
+    until: Option<(i32, u32, u32)>,
+}
 
 const CRIMEA: &[&str] = &[
     "CRIMEA",
@@ -155,11 +179,11 @@ const KHERSON_ZAPORIZHZHIA: &[&str] = &[
 ];
 
 const OFAC: &[Row] = &[
-    (
-        "OFAC-CU",
-        "Cuba — Cuban Assets Control Regulations (31 CFR 515)",
-        &["CU"],
-        &[
+    Row {
+        id: "OFAC-CU",
+        description: "Cuba — Cuban Assets Control Regulations (31 CFR 515), since 8 July 1963",
+        countries: &["CU"],
+        places: &[&[
             "CUBA",
             "HAVANA",
             "LA HABANA",
@@ -170,13 +194,15 @@ const OFAC: &[Row] = &[
             "HOLGUIN",
             "PINAR DEL RIO",
             "MARIEL",
-        ],
-    ),
-    (
-        "OFAC-IR",
-        "Iran — Iranian Transactions and Sanctions Regulations (31 CFR 560)",
-        &["IR"],
-        &[
+        ]],
+        from: (1963, 7, 8),
+        until: None,
+    },
+    Row {
+        id: "OFAC-IR",
+        description: "Iran — Iranian Transactions and Sanctions Regulations (31 CFR 560); trade embargo of Executive Order 12959, in force 7 May 1995",
+        countries: &["IR"],
+        places: &[&[
             "IRAN",
             "TEHRAN",
             "TEHERAN",
@@ -193,13 +219,15 @@ const OFAC: &[Row] = &[
             "BUSHEHR",
             "KERMANSHAH",
             "KISH ISLAND",
-        ],
-    ),
-    (
-        "OFAC-KP",
-        "North Korea — North Korea Sanctions Regulations (31 CFR 510)",
-        &["KP"],
-        &[
+        ]],
+        from: (1995, 5, 7),
+        until: None,
+    },
+    Row {
+        id: "OFAC-KP",
+        description: "North Korea — North Korea Sanctions Regulations (31 CFR 510); Executive Order 13722 of 15 March 2016",
+        countries: &["KP"],
+        places: &[&[
             "NORTH KOREA",
             "DPRK",
             "DPR KOREA",
@@ -214,13 +242,15 @@ const OFAC: &[Row] = &[
             "CHONGJIN",
             "WONSAN",
             "KAESONG",
-        ],
-    ),
-    (
-        "OFAC-SY",
-        "Syria — Syrian Sanctions Regulations (31 CFR 542)",
-        &["SY"],
-        &[
+        ]],
+        from: (2016, 3, 15),
+        until: None,
+    },
+    Row {
+        id: "OFAC-SY",
+        description: "Syria — Syrian Sanctions Regulations (31 CFR 542); Executive Order 13582 of 17 August 2011, ended by Executive Order 14312 with effect from 1 July 2025",
+        countries: &["SY"],
+        places: &[&[
             "SYRIA",
             "SYRIAN ARAB REPUBLIC",
             "DAMASCUS",
@@ -230,62 +260,88 @@ const OFAC: &[Row] = &[
             "LATTAKIA",
             "TARTUS",
             "DEIR EZ ZOR",
-        ],
-    ),
-    (
-        "OFAC-UA-CRIMEA",
-        "Crimea region of Ukraine — Executive Order 13685 (31 CFR 589)",
-        &[],
-        CRIMEA,
-    ),
-    (
-        "OFAC-UA-DNR",
-        "So-called Donetsk People's Republic region of Ukraine — Executive Order 14065",
-        &[],
-        DONETSK,
-    ),
-    (
-        "OFAC-UA-LNR",
-        "So-called Luhansk People's Republic region of Ukraine — Executive Order 14065",
-        &[],
-        LUHANSK,
-    ),
+        ]],
+        from: (2011, 8, 17),
+        until: Some((2025, 7, 1)),
+    },
+    Row {
+        id: "OFAC-UA-CRIMEA",
+        description: "Crimea region of Ukraine — Executive Order 13685 of 19 December 2014 (31 CFR 589)",
+        countries: &[],
+        places: &[CRIMEA],
+        from: (2014, 12, 19),
+        until: None,
+    },
+    Row {
+        id: "OFAC-UA-DNR",
+        description: "So-called Donetsk People's Republic region of Ukraine — Executive Order 14065 of 21 February 2022",
+        countries: &[],
+        places: &[DONETSK],
+        from: (2022, 2, 21),
+        until: None,
+    },
+    Row {
+        id: "OFAC-UA-LNR",
+        description: "So-called Luhansk People's Republic region of Ukraine — Executive Order 14065 of 21 February 2022",
+        countries: &[],
+        places: &[LUHANSK],
+        from: (2022, 2, 21),
+        until: None,
+    },
 ];
 
 const EU: &[Row] = &[
-    (
-        "EU-UA-CRIMEA",
-        "Crimea and Sevastopol — Council Regulation (EU) No 692/2014",
-        &[],
-        CRIMEA,
-    ),
-    (
-        "EU-UA-DONETSK-LUHANSK",
-        "Non-government-controlled areas of the Donetsk and Luhansk oblasts — Council Regulation (EU) 2022/263",
-        &[],
-        &[],
-    ),
-    (
-        "EU-UA-KHERSON-ZAPORIZHZHIA",
-        "Non-government-controlled areas of the Kherson and Zaporizhzhia oblasts — Council Regulation (EU) 2022/263",
-        &[],
-        KHERSON_ZAPORIZHZHIA,
-    ),
+    Row {
+        id: "EU-UA-CRIMEA",
+        description: "Crimea and Sevastopol — Council Regulation (EU) No 692/2014",
+        countries: &[],
+        places: &[CRIMEA],
+        from: (2014, 6, 25),
+        until: None,
+    },
+    Row {
+        id: "EU-UA-DONETSK-LUHANSK",
+        description: "Non-government-controlled areas of the Donetsk and Luhansk oblasts — Council Regulation (EU) 2022/263",
+        countries: &[],
+        places: &[DONETSK, LUHANSK],
+        from: (2022, 2, 24),
+        until: None,
+    },
+    Row {
+        id: "EU-UA-KHERSON-ZAPORIZHZHIA",
+        description: "Non-government-controlled areas of the Kherson and Zaporizhzhia oblasts — Council Regulation (EU) 2022/263 as amended by (EU) 2022/1903",
+        countries: &[],
+        places: &[KHERSON_ZAPORIZHZHIA],
+        from: (2022, 10, 6),
+        until: None,
+    },
 ];
 
 const UK: &[Row] = &[
-    (
-        "UK-UA-CRIMEA",
-        "Crimea — The Russia (Sanctions) (EU Exit) Regulations 2019, Part 5 Chapter 4",
-        &[],
-        CRIMEA,
-    ),
-    (
-        "UK-UA-NGCA",
-        "Non-government-controlled areas of the Donetsk, Luhansk, Kherson and Zaporizhzhia oblasts — The Russia (Sanctions) (EU Exit) Regulations 2019",
-        &[],
-        &[],
-    ),
+    Row {
+        id: "UK-UA-CRIMEA",
+        description: "Crimea — The Russia (Sanctions) (EU Exit) Regulations 2019, Part 5 Chapter 4",
+        countries: &[],
+        places: &[CRIMEA],
+        from: (2020, 12, 31),
+        until: None,
+    },
+    Row {
+        id: "UK-UA-NGCA",
+        description: "Non-government-controlled areas of the Donetsk and Luhansk oblasts — The Russia (Sanctions) (EU Exit) Regulations 2019 as amended in 2022",
+        countries: &[],
+        places: &[DONETSK, LUHANSK],
+        from: (2022, 3, 1),
+        until: None,
+    },
+    Row {
+        id: "UK-UA-KHERSON-ZAPORIZHZHIA",
+        description: "Non-government-controlled areas of the Kherson and Zaporizhzhia oblasts — The Russia (Sanctions) (EU Exit) (Amendment) (No. 2) Regulations 2023",
+        countries: &[],
+        places: &[KHERSON_ZAPORIZHZHIA],
+        from: (2023, 6, 20),
+        until: None,
+    },
 ];
 
 impl JurisdictionTable {
@@ -315,43 +371,35 @@ impl JurisdictionTable {
     /// OFAC: the comprehensive programmes (Cuba, Iran, North Korea, Syria) by country code and
     /// place, and the occupied regions of Ukraine (Crimea, the so-called DNR and LNR) by
     /// place. EU and UK: the occupied regions of Ukraine (no comprehensive country embargoes).
-    /// The Syria row follows the programme list this was written against; OFAC terminated the
-    /// Syrian Sanctions Regulations' country-wide prohibitions in 2025, so deployments should
-    /// review it (or build their own table with [`JurisdictionTable::new`]).
+    /// Each rule is in force from the day its instrument took effect; OFAC's Syria programme
+    /// until 30 June 2025 (Executive Order 14312 ended it from 1 July 2025). A deployment with
+    /// other rules builds its own table with [`JurisdictionTable::new`].
     pub fn builtin(regime: Regime) -> JurisdictionTable {
         let rows = match regime {
             Regime::Ofac => OFAC,
             Regime::Eu => EU,
             Regime::Uk => UK,
         };
-        let mut rules = Vec::new();
-        for (id, description, countries, places) in rows {
-            let mut places: Vec<String> = places.iter().map(|p| (*p).to_owned()).collect();
-            // The EU and UK rows for Donetsk/Luhansk reuse the OFAC place lists.
-            match *id {
-                "EU-UA-DONETSK-LUHANSK" => {
-                    places.extend(DONETSK.iter().chain(LUHANSK).map(|p| (*p).to_owned()));
-                }
-                "UK-UA-NGCA" => places.extend(
-                    DONETSK
-                        .iter()
-                        .chain(LUHANSK)
-                        .chain(KHERSON_ZAPORIZHZHIA)
-                        .map(|p| (*p).to_owned()),
-                ),
-                _ => {}
-            }
-            rules.push(JurisdictionRule {
-                id: (*id).to_owned(),
+        let rules = rows
+            .iter()
+            .map(|row| JurisdictionRule {
+                id: row.id.to_owned(),
                 regime,
-                description: (*description).to_owned(),
-                countries: countries
+                description: row.description.to_owned(),
+                countries: row
+                    .countries
                     .iter()
                     .filter_map(|c| interdict_model::country_code(c))
                     .collect(),
-                places,
-            });
-        }
+                places: row
+                    .places
+                    .iter()
+                    .flat_map(|list| list.iter().map(|p| (*p).to_owned()))
+                    .collect(),
+                in_force_from: date(row.from),
+                in_force_until: row.until.and_then(date),
+            })
+            .collect();
         JurisdictionTable::new(rules)
     }
 
@@ -369,18 +417,28 @@ impl JurisdictionTable {
         &self.rules
     }
 
-    /// The rules that cover `country` as a whole.
+    /// The rules in force on `date`.
+    pub fn rules_in_force_on(&self, date: NaiveDate) -> impl Iterator<Item = &JurisdictionRule> {
+        self.rules.iter().filter(move |rule| rule.in_force_on(date))
+    }
+
+    /// The rules in force on `date` that cover `country` as a whole.
     pub fn rules_for_country(
         &self,
         country: CountryCode,
+        date: NaiveDate,
     ) -> impl Iterator<Item = &JurisdictionRule> {
-        self.rules
-            .iter()
+        self.rules_in_force_on(date)
             .filter(move |rule| rule.countries.contains(&country))
     }
 
-    /// The rules a place named in `address` falls under, each with the place name found.
-    pub fn rules_for_address(&self, address: &str) -> Vec<(&JurisdictionRule, &str)> {
+    /// The rules in force on `date` that a place named in `address` falls under, each with the
+    /// place name found.
+    pub fn rules_for_address(
+        &self,
+        address: &str,
+        date: NaiveDate,
+    ) -> Vec<(&JurisdictionRule, &str)> {
         let folded = place_words(address);
         let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
         let mut found: Vec<(usize, &str)> = Vec::new();
@@ -405,8 +463,13 @@ impl JurisdictionTable {
         found
             .into_iter()
             .filter_map(|(rule, place)| Some((self.rules.get(rule)?, place)))
+            .filter(|(rule, _)| rule.in_force_on(date))
             .collect()
     }
+}
+
+fn date((year, month, day): (i32, u32, u32)) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, month, day)
 }
 
 /// Upper-cased words of `text` joined by single spaces, punctuation dropped, Latin accents
@@ -447,9 +510,24 @@ mod tests {
         interdict_model::country_code(text).unwrap_or_else(|| panic!("{text}"))
     }
 
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    /// A day on which every built-in rule but OFAC's Syria programme is in force.
+    fn recently() -> NaiveDate {
+        day("2025-12-01")
+    }
+
+    /// A day before EO 14312 ended the Syria programme, after every other rule began.
+    fn before_eo_14312() -> NaiveDate {
+        day("2025-06-30")
+    }
+
     #[test]
     fn ofac_covers_the_comprehensive_programmes_by_country() {
         let table = JurisdictionTable::builtin(Regime::Ofac);
+        let on = before_eo_14312();
         for (country, rule) in [
             ("IR", "OFAC-IR"),
             ("CU", "OFAC-CU"),
@@ -457,13 +535,13 @@ mod tests {
             ("SY", "OFAC-SY"),
         ] {
             let ids: Vec<&str> = table
-                .rules_for_country(code(country))
+                .rules_for_country(code(country), on)
                 .map(|r| r.id.as_str())
                 .collect();
             assert_eq!(ids, vec![rule], "{country}");
         }
-        assert_eq!(table.rules_for_country(code("RU")).count(), 0);
-        assert_eq!(table.rules_for_country(code("UA")).count(), 0);
+        assert_eq!(table.rules_for_country(code("RU"), on).count(), 0);
+        assert_eq!(table.rules_for_country(code("UA"), on).count(), 0);
     }
 
     #[test]
@@ -471,7 +549,7 @@ mod tests {
         let table = JurisdictionTable::builtin(Regime::Ofac);
         let ids = |address: &str| -> Vec<String> {
             table
-                .rules_for_address(address)
+                .rules_for_address(address, recently())
                 .into_iter()
                 .map(|(r, _)| r.id.clone())
                 .collect()
@@ -494,10 +572,82 @@ mod tests {
         assert!(ids("Melitopol").is_empty());
         let eu = JurisdictionTable::builtin(Regime::Eu);
         let found: Vec<&str> = eu
-            .rules_for_address("Melitopol")
+            .rules_for_address("Melitopol", recently())
             .into_iter()
             .map(|(r, _)| r.id.as_str())
             .collect();
         assert_eq!(found, vec!["EU-UA-KHERSON-ZAPORIZHZHIA"]);
+    }
+
+    #[test]
+    fn the_syria_programme_applies_until_eo_14312_took_effect() {
+        let table = JurisdictionTable::builtin(Regime::Ofac);
+        let syria = |date: &str| -> Vec<String> {
+            table
+                .rules_for_country(code("SY"), day(date))
+                .map(|r| r.id.clone())
+                .collect()
+        };
+        assert_eq!(syria("2025-06-30"), vec!["OFAC-SY"]);
+        assert!(syria("2025-07-01").is_empty());
+        assert!(syria("2026-01-15").is_empty());
+        // Before EO 13582 there was no country-wide programme either.
+        assert!(syria("2011-08-16").is_empty());
+        let damascus = |date: &str| table.rules_for_address("Damascus, Syria", day(date)).len();
+        assert_eq!(damascus("2025-06-30"), 1);
+        assert_eq!(damascus("2025-07-01"), 0);
+        // Ending Syria's programme leaves the others as they were.
+        assert_eq!(
+            table
+                .rules_for_country(code("IR"), day("2025-07-01"))
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn rules_begin_on_the_day_their_instrument_took_effect() {
+        let table = JurisdictionTable::builtin_all(&[Regime::Ofac, Regime::Eu, Regime::Uk]);
+        let ids = |address: &str, date: &str| -> Vec<String> {
+            table
+                .rules_for_address(address, day(date))
+                .into_iter()
+                .map(|(r, _)| r.id.clone())
+                .collect()
+        };
+        assert!(ids("Donetsk", "2022-02-20").is_empty());
+        assert_eq!(ids("Donetsk", "2022-02-21"), vec!["OFAC-UA-DNR"]);
+        assert_eq!(
+            ids("Donetsk", "2022-03-01"),
+            vec!["OFAC-UA-DNR", "EU-UA-DONETSK-LUHANSK", "UK-UA-NGCA"]
+        );
+        // The UK extended its rule to Kherson and Zaporizhzhia in June 2023, the EU in
+        // October 2022.
+        assert_eq!(
+            ids("Melitopol", "2023-01-10"),
+            vec!["EU-UA-KHERSON-ZAPORIZHZHIA"]
+        );
+        assert_eq!(
+            ids("Melitopol", "2023-06-20"),
+            vec!["EU-UA-KHERSON-ZAPORIZHZHIA", "UK-UA-KHERSON-ZAPORIZHZHIA"]
+        );
+    }
+
+    #[test]
+    fn every_builtin_rule_has_a_start_and_ends_after_it_starts() {
+        let table = JurisdictionTable::builtin_all(&[Regime::Ofac, Regime::Eu, Regime::Uk]);
+        for rule in table.rules() {
+            let from = rule
+                .in_force_from
+                .unwrap_or_else(|| panic!("{} has no start", rule.id));
+            if let Some(until) = rule.in_force_until {
+                assert!(from < until, "{}", rule.id);
+            }
+            assert!(
+                !rule.places.is_empty() || !rule.countries.is_empty(),
+                "{}",
+                rule.id
+            );
+        }
     }
 }

@@ -34,6 +34,8 @@ mod mt;
 mod screen;
 
 pub use bic::{Bic, BicError};
+/// The calendar date jurisdiction rules are in force on (re-exported for callers).
+pub use chrono::NaiveDate;
 pub use crypto::{CryptoKind, classify_crypto_address};
 pub use error::Error;
 pub use iban::{Iban, IbanError};

@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
+
 use interdict_model::{CountryCode, Entity, EntityId, IdentifierKind};
 use serde::Serialize;
 
@@ -219,11 +221,12 @@ impl Screener {
     }
 
     /// Every hit on the values of `message`, one per field, kind, entity and rule (the
-    /// strongest where several values of a field give the same one), in message order.
-    pub fn screen(&self, message: &Message) -> Vec<Hit> {
+    /// strongest where several values of a field give the same one), in message order, with
+    /// the jurisdiction rules in force on `date` (the screening date).
+    pub fn screen(&self, message: &Message, date: NaiveDate) -> Vec<Hit> {
         let mut hits: Vec<Hit> = Vec::new();
         for value in &message.values {
-            for hit in self.screen_value(value) {
+            for hit in self.screen_value(value, date) {
                 let same = hits.iter_mut().find(|h| {
                     h.field == hit.field
                         && h.kind == hit.kind
@@ -240,20 +243,20 @@ impl Screener {
         hits
     }
 
-    /// The hits on one value.
-    pub fn screen_value(&self, value: &ScreenableValue) -> Vec<Hit> {
+    /// The hits on one value, with the jurisdiction rules in force on `date`.
+    pub fn screen_value(&self, value: &ScreenableValue, date: NaiveDate) -> Vec<Hit> {
         let mut hits = Vec::new();
         match &value.kind {
-            ValueKind::Bic => self.screen_bic(value, &mut hits),
+            ValueKind::Bic => self.screen_bic(value, date, &mut hits),
             ValueKind::Iban { country } => {
-                self.country_hits(value, *country, "IBAN country", &mut hits);
+                self.country_hits(value, *country, "IBAN country", date, &mut hits);
                 self.screen_identifier(value, &mut hits);
             }
             ValueKind::Country { country, role } if role.locates_party() => {
-                self.country_hits(value, *country, "country code", &mut hits);
+                self.country_hits(value, *country, "country code", date, &mut hits);
             }
             ValueKind::Country { .. } => {}
-            ValueKind::Address => self.place_hits(value, &mut hits),
+            ValueKind::Address => self.place_hits(value, date, &mut hits),
             ValueKind::FreeText => {
                 self.screen_imo(value, &mut hits);
                 self.screen_crypto(value, &mut hits);
@@ -288,7 +291,7 @@ impl Screener {
         self.entities.get(entity).map_or("", |l| l.name.as_str())
     }
 
-    fn screen_bic(&self, value: &ScreenableValue, hits: &mut Vec<Hit>) {
+    fn screen_bic(&self, value: &ScreenableValue, date: NaiveDate, hits: &mut Vec<Hit>) {
         let Ok(bic) = Bic::parse(&value.value) else {
             return;
         };
@@ -346,7 +349,7 @@ impl Screener {
         let mut found: Vec<Hit> = best.into_values().collect();
         found.sort_by(|a, b| a.entity_id.cmp(&b.entity_id));
         hits.extend(found);
-        self.country_hits(value, bic.country(), "BIC country", hits);
+        self.country_hits(value, bic.country(), "BIC country", date, hits);
     }
 
     fn screen_imo(&self, value: &ScreenableValue, hits: &mut Vec<Hit>) {
@@ -432,9 +435,10 @@ impl Screener {
         value: &ScreenableValue,
         country: CountryCode,
         what: &str,
+        date: NaiveDate,
         hits: &mut Vec<Hit>,
     ) {
-        for rule in self.jurisdictions.rules_for_country(country) {
+        for rule in self.jurisdictions.rules_for_country(country, date) {
             hits.push(jurisdiction_hit(
                 value,
                 rule,
@@ -444,8 +448,8 @@ impl Screener {
         }
     }
 
-    fn place_hits(&self, value: &ScreenableValue, hits: &mut Vec<Hit>) {
-        for (rule, place) in self.jurisdictions.rules_for_address(&value.value) {
+    fn place_hits(&self, value: &ScreenableValue, date: NaiveDate, hits: &mut Vec<Hit>) {
+        for (rule, place) in self.jurisdictions.rules_for_address(&value.value, date) {
             let mut hit = jurisdiction_hit(
                 value,
                 rule,

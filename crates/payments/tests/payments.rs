@@ -75,6 +75,12 @@ fn ofac() -> &'static Vec<interdict_model::Entity> {
     })
 }
 
+/// The day these tests screen on: every built-in jurisdiction rule but OFAC's ended Syria
+/// programme is in force.
+fn screening_date() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap_or_default()
+}
+
 fn screener() -> &'static Screener {
     static SCREENER: OnceLock<Screener> = OnceLock::new();
     SCREENER.get_or_init(|| Screener::new(ofac(), JurisdictionTable::builtin(Regime::Ofac)))
@@ -221,7 +227,7 @@ fn pacs008_version_02_uses_bic_elements_and_indexes_several_transactions() {
     assert_eq!(party_type("CdtTrfTxInf[2]/Dbtr/Nm"), PartyType::Unknown);
 
     // Crimea by town, Iran by address country, BIC country and IBAN prefix; the rule named.
-    let hits = screener().screen(&message);
+    let hits = screener().screen(&message, screening_date());
     let rules: BTreeMap<&str, &str> = hits
         .iter()
         .filter(|h| h.kind == HitKind::Jurisdiction)
@@ -291,7 +297,7 @@ fn pacs009_cover_in_an_envelope_reads_header_agents_and_underlying_transfer() {
         "COVER FOR MV KASMA IMO 8721351"
     ));
 
-    let hits = screener().screen(&message);
+    let hits = screener().screen(&message, screening_date());
     // A branch of Sberbank's listed BIC8, the vessel KASMA by IMO number, Pyongyang by town.
     let bic = hits
         .iter()
@@ -371,7 +377,7 @@ fn pain001_reads_payment_information_and_transactions() {
         "iban",
         "GB82WEST12345698765432"
     ));
-    let hits = screener().screen(&message);
+    let hits = screener().screen(&message, screening_date());
     assert!(hits.iter().any(|h| {
         h.kind == HitKind::Bic
             && h.field == "CdtrAgt/FinInstnId/BICFI"
@@ -478,7 +484,7 @@ fn mt103_structured_and_lettered_options() {
     assert!(has(&message, ":77B:", "country", "IR"));
     assert!(has(&message, ":77B:", "country", "UA"));
 
-    let hits = screener().screen(&message);
+    let hits = screener().screen(&message, screening_date());
     let jurisdictions: HashSet<(&str, &str)> = hits
         .iter()
         .filter_map(|h| Some((h.field.as_str(), h.rule.as_deref()?)))
@@ -504,7 +510,7 @@ fn mt103_options_a_read_accounts_and_bics_and_output_headers() {
     assert!(has(&message, ":59A:", "bic", "SABRRUMM"));
     // An output message's block 2 names the sender.
     assert!(has(&message, "{2:}", "bic", "SABRRUMMXXX"));
-    let hits = screener().screen(&message);
+    let hits = screener().screen(&message, screening_date());
     let bic_fields: Vec<&str> = hits
         .iter()
         .filter(|h| h.kind == HitKind::Bic)
@@ -547,7 +553,7 @@ fn mt103_wrapped_lines_are_rejoined() {
             ("INTERNATIONAL MARITIME CONSULTANCY SERVICES LIMITED", None)
         ]
     );
-    let hits = screener().screen(&message);
+    let hits = screener().screen(&message, screening_date());
     let wallet = hits
         .iter()
         .find(|h| h.kind == HitKind::CryptoAddress)
@@ -587,7 +593,7 @@ fn mt202_and_mt202_cov_in_one_input() {
     assert!(has(cover, "B/:59:", "party_name", "PYONGYANG TRADERS"));
     assert_eq!(value(cover, "B/:59:", "party_name").line, 23);
 
-    let hits = screener().screen(&messages[0]);
+    let hits = screener().screen(&messages[0], screening_date());
     let sepah = hits
         .iter()
         .find(|h| h.field == ":57A:" && h.kind == HitKind::Bic)
@@ -596,7 +602,7 @@ fn mt202_and_mt202_cov_in_one_input() {
         sepah.entity_id.as_ref().map(|e| e.as_str()),
         Some("ofac-sdn:25580")
     );
-    let hits = screener().screen(cover);
+    let hits = screener().screen(cover, screening_date());
     assert!(hits.iter().any(|h| {
         h.field == "B/:52A:"
             && h.entity_id
@@ -634,7 +640,7 @@ fn bic_value(bic: &str) -> ScreenableValue {
 
 fn bic_hits(bic: &str) -> Vec<Hit> {
     screener()
-        .screen_value(&bic_value(bic))
+        .screen_value(&bic_value(bic), screening_date())
         .into_iter()
         .filter(|h| h.kind == HitKind::Bic)
         .collect()
@@ -671,7 +677,7 @@ fn a_listed_branch_bic11_matches_exactly_and_its_institution_weaker() {
     let screener = Screener::new([&entity], JurisdictionTable::default());
     let score = |bic: &str| {
         screener
-            .screen_value(&bic_value(bic))
+            .screen_value(&bic_value(bic), screening_date())
             .iter()
             .filter(|h| h.kind == HitKind::Bic)
             .map(|h| h.score)
@@ -709,11 +715,11 @@ fn birth_and_document_countries_place_no_one_in_a_jurisdiction() {
         "country",
     );
     assert_eq!(birth.value, "IR");
-    assert!(screener().screen_value(birth).is_empty());
+    assert!(screener().screen_value(birth, screening_date()).is_empty());
     // A vessel named as the creditor with its IMO number.
     let vessel = text.replace("<Nm>Marie Dubois</Nm>", "<Nm>MV KASMA (IMO 8721351)</Nm>");
     let message = one(vessel.as_bytes());
-    let hits = screener().screen(&message);
+    let hits = screener().screen(&message, screening_date());
     assert!(hits.iter().any(|h| {
         h.kind == HitKind::Imo
             && h.field == "CdtTrfTxInf[1]/Cdtr/Nm"
@@ -724,7 +730,7 @@ fn birth_and_document_countries_place_no_one_in_a_jurisdiction() {
     let resident_in_iran = text.replace("<CtryOfRes>FR</CtryOfRes>", "<CtryOfRes>IR</CtryOfRes>");
     let message = one(resident_in_iran.as_bytes());
     let residence = value(&message, "CdtTrfTxInf[1]/Cdtr/CtryOfRes", "country");
-    let hits = screener().screen_value(residence);
+    let hits = screener().screen_value(residence, screening_date());
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].rule.as_deref(), Some("OFAC-IR"));
     assert!(
@@ -732,6 +738,37 @@ fn birth_and_document_countries_place_no_one_in_a_jurisdiction() {
         "{}",
         hits[0].explanation
     );
+}
+
+#[test]
+fn a_syrian_creditor_is_stopped_before_eo_14312_and_not_after() {
+    let text = String::from_utf8(fixture("pacs008_v02_two_tx.xml")).unwrap_or_default();
+    let in_syria = text.replace("<CtryOfRes>FR</CtryOfRes>", "<CtryOfRes>SY</CtryOfRes>");
+    assert_ne!(in_syria, text, "the fixture names the creditor's residence");
+    let message = one(in_syria.as_bytes());
+    let syria_hits = |date: (i32, u32, u32)| -> Vec<Hit> {
+        let date = chrono::NaiveDate::from_ymd_opt(date.0, date.1, date.2).unwrap_or_default();
+        screener()
+            .screen(&message, date)
+            .into_iter()
+            .filter(|h| h.rule.as_deref() == Some("OFAC-SY"))
+            .collect()
+    };
+    let before = syria_hits((2025, 6, 30));
+    assert_eq!(before.len(), 1, "{before:#?}");
+    assert_eq!(before[0].field, "CdtTrfTxInf[1]/Cdtr/CtryOfRes");
+    assert!(
+        before[0].explanation.contains("14312"),
+        "{}",
+        before[0].explanation
+    );
+    assert!(syria_hits((2025, 7, 1)).is_empty());
+    // The other rules are unaffected: the Iranian IBAN of the second transaction still hits.
+    let after = screener().screen(
+        &message,
+        chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or_default(),
+    );
+    assert!(after.iter().any(|h| h.rule.as_deref() == Some("OFAC-IR")));
 }
 
 // --- IBAN countries ----------------------------------------------------------------------
@@ -748,7 +785,7 @@ fn iban_country_decides_the_jurisdiction_and_invalid_ibans_are_accounts() {
     let broken = text.replace("IR474373859454459040977807", "IR474373859454459040977808");
     let message = one(broken.as_bytes());
     let account = value(&message, "CdtTrfTxInf[2]/CdtrAcct/Id/IBAN", "account");
-    let hits = screener().screen_value(account);
+    let hits = screener().screen_value(account, screening_date());
     assert!(hits.is_empty(), "{hits:#?}");
 }
 
@@ -991,7 +1028,7 @@ fn dev_bic_imo_and_wallet_labels_are_found_and_clean_messages_stay_clean() {
     let screener = screener();
     let hits: BTreeMap<&str, Vec<Hit>> = messages
         .iter()
-        .map(|(file, message)| (file.as_str(), screener.screen(message)))
+        .map(|(file, message)| (file.as_str(), screener.screen(message, screening_date())))
         .collect();
 
     let mut wanted = 0;
@@ -1057,7 +1094,7 @@ fn dev_bic_imo_and_wallet_labels_are_found_and_clean_messages_stay_clean() {
 #[test]
 fn hits_serialise_for_the_json_contract() {
     let message = all(&fixture("mt202_and_cov.txt")).remove(0);
-    let hits = screener().screen(&message);
+    let hits = screener().screen(&message, screening_date());
     let json = serde_json::to_value(&hits).unwrap_or_else(|e| panic!("{e}"));
     let first = &json[0];
     assert_eq!(first["field"], ":57A:");
@@ -1098,7 +1135,7 @@ fn fixtures() -> Vec<Vec<u8>> {
 fn parse_and_screen(bytes: &[u8]) {
     let screener = Screener::new([], JurisdictionTable::builtin(Regime::Ofac));
     for message in parse(bytes, &Limits::default()).into_iter().flatten() {
-        let _ = screener.screen(&message);
+        let _ = screener.screen(&message, screening_date());
     }
 }
 

@@ -7,12 +7,12 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::api::{
-    AlertDetailJson, AlertEventJson, AlertJson, AlsoListedJson, AuditBreakJson, AuditExportJson,
-    AuditRecordJson, BatchResponse, ChangedJson, CreateKeyRequest, CreatedKeyJson, CustomerJson,
-    DecisionJson, DiffCounts, DiffJson, HealthJson, ImportReport, KeyJson, ListJson,
-    ListVersionJson, MatchJson, MentionJson, MonitorReport, PaymentHitJson, PaymentScreeningJson,
-    ProposalJson, QueryJson, ReplayResponse, ScanRequest, ScanResponse, ScreenRequest,
-    ScreenResponse, VerifyResponse,
+    AlertDetailJson, AlertEventJson, AlertJson, AlertSubjectJson, AlsoListedJson, AuditBreakJson,
+    AuditExportJson, AuditRecordJson, BatchResponse, ChangedJson, CreateKeyRequest, CreatedKeyJson,
+    CustomerJson, DecisionJson, DiffCounts, DiffJson, HealthJson, ImportReport, KeyJson, ListJson,
+    ListVersionJson, MatchJson, MentionJson, MonitorReport, PaymentAlertSubjectJson,
+    PaymentHitJson, PaymentScreeningJson, ProposalJson, QueryJson, ReplayResponse, ScanRequest,
+    ScanResponse, ScreenRequest, ScreenResponse, VerifyResponse,
 };
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::handlers;
@@ -82,7 +82,8 @@ use interdict_app::yente;
         monitoring::CustomerRequest, monitoring::BulkCustomer, monitoring::BulkCustomersRequest,
         monitoring::CustomerOutcomeJson, monitoring::InvalidCustomerJson,
         monitoring::BulkOutcomeJson, monitoring::RemovedCustomerJson, DecisionJson,
-        ProposalJson, AlertJson, AlertEventJson, CustomerJson,
+        ProposalJson, AlertJson, AlertSubjectJson, PaymentAlertSubjectJson, AlertEventJson,
+        CustomerJson,
         AlertDetailJson, monitoring::DecisionRequest, monitoring::ReviewRequest,
         monitoring::MonitorRunRequest, handlers::lists::ActivateRequest,
         handlers::payments::PaymentMessageRequest, handlers::payments::PaymentResponse,

@@ -1,4 +1,6 @@
-//! Alerts: one per (customer, entity) pair, with their history and four-eyes decisions.
+//! Alerts: one per (subject, entity) pair, with their history and four-eyes decisions. The
+//! subject is a portfolio customer (monitoring) or a screened payment message
+//! ([`Store::open_payment_alerts`]); both are reviewed the same way.
 //!
 //! A monitoring run's plan is recorded in one transaction ([`Store::record_monitor_run`]):
 //! new alerts, re-raised pairs (the decision they had is kept beside them as the previous
@@ -261,13 +263,69 @@ pub struct Proposal {
     pub review_note: Option<String>,
 }
 
+/// What an alert is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AlertSubjectKind {
+    /// A customer of the monitored portfolio.
+    Customer,
+    /// A screened payment message.
+    Payment,
+}
+
+impl AlertSubjectKind {
+    /// The stored and printed name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertSubjectKind::Customer => "customer",
+            AlertSubjectKind::Payment => "payment",
+        }
+    }
+}
+
+impl FromStr for AlertSubjectKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "customer" => Ok(AlertSubjectKind::Customer),
+            "payment" => Ok(AlertSubjectKind::Payment),
+            other => Err(format!("unknown alert subject {other:?}")),
+        }
+    }
+}
+
+/// A payment alert to open: one per (message, entity or jurisdiction rule).
+#[derive(Debug, Clone)]
+pub struct NewPaymentAlert {
+    /// The message's key (`payment:<format>/<message id>/<reference>`): screening the same
+    /// message again finds the same alert.
+    pub subject_key: String,
+    /// What the analyst sees of the message: its id, reference, format, screening, the field
+    /// and value that hit (the application layer's JSON).
+    pub subject: Value,
+    /// The listed entity id, or `jurisdiction:<rule>` for a sanctioned place.
+    pub entity_id: String,
+    /// The list version screened against (empty for a jurisdiction rule).
+    pub list_version: String,
+    /// The score, in [0, 1].
+    pub score: f64,
+    /// The listed name (or the rule's description) that was hit.
+    pub matched_name: String,
+    /// Why it scored what it did.
+    pub explanation: Value,
+}
+
 /// An alert.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alert {
     /// Its id.
     pub id: i64,
-    /// The customer id.
+    /// The customer id, or for a payment alert the message's key.
     pub customer_id: String,
+    /// Whether it is about a customer or a payment.
+    pub subject_kind: AlertSubjectKind,
+    /// For a payment alert, the message and the field that hit (JSON).
+    pub subject: Option<Value>,
     /// The listed entity id.
     pub entity_id: String,
     /// The entity's list.
@@ -338,6 +396,8 @@ pub struct AlertFilter {
     pub status: Option<AlertStatus>,
     /// Only alerts of this customer.
     pub customer_id: Option<String>,
+    /// Only alerts about this kind of subject.
+    pub subject_kind: Option<AlertSubjectKind>,
     /// Only alerts with a decision waiting for approval.
     pub awaiting_approval: bool,
 }
@@ -353,7 +413,7 @@ const NOTIFIED: [&str; 7] = [
     "escalated",
 ];
 
-const ALERT_COLUMNS: &str = "a.alert_id, a.customer_id, a.entity_id, a.list_id, a.list_version, \
+const ALERT_COLUMNS: &str = "a.alert_id, a.customer_id, a.subject_kind, a.subject, a.entity_id, a.list_id, a.list_version, \
      a.score_e4, a.matched_name, a.status, a.reason, a.created_at, a.updated_at, \
      a.decision_note, a.decided_by, a.approved_by, a.decided_at, a.previous_status, \
      a.previous_note, a.previous_decided_by, a.previous_approved_by, a.previous_decided_at, \
@@ -450,9 +510,17 @@ fn alert_from_row(row: &AnyRow) -> Result<Alert, Error> {
         .map(|p| p.parse::<AlertStatus>().map_err(&bad))
         .transpose()?;
     let score: i64 = row.try_get("score_e4")?;
+    let subject_kind: String = row.try_get("subject_kind")?;
+    let subject_kind: AlertSubjectKind = subject_kind.parse().map_err(&bad)?;
+    let subject: Option<String> = row.try_get("subject")?;
+    let subject = subject
+        .map(|text| serde_json::from_str::<Value>(&text).map_err(|e| bad(e.to_string())))
+        .transpose()?;
     Ok(Alert {
         id,
         customer_id: row.try_get("customer_id")?,
+        subject_kind,
+        subject,
         entity_id: row.try_get("entity_id")?,
         list: row.try_get("list_id")?,
         list_version: row.try_get("list_version")?,
@@ -512,6 +580,10 @@ fn alert_json(alert: &Alert) -> Value {
     json!({
         "id": alert.id,
         "customer_id": alert.customer_id,
+        "subject": {
+            "kind": alert.subject_kind.as_str(),
+            "payment": alert.subject,
+        },
         "entity_id": alert.entity_id,
         "list": alert.list,
         "list_version": alert.list_version,
@@ -619,7 +691,8 @@ async fn pair_alert(
     entity_id: &str,
 ) -> Result<Option<(i64, AlertStatus)>, Error> {
     let row = sqlx::query(
-        "SELECT alert_id, status FROM alerts WHERE customer_id = $1 AND entity_id = $2",
+        "SELECT alert_id, status FROM alerts WHERE customer_id = $1 AND entity_id = $2 \
+         AND subject_kind = 'customer'",
     )
     .bind(customer_id)
     .bind(entity_id)
@@ -675,7 +748,8 @@ pub(crate) async fn close_alerts_of_customers(
     for customer in customer_ids {
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT alert_id FROM alerts WHERE customer_id = $1 \
-             AND status IN ('open', 'escalated') ORDER BY alert_id",
+             AND subject_kind = 'customer' AND status IN ('open', 'escalated') \
+             ORDER BY alert_id",
         )
         .bind(customer.as_str())
         .fetch_all(&mut **tx)
@@ -868,11 +942,83 @@ impl Store {
         Ok(outcome)
     }
 
-    /// Every alert's pair, status and fingerprints, for planning a monitoring run.
+    /// Opens an alert for each hit of a screened payment, in one transaction, and answers
+    /// each one's alert id and whether it was opened now. A message screened again finds the
+    /// alerts it already has (whatever their status: a decided one stays decided), so
+    /// repeated screening never opens a duplicate.
+    pub async fn open_payment_alerts(
+        &self,
+        alerts: &[NewPaymentAlert],
+        actor: &str,
+    ) -> Result<Vec<(i64, bool)>, Error> {
+        let actor = required(actor, "the actor")?;
+        if alerts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut opened = Vec::with_capacity(alerts.len());
+        let mut tx = self.write_tx().await?;
+        for alert in alerts {
+            let key = required(&alert.subject_key, "the payment's key")?;
+            let time = now();
+            let id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO alerts (customer_id, subject_kind, subject, entity_id, list_id, \
+                 list_version, score_e4, matched_name, explanation, customer_fingerprint, \
+                 entity_fingerprint, status, reason, created_at, updated_at) \
+                 VALUES ($1, 'payment', $2, $3, $4, $5, $6, $7, $8, '', '', 'open', $9, $10, $10) \
+                 ON CONFLICT (customer_id, entity_id) DO NOTHING RETURNING alert_id",
+            )
+            .bind(key)
+            .bind(alert.subject.to_string())
+            .bind(alert.entity_id.as_str())
+            .bind(list_of(&alert.entity_id))
+            .bind(alert.list_version.as_str())
+            .bind(score_e4(alert.score))
+            .bind(alert.matched_name.as_str())
+            .bind(alert.explanation.to_string())
+            .bind(AlertReason::PaymentHit.as_str())
+            .bind(time.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(id) = id {
+                let detail = json!({
+                    "reason": AlertReason::PaymentHit.as_str(),
+                    "score": alert.score,
+                    "subject": alert.subject,
+                });
+                record_event(&mut tx, id, "created", actor, None, detail).await?;
+                opened.push((id, true));
+                continue;
+            }
+            let row = sqlx::query(
+                "SELECT alert_id, subject_kind FROM alerts WHERE customer_id = $1 \
+                 AND entity_id = $2",
+            )
+            .bind(key)
+            .bind(alert.entity_id.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
+            let id: i64 = row.try_get("alert_id")?;
+            let kind: String = row.try_get("subject_kind")?;
+            // A customer whose id is the payment's key would otherwise silently take its
+            // alert.
+            if kind != AlertSubjectKind::Payment.as_str() {
+                return Err(Error::Invalid(format!(
+                    "alert {id} of customer {key:?} has the key of this payment's alert; \
+                     rename that customer"
+                )));
+            }
+            opened.push((id, false));
+        }
+        tx.commit().await?;
+        Ok(opened)
+    }
+
+    /// Every customer alert's pair, status and fingerprints, for planning a monitoring run
+    /// (payment alerts are not monitoring's).
     pub async fn alert_keys(&self) -> Result<Vec<AlertKey>, Error> {
         let rows = sqlx::query(
             "SELECT alert_id, customer_id, entity_id, status, customer_fingerprint, \
-             entity_fingerprint FROM alerts",
+             entity_fingerprint FROM alerts WHERE subject_kind = 'customer'",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -902,6 +1048,10 @@ impl Store {
         if let Some(customer) = &filter.customer_id {
             binds.push(customer);
             conditions.push(format!("a.customer_id = ${}", binds.len()));
+        }
+        if let Some(kind) = filter.subject_kind {
+            binds.push(kind.as_str());
+            conditions.push(format!("a.subject_kind = ${}", binds.len()));
         }
         if filter.awaiting_approval {
             conditions.push("p.proposal_id IS NOT NULL".into());

@@ -23,8 +23,9 @@ mod portfolio;
 mod webhooks;
 
 pub use alerts::{
-    Alert, AlertDetail, AlertEvent, AlertFilter, AlertKey, AlertStatus, Decision, DecisionRecord,
-    MonitorRun, MonitorRunOutcome, NewAlert, Proposal, ProposalState,
+    Alert, AlertDetail, AlertEvent, AlertFilter, AlertKey, AlertStatus, AlertSubjectKind, Decision,
+    DecisionRecord, MonitorRun, MonitorRunOutcome, NewAlert, NewPaymentAlert, Proposal,
+    ProposalState,
 };
 pub use audit::{
     AuditBreak, AuditKind, AuditRecord, AuditVerification, GENESIS_HASH, NewAuditRecord,

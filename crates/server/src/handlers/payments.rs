@@ -1,12 +1,15 @@
 //! `POST /v1/screen/payment`: payment messages screened field by field, each screened message
 //! recorded in the audit trail before it is answered. The body is a message as sent
 //! (`application/xml` or `text/plain`; several SWIFT MT messages may follow one another), or a
-//! JSON array of `{"name"?, "message"}` objects.
+//! JSON array of `{"name"?, "message"}` objects. With `?alerts=true` the messages that hit
+//! open alerts for the four-eyes review (`/v1/alerts`), one per message and entity.
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, Request, State};
-use interdict_app::payments::{PaymentErrorJson, PaymentInput, record, screen_inputs};
+use interdict_app::payments::{
+    PaymentAlerts, PaymentErrorJson, PaymentInput, record, screen_inputs,
+};
 use interdict_store::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -36,6 +39,11 @@ pub(crate) struct PaymentParams {
     /// Minimum score of a name match in [0, 1] (default 0.7).
     #[param(minimum = 0.0, maximum = 1.0)]
     threshold: Option<f64>,
+    /// Open an alert for each message and listed entity (or jurisdiction rule) hit, reviewed
+    /// under `/v1/alerts` like a customer's; the same message (format, message id, reference)
+    /// screened again finds its alerts and opens none. Each result names them in `alert_ids`.
+    #[serde(default)]
+    alerts: bool,
 }
 
 /// One message's outcome: its screening, or why it could not be read.
@@ -125,7 +133,12 @@ pub(crate) async fn screen_payment(
     let screened = state
         .on_screening_pool(move || screen_inputs(&snapshot, &actor, &inputs, threshold))
         .await??;
-    let outcomes = record(state.store(), screened).await?;
+    let alerts = if params.alerts {
+        PaymentAlerts::Open
+    } else {
+        PaymentAlerts::None
+    };
+    let outcomes = record(state.store(), screened, alerts).await?;
     Ok(Json(PaymentResponse {
         results: outcomes
             .into_iter()

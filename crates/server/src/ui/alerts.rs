@@ -251,6 +251,21 @@ fn alert_content(
             " · raised " time { (alert.created_at) }
         }
         div.side-by-side {
+            @if let Some(payment) = &alert.subject.payment {
+                @let text = |key: &str| payment.get(key).and_then(|v| v.as_str()).unwrap_or("—").to_owned();
+                section aria-labelledby="payment-title" {
+                    h2 #payment-title { "Payment" }
+                    dl {
+                        dt { "Message" } dd { (text("message")) " (" (text("format")) ")" }
+                        dt { "Message id" } dd { code { (text("message_id")) } }
+                        dt { "Reference" } dd { code { (text("reference")) } }
+                        dt { "Field" } dd { code { (text("field")) } }
+                        dt { "Value" } dd { (text("value")) }
+                        dt { "Hit" } dd { (words(&text("hit_kind"))) }
+                        dt { "Screening" } dd { code { (text("screening_id")) } }
+                    }
+                }
+            } @else {
             section aria-labelledby="customer-title" {
                 h2 #customer-title { "Customer" }
                 @if let Some(customer) = &detail.customer {
@@ -264,6 +279,7 @@ fn alert_content(
                 } @else {
                     p { "Customer " code { (alert.customer_id) } " is no longer in the portfolio." }
                 }
+            }
             }
             section aria-labelledby="entity-title" {
                 h2 #entity-title { "Listed entity" }

@@ -9,7 +9,7 @@ use axum::extract::{Multipart, State};
 use axum::response::Html;
 use interdict_app::contract::{PaymentHitJson, PaymentScreeningJson};
 use interdict_app::payments::{
-    PaymentErrorJson, PaymentInput, PaymentOutcome, record, screen_inputs,
+    PaymentAlerts, PaymentErrorJson, PaymentInput, PaymentOutcome, record, screen_inputs,
 };
 use interdict_store::Role;
 use maud::{Markup, html};
@@ -42,6 +42,10 @@ fn form_markup(viewer: &Viewer, message: &str, threshold: &str) -> Markup {
                     input #threshold type="text" inputmode="decimal" name="threshold" value=(threshold) placeholder="0.7";
                 }
                 button type="submit" { "Screen payment" }
+            }
+            div.field.check {
+                input #open_alerts type="checkbox" name="open_alerts" value="1";
+                label for="open_alerts" { "Open alerts for the hits, for review with four eyes (once per message and listed party)" }
             }
         }
     }
@@ -87,6 +91,11 @@ pub(crate) async fn screen(
     viewer.check_csrf(form.field("csrf"))?;
     viewer.require(Role::Screener)?;
     let inputs = inputs(&mut form);
+    let alerts = if form.checked("open_alerts") {
+        PaymentAlerts::Open
+    } else {
+        PaymentAlerts::None
+    };
     let outcome = match threshold_field(form.field("threshold")) {
         Err(problem) => Err(problem),
         Ok(_) if inputs.is_empty() => Err("paste a message or choose a file".to_owned()),
@@ -98,7 +107,7 @@ pub(crate) async fn screen(
                 .on_screening_pool(move || screen_inputs(&snapshot, &actor, &inputs, threshold))
                 .await?;
             match screened {
-                Ok(screened) => Ok(record(state.store(), screened).await?),
+                Ok(screened) => Ok(record(state.store(), screened, alerts).await?),
                 Err(error) if error.is_user_error() => Err(error.to_string()),
                 Err(error) => return Err(error.into()),
             }
@@ -163,6 +172,15 @@ fn screened(i: usize, screening: &PaymentScreeningJson) -> Markup {
                     (list) " " code { (short(version)) }
                 }
                 "; name threshold " (percent(screening.threshold)) "."
+            }
+            @if !screening.alert_ids.is_empty() {
+                p.meta {
+                    "Alerts for review: "
+                    @for (n, id) in screening.alert_ids.iter().enumerate() {
+                        @if n > 0 { ", " }
+                        a href={ "/ui/alerts/" (id) } { "#" (id) }
+                    }
+                }
             }
             @if hit {
                 table.hits {
