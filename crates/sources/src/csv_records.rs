@@ -146,3 +146,29 @@ pub(crate) fn header_index(
     }
     Ok(index)
 }
+
+/// One decoded data row: its line, its cells, and its text as written.
+pub(crate) struct Row {
+    pub(crate) line: u64,
+    pub(crate) cells: Vec<String>,
+    pub(crate) raw: String,
+}
+
+impl Row {
+    /// The trimmed cell of `column` by the header's `index`, `""` when the column is absent.
+    pub(crate) fn cell<'a>(&'a self, index: &HashMap<String, usize>, column: &str) -> &'a str {
+        index
+            .get(column)
+            .and_then(|&i| self.cells.get(i))
+            .map_or("", |cell| cell.trim())
+    }
+}
+
+/// A malformed-file error naming `line` of `file`.
+pub(crate) fn malformed(file: &SourceFile, line: u64, reason: impl Into<String>) -> Error {
+    Error::Malformed {
+        file: file.name.clone(),
+        location: format!("line {line}"),
+        reason: reason.into(),
+    }
+}

@@ -28,7 +28,7 @@ use interdict_model::{
 };
 
 use crate::cross_reference;
-use crate::csv_records::{header_index, read_csv};
+use crate::csv_records::{Row, header_index, malformed, read_csv};
 use crate::text;
 use crate::{Error, Format, Issue, Parsed, SourceFile};
 
@@ -57,13 +57,6 @@ pub(crate) fn parse(files: &[SourceFile], list: &str) -> Result<Parsed, Error> {
     Ok(parsed)
 }
 
-/// One data row: its line, its cells, and its text as written.
-struct Row {
-    line: u64,
-    cells: Vec<String>,
-    raw: String,
-}
-
 /// The header: column name to index.
 struct Columns {
     index: HashMap<String, usize>,
@@ -73,18 +66,7 @@ struct Columns {
 impl Columns {
     /// The trimmed cell of `column`, or `""` when the column is absent.
     fn get<'a>(&self, row: &'a Row, column: &str) -> &'a str {
-        self.index
-            .get(column)
-            .and_then(|&i| row.cells.get(i))
-            .map_or("", |cell| cell.trim())
-    }
-}
-
-fn malformed(file: &SourceFile, line: u64, reason: impl Into<String>) -> Error {
-    Error::Malformed {
-        file: file.name.clone(),
-        location: format!("line {line}"),
-        reason: reason.into(),
+        row.cell(&self.index, column)
     }
 }
 

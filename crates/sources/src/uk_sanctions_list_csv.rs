@@ -23,7 +23,7 @@ use std::collections::HashMap;
 
 use interdict_model::PartialDate;
 
-use crate::csv_records::read_csv;
+use crate::csv_records::{Row, malformed, read_csv};
 use crate::text;
 use crate::uk_sanctions_list::{build_entity, parse_list_date};
 use crate::xml::Element;
@@ -168,28 +168,10 @@ struct Columns {
     kind: Option<usize>,
 }
 
-/// One data row: its line, cells and text as written.
-struct Row {
-    line: u64,
-    cells: Vec<String>,
-    raw: String,
-}
-
 impl Columns {
     /// The trimmed cell of `column` (a normalised name), `""` when the column is absent.
     fn get<'a>(&self, row: &'a Row, column: &str) -> &'a str {
-        self.index
-            .get(column)
-            .and_then(|&i| row.cells.get(i))
-            .map_or("", |cell| cell.trim())
-    }
-}
-
-fn malformed(file: &SourceFile, line: u64, reason: impl Into<String>) -> Error {
-    Error::Malformed {
-        file: file.name.clone(),
-        location: format!("line {line}"),
-        reason: reason.into(),
+        row.cell(&self.index, column)
     }
 }
 

@@ -441,35 +441,29 @@ impl Store {
         })
     }
 
-    /// Stores the distinct entity contents of `prepared`, a batch per transaction.
+    /// Stores the distinct entity and relation contents of `prepared`, a batch per
+    /// transaction.
     async fn insert_contents(&self, prepared: &PreparedList) -> Result<(), Error> {
+        self.insert_distinct("entity_content", &prepared.rows)
+            .await?;
+        self.insert_distinct("relation_content", &prepared.relations)
+            .await
+    }
+
+    /// Stores the distinct `(hash, body)` contents of `rows` in `table`, content-addressed.
+    async fn insert_distinct(
+        &self,
+        table: &str,
+        rows: &[(String, String, String, String)],
+    ) -> Result<(), Error> {
         let mut seen = HashSet::new();
-        let contents: Vec<_> = prepared
-            .rows
+        let contents: Vec<_> = rows
             .iter()
             .filter(|(_, hash, _, _)| seen.insert(hash.as_str()))
             .collect();
         for chunk in contents.chunks(INSERT_BATCH) {
             let sql = format!(
-                "INSERT INTO entity_content (content_hash, body) VALUES {} \
-                 ON CONFLICT (content_hash) DO NOTHING",
-                placeholders(self.backend, chunk.len(), 2)
-            );
-            let mut query = sqlx::query(&sql);
-            for (_, hash, body, _) in chunk {
-                query = query.bind(hash.as_str()).bind(body.as_str());
-            }
-            self.write_batch(query).await?;
-        }
-        let mut seen = HashSet::new();
-        let contents: Vec<_> = prepared
-            .relations
-            .iter()
-            .filter(|(_, hash, _, _)| seen.insert(hash.as_str()))
-            .collect();
-        for chunk in contents.chunks(INSERT_BATCH) {
-            let sql = format!(
-                "INSERT INTO relation_content (content_hash, body) VALUES {} \
+                "INSERT INTO {table} (content_hash, body) VALUES {} \
                  ON CONFLICT (content_hash) DO NOTHING",
                 placeholders(self.backend, chunk.len(), 2)
             );
