@@ -815,6 +815,14 @@ async fn screener_pages(client: &Client, browser: Browser, base: &str, store: &S
         &common::shared("eval/payments_dev/messages/PD008.pacs008.xml"),
     )
     .await;
+    // ... with its hits opened as alerts for review.
+    client
+        .find(Locator::Css("#open_alerts"))
+        .await
+        .expect("open alerts box")
+        .click()
+        .await
+        .expect("tick");
     click(client, "form.document button").await;
     let text = main_text(client).await;
     assert!(text.contains("“PD008.pacs008.xml”"), "{text}");
@@ -823,7 +831,20 @@ async fn screener_pages(client: &Client, browser: Browser, base: &str, store: &S
         text.contains("Dbtr") && text.contains("HAGHANIAN"),
         "{text}"
     );
+    assert!(text.contains("Alerts for review: #"), "{text}");
     shoot(client, browser, "payment").await;
+    let payment_alerts = store
+        .alerts(&interdict_store::AlertFilter {
+            subject_kind: Some(interdict_store::AlertSubjectKind::Payment),
+            ..Default::default()
+        })
+        .await
+        .expect("alerts");
+    assert!(!payment_alerts.is_empty(), "no payment alert opened");
+    // Reviewing them is an analyst's work: the screener's link says so.
+    click(client, "section.results p.meta a[href^='/ui/alerts/']").await;
+    let text = main_text(client).await;
+    assert!(text.contains("needs the analyst role"), "{text}");
 
     // A message cut in the middle is not screened, and says where and why.
     let cut = first_lines("eval/payments_dev/messages/PD008.pacs008.xml", 20);
