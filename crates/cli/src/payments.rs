@@ -15,6 +15,7 @@ use interdict_app::payments::{
 use interdict_store::Store;
 
 use crate::audit::cli_actor;
+use crate::output::outln;
 
 /// Reads each path: a file, every file of a directory (in name order), or `-` for stdin.
 fn inputs(paths: &[PathBuf]) -> Result<Vec<PaymentInput>> {
@@ -197,42 +198,42 @@ pub(crate) async fn run_eval(store: &Store, dir: &Path, json: bool) -> Result<()
     .await?;
     let report = evaluate(&outcomes, &expected, &manifest);
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?)?;
         return Ok(());
     }
-    println!(
+    outln!(
         "{} messages screened, {} unreadable",
         report.messages,
         report.unreadable.len()
-    );
+    )?;
     let (mut found, mut total) = (0, 0);
     for (kind, recall) in &report.recall {
         found += recall.found;
         total += recall.expected;
-        println!(
+        outln!(
             "  {kind:<8} {:>3} / {:<3} found in their field ({:.1}%)",
             recall.found,
             recall.expected,
             100.0 * recall.found as f64 / recall.expected.max(1) as f64
-        );
+        )?;
     }
-    println!(
+    outln!(
         "  all      {found:>3} / {total:<3} ({:.1}%)",
         100.0 * found as f64 / total.max(1) as f64
-    );
-    println!(
+    )?;
+    outln!(
         "messages to stop: {} of {} stopped; clean messages stopped: {} of {} ({:.1}%)",
         report.stopped_alerts,
         report.expected_alerts,
         report.stopped_clean.len(),
         report.clean,
         100.0 * report.stopped_clean.len() as f64 / report.clean.max(1) as f64
-    );
+    )?;
     for missed in &report.missed {
-        println!("  missed {missed}");
+        outln!("  missed {missed}")?;
     }
     for stopped in &report.stopped_clean {
-        println!("  stopped clean {stopped}");
+        outln!("  stopped clean {stopped}")?;
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::args::ScanArgs;
 use crate::audit::cli_actor;
+use crate::output::outln;
 
 /// Documents scanned and recorded together: bounded memory however long the input.
 const BATCH_DOCUMENTS: usize = 256;
@@ -203,9 +204,9 @@ pub(crate) async fn run_eval(store: &Store, dir: &Path, json: bool) -> Result<()
         .collect();
     let report = evaluate_scan(&evaluated, &labels, &traps, "ofac-sdn");
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?)?;
     } else {
-        print!("{report}");
+        crate::output::write_stdout(format_args!("{report}"))?;
     }
     Ok(())
 }
