@@ -3,28 +3,14 @@
 //! 2024-03-14 + UN, and memory. Run with
 //! `cargo run --release -p interdict-matching --example evaluate [SHARED_DATA_DIR]`.
 
+mod support;
+use support::load;
+
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Instant;
 
 use interdict_matching::{Index, Query, ScreenOptions};
-use interdict_model::{DateOfBirth, Entity, Schema, country_code};
-use interdict_sources::{SourceFile, parse};
-
-fn load(path: &Path) -> Vec<Arc<Entity>> {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("list")
-        .to_owned();
-    parse(&[SourceFile { name, bytes }], None, None)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .entities
-        .into_iter()
-        .map(Arc::new)
-        .collect()
-}
+use interdict_model::{DateOfBirth, Schema, country_code};
 
 fn queries(path: &Path) -> Vec<Query> {
     let mut reader =

@@ -16,28 +16,15 @@
 //! `--write-mined PATH` also writes the mined pairs as CSV (`part, schema, name1, name2,
 //! is_match, kind`).
 
+mod support;
+use support::load;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use interdict_matching::{DEFAULT_THRESHOLD, Index, Query, ScreenOptions, score_pair};
 use interdict_model::{DateOfBirth, Entity, NameKind, Schema, country_code};
-use interdict_sources::{SourceFile, parse};
-
-fn load(path: &Path) -> Vec<Arc<Entity>> {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("list")
-        .to_owned();
-    parse(&[SourceFile { name, bytes }], None, None)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .entities
-        .into_iter()
-        .map(Arc::new)
-        .collect()
-}
 
 /// FNV-1a: a split that is the same on every machine and every run.
 fn stable_hash(text: &str) -> u64 {

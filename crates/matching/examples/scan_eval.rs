@@ -3,6 +3,9 @@
 //! each half of the split by id parity (tune on one, report the other). Run with
 //! `cargo run --release -p interdict-matching --example scan_eval [SHARED_DATA_DIR]`.
 
+mod support;
+use support::load;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -10,23 +13,6 @@ use std::time::Instant;
 use interdict_matching::{
     EvaluatedDocument, Index, Label, ScanOptions, Scanner, Trap, evaluate_scan, split_half,
 };
-use interdict_model::Entity;
-use interdict_sources::{SourceFile, parse};
-
-fn load(path: &Path) -> Vec<Arc<Entity>> {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("list")
-        .to_owned();
-    parse(&[SourceFile { name, bytes }], None, None)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .entities
-        .into_iter()
-        .map(Arc::new)
-        .collect()
-}
 
 fn csv_rows(path: &Path) -> Vec<csv::StringRecord> {
     csv::Reader::from_path(path)

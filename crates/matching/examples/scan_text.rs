@@ -2,28 +2,14 @@
 //! a JSON line. Run with
 //! `echo "Sergei Shoigu met ..." | cargo run --release -p interdict-matching --example scan_text [THRESHOLD]`.
 
+mod support;
+use support::load;
+
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
 use interdict_matching::{Index, ScanOptions, Scanner};
-use interdict_model::Entity;
-use interdict_sources::{SourceFile, parse};
-
-fn load(path: &Path) -> Vec<Arc<Entity>> {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("list")
-        .to_owned();
-    parse(&[SourceFile { name, bytes }], None, None)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .entities
-        .into_iter()
-        .map(Arc::new)
-        .collect()
-}
 
 fn main() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
