@@ -208,8 +208,8 @@ pub struct ChangedJson {
     pub fields: Vec<String>,
 }
 
-/// How many entities were added, removed, changed.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+/// How many entities (or relations) were added, removed, changed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct DiffCounts {
     /// Added.
     pub added: usize,
@@ -233,6 +233,77 @@ pub struct DiffJson {
     /// Changed entities.
     pub changed: Vec<ChangedJson>,
     /// Counts.
+    pub counts: DiffCounts,
+    /// The ownership and control relations added, removed and changed, when either version
+    /// holds any; absent for lists of entities only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relations: Option<RelationDiffJson>,
+}
+
+/// One ownership or control relation as a diff shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct RelationJson {
+    /// The relation's id, `<list>:<source id>`.
+    #[schema(example = "registry:ofac-sdn:35391>volga-media:ownership@2019-04-01")]
+    pub id: String,
+    /// The holder's entity id.
+    #[schema(example = "ofac-sdn:35391")]
+    pub owner: String,
+    /// The held entity's id.
+    #[schema(example = "registry:volga-media")]
+    pub asset: String,
+    /// `ownership` or `control`.
+    pub kind: String,
+    /// The stake as the source gives it (`60%`, a range `25-50%`); absent for control.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "60%")]
+    pub percentage: Option<String>,
+    /// The stake's conservative (upper) bound, 0–1; absent for control.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<f64>,
+    /// Its lower bound, 0–1: below `share` when the source gives a range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_low: Option<f64>,
+    /// When it began, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// When it ended, if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// The role as the source words it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Held under a joint arrangement.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub joint: bool,
+}
+
+/// A relation in both versions whose terms differ, before and after.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct RelationChangeJson {
+    /// What changed: `percentage`, `start`, `end`, `kind`, `role`, `joint`, `owner` or
+    /// `asset`, in that order.
+    pub fields: Vec<String>,
+    /// The relation in the older version.
+    pub old: RelationJson,
+    /// The relation in the newer version.
+    pub new: RelationJson,
+}
+
+/// The ownership and control relations that changed from one version to another. A
+/// relation is the same one in both when its id is, or, failing that, when it is the only
+/// relation of its owner, asset and kind (then of its owner and asset) removed and the only
+/// one added: an edges CSV keys a row by its start date, so a corrected date is a change,
+/// not a removal and an addition.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+pub struct RelationDiffJson {
+    /// Relations only in the newer version.
+    pub added: Vec<RelationJson>,
+    /// Relations only in the older version.
+    pub removed: Vec<RelationJson>,
+    /// Relations in both whose terms differ.
+    pub changed: Vec<RelationChangeJson>,
+    /// How many were added, removed and changed.
     pub counts: DiffCounts,
 }
 

@@ -1,6 +1,7 @@
 //! A list's history as a reviewer reads it: each version with what it changed from the one
 //! before (the version imported just before it), with the names of the entities added,
-//! removed and changed, not only their ids.
+//! removed and changed, not only their ids, and the ownership and control relations it
+//! added, removed and changed when it holds any.
 
 use std::collections::HashMap;
 
@@ -8,7 +9,8 @@ use interdict_model::{Entity, ListVersion};
 use interdict_store::Store;
 
 use crate::Error;
-use crate::contract::ListVersionJson;
+use crate::contract::{ListVersionJson, RelationDiffJson};
+use crate::lists::{relation_diff, stored_relations};
 
 /// An entity named in a version's changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +43,9 @@ pub struct VersionChanges {
     pub removed: Vec<NamedEntity>,
     /// Entities in both whose content differs, by id.
     pub changed: Vec<NamedChange>,
+    /// The relations added, removed and changed, when this version or the previous one holds
+    /// any; `None` for lists of entities only.
+    pub relations: Option<RelationDiffJson>,
 }
 
 /// What version `reference` (an id, a unique prefix or `list@prefix`) of `list` changed.
@@ -63,6 +68,7 @@ pub async fn changes(store: &Store, list: &str, reference: &str) -> Result<Versi
         .and_then(|at| versions.get(at + 1))
         .cloned();
     let newer = store.version_entities(list, &version.version).await?;
+    let newer_relations = stored_relations(store, &version).await?;
     let Some(previous) = previous else {
         return Ok(VersionChanges {
             version: ListVersionJson::from(&version),
@@ -70,8 +76,10 @@ pub async fn changes(store: &Store, list: &str, reference: &str) -> Result<Versi
             added: newer.iter().map(named).collect(),
             removed: Vec::new(),
             changed: Vec::new(),
+            relations: relation_diff(&[], &newer_relations),
         });
     };
+    let older_relations = stored_relations(store, &previous).await?;
     let older = store.version_entities(list, &previous.version).await?;
     let diff = store.diff(&previous, &version).await?;
     // By id in a map: the store's order follows the database's collation, not Rust's.
@@ -99,6 +107,7 @@ pub async fn changes(store: &Store, list: &str, reference: &str) -> Result<Versi
                 fields: c.fields,
             })
             .collect(),
+        relations: relation_diff(&older_relations, &newer_relations),
     })
 }
 

@@ -15,7 +15,8 @@
 //! Ownership and control data (the edges CSV, or FollowTheMoney `Ownership` and
 //! `Directorship` records) is imported the same way ([`parse_import`], [`import_data`]): a
 //! version holds entities, relations or both, hashed together, and the shrink check counts
-//! relations as it counts entities.
+//! relations as it counts entities. A diff of two versions ([`diff_versions`]) names the
+//! relations added, removed and changed ([`relation_diff`]) next to the entities.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -26,7 +27,10 @@ use interdict_store::{Activation, ImportRequest, PreparedList, Store};
 use serde_json::json;
 
 use crate::Error;
-use crate::contract::ImportReport;
+use crate::contract::{
+    ChangedJson, DiffCounts, DiffJson, ImportReport, RelationChangeJson, RelationDiffJson,
+    RelationJson,
+};
 
 /// How many per-record issues an import error lists before summarising the rest.
 const ISSUES_SHOWN: usize = 20;
@@ -739,5 +743,362 @@ pub fn diff_details(
                 }
             })
             .collect(),
+    }
+}
+
+/// What changed from version `from` to version `to` of one list: the entities (compared by
+/// content hash in the store) and, when either version holds any, the ownership and control
+/// relations. The shape of `GET /v1/lists/diff` and `interdict lists diff --json`.
+pub async fn diff_versions(
+    store: &Store,
+    from: &ListVersion,
+    to: &ListVersion,
+) -> Result<DiffJson, Error> {
+    let diff = store.diff(from, to).await?;
+    let relations = version_relation_diff(store, from, to).await?;
+    Ok(diff_json(
+        &format!("{}@{}", from.list, from.version),
+        &format!("{}@{}", to.list, to.version),
+        diff,
+        relations,
+    ))
+}
+
+/// The diff's JSON from its parts: `relations` is left out when neither side holds any.
+pub fn diff_json(
+    from: &str,
+    to: &str,
+    diff: interdict_model::ListDiff,
+    relations: Option<RelationDiffJson>,
+) -> DiffJson {
+    DiffJson {
+        from: from.to_owned(),
+        to: to.to_owned(),
+        counts: DiffCounts {
+            added: diff.added.len(),
+            removed: diff.removed.len(),
+            changed: diff.changed.len(),
+        },
+        added: diff.added,
+        removed: diff.removed,
+        changed: diff
+            .changed
+            .into_iter()
+            .map(|c| ChangedJson {
+                id: c.id,
+                fields: c.fields,
+            })
+            .collect(),
+        relations,
+    }
+}
+
+/// The relations of a stored version; none without a query when it holds none.
+pub async fn stored_relations(
+    store: &Store,
+    version: &ListVersion,
+) -> Result<Vec<Relation>, Error> {
+    if store
+        .relation_count(&version.list, &version.version)
+        .await?
+        == 0
+    {
+        return Ok(Vec::new());
+    }
+    Ok(store
+        .version_relations(&version.list, &version.version)
+        .await?)
+}
+
+/// How the relations changed from stored version `from` to `to`; `None` when neither holds
+/// any (a list of entities only).
+pub async fn version_relation_diff(
+    store: &Store,
+    from: &ListVersion,
+    to: &ListVersion,
+) -> Result<Option<RelationDiffJson>, Error> {
+    let old = stored_relations(store, from).await?;
+    let new = stored_relations(store, to).await?;
+    Ok(relation_diff(&old, &new))
+}
+
+/// How the relations changed from `old` to `new`; `None` when both are empty. A relation is
+/// matched by its id first; of those left, a relation removed and one added that are the
+/// only ones of their owner, asset and kind (and then of their owner and asset) are one
+/// relation changed, since an edges CSV's ids carry the start date and the kind, which a
+/// correction may change.
+pub fn relation_diff(old: &[Relation], new: &[Relation]) -> Option<RelationDiffJson> {
+    use std::collections::HashMap;
+    if old.is_empty() && new.is_empty() {
+        return None;
+    }
+    let old_by_id: HashMap<&str, &Relation> = old.iter().map(|r| (r.id.as_str(), r)).collect();
+    let new_by_id: HashMap<&str, &Relation> = new.iter().map(|r| (r.id.as_str(), r)).collect();
+    let mut pairs: Vec<(&Relation, &Relation)> = Vec::new();
+    let mut removed: Vec<&Relation> = Vec::new();
+    for relation in old {
+        match new_by_id.get(relation.id.as_str()) {
+            Some(after) => pairs.push((relation, after)),
+            None => removed.push(relation),
+        }
+    }
+    let mut added: Vec<&Relation> = new
+        .iter()
+        .filter(|r| !old_by_id.contains_key(r.id.as_str()))
+        .collect();
+    pair_alone(
+        |r| format!("{}\u{0}{}\u{0}{}", r.owner, r.asset, r.kind.as_str()),
+        &mut removed,
+        &mut added,
+        &mut pairs,
+    );
+    pair_alone(
+        |r| format!("{}\u{0}{}", r.owner, r.asset),
+        &mut removed,
+        &mut added,
+        &mut pairs,
+    );
+    let order = |r: &Relation| {
+        (
+            r.owner.clone(),
+            r.asset.clone(),
+            r.kind.as_str(),
+            r.id.clone(),
+        )
+    };
+    removed.sort_by_key(|r| order(r));
+    added.sort_by_key(|r| order(r));
+    let mut changed: Vec<RelationChangeJson> = pairs
+        .into_iter()
+        .filter_map(|(before, after)| {
+            let fields = relation_fields_changed(before, after);
+            (!fields.is_empty()).then(|| RelationChangeJson {
+                fields,
+                old: relation_json(before),
+                new: relation_json(after),
+            })
+        })
+        .collect();
+    changed.sort_by(|a, b| {
+        (&a.new.owner, &a.new.asset, &a.new.kind, &a.new.id).cmp(&(
+            &b.new.owner,
+            &b.new.asset,
+            &b.new.kind,
+            &b.new.id,
+        ))
+    });
+    Some(RelationDiffJson {
+        counts: DiffCounts {
+            added: added.len(),
+            removed: removed.len(),
+            changed: changed.len(),
+        },
+        added: added.into_iter().map(relation_json).collect(),
+        removed: removed.into_iter().map(relation_json).collect(),
+        changed,
+    })
+}
+
+/// Moves to `pairs` each removed relation and added one that are the only ones under their
+/// `key` on each side.
+fn pair_alone<'a>(
+    key: impl Fn(&Relation) -> String,
+    removed: &mut Vec<&'a Relation>,
+    added: &mut Vec<&'a Relation>,
+    pairs: &mut Vec<(&'a Relation, &'a Relation)>,
+) {
+    use std::collections::BTreeMap;
+    let mut groups: BTreeMap<String, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+    for (i, r) in removed.iter().enumerate() {
+        groups.entry(key(r)).or_default().0.push(i);
+    }
+    for (i, r) in added.iter().enumerate() {
+        groups.entry(key(r)).or_default().1.push(i);
+    }
+    let mut gone = HashSet::new();
+    let mut came = HashSet::new();
+    for (removed_at, added_at) in groups.values() {
+        if let ([g], [c]) = (removed_at.as_slice(), added_at.as_slice())
+            && let (Some(before), Some(after)) = (removed.get(*g), added.get(*c))
+        {
+            pairs.push((*before, *after));
+            gone.insert(*g);
+            came.insert(*c);
+        }
+    }
+    *removed = keep_unpaired(removed, &gone);
+    *added = keep_unpaired(added, &came);
+}
+
+/// The relations of `all` whose positions are not in `paired`.
+fn keep_unpaired<'a>(all: &[&'a Relation], paired: &HashSet<usize>) -> Vec<&'a Relation> {
+    all.iter()
+        .enumerate()
+        .filter(|(i, _)| !paired.contains(i))
+        .map(|(_, r)| *r)
+        .collect()
+}
+
+/// The terms that differ between two versions of a relation, in a fixed order; provenance
+/// and the id never count.
+fn relation_fields_changed(before: &Relation, after: &Relation) -> Vec<String> {
+    [
+        ("percentage", before.stake != after.stake),
+        ("start", before.start != after.start),
+        ("end", before.end != after.end),
+        ("kind", before.kind != after.kind),
+        ("role", before.role != after.role),
+        ("joint", before.joint != after.joint),
+        ("owner", before.owner != after.owner),
+        ("asset", before.asset != after.asset),
+    ]
+    .into_iter()
+    .filter(|(_, differs)| *differs)
+    .map(|(field, _)| field.to_owned())
+    .collect()
+}
+
+/// A relation as a diff shows it.
+pub fn relation_json(relation: &Relation) -> RelationJson {
+    RelationJson {
+        id: relation.id.clone(),
+        owner: relation.owner.clone(),
+        asset: relation.asset.clone(),
+        kind: relation.kind.as_str().to_owned(),
+        percentage: relation.stake.map(|s| s.to_string()),
+        share: relation.stake.map(|s| s.high.fraction()),
+        share_low: relation.stake.map(|s| s.low.fraction()),
+        start: relation.start.map(|d| d.to_string()),
+        end: relation.end.map(|d| d.to_string()),
+        role: relation.role.clone(),
+        joint: relation.joint,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The relations of an edges CSV of the CLI's Duma registry fixtures.
+    fn edges(dir: &str) -> Vec<Relation> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../cli/tests/data")
+            .join(dir)
+            .join("edges.csv");
+        let file = SourceFile {
+            name: "edges.csv".into(),
+            bytes: std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+        };
+        let parsed = interdict_sources::parse_relations(
+            &[file],
+            Some(RelationFormat::OwnershipCsv),
+            Some("registry"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(parsed.issues.is_empty(), "{:?}", parsed.issues);
+        parsed.relations
+    }
+
+    #[test]
+    fn a_share_changed_an_edge_ended_and_one_new_are_named() {
+        let old = edges("duma-registry");
+        let new = edges("duma-registry-2023");
+        let diff = relation_diff(&old, &new).unwrap_or_else(|| panic!("relations on both sides"));
+        assert_eq!(
+            (diff.counts.added, diff.counts.removed, diff.counts.changed),
+            (1, 0, 2),
+            "{diff:#?}"
+        );
+        let added = &diff.added[0];
+        assert_eq!(
+            (added.owner.as_str(), added.asset.as_str()),
+            ("registry:p-kuznetsova", "registry:volga-tv")
+        );
+        assert_eq!(added.percentage.as_deref(), Some("70%"));
+        assert_eq!(added.share, Some(0.7));
+        assert_eq!(added.start.as_deref(), Some("2023-07-01"));
+        // In owner order: Kuznetsova's ended holding, then SHARGUNOV's smaller stake.
+        let ended = diff
+            .changed
+            .iter()
+            .find(|c| c.new.asset == "registry:kama-foods")
+            .unwrap_or_else(|| panic!("the ended holding: {diff:#?}"));
+        assert_eq!(ended.fields, ["end"]);
+        assert_eq!(ended.old.end, None);
+        assert_eq!(ended.new.end.as_deref(), Some("2023-06-30"));
+        let share = diff
+            .changed
+            .iter()
+            .find(|c| c.new.owner == "ofac-sdn:35391")
+            .unwrap_or_else(|| panic!("the changed share: {diff:#?}"));
+        assert_eq!(share.new.asset, "registry:volga-radio");
+        assert_eq!(share.fields, ["percentage"]);
+        assert_eq!(share.old.percentage.as_deref(), Some("25%"));
+        assert_eq!(share.new.percentage.as_deref(), Some("20%"));
+        // And backwards: the new edge is removed, the changes undone.
+        let back = relation_diff(&new, &old).unwrap_or_else(|| panic!("relations"));
+        assert_eq!(
+            (back.counts.added, back.counts.removed, back.counts.changed),
+            (0, 1, 2)
+        );
+    }
+
+    #[test]
+    fn lists_without_relations_have_no_relation_part_and_equal_ones_an_empty_one() {
+        assert_eq!(relation_diff(&[], &[]), None);
+        let same = edges("duma-registry");
+        let diff = relation_diff(&same, &same).unwrap_or_else(|| panic!("relations"));
+        assert_eq!(diff, RelationDiffJson::default());
+        let first = relation_diff(&[], &same).unwrap_or_else(|| panic!("relations"));
+        assert_eq!(first.counts.added, same.len());
+    }
+
+    #[test]
+    fn a_corrected_start_date_or_kind_is_a_change_not_a_removal_and_an_addition() {
+        let old = edges("duma-registry");
+        let mut new = old.clone();
+        // The CSV keys a row by owner, asset, kind and start: correcting the start renames it.
+        let media = new
+            .iter_mut()
+            .find(|r| r.asset == "registry:volga-media")
+            .unwrap_or_else(|| panic!("the Volga Media holding"));
+        media.start = PartialDate::parse("2019-05-01");
+        media.id = "registry:ofac-sdn:35391>volga-media:ownership@2019-05-01".into();
+        let director = new
+            .iter_mut()
+            .find(|r| r.kind == interdict_model::RelationKind::Control)
+            .unwrap_or_else(|| panic!("the directorship"));
+        director.kind = interdict_model::RelationKind::Ownership;
+        director.stake = Some(interdict_model::Stake::unknown());
+        director.id = "registry:ofac-sdn:35391>kama-foods:ownership".into();
+        let diff = relation_diff(&old, &new).unwrap_or_else(|| panic!("relations"));
+        assert_eq!(
+            (diff.counts.added, diff.counts.removed, diff.counts.changed),
+            (0, 0, 2),
+            "{diff:#?}"
+        );
+        let fields: Vec<&[String]> = diff.changed.iter().map(|c| c.fields.as_slice()).collect();
+        assert!(fields.contains(&&["start".to_owned()][..]), "{fields:?}");
+        assert!(
+            fields.contains(&&["percentage".to_owned(), "kind".to_owned()][..]),
+            "{fields:?}"
+        );
+        // Two new holdings of one pair beside one gone are not guessed at.
+        let mut twice = old.clone();
+        let mut extra = twice
+            .iter()
+            .find(|r| r.asset == "registry:volga-print")
+            .cloned()
+            .unwrap_or_else(|| panic!("the print holding"));
+        twice.retain(|r| r.asset != "registry:volga-print");
+        extra.id = "registry:volga-media>volga-print:ownership@2021".into();
+        let mut other = extra.clone();
+        other.id = "registry:volga-media>volga-print:ownership@2022".into();
+        twice.extend([extra, other]);
+        let diff = relation_diff(&old, &twice).unwrap_or_else(|| panic!("relations"));
+        assert_eq!(
+            (diff.counts.added, diff.counts.removed, diff.counts.changed),
+            (2, 1, 0)
+        );
     }
 }

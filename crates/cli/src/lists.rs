@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use interdict_app::contract::ImportReport;
+use interdict_app::contract::{DiffJson, RelationChangeJson, RelationJson};
 use interdict_app::lists::ImportOptions;
-use interdict_app::lists::{DiffDetails, DiffEntity, FieldChange};
-use interdict_model::{Entity, ListDiff, ListVersion, PartialDate, diff_entities};
+use interdict_app::lists::{DiffDetails, DiffEntity, FieldChange, relation_diff};
+use interdict_model::{Entity, ListVersion, PartialDate, Relation, diff_entities};
 use interdict_store::Store;
 use serde_json::{Value, json};
 
@@ -231,17 +232,18 @@ pub(crate) async fn run_show(store: &Store, as_json: bool) -> Result<()> {
     Ok(())
 }
 
-/// One side of a diff: a stored version or a file parsed on the fly.
+/// One side of a diff: a stored version or a file parsed on the fly (a list, ownership data
+/// or both).
 enum Side {
     Stored(ListVersion),
-    File(PathBuf, Vec<Entity>),
+    File(PathBuf, Vec<Entity>, Vec<Relation>),
 }
 
 impl Side {
     fn label(&self) -> String {
         match self {
             Side::Stored(v) => format!("{}@{}", v.list, v.version),
-            Side::File(path, _) => path.display().to_string(),
+            Side::File(path, _, _) => path.display().to_string(),
         }
     }
 }
@@ -250,7 +252,11 @@ async fn resolve(store: &Store, reference: &str, source: &SourceArgs) -> Result<
     let path = Path::new(reference);
     if path.exists() {
         let parsed = parse_path(path, source)?;
-        return Ok(Side::File(path.to_path_buf(), parsed.entities));
+        return Ok(Side::File(
+            path.to_path_buf(),
+            parsed.entities,
+            parsed.relations,
+        ));
     }
     let version = store
         .find_version(reference)
@@ -262,18 +268,32 @@ async fn resolve(store: &Store, reference: &str, source: &SourceArgs) -> Result<
 async fn entities_of(store: &Store, side: &Side) -> Result<Vec<Entity>> {
     Ok(match side {
         Side::Stored(v) => store.version_entities(&v.list, &v.version).await?,
-        Side::File(_, entities) => entities.clone(),
+        Side::File(_, entities, _) => entities.clone(),
     })
 }
 
+async fn relations_of(store: &Store, side: &Side) -> Result<Vec<Relation>> {
+    Ok(match side {
+        Side::Stored(v) => interdict_app::lists::stored_relations(store, v).await?,
+        Side::File(_, _, relations) => relations.clone(),
+    })
+}
+
+/// A diff of two versions or files: the JSON contract (entities and relations) and the
+/// entities' names and changed values for the text report.
+pub(crate) struct ListsDiff {
+    json: DiffJson,
+    details: DiffDetails,
+}
+
 /// Diffs two versions or files (stored versions are compared by content hash in the
-/// store), with the entities of both sides for naming what changed.
+/// store), with the entities of both sides for naming what changed, and their relations.
 pub(crate) async fn diff(
     store: &Store,
     from: &str,
     to: &str,
     source: &SourceArgs,
-) -> Result<(String, String, ListDiff, DiffDetails)> {
+) -> Result<ListsDiff> {
     let old = resolve(store, from, source).await?;
     let new = resolve(store, to, source).await?;
     let old_entities = entities_of(store, &old).await?;
@@ -283,23 +303,12 @@ pub(crate) async fn diff(
         _ => diff_entities(&old_entities, &new_entities),
     };
     let details = interdict_app::lists::diff_details(&diff, &old_entities, &new_entities);
-    Ok((old.label(), new.label(), diff, details))
-}
-
-/// The JSON shape of `lists diff --json`.
-pub(crate) fn diff_json(from: &str, to: &str, diff: &ListDiff) -> serde_json::Value {
-    json!({
-        "from": from,
-        "to": to,
-        "added": diff.added,
-        "removed": diff.removed,
-        "changed": diff.changed,
-        "counts": {
-            "added": diff.added.len(),
-            "removed": diff.removed.len(),
-            "changed": diff.changed.len(),
-        },
-    })
+    let relations = relation_diff(
+        &relations_of(store, &old).await?,
+        &relations_of(store, &new).await?,
+    );
+    let json = interdict_app::lists::diff_json(&old.label(), &new.label(), diff, relations);
+    Ok(ListsDiff { json, details })
 }
 
 pub(crate) async fn run_diff(
@@ -309,20 +318,17 @@ pub(crate) async fn run_diff(
     source: &SourceArgs,
     as_json: bool,
 ) -> Result<()> {
-    let (from, to, diff, details) = diff(store, from, to, source).await?;
+    let ListsDiff { json, details } = diff(store, from, to, source).await?;
     if as_json {
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&diff_json(&from, &to, &diff))?
-        )?;
+        outln!("{}", serde_json::to_string_pretty(&json)?)?;
         return Ok(());
     }
-    outln!("from {from}\nto   {to}")?;
+    outln!("from {}\nto   {}", json.from, json.to)?;
     outln!(
         "{} added, {} removed, {} changed",
-        diff.added.len(),
-        diff.removed.len(),
-        diff.changed.len()
+        json.counts.added,
+        json.counts.removed,
+        json.counts.changed
     )?;
     for entity in &details.added {
         outln!("+ {:<22} {}", entity.id, named(entity))?;
@@ -338,7 +344,79 @@ pub(crate) async fn run_diff(
             }
         }
     }
+    if let Some(relations) = &json.relations {
+        outln!(
+            "relations: {} added, {} removed, {} changed",
+            relations.counts.added,
+            relations.counts.removed,
+            relations.counts.changed
+        )?;
+        for relation in &relations.added {
+            outln!("+ {}", describe_relation(relation))?;
+        }
+        for relation in &relations.removed {
+            outln!("- {}", describe_relation(relation))?;
+        }
+        for change in &relations.changed {
+            outln!("~ {}", describe_relation(&change.new))?;
+            for line in describe_relation_change(change) {
+                outln!("    {line}")?;
+            }
+        }
+    }
     Ok(())
+}
+
+/// A relation on one line: `owner → asset  ownership 60%  from 2019-04-01 to 2023-01-31`.
+pub(crate) fn describe_relation(relation: &RelationJson) -> String {
+    let mut text = format!(
+        "{} → {}  {}",
+        printable(&relation.owner),
+        printable(&relation.asset),
+        relation.kind
+    );
+    if let Some(percentage) = &relation.percentage {
+        text.push_str(&format!(" {percentage}"));
+    }
+    if let Some(role) = &relation.role {
+        text.push_str(&format!(" ({})", printable(role)));
+    }
+    if let Some(start) = &relation.start {
+        text.push_str(&format!("  from {start}"));
+    }
+    if let Some(end) = &relation.end {
+        text.push_str(&format!("  to {end}"));
+    }
+    text
+}
+
+/// Each changed term of a relation as `field: old → new`.
+pub(crate) fn describe_relation_change(change: &RelationChangeJson) -> Vec<String> {
+    let term = |relation: &RelationJson, field: &str| -> String {
+        let value = match field {
+            "percentage" => relation.percentage.clone(),
+            "start" => relation.start.clone(),
+            "end" => relation.end.clone(),
+            "kind" => Some(relation.kind.clone()),
+            "role" => relation.role.clone(),
+            "joint" => Some(if relation.joint { "joint" } else { "not joint" }.to_owned()),
+            "owner" => Some(relation.owner.clone()),
+            "asset" => Some(relation.asset.clone()),
+            _ => None,
+        };
+        value.map_or_else(|| "(none)".to_owned(), |v| printable(&v).into_owned())
+    };
+    change
+        .fields
+        .iter()
+        .map(|field| {
+            format!(
+                "{field}: {} → {}",
+                term(&change.old, field),
+                term(&change.new, field)
+            )
+        })
+        .collect()
 }
 
 /// An entity's name, with its names in other scripts (e.g. the Cyrillic of a Duma member).

@@ -76,7 +76,9 @@ use interdict_app::yente;
     ),
     components(schemas(
         ScreenRequest, ScreenResponse, BatchResponse, QueryJson, MatchJson, AlsoListedJson, ListJson,
-        ListVersionJson, DiffJson, DiffCounts, ChangedJson, ImportReport, MonitorReport, AuditRecordJson,
+        ListVersionJson, DiffJson, DiffCounts, ChangedJson,
+        interdict_app::contract::RelationDiffJson, interdict_app::contract::RelationJson,
+        interdict_app::contract::RelationChangeJson, ImportReport, MonitorReport, AuditRecordJson,
         AuditBreakJson, AuditExportJson, VerifyResponse, ReplayResponse, CreateKeyRequest, CreatedKeyJson,
         KeyJson, HealthJson, ErrorBody, ErrorDetail,
         monitoring::CustomerRequest, monitoring::BulkCustomer, monitoring::BulkCustomersRequest,

@@ -12,7 +12,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::api::{ChangedJson, DiffCounts, DiffJson, ImportReport, ListJson, ListVersionJson};
+use crate::api::{DiffJson, ImportReport, ListJson, ListVersionJson};
 use crate::auth::Caller;
 use crate::body::{JsonBody, read_body};
 use crate::error::{ApiError, ErrorBody};
@@ -105,7 +105,7 @@ async fn find(state: &AppState, field: &str, reference: &str) -> Result<ListVers
     tag = "lists",
     params(DiffParams),
     responses(
-        (status = 200, description = "Added, removed and changed entities", body = DiffJson),
+        (status = 200, description = "Added, removed and changed entities, and the relations (`relations`) when either version holds ownership or control data", body = DiffJson),
         (status = 401, description = "No or unknown API key", body = ErrorBody),
         (status = 404, description = "No such version", body = ErrorBody),
         (status = 422, description = "Missing, not a version id, ambiguous, or of another list", body = ErrorBody),
@@ -130,26 +130,9 @@ pub(crate) async fn diff(
             ),
         ));
     }
-    let diff = state.store().diff(&from, &to).await?;
-    Ok(Json(DiffJson {
-        from: format!("{}@{}", from.list, from.version),
-        to: format!("{}@{}", to.list, to.version),
-        counts: DiffCounts {
-            added: diff.added.len(),
-            removed: diff.removed.len(),
-            changed: diff.changed.len(),
-        },
-        added: diff.added,
-        removed: diff.removed,
-        changed: diff
-            .changed
-            .into_iter()
-            .map(|c| ChangedJson {
-                id: c.id,
-                fields: c.fields,
-            })
-            .collect(),
-    }))
+    Ok(Json(
+        interdict_app::lists::diff_versions(state.store(), &from, &to).await?,
+    ))
 }
 
 /// One entity with its provenance: from its list's active version, or the newest version
@@ -302,9 +285,22 @@ pub(crate) async fn import_file(
     file: SourceFile,
     options: &ImportOptions,
 ) -> Result<ImportReport, ApiError> {
-    let label = file.name.clone();
-    let mut report =
-        interdict_app::lists::import(state.store(), vec![file], &label, options).await?;
+    import_files(state, vec![file], options).await
+}
+
+/// [`import_file`] of several files read as one version (the UI's upload of an edges CSV with
+/// the companies' records), named by their names joined.
+pub(crate) async fn import_files(
+    state: &AppState,
+    files: Vec<SourceFile>,
+    options: &ImportOptions,
+) -> Result<ImportReport, ApiError> {
+    let label = files
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut report = interdict_app::lists::import(state.store(), files, &label, options).await?;
     state.refresh_index().await?;
     report.index_entities = Some(state.index().snapshot().map_or(0, |s| s.entities));
     state.after_import();

@@ -2,7 +2,9 @@
 //! layer's import use case, as `POST /v1/lists/import` and `interdict lists import` do —
 //! refused whole when any record is broken or the file is truncated, stored but kept
 //! inactive when older than the active version or when it removes too much of it (unless the
-//! admin says so), on record in the audit trail — and the import's report shown.
+//! admin says so), on record in the audit trail — and the import's report shown. Several
+//! files chosen at once are one version, as a directory is for the command line: an
+//! ownership edges CSV with the companies' own records (FollowTheMoney).
 
 use axum::extract::{Multipart, State};
 use axum::response::Html;
@@ -17,15 +19,15 @@ use super::upload::{self, UploadForm};
 use super::{UiError, Viewer};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::handlers::lists::{ImportParams, import_file};
+use crate::handlers::lists::{ImportParams, import_files};
 
 fn form_markup(viewer: &Viewer) -> Markup {
     html! {
         form.import method="post" action="/ui/lists/import" enctype="multipart/form-data" {
             (csrf_field(viewer))
             div.field {
-                label for="file" { "List file" }
-                input #file type="file" name="file" required;
+                label for="file" { "List file, or the files of one version (an edges CSV with the companies' records)" }
+                input #file type="file" name="file" multiple required;
             }
             div.row {
                 div.field {
@@ -100,16 +102,17 @@ pub(crate) async fn import(
     let mut form = upload::read(multipart, "file", state.config().limits.max_import_bytes).await?;
     viewer.check_csrf(form.field("csrf"))?;
     viewer.require(Role::Admin)?;
-    let outcome = match (options(&viewer, &form), form.file.take()) {
-        (Err(problem), _) => Err(problem),
-        (Ok(_), None) => Err(ApiError::invalid("file", "choose a list file to import")),
-        (Ok(options), Some(file)) => {
-            let file = SourceFile {
-                name: file.name,
-                bytes: file.bytes,
-            };
-            import_file(&state, file, &options).await
-        }
+    let files: Vec<SourceFile> = std::mem::take(&mut form.files)
+        .into_iter()
+        .map(|file| SourceFile {
+            name: file.name,
+            bytes: file.bytes,
+        })
+        .collect();
+    let outcome = match options(&viewer, &form) {
+        Err(problem) => Err(problem),
+        Ok(_) if files.is_empty() => Err(ApiError::invalid("file", "choose a list file to import")),
+        Ok(options) => import_files(&state, files, &options).await,
     };
     let outcome = match outcome {
         Ok(report) => Ok(report),
@@ -151,6 +154,9 @@ fn report_markup(report: &ImportReport) -> Markup {
                 dt { "Version" } dd #import-version { code { (report.version) } }
                 dt { "Format" } dd { (report.format) }
                 dt { "Entities" } dd #import-entities { (report.entities) }
+                @if let Some(relations) = report.relations {
+                    dt { "Relations" } dd #import-relations { (relations) }
+                }
                 dt { "Names" } dd { (report.names) }
                 dt { "Published" } dd { (report.published.as_deref().unwrap_or("—")) }
                 dt { "Encoding" } dd { (report.encoding.as_deref().unwrap_or("—")) }

@@ -1,7 +1,9 @@
 //! `/ui/lists`: every list with its versions (published, imported, entity count, active),
-//! each version's changes from the one before with the entities' names, and an entity's page
-//! with its names, data and provenance; an admin makes a stored version the active one (a
-//! rollback, or a version an import kept inactive).
+//! each version's changes from the one before with the entities' names (and the ownership
+//! and control relations it added, removed and changed), and an entity's page with its
+//! names, data, provenance and, where the active ownership data names it, its verdict per
+//! regime and the paths from its blocked owners; an admin makes a stored version the active
+//! one (a rollback, or a version an import kept inactive).
 
 use axum::Form;
 use axum::extract::{Path, State};
@@ -185,6 +187,9 @@ pub(crate) async fn version(
                 (named_rows(&changes.removed))
             }
         }
+        @if let Some(relations) = &changes.relations {
+            (super::ownership::relation_changes(relations))
+        }
     };
     Ok(page(&viewer, "lists", &title, content))
 }
@@ -205,14 +210,66 @@ fn value(v: &Value) -> Markup {
     }
 }
 
-/// `GET /ui/entities/{id}`.
+/// The entity's ownership report, when the active lists hold ownership data and it has
+/// something to say about the entity (a path, a share, control, a block through owners);
+/// `None` otherwise, and without building the graph when no active version holds relations.
+async fn ownership_of(
+    state: &AppState,
+    id: &str,
+) -> Result<Option<interdict_app::ownership::OwnershipJson>, UiError> {
+    let store = state.store();
+    let mut any_relations = false;
+    for version in store.active_versions().await?.values() {
+        if store
+            .relation_count(&version.list, &version.version)
+            .await?
+            > 0
+        {
+            any_relations = true;
+            break;
+        }
+    }
+    if !any_relations {
+        return Ok(None);
+    }
+    let report = match interdict_app::ownership::report(store, id, None).await {
+        Ok(report) => report,
+        Err(interdict_app::Error::Store(interdict_store::Error::NotFound { .. })) => {
+            return Ok(None);
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let regimes = [&report.regimes.ofac, &report.regimes.eu, &report.regimes.uk];
+    let says_something = !report.paths.is_empty()
+        || !report.blocked_by_ownership().is_empty()
+        || regimes
+            .iter()
+            .any(|r| r.share > 0.0 || r.control == Some(true));
+    Ok(says_something.then_some(report))
+}
+
+/// `GET /ui/entities/{id}`: the entity's record, and its ownership where the ownership data
+/// names it; a party only the ownership data names (an owner of an edges file without a
+/// record of its own) has a page with its ownership alone.
 pub(crate) async fn entity(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Html<String>, UiError> {
     viewer.require(Role::Screener)?;
-    let stored = state.store().entity(&id).await?;
+    let ownership = ownership_of(&state, &id).await?;
+    let stored = match state.store().entity(&id).await {
+        Ok(stored) => stored,
+        Err(interdict_store::Error::NotFound { .. }) if ownership.is_some() => {
+            let content = html! {
+                dl { dt { "Id" } dd { code { (id) } } }
+                p { "No list holds a record of this party; the ownership data names it." }
+                @if let Some(report) = &ownership { (super::ownership::section(report)) }
+            };
+            return Ok(page(&viewer, "lists", &id, content));
+        }
+        Err(error) => return Err(error.into()),
+    };
     let also_listed = crate::handlers::lists::also_listed(&state, &id).await?;
     let e = &stored.entity;
     let shown = ["id", "schema", "name", "names", "identifiers", "source"];
@@ -254,6 +311,9 @@ pub(crate) async fn entity(
                     }
                 }
             }
+        }
+        @if let Some(report) = &ownership {
+            (super::ownership::section(report))
         }
         @if !e.identifiers.is_empty() {
             section aria-labelledby="identifiers-title" {

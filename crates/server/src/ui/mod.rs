@@ -18,6 +18,7 @@ mod import;
 mod keys;
 mod layout;
 mod lists;
+mod ownership;
 mod payments;
 mod portfolio;
 mod scan;

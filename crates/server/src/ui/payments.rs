@@ -72,7 +72,7 @@ fn inputs(form: &mut UploadForm) -> Vec<PaymentInput> {
             bytes: pasted.as_bytes().to_vec(),
         });
     }
-    if let Some(file) = form.file.take() {
+    if let Some(file) = form.take_file() {
         inputs.push(PaymentInput {
             name: file.name,
             bytes: file.bytes,

@@ -1,7 +1,8 @@
 //! `/ui/screen`: screen one name and read each match's explanation. The screening goes
 //! through the application layer like `POST /v1/screen`: validated by the same rules,
 //! screened on the screening pool against one snapshot, and recorded in the audit trail
-//! before the result is shown, with the signed-in key as actor.
+//! before the result is shown, with the signed-in key as actor. A hit on a company no list
+//! names but blocked owners hold shows its basis (`ownership`), regimes, share and paths.
 
 use axum::Form;
 use axum::extract::State;
@@ -13,7 +14,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::layout::{csrf_field, page, percent, short};
-use super::{UiError, Viewer, explain};
+use super::{UiError, Viewer, explain, ownership};
 use crate::error::ApiError;
 use crate::{AppState, metrics};
 
@@ -177,6 +178,12 @@ fn results(response: &ScreenResponse) -> Markup {
                                 td { (m.schema) }
                                 td.num { (percent(m.score)) }
                             }
+                            // On no list, but blocked through its owners: the basis says so.
+                            @if let Some(hit) = &m.ownership {
+                                tr.ownership-hit {
+                                    td colspan="5" { (ownership::hit_summary(&m.entity_id, hit)) }
+                                }
+                            }
                             // The same party on other lists: listed under its hit, not as hits.
                             @for other in &m.also_listed {
                                 tr.also-listed title={ "Same party: " (other.linked_by) } {
@@ -193,6 +200,10 @@ fn results(response: &ScreenResponse) -> Markup {
                 @for (i, m) in response.matches.iter().enumerate() {
                     details.match open[i == 0] {
                         summary { "Why " (m.name) " scored " (percent(m.score)) }
+                        @if let Some(hit) = &m.ownership {
+                            h3 { "Blocked through its owners (" (hit.date) ")" }
+                            (ownership::paths_markup(&hit.paths, false))
+                        }
                         (explain::explanation(&m.explanation))
                     }
                 }

@@ -20,15 +20,21 @@ pub(crate) struct Upload {
     pub(crate) bytes: Vec<u8>,
 }
 
-/// A `multipart/form-data` form as sent: its text fields and its file, if one was chosen.
+/// A `multipart/form-data` form as sent: its text fields and its files, if any were chosen.
 #[derive(Debug, Default)]
 pub(crate) struct UploadForm {
     fields: HashMap<String, String>,
-    /// The file of the form's file input, absent when none was chosen.
-    pub(crate) file: Option<Upload>,
+    /// The files of the form's file input, in the order sent (several when the input takes
+    /// `multiple`); empty when none was chosen.
+    pub(crate) files: Vec<Upload>,
 }
 
 impl UploadForm {
+    /// The first file sent, for a form that takes one.
+    pub(crate) fn take_file(&mut self) -> Option<Upload> {
+        (!self.files.is_empty()).then(|| self.files.remove(0))
+    }
+
     /// The text of field `name`, empty when not sent.
     pub(crate) fn field(&self, name: &str) -> &str {
         self.fields.get(name).map_or("", String::as_str)
@@ -48,7 +54,8 @@ fn refused(error: &MultipartError, limit: usize) -> UiError {
     }
 }
 
-/// Reads every part of the form; `file_field` names the file input. A file input left
+/// Reads every part of the form; `file_field` names the file input (each of its parts is one
+/// file). A file input left
 /// empty is sent by browsers as a part without a file name and is no file.
 pub(crate) async fn read(
     mut multipart: Multipart,
@@ -66,7 +73,7 @@ pub(crate) async fn read(
             let file_name = field.file_name().map(base_name).unwrap_or_default();
             let bytes = field.bytes().await.map_err(|e| refused(&e, limit))?;
             if !file_name.is_empty() || !bytes.is_empty() {
-                form.file = Some(Upload {
+                form.files.push(Upload {
                     name: if file_name.is_empty() {
                         "upload".to_owned()
                     } else {
