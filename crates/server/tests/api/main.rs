@@ -12,4 +12,5 @@ mod hardening;
 mod imports;
 mod ownership;
 mod properties;
+mod relations_diff;
 mod serving;
