@@ -35,10 +35,7 @@ async fn each_version_names_the_relations_it_added_ended_and_changed() {
     assert!(opening.previous.is_none());
     assert_eq!(opening.added.len(), 5);
     let relations = opening.relations.expect("the first version's relations");
-    assert_eq!(
-        (relations.counts.added, relations.counts.changed),
-        (7, 0)
-    );
+    assert_eq!((relations.counts.added, relations.counts.changed), (7, 0));
 
     let update = changes(&store, "registry", &second).await.expect("changes");
     assert_eq!(

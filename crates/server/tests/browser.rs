@@ -1033,6 +1033,8 @@ async fn admin_pages(
         );
     }
 
+    ownership_pages(client, browser, base, store).await;
+
     // An upload without the form's token is refused before anything is read into the store.
     let cookies = client.get_all_cookies().await.expect("cookies");
     let session = cookies
@@ -1053,4 +1055,104 @@ async fn admin_pages(
     .await;
     assert_eq!(status, 403, "{answer}");
     assert!(answer.contains("CSRF token"), "{answer}");
+}
+
+/// As the admin: the Duma registry (an edges CSV naming SHARGUNOV by his SDN id, and the
+/// companies' records) imported as one version of two files; its version page counts the
+/// relations it added; screening its company gives a hit with basis `ownership`, whose
+/// entity page shows the regimes and the path from SHARGUNOV, linked to his page.
+async fn ownership_pages(client: &Client, browser: Browser, base: &str, store: &Store) {
+    let registry = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../cli/tests/data/duma-registry")
+        .canonicalize()
+        .expect("the registry fixture");
+    client
+        .goto(&format!("{base}/ui/lists/import"))
+        .await
+        .expect("goto");
+    // WebDriver takes several files for a `multiple` input as paths on separate lines.
+    let files = ["edges.csv", "companies.ftm.json"]
+        .map(|name| registry.join(name).display().to_string())
+        .join("\n");
+    client
+        .find(Locator::Css("#file"))
+        .await
+        .expect("file input")
+        .send_keys(&files)
+        .await
+        .expect("choose the files");
+    fill(client, "#list", "registry").await;
+    click(client, "form.import button").await;
+    let Ok(relations) = client.find(Locator::Id("import-relations")).await else {
+        panic!("no relations in the report: {}", main_text(client).await);
+    };
+    let relations = relations.text().await.expect("text");
+    assert_eq!(relations, "7");
+    let registry_version = store
+        .active_versions()
+        .await
+        .expect("versions")
+        .get("registry")
+        .map(|v| v.version.clone())
+        .expect("the registry is active");
+    click(client, ".report p a").await;
+    let added = client
+        .find(Locator::Id("relations-added-count"))
+        .await
+        .expect("the relation counts")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(added, "7", "version {registry_version}");
+
+    client
+        .goto(&format!("{base}/ui/screen"))
+        .await
+        .expect("goto");
+    fill(client, "#name", "Volzhsky Media Holding").await;
+    click(client, "form.screen button").await;
+    let Ok(hit) = client.find(Locator::Css("tr.ownership-hit")).await else {
+        panic!("no ownership hit: {}", main_text(client).await);
+    };
+    let hit = hit.text().await.expect("text");
+    assert!(
+        hit.contains("Basis: ownership") && hit.contains("OFAC") && hit.contains("share 60 %"),
+        "{hit}"
+    );
+    shoot(client, browser, "screen-ownership").await;
+    click(client, "tr.ownership-hit a").await;
+    assert_eq!(path(client).await, "/ui/entities/registry:volga-media");
+    let ofac = client
+        .find(Locator::Css("table.regimes tr[data-regime=ofac]"))
+        .await
+        .expect("the OFAC verdict")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        ofac.contains("blocked: owned by blocked parties") && ofac.contains("60 %"),
+        "{ofac}"
+    );
+    let step = client
+        .find(Locator::Css("ol.paths li.step"))
+        .await
+        .expect("a path")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        step.contains("SHARGUNOV")
+            && step.contains("Volzhsky Media Holding LLC")
+            && step.contains("60 %")
+            && step.contains("listed"),
+        "{step}"
+    );
+    shoot(client, browser, "entity-ownership").await;
+    click(
+        client,
+        "ol.paths li.step a[href=\"/ui/entities/ofac-sdn:35391\"]",
+    )
+    .await;
+    let text = main_text(client).await;
+    assert!(text.contains("SHARGUNOV"), "{text}");
 }

@@ -82,7 +82,10 @@ async fn the_diff_of_two_edges_files_names_the_relation_changes(store: Store, _g
     let path = format!("/v1/lists/diff?from=registry@{second}&to=registry@{first}");
     let (_, back) = app.call("GET", &path, Some(&screener), None).await;
     assert_eq!(back["relations"]["counts"]["removed"], 1, "{back}");
-    assert_eq!(back["relations"]["removed"][0]["asset"], "registry:volga-tv");
+    assert_eq!(
+        back["relations"]["removed"][0]["asset"],
+        "registry:volga-tv"
+    );
 
     // A list of entities only keeps its shape.
     let path = format!("/v1/lists/diff?from=ofac-sdn@{sdn_old}&to=ofac-sdn@{sdn_new}");
