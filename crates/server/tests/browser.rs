@@ -9,7 +9,10 @@
 //! reviewer, reads the 397/0/7 diff, runs monitoring, replays a screening, and checks CSRF
 //! refusal, role limits and sign-out; a screener scans a text and screens payments (pasted,
 //! uploaded, unreadable); an admin creates and revokes a key and imports list files (a
-//! truncated one refused, a shrunk one kept inactive). It saves a screenshot of each page to
+//! truncated one refused, a shrunk one kept inactive), then the Duma registry's ownership data
+//! (an edges CSV and the companies' records, two files, one version): its company screens as
+//! a hit with basis `ownership`, whose entity page shows the regimes and the path, and the
+//! registry's next version names its relation changes. It saves a screenshot of each page to
 //! `target/ui-screenshots/<browser>/` (and Chromium's README ones to `docs/screenshots/` with
 //! `INTERDICT_UPDATE_SCREENSHOTS=1`).
 //!
@@ -1060,29 +1063,11 @@ async fn admin_pages(
 /// As the admin: the Duma registry (an edges CSV naming SHARGUNOV by his SDN id, and the
 /// companies' records) imported as one version of two files; its version page counts the
 /// relations it added; screening its company gives a hit with basis `ownership`, whose
-/// entity page shows the regimes and the path from SHARGUNOV, linked to his page.
+/// entity page shows the regimes and the path from SHARGUNOV, linked to his page. The
+/// registry a year on: its version page names the share changed, the holding ended and the
+/// new one, whose company (no record of its own) has a page with its ownership alone.
 async fn ownership_pages(client: &Client, browser: Browser, base: &str, store: &Store) {
-    let registry = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../cli/tests/data/duma-registry")
-        .canonicalize()
-        .expect("the registry fixture");
-    client
-        .goto(&format!("{base}/ui/lists/import"))
-        .await
-        .expect("goto");
-    // WebDriver takes several files for a `multiple` input as paths on separate lines.
-    let files = ["edges.csv", "companies.ftm.json"]
-        .map(|name| registry.join(name).display().to_string())
-        .join("\n");
-    client
-        .find(Locator::Css("#file"))
-        .await
-        .expect("file input")
-        .send_keys(&files)
-        .await
-        .expect("choose the files");
-    fill(client, "#list", "registry").await;
-    click(client, "form.import button").await;
+    import_files(client, base, "duma-registry", "registry").await;
     let Ok(relations) = client.find(Locator::Id("import-relations")).await else {
         panic!("no relations in the report: {}", main_text(client).await);
     };
@@ -1148,11 +1133,64 @@ async fn ownership_pages(client: &Client, browser: Browser, base: &str, store: &
         "{step}"
     );
     shoot(client, browser, "entity-ownership").await;
+    // Each step links to both parties' pages.
+    for party in ["ofac-sdn:35391", "registry:volga-media"] {
+        let css = format!("ol.paths li.step a[href=\"/ui/entities/{party}\"]");
+        assert!(client.find(Locator::Css(&css)).await.is_ok(), "{css}");
+    }
+
+    // A year on: his stake in the radio fell, a holding ended, a new one began.
+    import_files(client, base, "duma-registry-2023", "registry").await;
+    click(client, ".report p a").await;
+    let changed = client
+        .find(Locator::Css("table.relations-changed"))
+        .await
+        .expect("the changed relations")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        changed.contains("percentage: 25 % → 20 %") && changed.contains("end: — → 2023-06-30"),
+        "{changed}"
+    );
+    let added = main_text(client).await;
+    assert!(added.contains("70 % · from 2023-07-01"), "{added}");
+    shoot(client, browser, "list-relations").await;
+    // The new company has no record of its own: its page has its ownership alone.
     click(
         client,
-        "ol.paths li.step a[href=\"/ui/entities/ofac-sdn:35391\"]",
+        "table.relations-added a[href=\"/ui/entities/registry:volga-tv\"]",
     )
     .await;
     let text = main_text(client).await;
-    assert!(text.contains("SHARGUNOV"), "{text}");
+    assert!(
+        text.contains("No list holds a record of this party") && text.contains("not blocked"),
+        "{text}"
+    );
+}
+
+/// Imports the files of the CLI's registry fixture `dir` as list `list` on the import page.
+async fn import_files(client: &Client, base: &str, dir: &str, list: &str) {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../cli/tests/data")
+        .join(dir)
+        .canonicalize()
+        .expect("the registry fixture");
+    client
+        .goto(&format!("{base}/ui/lists/import"))
+        .await
+        .expect("goto");
+    // WebDriver takes several files for a `multiple` input as paths on separate lines.
+    let files = ["edges.csv", "companies.ftm.json"]
+        .map(|name| folder.join(name).display().to_string())
+        .join("\n");
+    client
+        .find(Locator::Css("#file"))
+        .await
+        .expect("file input")
+        .send_keys(&files)
+        .await
+        .expect("choose the files");
+    fill(client, "#list", list).await;
+    click(client, "form.import button").await;
 }

@@ -210,13 +210,14 @@ fn value(v: &Value) -> Markup {
     }
 }
 
-/// The entity's ownership report, when the active lists hold ownership data and it has
-/// something to say about the entity (a path, a share, control, a block through owners);
-/// `None` otherwise, and without building the graph when no active version holds relations.
+/// The entity's ownership report when the active lists hold ownership data that names it or
+/// a list has it, with whether the report has something to say about it (a path, a share,
+/// control, a block through owners); `None` otherwise, and without building the graph when
+/// no active version holds relations.
 async fn ownership_of(
     state: &AppState,
     id: &str,
-) -> Result<Option<interdict_app::ownership::OwnershipJson>, UiError> {
+) -> Result<Option<(interdict_app::ownership::OwnershipJson, bool)>, UiError> {
     let store = state.store();
     let mut any_relations = false;
     for version in store.active_versions().await?.values() {
@@ -245,7 +246,7 @@ async fn ownership_of(
         || regimes
             .iter()
             .any(|r| r.share > 0.0 || r.control == Some(true));
-    Ok(says_something.then_some(report))
+    Ok(Some((report, says_something)))
 }
 
 /// `GET /ui/entities/{id}`: the entity's record, and its ownership where the ownership data
@@ -258,18 +259,20 @@ pub(crate) async fn entity(
 ) -> Result<Html<String>, UiError> {
     viewer.require(Role::Screener)?;
     let ownership = ownership_of(&state, &id).await?;
-    let stored = match state.store().entity(&id).await {
-        Ok(stored) => stored,
-        Err(interdict_store::Error::NotFound { .. }) if ownership.is_some() => {
+    let stored = match (state.store().entity(&id).await, ownership) {
+        (Ok(stored), ownership) => (stored, ownership),
+        (Err(interdict_store::Error::NotFound { .. }), Some((report, _))) => {
             let content = html! {
                 dl { dt { "Id" } dd { code { (id) } } }
                 p { "No list holds a record of this party; the ownership data names it." }
-                @if let Some(report) = &ownership { (super::ownership::section(report)) }
+                (super::ownership::section(&report))
             };
             return Ok(page(&viewer, "lists", &id, content));
         }
-        Err(error) => return Err(error.into()),
+        (Err(error), _) => return Err(error.into()),
     };
+    let (stored, ownership) = stored;
+    let ownership = ownership.and_then(|(report, says_something)| says_something.then_some(report));
     let also_listed = crate::handlers::lists::also_listed(&state, &id).await?;
     let e = &stored.entity;
     let shown = ["id", "schema", "name", "names", "identifiers", "source"];

@@ -7,6 +7,8 @@
 //! API answers.
 
 use interdict_app::contract::{RelationChangeJson, RelationDiffJson, RelationJson};
+#[cfg(test)]
+use interdict_app::ownership::StepLinkJson;
 use interdict_app::ownership::{
     OwnershipHitJson, OwnershipJson, OwnershipPathJson, PathStepJson, RegimeJson, RegimesJson,
 };
@@ -205,7 +207,7 @@ fn relation_rows(relations: &[RelationJson]) -> Markup {
 /// A changed term's old and new value.
 fn term_of(relation: &RelationJson, field: &str) -> String {
     let value = match field {
-        "percentage" => relation.percentage.clone(),
+        "percentage" => relation.percentage.as_ref().map(|p| p.replace('%', " %")),
         "start" => relation.start.clone(),
         "end" => relation.end.clone(),
         "kind" => Some(relation.kind.clone()),
@@ -275,5 +277,101 @@ mod tests {
         assert_eq!(stake(0.5, Some(0.25)), "25–50 %");
         assert_eq!(stake(0.45, Some(0.45)), "45 %");
         assert_eq!(stake(0.45, None), "45 %");
+    }
+
+    fn step(owner: &str, link: StepLinkJson) -> PathStepJson {
+        PathStepJson {
+            owner: owner.into(),
+            owner_name: Some("Sergey Shargunov".into()),
+            asset: "registry:volga-media".into(),
+            asset_name: None,
+            kind: "ownership".into(),
+            percentage: Some(0.5),
+            percentage_low: Some(0.25),
+            role: None,
+            link,
+        }
+    }
+
+    #[test]
+    fn a_step_links_both_parties_and_says_how_the_owner_is_blocked() {
+        let resolved = step_markup(&step(
+            "registry:p-shargunov",
+            StepLinkJson {
+                basis: "resolved".into(),
+                listed_id: Some("ofac-sdn:35391".into()),
+                score: Some(0.9312),
+            },
+        ))
+        .into_string();
+        assert!(resolved.contains("resolved, score 0.93"), "{resolved}");
+        assert!(
+            resolved.contains(r#"href="/ui/entities/ofac-sdn:35391""#),
+            "{resolved}"
+        );
+        assert!(
+            resolved.contains(r#"href="/ui/entities/registry:p-shargunov">Sergey Shargunov</a>"#),
+            "{resolved}"
+        );
+        // A party without a name shows its id as the link.
+        assert!(
+            resolved
+                .contains(r#"href="/ui/entities/registry:volga-media">registry:volga-media</a>"#),
+            "{resolved}"
+        );
+        assert!(resolved.contains("25–50 %"), "{resolved}");
+        let through = step_markup(&step(
+            "registry:volga-media",
+            StepLinkJson {
+                basis: "ownership".into(),
+                listed_id: None,
+                score: None,
+            },
+        ))
+        .into_string();
+        assert!(through.contains("blocked through its owners"), "{through}");
+        // A listed owner named by its own id is not repeated.
+        let listed = step_markup(&step(
+            "ofac-sdn:35391",
+            StepLinkJson {
+                basis: "listed".into(),
+                listed_id: Some("ofac-sdn:35391".into()),
+                score: None,
+            },
+        ))
+        .into_string();
+        assert!(
+            listed.contains(r#"<span class="link">listed</span>"#),
+            "{listed}"
+        );
+        assert!(!listed.contains(" as "), "{listed}");
+    }
+
+    #[test]
+    fn a_verdict_says_why_and_whether_only_the_upper_bounds_block() {
+        let mut verdict = RegimeJson {
+            blocked: true,
+            certain: false,
+            listed: false,
+            share: 0.5,
+            share_low: 0.25,
+            control: Some(false),
+        };
+        assert_eq!(
+            verdict_text(&verdict),
+            "blocked: owned by blocked parties (at the ranges' upper bounds only)"
+        );
+        verdict.share = 0.0;
+        verdict.certain = true;
+        verdict.control = Some(true);
+        assert_eq!(
+            verdict_text(&verdict),
+            "blocked: controlled by blocked parties"
+        );
+        verdict.listed = true;
+        assert_eq!(verdict_text(&verdict), "blocked: listed");
+        verdict.listed = false;
+        verdict.blocked = false;
+        assert_eq!(verdict_text(&verdict), "not blocked");
     }
 }
