@@ -249,9 +249,15 @@ pub struct RelationJson {
     /// The holder's entity id.
     #[schema(example = "ofac-sdn:35391")]
     pub owner: String,
+    /// The holder's name, where the store has its record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_name: Option<String>,
     /// The held entity's id.
     #[schema(example = "registry:volga-media")]
     pub asset: String,
+    /// The held entity's name, where the store has its record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_name: Option<String>,
     /// `ownership` or `control`.
     pub kind: String,
     /// The stake as the source gives it (`60%`, a range `25-50%`); absent for control.

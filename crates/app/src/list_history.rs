@@ -10,7 +10,7 @@ use interdict_store::Store;
 
 use crate::Error;
 use crate::contract::{ListVersionJson, RelationDiffJson};
-use crate::lists::{relation_diff, stored_relations};
+use crate::lists::{name_relation_parties, relation_diff, stored_relations};
 
 /// An entity named in a version's changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,12 +76,20 @@ pub async fn changes(store: &Store, list: &str, reference: &str) -> Result<Versi
             added: newer.iter().map(named).collect(),
             removed: Vec::new(),
             changed: Vec::new(),
-            relations: relation_diff(&[], &newer_relations),
+            relations: named_relations(store, relation_diff(&[], &newer_relations), &newer, &[])
+                .await?,
         });
     };
     let older_relations = stored_relations(store, &previous).await?;
     let older = store.version_entities(list, &previous.version).await?;
     let diff = store.diff(&previous, &version).await?;
+    let relations = named_relations(
+        store,
+        relation_diff(&older_relations, &newer_relations),
+        &newer,
+        &older,
+    )
+    .await?;
     // By id in a map: the store's order follows the database's collation, not Rust's.
     let names = |entities: &[Entity]| -> HashMap<String, String> {
         entities
@@ -107,7 +115,7 @@ pub async fn changes(store: &Store, list: &str, reference: &str) -> Result<Versi
                 fields: c.fields,
             })
             .collect(),
-        relations: relation_diff(&older_relations, &newer_relations),
+        relations,
     })
 }
 
@@ -125,6 +133,25 @@ pub async fn versions(store: &Store, list: &str) -> Result<Vec<ListVersionJson>,
 pub async fn all_versions(store: &Store) -> Result<Vec<ListVersionJson>, Error> {
     let versions: Vec<ListVersion> = store.versions().await?;
     Ok(versions.iter().map(ListVersionJson::from).collect())
+}
+
+/// `diff` with its parties named from the versions' entities, or the store.
+async fn named_relations(
+    store: &Store,
+    diff: Option<RelationDiffJson>,
+    newer: &[Entity],
+    older: &[Entity],
+) -> Result<Option<RelationDiffJson>, Error> {
+    let Some(mut diff) = diff else {
+        return Ok(None);
+    };
+    let known: HashMap<String, String> = older
+        .iter()
+        .chain(newer)
+        .map(|e| (e.id.as_str().to_owned(), e.name.clone()))
+        .collect();
+    name_relation_parties(store, &mut diff, known).await?;
+    Ok(Some(diff))
 }
 
 fn named(entity: &Entity) -> NamedEntity {

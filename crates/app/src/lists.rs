@@ -18,7 +18,7 @@
 //! relations as it counts entities. A diff of two versions ([`diff_versions`]) names the
 //! relations added, removed and changed ([`relation_diff`]) next to the entities.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use interdict_model::{Entity, ListVersion, PartialDate, Relation};
@@ -755,7 +755,19 @@ pub async fn diff_versions(
     to: &ListVersion,
 ) -> Result<DiffJson, Error> {
     let diff = store.diff(from, to).await?;
-    let relations = version_relation_diff(store, from, to).await?;
+    let mut relations = version_relation_diff(store, from, to).await?;
+    if let Some(relations) = &mut relations {
+        let mut known = HashMap::new();
+        for version in [from, to] {
+            for entity in store
+                .version_entities(&version.list, &version.version)
+                .await?
+            {
+                known.insert(entity.id.as_str().to_owned(), entity.name);
+            }
+        }
+        name_relation_parties(store, relations, known).await?;
+    }
     Ok(diff_json(
         &format!("{}@{}", from.list, from.version),
         &format!("{}@{}", to.list, to.version),
@@ -793,6 +805,49 @@ pub fn diff_json(
     }
 }
 
+/// Names the owners and assets of `diff`'s relations: from `known` (id → name, e.g. the
+/// entities of the two versions), else from the store's record (an owner of another list,
+/// `ofac-sdn:35391`), each id looked up once; a party without a record stays unnamed.
+pub async fn name_relation_parties(
+    store: &Store,
+    diff: &mut RelationDiffJson,
+    mut known: HashMap<String, String>,
+) -> Result<(), Error> {
+    let mut unnamed: HashSet<String> = HashSet::new();
+    let relations = || {
+        diff.added
+            .iter()
+            .chain(&diff.removed)
+            .chain(diff.changed.iter().flat_map(|c| [&c.old, &c.new]))
+    };
+    for relation in relations() {
+        for id in [&relation.owner, &relation.asset] {
+            if !known.contains_key(id.as_str()) {
+                unnamed.insert(id.clone());
+            }
+        }
+    }
+    for id in unnamed {
+        match store.entity(&id).await {
+            Ok(stored) => {
+                known.insert(id, stored.entity.name);
+            }
+            Err(interdict_store::Error::NotFound { .. }) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    let relations = diff.added.iter_mut().chain(diff.removed.iter_mut()).chain(
+        diff.changed
+            .iter_mut()
+            .flat_map(|c| [&mut c.old, &mut c.new]),
+    );
+    for relation in relations {
+        relation.owner_name = known.get(&relation.owner).cloned();
+        relation.asset_name = known.get(&relation.asset).cloned();
+    }
+    Ok(())
+}
+
 /// The relations of a stored version; none without a query when it holds none.
 pub async fn stored_relations(
     store: &Store,
@@ -828,7 +883,6 @@ pub async fn version_relation_diff(
 /// relation changed, since an edges CSV's ids carry the start date and the kind, which a
 /// correction may change.
 pub fn relation_diff(old: &[Relation], new: &[Relation]) -> Option<RelationDiffJson> {
-    use std::collections::HashMap;
     if old.is_empty() && new.is_empty() {
         return None;
     }
@@ -963,7 +1017,9 @@ pub fn relation_json(relation: &Relation) -> RelationJson {
     RelationJson {
         id: relation.id.clone(),
         owner: relation.owner.clone(),
+        owner_name: None,
         asset: relation.asset.clone(),
+        asset_name: None,
         kind: relation.kind.as_str().to_owned(),
         percentage: relation.stake.map(|s| s.to_string()),
         share: relation.stake.map(|s| s.high.fraction()),

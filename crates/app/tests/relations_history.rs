@@ -53,6 +53,12 @@ async fn each_version_names_the_relations_it_added_ended_and_changed() {
         (1, 0, 2)
     );
     assert_eq!(relations.added[0].asset, "registry:volga-tv");
+    // Parties are named from the versions' records; the new company has none.
+    assert_eq!(
+        relations.added[0].owner_name.as_deref(),
+        Some("Marina Petrovna Kuznetsova")
+    );
+    assert_eq!(relations.added[0].asset_name, None);
     let fields: Vec<(&str, &[String])> = relations
         .changed
         .iter()

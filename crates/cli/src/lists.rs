@@ -303,10 +303,18 @@ pub(crate) async fn diff(
         _ => diff_entities(&old_entities, &new_entities),
     };
     let details = interdict_app::lists::diff_details(&diff, &old_entities, &new_entities);
-    let relations = relation_diff(
+    let mut relations = relation_diff(
         &relations_of(store, &old).await?,
         &relations_of(store, &new).await?,
     );
+    if let Some(relations) = &mut relations {
+        let known = old_entities
+            .iter()
+            .chain(&new_entities)
+            .map(|e| (e.id.as_str().to_owned(), e.name.clone()))
+            .collect();
+        interdict_app::lists::name_relation_parties(store, relations, known).await?;
+    }
     let json = interdict_app::lists::diff_json(&old.label(), &new.label(), diff, relations);
     Ok(ListsDiff { json, details })
 }
@@ -367,12 +375,20 @@ pub(crate) async fn run_diff(
     Ok(())
 }
 
-/// A relation on one line: `owner → asset  ownership 60%  from 2019-04-01 to 2023-01-31`.
+/// A party of a relation: its id, and its name where known.
+fn party(id: &str, name: Option<&str>) -> String {
+    match name {
+        Some(name) => format!("{} ({})", printable(id), printable(name)),
+        None => printable(id).into_owned(),
+    }
+}
+
+/// A relation on one line: `owner (name) → asset (name)  ownership 60%  from 2019-04-01`.
 pub(crate) fn describe_relation(relation: &RelationJson) -> String {
     let mut text = format!(
         "{} → {}  {}",
-        printable(&relation.owner),
-        printable(&relation.asset),
+        party(&relation.owner, relation.owner_name.as_deref()),
+        party(&relation.asset, relation.asset_name.as_deref()),
         relation.kind
     );
     if let Some(percentage) = &relation.percentage {

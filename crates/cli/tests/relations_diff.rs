@@ -1,7 +1,8 @@
 //! `interdict lists diff` on ownership data, with the real binary on a real SQLite store: two
 //! versions of the made-up Duma registry (`tests/data/duma-registry` and
 //! `tests/data/duma-registry-2023`: a share changed, an edge ended, a new edge) diffed as
-//! stored versions and as files, in text and JSON; a list of entities only keeps its diff's
+//! stored versions and as files, in text and JSON, each party named from its record (the
+//! listed owner from the SDN list of 2022-03-24); a list of entities only keeps its diff's
 //! shape, without a `relations` part.
 
 mod binary;
@@ -54,6 +55,8 @@ fn changes(relations: &Value) -> Vec<(String, String, Vec<String>)> {
 #[test]
 fn a_registry_update_names_the_relations_added_and_changed() {
     let env = Env::new();
+    let sdn = shared("lists/ofac-sdn-2022-03-24/sdn.csv");
+    env.ok(&["lists", "import", path_str(&sdn)]);
     let first = import(&env, "duma-registry");
     let second = import(&env, "duma-registry-2023");
     assert_eq!(second["relations"], 8);
@@ -95,12 +98,21 @@ fn a_registry_update_names_the_relations_added_and_changed() {
     assert_eq!(share["old"]["percentage"], "25%");
     assert_eq!(share["new"]["percentage"], "20%");
     assert_eq!(share["new"]["share"], 0.2);
+    // Named from the versions' records, and the listed owner from his SDN record.
+    assert_eq!(
+        share["new"]["owner_name"],
+        "SHARGUNOV, Sergey Aleksandrovich"
+    );
+    assert_eq!(share["new"]["asset_name"], "Radio Volzhskaya Volna LLC");
+    assert!(added.get("asset_name").is_none(), "no record: {added}");
 
     let text = env.ok(&["lists", "diff", &from, &to]);
     for line in [
         "relations: 1 added, 0 removed, 2 changed",
-        "+ registry:p-kuznetsova → registry:volga-tv  ownership 70%  from 2023-07-01",
-        "~ ofac-sdn:35391 → registry:volga-radio  ownership 20%  from 2020",
+        "+ registry:p-kuznetsova (Marina Petrovna Kuznetsova) → registry:volga-tv  ownership 70%  \
+         from 2023-07-01",
+        "~ ofac-sdn:35391 (SHARGUNOV, Sergey Aleksandrovich) → registry:volga-radio \
+         (Radio Volzhskaya Volna LLC)  ownership 20%  from 2020",
         "percentage: 25% → 20%",
         "end: (none) → 2023-06-30",
     ] {

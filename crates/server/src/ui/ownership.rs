@@ -196,8 +196,8 @@ fn relation_rows(relations: &[RelationJson]) -> Markup {
     html! {
         @for r in relations {
             tr {
-                td { (party(&r.owner, None)) }
-                td { (party(&r.asset, None)) }
+                td { (party(&r.owner, r.owner_name.as_deref())) }
+                td { (party(&r.asset, r.asset_name.as_deref())) }
                 td { (terms(r)) }
             }
         }
@@ -224,8 +224,8 @@ fn change_rows(changes: &[RelationChangeJson]) -> Markup {
     html! {
         @for c in changes {
             tr {
-                td { (party(&c.new.owner, None)) }
-                td { (party(&c.new.asset, None)) }
+                td { (party(&c.new.owner, c.new.owner_name.as_deref())) }
+                td { (party(&c.new.asset, c.new.asset_name.as_deref())) }
                 td {
                     ul.terms { @for field in &c.fields {
                         li { (field) ": " (term_of(&c.old, field)) " → " strong { (term_of(&c.new, field)) } }

@@ -58,6 +58,10 @@ async fn the_diff_of_two_edges_files_names_the_relation_changes(store: Store, _g
     assert_eq!(share["fields"], serde_json::json!(["percentage"]));
     assert_eq!(share["old"]["share"], 0.25);
     assert_eq!(share["new"]["share"], 0.2);
+    assert_eq!(
+        share["new"]["owner_name"],
+        "SHARGUNOV, Sergey Aleksandrovich"
+    );
     let ended = &relations["changed"][1];
     assert_eq!(ended["new"]["asset"], "registry:kama-foods");
     assert_eq!(ended["fields"], serde_json::json!(["end"]));
