@@ -756,17 +756,10 @@ pub async fn diff_versions(
 ) -> Result<DiffJson, Error> {
     let diff = store.diff(from, to).await?;
     let mut relations = version_relation_diff(store, from, to).await?;
+    // The parties the diff names, looked up one by one: a registry's versions may hold far
+    // more entities than an update changes relations.
     if let Some(relations) = &mut relations {
-        let mut known = HashMap::new();
-        for version in [from, to] {
-            for entity in store
-                .version_entities(&version.list, &version.version)
-                .await?
-            {
-                known.insert(entity.id.as_str().to_owned(), entity.name);
-            }
-        }
-        name_relation_parties(store, relations, known).await?;
+        name_relation_parties(store, relations, HashMap::new()).await?;
     }
     Ok(diff_json(
         &format!("{}@{}", from.list, from.version),
