@@ -259,7 +259,7 @@ pub(crate) async fn entity(
 ) -> Result<Html<String>, UiError> {
     viewer.require(Role::Screener)?;
     let ownership = ownership_of(&state, &id).await?;
-    let stored = match (state.store().entity(&id).await, ownership) {
+    let (stored, ownership) = match (state.store().entity(&id).await, ownership) {
         (Ok(stored), ownership) => (stored, ownership),
         (Err(interdict_store::Error::NotFound { .. }), Some((report, _))) => {
             let content = html! {
@@ -271,7 +271,7 @@ pub(crate) async fn entity(
         }
         (Err(error), _) => return Err(error.into()),
     };
-    let (stored, ownership) = stored;
+    // On a listed party's page the section shows only when it has more to say than the list.
     let ownership = ownership.and_then(|(report, says_something)| says_something.then_some(report));
     let also_listed = crate::handlers::lists::also_listed(&state, &id).await?;
     let e = &stored.entity;
