@@ -13,3 +13,4 @@ mod imports;
 mod ownership;
 mod properties;
 mod serving;
+mod ui;
