@@ -706,6 +706,42 @@ pub struct AlertDetailJson {
     /// of its records. Absent when the party is listed once.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also_listed: Vec<AlsoListedJson>,
+    /// The same customer's (or payment's) other alerts on records of the same party
+    /// (`also_listed`): raised before alerts were grouped by party, or each on another list's
+    /// record. Each is decided on its own (four eyes), so decide them alike. Absent when there
+    /// are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related_alerts: Vec<RelatedAlertJson>,
+}
+
+/// Another alert of the same customer on a record of the same party.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct RelatedAlertJson {
+    /// Its id.
+    pub id: i64,
+    /// The record it is about, on another list.
+    pub entity_id: String,
+    /// That record's list.
+    pub list: String,
+    /// `open`, `escalated`, `true_match`, `false_positive` or `closed`.
+    pub status: String,
+    /// It waits for a decision (open or escalated).
+    pub undecided: bool,
+    /// A decision proposed on it waits for approval.
+    pub awaiting_approval: bool,
+}
+
+impl From<&Alert> for RelatedAlertJson {
+    fn from(a: &Alert) -> Self {
+        RelatedAlertJson {
+            id: a.id,
+            entity_id: a.entity_id.clone(),
+            list: a.list.clone(),
+            status: a.status.as_str().to_owned(),
+            undecided: a.status.is_open(),
+            awaiting_approval: a.pending.is_some(),
+        }
+    }
 }
 
 impl From<&DecisionRecord> for DecisionJson {
@@ -790,6 +826,7 @@ impl AlertDetailJson {
                 .collect(),
             proposals: d.proposals.iter().map(ProposalJson::from).collect(),
             also_listed: Vec::new(),
+            related_alerts: Vec::new(),
         }
     }
 }

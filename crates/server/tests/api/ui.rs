@@ -1,13 +1,14 @@
 //! The analyst UI over a real listener, in raw HTTP/1.1 (no browser needed): a page that does
 //! not finish in its time limit is stopped with an HTML error page (the API's `request_timeout`
-//! for every page, its `import_timeout` for a list upload, which may take longer), and an
-//! upload the shrink guard keeps inactive says how to activate it in the form's own words.
+//! for every page, its `import_timeout` for a list upload, which may take longer), an
+//! upload the shrink guard keeps inactive says how to activate it in the form's own words,
+//! and an alert page links the customer's alert on the same party's other record.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use interdict_server::{AppState, Limits, ServerConfig, serve};
-use interdict_store::{Role, Store};
+use interdict_store::{AlertFilter, AlertReason, Customer, MonitorRun, NewAlert, Role, Store};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
@@ -294,5 +295,91 @@ async fn an_upload_past_the_import_time_limit_is_stopped_with_an_error_page() {
     let (head, _) = import_request(&session, &csrf, &shrunk_sdn());
     let answer = exchange(running.address, &head).await;
     assert_took_too_long(&answer, "0.5");
+    running.stop().await;
+}
+
+/// Mullah Akhund is UN TAi.002 and UK AFG0006: a customer's alerts on both records (as
+/// monitoring raised them before it grouped by party) each link the other on the alert
+/// page, and say to decide it too while it is undecided.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_alert_page_links_the_customers_alert_on_the_same_partys_other_record() {
+    let (_guard, store) = sqlite().await;
+    import(&store, "lists/un-consolidated-2026-02-27.xml").await;
+    import(
+        &store,
+        "lists/uk-sanctions-list-2026-09-07/uk-sanctions-list.xml",
+    )
+    .await;
+    store
+        .upsert_customers(&[Customer {
+            id: "C-1".into(),
+            name: "Mohammad Hassan Akhund".into(),
+            dob: None,
+            countries: Vec::new(),
+            schema: None,
+        }])
+        .await
+        .expect("customer");
+    let (un, uk) = ("un-sc:TAi.002", "uk-sanctions-list:AFG0006");
+    let create = [un, uk]
+        .into_iter()
+        .map(|entity| NewAlert {
+            customer_id: "C-1".into(),
+            entity_id: entity.into(),
+            list_version: "v1".into(),
+            score: 0.9,
+            matched_name: "Mohammad Hassan Akhund".into(),
+            explanation: serde_json::json!({ "score": 0.9 }),
+            customer_fingerprint: "c".into(),
+            entity_fingerprint: "e".into(),
+            reason: AlertReason::NewCustomer,
+        })
+        .collect();
+    store
+        .record_monitor_run(&MonitorRun {
+            create,
+            actor: "monitor".into(),
+            ..MonitorRun::default()
+        })
+        .await
+        .expect("run");
+    let alerts = store.alerts(&AlertFilter::default()).await.expect("alerts");
+    let id_of = |entity: &str| {
+        alerts
+            .iter()
+            .find(|a| a.entity_id == entity)
+            .map(|a| a.id)
+            .expect("the alert")
+    };
+    let (on_un, on_uk) = (id_of(un), id_of(uk));
+    let analyst = store
+        .create_key(Role::Analyst, "ui analyst", "cli:test")
+        .await
+        .expect("key")
+        .key;
+    let running = Running::start(store, Limits::default()).await;
+    let session = sign_in(running.address, &analyst).await;
+    let page = exchange(
+        running.address,
+        format!(
+            "GET /ui/alerts/{on_un} HTTP/1.1\r\nHost: localhost\r\n\
+             Cookie: interdict_session={session}\r\nConnection: close\r\n\r\n"
+        )
+        .as_bytes(),
+    )
+    .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("Same party, other alerts"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(&format!(
+            "<a class=\"also-decide\" href=\"/ui/alerts/{on_uk}\">also decide #{on_uk}</a>"
+        )),
+        "{}",
+        page.body
+    );
     running.stop().await;
 }
