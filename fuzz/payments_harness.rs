@@ -1,5 +1,5 @@
 //! The `payments` fuzz target's body, shared by the target (`fuzz_targets/payments.rs`) and by
-//! `crates/payments/tests/fuzz_replay.rs`, which replays every saved input on the stable
+//! `crates/payments/tests/it/fuzz_replay.rs`, which replays every saved input on the stable
 //! compiler: parse any bytes as payment messages, then run the screening rules on each.
 
 use std::sync::OnceLock;

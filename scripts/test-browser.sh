@@ -7,6 +7,11 @@
 #           loopback (idempotent) and prints its URL; chromium when no browser is named
 #   scripts/test-browser.sh stop
 #           stops both WebDriver servers (and the browsers they started) and removes their files
+#   scripts/test-browser.sh has-geckodriver
+#           succeeds when geckodriver is there (on the PATH or built), without building it
+#   scripts/test-browser.sh build-geckodriver
+#           builds geckodriver if it is missing, and nothing else: `.ci/run` starts it in the
+#           background while the tests compile, so that a multi-core machine overlaps the two
 #
 # Installing: Debian packages (chromium, chromium-driver, firefox-esr, curl) with apt-get as
 # root, or through sudo as another user; without either the script prints the command to run
@@ -56,8 +61,17 @@ install_packages() {
     "${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
 }
 
-# Builds geckodriver into $gecko_root (once; later runs reuse it).
+# Builds geckodriver into $gecko_root (once; later runs reuse it). Under a lock in the root:
+# a `start firefox` while a build started ahead (`build-geckodriver`) runs waits for it and
+# uses what it built, rather than building a second one beside it.
 build_geckodriver() {
+    mkdir -p "$gecko_root"
+    exec 8>"$gecko_root/.build.lock"
+    flock 8
+    if firefox_driver >/dev/null; then
+        exec 8>&-
+        return 0
+    fi
     if ! command -v cargo >/dev/null 2>&1; then
         echo "test-browser: geckodriver is missing and there is no cargo to build it; run:" >&2
         echo "    cargo install --locked geckodriver --version $geckodriver_version --root $gecko_root" >&2
@@ -71,6 +85,7 @@ build_geckodriver() {
     cargo install --locked --quiet geckodriver --version "$geckodriver_version" \
         --root "$gecko_root" --target-dir "$build" >&2 || { rm -rf "$build"; exit 1; }
     rm -rf "$build"
+    exec 8>&-
 }
 
 # Makes sure browser $1 and its driver are there; prints the driver's path.
@@ -166,5 +181,7 @@ case "${1:-}" in
         esac
         ;;
     stop) stop ;;
-    *) echo "usage: $0 start [chromium|firefox] | stop" >&2; exit 2 ;;
+    has-geckodriver) firefox_driver >/dev/null ;;
+    build-geckodriver) firefox_driver >/dev/null || build_geckodriver ;;
+    *) echo "usage: $0 start [chromium|firefox] | stop | has-geckodriver | build-geckodriver" >&2; exit 2 ;;
 esac

@@ -1,11 +1,11 @@
 //! Alerts as reviewers see them: one alert with everything needed to decide it, in the one
 //! shape the command line and the API both answer.
 
-use interdict_store::{Alert, AlertSubjectKind, Decision, Store};
+use interdict_store::{Alert, AlertFilter, AlertSubjectKind, Decision, Store};
 
 use crate::Error;
 use crate::alert_queue::BulkDecision;
-use crate::contract::AlertDetailJson;
+use crate::contract::{AlertDetailJson, AlsoListedJson, RelatedAlertJson};
 
 /// Reads what an analyst asks to do with an alert, as every front-end spells it:
 /// `true_match` or `false_positive` (a proposal another user must approve) or `escalate`.
@@ -57,4 +57,34 @@ pub async fn detail(store: &Store, id: i64) -> Result<AlertDetailJson, Error> {
         customer.as_ref(),
         entity_name,
     ))
+}
+
+/// Completes an alert's detail with its party: `also_listed` (the alert's entity's records on
+/// the other active lists, from the caller's grouping: the live index's, or
+/// [`crate::cross_list::also_listed`]) and the same customer's other alerts on those records
+/// (`related_alerts`, oldest first), so that an analyst deciding one sees the others. A
+/// customer's alerts raised before alerts were grouped by party, or on two lists' records,
+/// stay apart in the store; each is decided on its own.
+pub async fn with_party(
+    store: &Store,
+    mut detail: AlertDetailJson,
+    also_listed: Vec<AlsoListedJson>,
+) -> Result<AlertDetailJson, Error> {
+    detail.related_alerts = if also_listed.is_empty() {
+        Vec::new()
+    } else {
+        store
+            .alerts(&AlertFilter {
+                customer_id: Some(detail.alert.customer_id.clone()),
+                ..AlertFilter::default()
+            })
+            .await?
+            .iter()
+            .filter(|a| a.id != detail.alert.id)
+            .filter(|a| also_listed.iter().any(|o| o.entity_id == a.entity_id))
+            .map(RelatedAlertJson::from)
+            .collect()
+    };
+    detail.also_listed = also_listed;
+    Ok(detail)
 }

@@ -344,8 +344,19 @@ pub struct ImportReport {
     /// The version that was active before, if any.
     pub previous_active: Option<String>,
     /// Why the version was stored but not activated (published earlier than the active
-    /// one, or removing too many of its entities), if it was not.
+    /// one, or removing too many of its entities), if it was not: the facts only.
     pub kept_inactive: Option<String>,
+    /// What overrides `kept_inactive`, when set: the facts a front-end turns into its own
+    /// hint (a command-line flag, a request parameter, a checkbox).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overridden_by: Option<ImportOverride>,
+    /// The shrink check's figures, when it kept the version inactive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shrink: Option<ShrinkJson>,
+    /// How to activate the version anyway, in the words of the front-end that answered (the
+    /// API names its request parameter); absent where nothing was kept inactive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
     /// Set when this version replaced the active one without both publication dates known:
     /// the later import was taken as the later list. Says which date is missing.
     pub ordered_by_import: Option<String>,
@@ -354,6 +365,36 @@ pub struct ImportReport {
     /// Entities in the index that now serves screenings (service only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index_entities: Option<usize>,
+}
+
+/// What overrides a check that kept an imported version inactive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportOverride {
+    /// Activating the version (or importing it with `activate`): it was published before
+    /// the active one.
+    Activate,
+    /// Importing it with `allow_shrink`: it removes too much of the active version.
+    AllowShrink,
+}
+
+/// Why the shrink check kept a version inactive: how much of the active version it removes.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ShrinkJson {
+    /// What it removes: `entities` or `relations`.
+    pub records: String,
+    /// How many the active version holds.
+    pub active_count: usize,
+    /// How many of those the imported version holds too.
+    pub kept_count: usize,
+    /// How many of those the imported version lacks.
+    pub removed: usize,
+    /// `removed / active_count`.
+    pub share: f64,
+    /// The largest share an import may remove unchallenged.
+    pub max_share: f64,
+    /// The active version.
+    pub active_version: String,
 }
 
 /// A stored audit record.
@@ -742,6 +783,42 @@ pub struct AlertDetailJson {
     /// of its records. Absent when the party is listed once.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also_listed: Vec<AlsoListedJson>,
+    /// The same customer's (or payment's) other alerts on records of the same party
+    /// (`also_listed`): raised before alerts were grouped by party, or each on another list's
+    /// record. Each is decided on its own (four eyes), so decide them alike. Absent when there
+    /// are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related_alerts: Vec<RelatedAlertJson>,
+}
+
+/// Another alert of the same customer on a record of the same party.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct RelatedAlertJson {
+    /// Its id.
+    pub id: i64,
+    /// The record it is about, on another list.
+    pub entity_id: String,
+    /// That record's list.
+    pub list: String,
+    /// `open`, `escalated`, `true_match`, `false_positive` or `closed`.
+    pub status: String,
+    /// It waits for a decision (open or escalated).
+    pub undecided: bool,
+    /// A decision proposed on it waits for approval.
+    pub awaiting_approval: bool,
+}
+
+impl From<&Alert> for RelatedAlertJson {
+    fn from(a: &Alert) -> Self {
+        RelatedAlertJson {
+            id: a.id,
+            entity_id: a.entity_id.clone(),
+            list: a.list.clone(),
+            status: a.status.as_str().to_owned(),
+            undecided: a.status.is_open(),
+            awaiting_approval: a.pending.is_some(),
+        }
+    }
 }
 
 impl From<&DecisionRecord> for DecisionJson {
@@ -826,6 +903,7 @@ impl AlertDetailJson {
                 .collect(),
             proposals: d.proposals.iter().map(ProposalJson::from).collect(),
             also_listed: Vec::new(),
+            related_alerts: Vec::new(),
         }
     }
 }

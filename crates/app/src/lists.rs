@@ -28,8 +28,8 @@ use serde_json::json;
 
 use crate::Error;
 use crate::contract::{
-    ChangedJson, DiffCounts, DiffJson, ImportReport, RelationChangeJson, RelationDiffJson,
-    RelationJson,
+    ChangedJson, DiffCounts, DiffJson, ImportOverride, ImportReport, RelationChangeJson,
+    RelationDiffJson, RelationJson, ShrinkJson,
 };
 
 /// How many per-record issues an import error lists before summarising the rest.
@@ -369,8 +369,50 @@ fn issues_message(label: &str, what: &str, issues: &[interdict_sources::Issue]) 
     message
 }
 
+/// Why a new version was stored but not made active: the facts, for the report and the
+/// audit record, and what overrides the check. The words that name the override (a flag,
+/// a request parameter, a checkbox) are each front-end's own.
+struct KeptInactive {
+    reason: String,
+    overridden_by: ImportOverride,
+    shrink: Option<ShrinkJson>,
+}
+
+impl KeptInactive {
+    /// The shrink check's refusal: `removed` of the active version's `active_count`
+    /// `records` (`entities` or `relations`) are missing.
+    fn shrink(
+        records: &str,
+        removed: usize,
+        active_count: usize,
+        active: &ListVersion,
+        options: &ImportOptions,
+    ) -> KeptInactive {
+        let share = removed as f64 / active_count.max(1) as f64;
+        KeptInactive {
+            reason: format!(
+                "it removes {removed} of the active version's ({}) {active_count} {records} \
+                 ({:.1}%, more than {:.0}%): a truncated or partial file?",
+                short(&active.version),
+                share * 100.0,
+                options.max_shrink * 100.0
+            ),
+            overridden_by: ImportOverride::AllowShrink,
+            shrink: Some(ShrinkJson {
+                records: records.to_owned(),
+                active_count,
+                kept_count: active_count - removed,
+                removed,
+                share,
+                max_share: options.max_shrink,
+                active_version: active.version.clone(),
+            }),
+        }
+    }
+}
+
 /// Decides whether a new version replaces `active`: not when it is older or removes too
-/// much, unless the options say so.
+/// much, unless the options say so (then also why not).
 async fn activation(
     store: &Store,
     active: Option<&ListVersion>,
@@ -378,25 +420,27 @@ async fn activation(
     version: &str,
     published: Option<PartialDate>,
     options: &ImportOptions,
-) -> Result<Activation, Error> {
+) -> Result<(Activation, Option<KeptInactive>), Error> {
     let Some(active) = active else {
-        return Ok(Activation::IfActiveIs(None));
+        return Ok((Activation::IfActiveIs(None), None));
     };
     let expected = Activation::IfActiveIs(Some(active.version.clone()));
     if active.version == version {
-        return Ok(expected);
+        return Ok((expected, None));
     }
+    let keep = |kept: KeptInactive| Ok((Activation::Keep(kept.reason.clone()), Some(kept)));
     if !options.activate
         && let (Some(new), Some(old)) = (published, active.published)
         && new < old
     {
-        return Ok(Activation::Keep(format!(
-            "it was published on {new}, before the active version ({}, published {old}); \
-             activate it with `interdict lists activate {} {}` or import with --activate",
-            short(&active.version),
-            active.list,
-            short(version),
-        )));
+        return keep(KeptInactive {
+            reason: format!(
+                "it was published on {new}, before the active version ({}, published {old})",
+                short(&active.version),
+            ),
+            overridden_by: ImportOverride::Activate,
+            shrink: None,
+        });
     }
     if !options.allow_shrink {
         let new_ids: HashSet<&str> = parsed.entities.iter().map(|e| e.id.as_str()).collect();
@@ -409,14 +453,13 @@ async fn activation(
             .count();
         let share = removed as f64 / active_ids.len().max(1) as f64;
         if share > options.max_shrink {
-            return Ok(Activation::Keep(format!(
-                "it removes {removed} of the active version's {} entities ({:.1}%, more than \
-                 {:.0}%): a truncated or partial file? Activate it with --allow-shrink if the \
-                 delistings are real",
+            return keep(KeptInactive::shrink(
+                "entities",
+                removed,
                 active_ids.len(),
-                share * 100.0,
-                options.max_shrink * 100.0
-            )));
+                active,
+                options,
+            ));
         }
         // A truncated edges file removes relations as a truncated list removes entities.
         let new_relations: HashSet<&str> = parsed.relations.iter().map(|r| r.id.as_str()).collect();
@@ -429,17 +472,16 @@ async fn activation(
             .count();
         let share = removed as f64 / active_relations.len().max(1) as f64;
         if share > options.max_shrink {
-            return Ok(Activation::Keep(format!(
-                "it removes {removed} of the active version's {} relations ({:.1}%, more than \
-                 {:.0}%): a truncated or partial file? Activate it with --allow-shrink if the \
-                 changes are real",
+            return keep(KeptInactive::shrink(
+                "relations",
+                removed,
                 active_relations.len(),
-                share * 100.0,
-                options.max_shrink * 100.0
-            )));
+                active,
+                options,
+            ));
         }
     }
-    Ok(expected)
+    Ok((expected, None))
 }
 
 /// Why a version replacing the active one was taken as the later list, when a publication
@@ -524,7 +566,7 @@ pub async fn import_data(
         },
     };
     let active = store.active_versions().await?.remove(&parsed.list);
-    let activation = activation(
+    let (activation, kept_inactive) = activation(
         store,
         active.as_ref(),
         &parsed,
@@ -533,10 +575,6 @@ pub async fn import_data(
         options,
     )
     .await?;
-    let kept_inactive = match &activation {
-        Activation::Keep(reason) => Some(reason.clone()),
-        _ => None,
-    };
     let ordered_by_import = match (&activation, &active) {
         (Activation::IfActiveIs(Some(_)), Some(active))
             if active.version != prepared.version() && !options.activate =>
@@ -581,7 +619,10 @@ pub async fn import_data(
         activated: outcome.activated,
         active: version.active,
         previous_active: outcome.previous_active,
-        kept_inactive,
+        overridden_by: kept_inactive.as_ref().map(|k| k.overridden_by),
+        shrink: kept_inactive.as_ref().and_then(|k| k.shrink.clone()),
+        kept_inactive: kept_inactive.map(|k| k.reason),
+        hint: None,
         ordered_by_import: ordered_by_import.filter(|_| outcome.activated),
         audit_id: outcome.audit_id,
         index_entities: None,

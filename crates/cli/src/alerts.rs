@@ -126,9 +126,9 @@ async fn run_list(
 }
 
 async fn run_show(store: &Store, id: &str, json: bool) -> Result<()> {
-    let mut shown: AlertDetailJson = interdict_app::alerts::detail(store, alert_id(id)?).await?;
-    shown.also_listed =
-        interdict_app::cross_list::also_listed(store, &shown.alert.entity_id).await?;
+    let shown: AlertDetailJson = interdict_app::alerts::detail(store, alert_id(id)?).await?;
+    let also_listed = interdict_app::cross_list::also_listed(store, &shown.alert.entity_id).await?;
+    let shown = interdict_app::alerts::with_party(store, shown, also_listed).await?;
     if json {
         outln!("{}", serde_json::to_string_pretty(&shown)?)?;
         return Ok(());
@@ -194,6 +194,20 @@ async fn run_show(store: &Store, id: &str, json: bool) -> Result<()> {
             other.entity_id,
             other.name,
             other.linked_by
+        )?;
+    }
+    // Each alert is decided on its own: name the party's others so they are decided alike.
+    for related in &shown.related_alerts {
+        outln!(
+            "  same party   alert {} on {}, {}{}",
+            related.id,
+            related.entity_id,
+            related.status,
+            if related.undecided {
+                format!(": also decide it (interdict alerts show {})", related.id)
+            } else {
+                String::new()
+            }
         )?;
     }
     if let Some(decision) = &alert.decision {

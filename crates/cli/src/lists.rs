@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use interdict_app::contract::ImportReport;
 use interdict_app::contract::{DiffJson, RelationChangeJson, RelationJson};
+use interdict_app::contract::{ImportOverride, ImportReport};
 use interdict_app::lists::ImportOptions;
 use interdict_app::lists::{DiffDetails, DiffEntity, FieldChange, relation_diff};
 use interdict_model::{Entity, ListVersion, PartialDate, Relation, diff_entities};
@@ -90,7 +90,8 @@ pub(crate) async fn run_import(
     flags: &ImportFlags,
     as_json: bool,
 ) -> Result<()> {
-    for report in import(store, paths, source, flags).await? {
+    for mut report in import(store, paths, source, flags).await? {
+        report.hint = kept_inactive_hint(&report);
         if as_json {
             print_json_line(&report)?;
         } else {
@@ -102,12 +103,30 @@ pub(crate) async fn run_import(
                     short(&report.version)
                 );
             }
+            if let Some(hint) = &report.hint {
+                eprintln!("hint: {hint}");
+            }
             if let Some(note) = &report.ordered_by_import {
                 eprintln!("note: {}@{}: {note}", report.list, short(&report.version));
             }
         }
     }
     Ok(())
+}
+
+/// How to activate a version the import kept inactive, in the command line's words.
+fn kept_inactive_hint(report: &ImportReport) -> Option<String> {
+    Some(match report.overridden_by? {
+        ImportOverride::AllowShrink => {
+            "if the removals are real, import the file again with --allow-shrink".to_owned()
+        }
+        ImportOverride::Activate => format!(
+            "activate it with `interdict lists activate {} {}`, or import the file again with \
+             --activate",
+            report.list,
+            short(&report.version)
+        ),
+    })
 }
 
 /// `lists activate LIST VERSION`.

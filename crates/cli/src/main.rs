@@ -238,9 +238,12 @@ async fn run(cli: Cli) -> Result<()> {
             if json {
                 let mut value = serde_json::to_value(&stored.entity)?;
                 if let Some(object) = value.as_object_mut() {
+                    // The API's contract for a list version, as `GET /v1/entities/{id}`.
                     object.insert(
                         "list_version".into(),
-                        serde_json::to_value(&stored.version)?,
+                        serde_json::to_value(interdict_app::contract::ListVersionJson::from(
+                            &stored.version,
+                        ))?,
                     );
                     object.insert("also_listed".into(), serde_json::to_value(&also_listed)?);
                 }

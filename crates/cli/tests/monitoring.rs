@@ -346,3 +346,81 @@ fn a_list_update_raises_the_new_designees_once_and_repeats_no_decision() {
     assert_eq!(closed[0]["status"], "closed");
     assert_eq!(closed[0]["reason"], "customer_removed");
 }
+
+/// Mullah Akhund is UN TAi.002 and UK AFG0006: two alerts of one customer on the two records
+/// (as monitoring raised them before it grouped by party) each name the other in
+/// `alerts show`, which says to decide it too.
+#[test]
+fn alerts_show_names_the_customers_other_alert_on_the_same_party() {
+    let env = Env::new();
+    for list in [
+        "lists/un-consolidated-2026-02-27.xml",
+        "lists/uk-sanctions-list-2026-09-07/uk-sanctions-list.xml",
+    ] {
+        env.ok(&["lists", "import", path_str(&shared(list))]);
+    }
+    let customers = env.dir.path().join("customers.csv");
+    std::fs::write(&customers, "id,name\nC-1,Mohammad Hassan Akhund\n").expect("write");
+    env.ok(&[
+        "portfolio",
+        "import",
+        path_str(&customers),
+        "--id-column",
+        "id",
+        "--name-column",
+        "name",
+    ]);
+    let (un, uk) = ("un-sc:TAi.002", "uk-sanctions-list:AFG0006");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let store = interdict_store::Store::open(path_str(&env.db()))
+            .await
+            .expect("store");
+        let create = [un, uk]
+            .into_iter()
+            .map(|entity| interdict_store::NewAlert {
+                customer_id: "C-1".into(),
+                entity_id: entity.into(),
+                list_version: "v1".into(),
+                score: 0.9,
+                matched_name: "Mohammad Hassan Akhund".into(),
+                explanation: serde_json::json!({ "score": 0.9 }),
+                customer_fingerprint: "c".into(),
+                entity_fingerprint: "e".into(),
+                reason: interdict_store::AlertReason::NewCustomer,
+            })
+            .collect();
+        store
+            .record_monitor_run(&interdict_store::MonitorRun {
+                create,
+                actor: "monitor".into(),
+                ..interdict_store::MonitorRun::default()
+            })
+            .await
+            .expect("run");
+    });
+    let alerts = env.json_lines(&["alerts", "list", "--json"]);
+    let id_of = |entity: &str| {
+        alerts
+            .iter()
+            .find(|a| a["entity_id"] == entity)
+            .and_then(|a| a["id"].as_i64())
+            .expect("the alert")
+            .to_string()
+    };
+    let (on_un, on_uk) = (id_of(un), id_of(uk));
+    let shown = env.ok(&["alerts", "show", &on_un]);
+    assert!(
+        shown.contains(&format!(
+            "same party   alert {on_uk} on {uk}, open: also decide it (interdict alerts show {on_uk})"
+        )),
+        "{shown}"
+    );
+    let shown = env.json(&["alerts", "show", &on_uk, "--json"]);
+    assert_eq!(
+        shown["related_alerts"][0]["id"].to_string(),
+        on_un,
+        "{shown}"
+    );
+    assert_eq!(shown["related_alerts"][0]["entity_id"], un, "{shown}");
+}

@@ -4,7 +4,8 @@
 //! service answers in the shape of `screen --json`, command-line screenings are recorded and
 //! replay identically, keys are managed, and the audit trail is exported. What the engine
 //! cannot honour is refused before it is recorded; monitoring run over HTTP raises what the
-//! command line raises; an alert is one object in `alerts show --json`, the API and webhooks.
+//! command line raises; an alert is one object in `alerts show --json`, the API and webhooks,
+//! and an entity one in `entity --json` and the API.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
@@ -157,6 +158,43 @@ fn admin_key(db: &str) -> String {
         serde_json::from_str(&ok(db, &["keys", "create", "--role", "admin", "--json"]))
             .expect("JSON");
     created["key"].as_str().expect("key").to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_entity_is_one_json_on_the_command_line_and_the_api() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("interdict.db");
+    let db = db.to_str().expect("utf-8");
+    // Mullah Akhund is UN TAi.002 and UK AFG0006: one party on two lists.
+    for list in [
+        "lists/un-consolidated-2026-02-27.xml",
+        "lists/uk-sanctions-list-2026-09-07/uk-sanctions-list.xml",
+    ] {
+        ok(
+            db,
+            &["lists", "import", shared(list).to_str().expect("utf-8")],
+        );
+    }
+    let key = admin_key(db);
+    let server = Server::start(db, &[]);
+    let client = reqwest::Client::new();
+    wait_ready(&client, &server).await;
+    for id in ["un-sc:TAi.002", "uk-sanctions-list:AFG0006"] {
+        let from_cli: Value =
+            serde_json::from_str(&ok(db, &["entity", id, "--json"])).expect("JSON");
+        let response = client
+            .get(format!("{}/v1/entities/{id}", server.url))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .expect("GET the entity");
+        assert_eq!(response.status().as_u16(), 200);
+        let from_http = json_of(response).await.expect("JSON");
+        assert_eq!(from_cli, from_http, "{id}");
+        assert_eq!(from_http["also_listed"].as_array().map(Vec::len), Some(1));
+        assert!(from_http["list_version"]["entities"].as_u64() > Some(0));
+    }
+    assert!(server.stop());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

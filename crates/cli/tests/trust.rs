@@ -187,6 +187,10 @@ fn an_older_version_is_stored_but_not_activated_until_asked() {
     let stderr = stderr_of(&older);
     assert!(older.status.success(), "{stderr}");
     assert!(stderr.contains("NOT activated"), "{stderr}");
+    assert!(
+        stderr.contains("hint: activate it with `interdict lists activate ofac-sdn "),
+        "{stderr}"
+    );
     let lists = env.json(&["lists", "--json"]);
     let versions = lists[0]["versions"].as_array().expect("versions");
     let active: Vec<&Value> = versions.iter().filter(|v| v["active"] == true).collect();
@@ -213,6 +217,67 @@ fn an_older_version_is_stored_but_not_activated_until_asked() {
         "03/04/2022",
     ]);
     assert!(ambiguous.contains("ISO date"), "{ambiguous}");
+}
+
+#[test]
+fn a_shrunk_list_is_kept_inactive_and_the_hint_names_the_flag() {
+    let env = env_with_sdn();
+    // The same list cut to its first 3000 lines, properly ended: most of it is gone.
+    let bytes = std::fs::read(shared(SDN_2022_03_24)).expect("read");
+    let mut head: Vec<u8> = bytes
+        .split_inclusive(|&b| b == b'\n')
+        .take(3000)
+        .flatten()
+        .copied()
+        .collect();
+    head.push(0x1A);
+    let folder = tempfile::tempdir().expect("temp dir");
+    let part = folder.path().join("sdn-part.csv");
+    std::fs::write(&part, &head).expect("write");
+
+    let human = env.run(&["lists", "import", path_str(&part), "--list", "ofac-sdn"]);
+    let stderr = stderr_of(&human);
+    assert!(human.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("NOT activated: it removes")
+            && stderr.contains("a truncated or partial file?"),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .contains("hint: if the removals are real, import the file again with --allow-shrink"),
+        "{stderr}"
+    );
+    let json = env.run(&[
+        "lists",
+        "import",
+        path_str(&part),
+        "--list",
+        "ofac-sdn",
+        "--json",
+    ]);
+    let report = &lines_of(&String::from_utf8_lossy(&json.stdout))[0];
+    assert_eq!(report["activated"], false, "{report}");
+    assert_eq!(report["overridden_by"], "allow_shrink", "{report}");
+    assert_eq!(report["shrink"]["records"], "entities", "{report}");
+    assert!(
+        report["hint"]
+            .as_str()
+            .is_some_and(|h| h.contains("--allow-shrink")),
+        "{report}"
+    );
+
+    let forced = env.run(&[
+        "lists",
+        "import",
+        path_str(&part),
+        "--list",
+        "ofac-sdn",
+        "--allow-shrink",
+        "--json",
+    ]);
+    let report = &lines_of(&String::from_utf8_lossy(&forced.stdout))[0];
+    assert_eq!(report["activated"], true, "{report}");
 }
 
 #[test]

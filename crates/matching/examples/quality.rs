@@ -308,7 +308,7 @@ fn false_alerts(index: &Index, path: &Path, label: &str) {
     }
 }
 
-/// One letter changed in the middle of the longest word (as `tests/screening.rs`).
+/// One letter changed in the middle of the longest word (as `tests/it/screening.rs`).
 fn with_typo(name: &str) -> String {
     let mut tokens: Vec<String> = name.split_whitespace().map(str::to_owned).collect();
     let Some(longest) = tokens.iter_mut().max_by_key(|t| t.chars().count()) else {

@@ -987,6 +987,12 @@ async fn admin_pages(
         text.contains("Stored, not activated:") && text.contains("a truncated or partial file?"),
         "{text}"
     );
+    // The hint names the form's own checkbox, not the command line's flag.
+    assert!(
+        text.contains("If the removals are real, tick “Activate even if it removes more than 10 %")
+            && !text.contains("--allow-shrink"),
+        "{text}"
+    );
     let active = client
         .find(Locator::Id("import-active"))
         .await

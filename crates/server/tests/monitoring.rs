@@ -17,9 +17,37 @@ use common::{Guard, Harness, assert_error, import};
 on_both_backends_with_guard!(
     the_portfolio_is_maintained_by_analysts_with_field_errors_named,
     decisions_need_a_second_key_with_the_reviewer_role,
+    a_customers_alerts_on_two_records_of_one_party_name_each_other,
 );
 
 const UN: &str = "lists/un-consolidated-2026-02-27.xml";
+
+/// What a monitoring run recorded before alerts were grouped by party: an alert per
+/// (customer, entity) pair.
+async fn raise_pairs(store: &Store, pairs: &[(&str, &str, &str)]) {
+    let create = pairs
+        .iter()
+        .map(|(customer, entity, name)| NewAlert {
+            customer_id: (*customer).into(),
+            entity_id: (*entity).into(),
+            list_version: "v1".into(),
+            score: 0.9,
+            matched_name: (*name).into(),
+            explanation: json!({ "score": 0.9 }),
+            customer_fingerprint: "c".into(),
+            entity_fingerprint: "e".into(),
+            reason: AlertReason::NewCustomer,
+        })
+        .collect();
+    store
+        .record_monitor_run(&MonitorRun {
+            create,
+            actor: "monitor".into(),
+            ..MonitorRun::default()
+        })
+        .await
+        .expect("run");
+}
 
 /// What `interdict monitor run` would record: an alert per customer on one listed entity.
 async fn raise(store: &Store, customers: &[&str]) {
@@ -317,4 +345,118 @@ async fn decisions_need_a_second_key_with_the_reviewer_role(store: Store, _guard
     ] {
         assert!(paths.get(path).is_some(), "{path} is not documented");
     }
+}
+
+/// Mullah Akhund is UN TAi.002 and UK AFG0006 (the UK record cites the UN reference): alerts
+/// of one customer on both records (raised before grouping) each name the other, and deciding
+/// one leaves the other to decide.
+async fn a_customers_alerts_on_two_records_of_one_party_name_each_other(
+    store: Store,
+    _guard: Guard,
+) {
+    import(&store, UN).await;
+    import(
+        &store,
+        "lists/uk-sanctions-list-2026-09-07/uk-sanctions-list.xml",
+    )
+    .await;
+    let app = Harness::new(store.clone(), ServerConfig::default()).await;
+    let analyst = app.key(Role::Analyst).await;
+    let reviewer = app.key(Role::Reviewer).await;
+    for id in ["C-1", "C-2"] {
+        app.call(
+            "PUT",
+            &format!("/v1/portfolio/{id}"),
+            Some(&analyst),
+            Some(json!({ "name": "Mohammad Hassan Akhund" })),
+        )
+        .await;
+    }
+    let un = "un-sc:TAi.002";
+    let uk = "uk-sanctions-list:AFG0006";
+    raise_pairs(
+        &store,
+        &[
+            ("C-1", un, "Mohammad Hassan Akhund"),
+            ("C-1", uk, "Mohammad Hassan AKHUND"),
+            // Another party of the same customer, and the same party of another customer:
+            // neither is related.
+            ("C-1", "un-sc:QDi.430", "Janan Agha"),
+            ("C-2", uk, "Mohammad Hassan AKHUND"),
+        ],
+    )
+    .await;
+    let (_, alerts) = app.call("GET", "/v1/alerts", Some(&analyst), None).await;
+    let id_of = |customer: &str, entity: &str| {
+        alerts
+            .as_array()
+            .expect("alerts")
+            .iter()
+            .find(|a| a["customer_id"] == customer && a["entity_id"] == entity)
+            .and_then(|a| a["id"].as_i64())
+            .expect("the alert")
+    };
+    let (on_un, on_uk) = (id_of("C-1", un), id_of("C-1", uk));
+
+    let detail = |id: i64| {
+        let app = &app;
+        let analyst = &analyst;
+        async move {
+            let (status, body) = app
+                .call("GET", &format!("/v1/alerts/{id}"), Some(analyst), None)
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            body
+        }
+    };
+    let shown = detail(on_un).await;
+    assert_eq!(shown["also_listed"][0]["entity_id"], uk, "{shown}");
+    assert_eq!(
+        shown["related_alerts"],
+        json!([{ "id": on_uk, "entity_id": uk, "list": "uk-sanctions-list", "status": "open",
+                 "undecided": true, "awaiting_approval": false }]),
+        "{shown}"
+    );
+    let shown = detail(on_uk).await;
+    let related: Vec<i64> = shown["related_alerts"]
+        .as_array()
+        .expect("related")
+        .iter()
+        .filter_map(|r| r["id"].as_i64())
+        .collect();
+    assert_eq!(related, [on_un], "{shown}");
+    // An alert on a party listed once has none.
+    let shown = detail(id_of("C-1", "un-sc:QDi.430")).await;
+    assert!(shown.get("related_alerts").is_none(), "{shown}");
+
+    // Deciding stays per alert: the other shows the decision's progress and stays open.
+    app.call(
+        "POST",
+        &format!("/v1/alerts/{on_uk}/decision"),
+        Some(&analyst),
+        Some(json!({ "decision": "true_match", "note": "same person, UK record" })),
+    )
+    .await;
+    let shown = detail(on_un).await;
+    assert_eq!(shown["status"], "open");
+    assert_eq!(
+        shown["related_alerts"][0]["awaiting_approval"], true,
+        "{shown}"
+    );
+    let (status, body) = app
+        .call(
+            "POST",
+            &format!("/v1/alerts/{on_uk}/approve"),
+            Some(&reviewer),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let shown = detail(on_un).await;
+    assert_eq!(shown["status"], "open");
+    assert_eq!(
+        shown["related_alerts"][0]["status"], "true_match",
+        "{shown}"
+    );
+    assert_eq!(shown["related_alerts"][0]["undecided"], false, "{shown}");
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::api::{DiffJson, ImportReport, ListJson, ListVersionJson};
+use crate::api::{DiffJson, ImportOverride, ImportReport, ListJson, ListVersionJson};
 use crate::auth::Caller;
 use crate::body::{JsonBody, read_body};
 use crate::error::{ApiError, ErrorBody};
@@ -275,7 +275,20 @@ pub(crate) async fn import(
         name: filename,
         bytes: bytes.to_vec(),
     };
-    Ok(Json(import_file(&state, file, &options).await?))
+    let mut report = import_file(&state, file, &options).await?;
+    report.hint = report
+        .overridden_by
+        .map(|overridden_by| match overridden_by {
+            ImportOverride::AllowShrink => "if the removals are real, import the file again with \
+             the query parameter allow_shrink=true"
+                .to_owned(),
+            ImportOverride::Activate => format!(
+                "activate it with POST /v1/lists/{}/activate {{\"version\": \"{}\"}}, or import \
+             the file again with the query parameter activate=true",
+                report.list, report.version
+            ),
+        });
+    Ok(Json(report))
 }
 
 /// Imports one uploaded list file through the application layer and swaps the new active

@@ -351,10 +351,11 @@ pub(crate) async fn alert(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<AlertDetailJson>, ApiError> {
     caller.require(Role::Analyst)?;
-    let mut detail = interdict_app::alerts::detail(state.store(), alert_id(&id)?).await?;
-    detail.also_listed =
-        crate::handlers::lists::also_listed(&state, &detail.alert.entity_id).await?;
-    Ok(Json(detail))
+    let detail = interdict_app::alerts::detail(state.store(), alert_id(&id)?).await?;
+    let also_listed = crate::handlers::lists::also_listed(&state, &detail.alert.entity_id).await?;
+    Ok(Json(
+        interdict_app::alerts::with_party(state.store(), detail, also_listed).await?,
+    ))
 }
 
 /// Proposes a decision (another key must approve it) or escalates.

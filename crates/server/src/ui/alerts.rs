@@ -223,9 +223,9 @@ pub(crate) async fn alert(
 ) -> Result<Html<String>, UiError> {
     viewer.require(Role::Analyst)?;
     let id = alert_id(&id)?;
-    let mut detail = interdict_app::alerts::detail(state.store(), id).await?;
-    detail.also_listed =
-        crate::handlers::lists::also_listed(&state, &detail.alert.entity_id).await?;
+    let detail = interdict_app::alerts::detail(state.store(), id).await?;
+    let also_listed = crate::handlers::lists::also_listed(&state, &detail.alert.entity_id).await?;
+    let detail = interdict_app::alerts::with_party(state.store(), detail, also_listed).await?;
     let entity = match state.store().entity(&detail.alert.entity_id).await {
         Ok(stored) => Some(stored),
         Err(e) if e.is_user_error() => None,
@@ -249,6 +249,27 @@ fn alert_content(
             " · score " strong { (percent(alert.score)) }
             " · " (words(&alert.reason))
             " · raised " time { (alert.created_at) }
+        }
+        @if !detail.related_alerts.is_empty() {
+            // Alerts of one customer on two records of one party (raised before alerts were
+            // grouped by party, or on two lists' records): each is decided on its own.
+            section.related aria-labelledby="related-title" {
+                h2 #related-title { "Same party, other alerts" }
+                ul {
+                    @for related in &detail.related_alerts {
+                        li {
+                            a href={ "/ui/alerts/" (related.id) } { "#" (related.id) }
+                            " on " code { (related.entity_id) } " (" (related.list) "): "
+                            (words(&related.status))
+                            @if related.awaiting_approval { ", awaiting approval" }
+                            @if related.undecided {
+                                " — " a.also-decide href={ "/ui/alerts/" (related.id) } { "also decide #" (related.id) }
+                            }
+                        }
+                    }
+                }
+                p.hint { "The same customer and the same listed party: decide these alerts alike. Each is decided, and approved, on its own." }
+            }
         }
         div.side-by-side {
             @if let Some(payment) = &alert.subject.payment {

@@ -8,7 +8,7 @@
 
 use axum::extract::{Multipart, State};
 use axum::response::Html;
-use interdict_app::contract::ImportReport;
+use interdict_app::contract::{ImportOverride, ImportReport};
 use interdict_app::lists::ImportOptions;
 use interdict_sources::{Format, SourceFile};
 use interdict_store::Role;
@@ -135,6 +135,22 @@ fn yes_no(value: bool) -> &'static str {
     if value { "yes" } else { "no" }
 }
 
+/// How to activate a version the import kept inactive, in the form's words.
+fn kept_inactive_hint(report: &ImportReport) -> &'static str {
+    match report.overridden_by {
+        Some(ImportOverride::AllowShrink) => {
+            "If the removals are real, tick “Activate even if it removes more than 10 % of the \
+             active version's entities” under “Activation” and import the file again, or press \
+             “Activate” beside the version on the Lists page."
+        }
+        Some(ImportOverride::Activate) | None => {
+            "To activate it, press “Activate” beside the version on the Lists page, or tick \
+             “Activate even if it was published before the active version” under “Activation” \
+             and import the file again."
+        }
+    }
+}
+
 fn report_markup(report: &ImportReport) -> Markup {
     html! {
         section.results.report aria-labelledby="report-title" {
@@ -143,7 +159,7 @@ fn report_markup(report: &ImportReport) -> Markup {
                 p.flash.refused role="alert" {
                     strong { "Stored, not activated: " } (reason)
                 }
-                p.hint { "To activate it, press “Activate” beside it on the Lists page, or import the file again with the matching box under “Activation” ticked." }
+                p.hint #kept-inactive-hint { (kept_inactive_hint(report)) }
             } @else if report.unchanged {
                 p.flash.done role="status" { strong { "Already stored: " } "this version was imported before; nothing changed." }
             } @else if report.activated {

@@ -61,6 +61,19 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         state.config().key_cache_ttl,
     ));
     let limits = state.config().limits;
+    // An upload has the API import's time limit, every other page the API's request limit;
+    // past it the page says so (the API's JSON error would mean nothing in a browser).
+    let import = Router::new()
+        .route(
+            "/ui/lists/import",
+            get(import::form)
+                .post(import::import)
+                .layer(DefaultBodyLimit::max(limits.max_import_bytes)),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            limits.import_timeout,
+            time_limit,
+        ));
     Router::new()
         .route("/ui", get(home))
         .route("/ui/", get(home))
@@ -86,12 +99,6 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/ui/alerts/{id}/approve", post(alerts::approve))
         .route("/ui/alerts/{id}/reject", post(alerts::reject))
         .route("/ui/lists", get(lists::lists))
-        .route(
-            "/ui/lists/import",
-            get(import::form)
-                .post(import::import)
-                .layer(DefaultBodyLimit::max(limits.max_import_bytes)),
-        )
         .route("/ui/lists/{list}/activate", post(lists::activate))
         .route("/ui/lists/{list}/versions/{version}", get(lists::version))
         .route("/ui/entities/{id}", get(lists::entity))
@@ -104,8 +111,25 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/ui/keys/{id}/revoke", post(keys::revoke))
         .route("/ui/static/ui.css", get(stylesheet))
         .route("/ui/static/ui.js", get(script))
+        .route_layer(axum::middleware::from_fn_with_state(
+            limits.request_timeout,
+            time_limit,
+        ))
+        .merge(import)
         .layer(axum::middleware::from_fn(security_headers))
         .layer(axum::Extension(sessions))
+}
+
+/// Stops a page that takes longer than its route's limit and answers an error page.
+async fn time_limit(
+    axum::extract::State(limit): axum::extract::State<Duration>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => UiError::Timeout(limit).into_response(),
+    }
 }
 
 /// `/` and `/ui/`: the first page the user's role has.
@@ -247,6 +271,8 @@ pub(crate) enum UiError {
     Api(ApiError),
     /// A form without this session's CSRF token.
     Csrf,
+    /// The page took longer than its time limit and was stopped.
+    Timeout(Duration),
 }
 
 impl From<ApiError> for UiError {
@@ -276,6 +302,15 @@ impl IntoResponse for UiError {
                 "This form was not sent from a page of this session (its CSRF token is missing \
                  or wrong). Reload the page and try again."
                     .to_owned(),
+            ),
+            UiError::Timeout(limit) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Took too long",
+                format!(
+                    "This took longer than the {} s allowed and was stopped. Try again later, \
+                     or with less at once (a smaller file, fewer rows).",
+                    limit.as_secs_f64()
+                ),
             ),
             UiError::Api(error) => {
                 let (status, _) = error.status_and_code();

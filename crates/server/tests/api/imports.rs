@@ -17,6 +17,7 @@ on_both_backends_with_guard!(
     an_import_swaps_the_index_while_screenings_go_on,
     a_broken_list_is_refused_and_the_active_version_stays,
     another_replica_picks_up_an_import_when_it_polls,
+    a_shrunk_list_is_kept_inactive_and_the_answer_names_the_request_parameter,
 );
 
 fn upload(key: &str, query: &str, bytes: Vec<u8>) -> Request<Body> {
@@ -217,4 +218,68 @@ async fn another_replica_picks_up_an_import_when_it_polls(store: Store, guard: G
     let (_, ready) = send(&second_router, request).await;
     assert_eq!(ready["list_versions"]["us-csl"], imported["version"]);
     assert_eq!(ready["entities"], 1003 + 115);
+}
+
+/// The SDN list of 2022-03-21 cut to its first 3000 lines and properly ended (OFAC's
+/// end-of-file byte): a well-formed file that drops most of the list.
+fn shrunk_sdn() -> Vec<u8> {
+    let bytes = std::fs::read(shared("lists/ofac-sdn-2022-03-21/sdn.csv")).expect("read");
+    let mut head: Vec<u8> = bytes
+        .split_inclusive(|&b| b == b'\n')
+        .take(3000)
+        .flatten()
+        .copied()
+        .collect();
+    head.push(0x1A);
+    head
+}
+
+async fn a_shrunk_list_is_kept_inactive_and_the_answer_names_the_request_parameter(
+    store: Store,
+    _guard: Guard,
+) {
+    let good = import(&store, "lists/ofac-sdn-2022-03-21/sdn.csv").await;
+    let app = Harness::new(store, ServerConfig::default()).await;
+    let (status, report) = app
+        .send(upload(
+            &app.admin,
+            "?list=ofac-sdn&filename=sdn.csv",
+            shrunk_sdn(),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["activated"], false, "{report}");
+    assert_eq!(report["overridden_by"], "allow_shrink", "{report}");
+    let shrink = &report["shrink"];
+    assert_eq!(shrink["records"], "entities");
+    assert_eq!(shrink["active_version"], good.as_str());
+    let active_count = shrink["active_count"].as_u64().expect("active_count");
+    let kept_count = shrink["kept_count"].as_u64().expect("kept_count");
+    let removed = shrink["removed"].as_u64().expect("removed");
+    assert_eq!(kept_count + removed, active_count);
+    assert_eq!(kept_count, report["entities"].as_u64().expect("entities"));
+    let share = shrink["share"].as_f64().expect("share");
+    assert!((share - removed as f64 / active_count as f64).abs() < 1e-9);
+    assert!(share > shrink["max_share"].as_f64().expect("max_share"));
+    let reason = report["kept_inactive"].as_str().expect("kept_inactive");
+    assert!(
+        reason.contains(&format!("removes {removed} of the active version's")),
+        "{reason}"
+    );
+    let hint = report["hint"].as_str().expect("hint");
+    assert!(hint.contains("allow_shrink=true"), "{hint}");
+    // The command line's words are the command line's: no flag in the API's answer.
+    assert!(!report.to_string().contains("--"), "{report}");
+
+    // The parameter the hint names activates it.
+    let (status, report) = app
+        .send(upload(
+            &app.admin,
+            "?list=ofac-sdn&filename=sdn.csv&allow_shrink=true",
+            shrunk_sdn(),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["activated"], true, "{report}");
+    assert!(report.get("hint").is_none(), "{report}");
 }

@@ -14,3 +14,4 @@ mod ownership;
 mod properties;
 mod relations_diff;
 mod serving;
+mod ui;

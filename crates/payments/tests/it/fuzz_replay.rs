@@ -6,7 +6,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-#[path = "../../../fuzz/payments_harness.rs"]
+#[path = "../../../../fuzz/payments_harness.rs"]
 mod payments_harness;
 
 /// The files directly in `dir`, sorted; none when it does not exist.

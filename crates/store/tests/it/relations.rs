@@ -2,7 +2,7 @@
 //! Postgres database: content-hashed with the entities, atomic, read back whole from the
 //! active versions only.
 
-mod common;
+use crate::common;
 
 use common::{Guard, import_request};
 use interdict_model::{

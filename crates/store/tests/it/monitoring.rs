@@ -2,7 +2,7 @@
 //! and what is pending, alerts raised, re-raised, refreshed and closed by monitoring runs,
 //! four-eyes decisions, and the webhook outbox. Every test runs on both backends.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

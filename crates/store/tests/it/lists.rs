@@ -1,7 +1,7 @@
 //! The list store on a real SQLite file and a real Postgres database: versions, activation,
 //! atomicity, diff. Every test runs on both backends.
 
-mod common;
+use crate::common;
 
 use common::{Guard, import_request};
 use interdict_model::{

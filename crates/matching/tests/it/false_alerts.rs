@@ -5,7 +5,7 @@
 //! A deterministic sample of every 10th customer keeps the debug-mode run short; the
 //! `evaluate` example screens all 50,000 in release mode.
 
-mod common;
+use crate::common;
 
 use common::{combined_index, people};
 use interdict_matching::ScreenOptions;

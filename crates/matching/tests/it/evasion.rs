@@ -3,7 +3,7 @@
 //! with initials, people meeting vessels and companies, one-word listed names, one-syllable
 //! Chinese and Korean names, Arabic script without vowels, and scores that rank.
 
-mod common;
+use crate::common;
 
 use common::combined_index;
 use interdict_matching::{

@@ -4,7 +4,7 @@
 //!
 //! Lists are parsed with `interdict-sources`. Figures are printed (`--nocapture`).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

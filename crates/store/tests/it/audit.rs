@@ -3,7 +3,7 @@
 //! connection pools (as separate processes have), export by time, and keys stored as hashes.
 //! Every test runs on both backends.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

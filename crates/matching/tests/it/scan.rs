@@ -4,7 +4,7 @@
 //! look-alike companies), byte offsets in multi-byte text, a 10 MB document, and the
 //! targets on the dev set `eval/freetext_dev`.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, OnceLock};
 
