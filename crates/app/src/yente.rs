@@ -11,8 +11,8 @@
 //! `swiftBic`, `publicKey`, ...); each screening runs through the ordinary use case and is
 //! recorded in the audit trail, and a listed entity's score for the query is its best score
 //! over the query's names. Results are FtM entities (`ftm_export`) with yente's `score`,
-//! `match` (score ≥ `threshold`) and `explanations`; `total.value` counts the results with
-//! `match` true, as yente's does.
+//! `match` (score ≥ `threshold`) and `explanations`; `total.value` counts every candidate with
+//! `match` true before `limit` is applied, as yente's does.
 //!
 //! Datasets are interdict's lists: `default` is every active list, and each list id is a
 //! dataset of its own. Errors carry yente's status codes and its `{"detail"}` body
@@ -38,6 +38,16 @@ use crate::{ActiveLists, Error, Screening};
 pub const MAX_BATCH: usize = 100;
 /// Results per query when `limit` is not given (yente's `MATCH_PAGE`).
 pub const DEFAULT_LIMIT: usize = 5;
+/// The largest `limit` a `/match` accepts (yente's `MAX_MATCHES`).
+pub const MAX_MATCHES: usize = 500;
+/// Candidates scored per result asked for (yente's `MATCH_CANDIDATES`): `total.value`
+/// counts the matches among them, not only among the `limit` returned.
+const MATCH_CANDIDATES: usize = 10;
+/// The fewest candidates scored per query, even for `limit=1` (yente's floor).
+const MIN_CANDIDATES: usize = 20;
+/// The most candidates scored per query unless `limit` is larger (yente's
+/// `MAX_MATCH_CANDIDATES`).
+const MAX_MATCH_CANDIDATES: usize = 500;
 /// Results of `/search` when `limit` is not given (yente's search page).
 pub const DEFAULT_SEARCH_LIMIT: usize = 10;
 /// The dataset that holds every active list.
@@ -102,12 +112,14 @@ pub struct EntityExample {
 /// The body of `POST /match/{dataset}`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct MatchRequest {
-    /// Per-feature weights of yente's algorithms; interdict has none to set, so any given
-    /// is refused.
+    /// Per-feature weights of yente's algorithms ([`LOGIC_V2_FEATURES`]): accepted, as yente
+    /// accepts any, and not applied (interdict's matcher has no per-feature weights); the
+    /// answer's `x-interdict-not-applied` header names them.
     #[serde(default)]
     pub weights: BTreeMap<String, f64>,
-    /// Algorithm configuration; interdict's takes none, so any key is refused (as yente
-    /// refuses a key its algorithm does not know).
+    /// Algorithm configuration: keys of logic-v2's ([`LOGIC_V2_CONFIG`]) are accepted for
+    /// `best` and `logic-v2` and not applied (named in `x-interdict-not-applied`); any other
+    /// key is refused, as yente refuses a key its algorithm does not know.
     #[serde(default)]
     #[schema(value_type = Object)]
     pub config: Map<String, Value>,
@@ -116,7 +128,8 @@ pub struct MatchRequest {
     pub queries: BTreeMap<String, Option<EntityExample>>,
 }
 
-/// The number of results that matched, and how exact that count is (always `eq`).
+/// The number of results that matched, and how exact that count is: `eq`, or `gte` when a
+/// query's candidates ran out before its matches did (there may be more).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct TotalSpec {
     /// The count.
@@ -133,7 +146,7 @@ pub struct EntityMatches {
     /// FtM entities with `score`, `match` and `explanations`, best first.
     #[schema(value_type = Vec<Object>)]
     pub results: Vec<Value>,
-    /// How many results have `match` true.
+    /// How many candidates have `match` true, `limit` aside.
     pub total: TotalSpec,
     /// The query as understood.
     pub query: EntityExample,
@@ -293,15 +306,59 @@ const ALGORITHMS: &[(&str, Reading, &str)] = &[
     ),
 ];
 
-/// The algorithm asked for (`best` when none), as interdict answers it: its canonical name
-/// and reading; an unknown name is yente's 400.
-fn algorithm(name: Option<&str>) -> Result<(&'static str, Reading), YenteError> {
+/// logic-v2's features (nomenklatura's `LogicV2.features`): the names a yente client gives
+/// `weights` under. yente passes weights to the algorithm, which ignores names it does not
+/// know, so any name is accepted; interdict's matcher has no per-feature weights, so none is
+/// applied, and the answer says so ([`MatchBatch::not_applied`]).
+pub const LOGIC_V2_FEATURES: &[&str] = &[
+    "name_match",
+    "address_entity_match",
+    "crypto_wallet_address",
+    "isin_security_match",
+    "lei_code_match",
+    "ogrn_code_match",
+    "vessel_imo_mmsi_match",
+    "inn_code_match",
+    "bic_code_match",
+    "uei_code_match",
+    "npi_code_match",
+    "identifier_match",
+    "weak_alias_match",
+    "address_prop_match",
+    "country_mismatch",
+    "dob_year_disjoint",
+    "dob_day_disjoint",
+    "gender_mismatch",
+];
+
+/// logic-v2's configuration keys (nomenklatura's `LogicV2.CONFIG`): yente refuses any other
+/// key, so interdict does too when the algorithm asked is `best` or `logic-v2` (yente's
+/// `best` is logic-v2); accepted keys are not applied ([`MatchBatch::not_applied`]).
+pub const LOGIC_V2_CONFIG: &[&str] = &[
+    "nm_name_property",
+    "nm_number_mismatch",
+    "nm_extra_query_name",
+    "nm_extra_result_name",
+    "nm_family_name_weight",
+    "nm_fuzzy_cutoff_factor",
+];
+
+/// The algorithm asked for (`best` when none), as interdict answers it: its canonical name,
+/// reading, and the configuration keys yente's algorithm of that name accepts; an unknown
+/// name is yente's 400.
+fn algorithm(
+    name: Option<&str>,
+) -> Result<(&'static str, Reading, &'static [&'static str]), YenteError> {
     let asked = name.map(str::trim).unwrap_or("best").to_ascii_lowercase();
+    let config: &[&str] = match asked.as_str() {
+        "best" | "logic-v2" => LOGIC_V2_CONFIG,
+        _ => &[],
+    };
     let asked = if asked == "best" { ALGORITHM } else { &asked };
     ALGORITHMS
         .iter()
         .find(|(known, ..)| *known == asked)
-        .map(|&(known, reading, _)| (known, reading))
+        .map(|&(known, reading, _)| (known, reading, config))
         .ok_or_else(|| {
             YenteError::BadRequest(format!("Invalid algorithm: {}", name.unwrap_or("best")))
         })
@@ -548,14 +605,6 @@ impl ResultFilter {
         }
     }
 
-    /// Whether the filter may remove results a plain screening of every list would give.
-    fn narrows(&self, all_lists: usize) -> bool {
-        self.lists.len() < all_lists
-            || !self.exclude_schema.is_empty()
-            || !self.exclude_ids.is_empty()
-            || !self.topics.is_empty()
-    }
-
     fn keeps(&self, entity: &Entity) -> bool {
         let id = entity.id.as_str();
         self.lists.iter().any(|l| l == entity.id.list())
@@ -582,6 +631,10 @@ pub struct MatchBatch {
     limit: usize,
     threshold: f64,
     filter: ResultFilter,
+    not_applied: Vec<String>,
+    weight: u64,
+    /// The matches each screening asked for (yente's candidates, within the budget).
+    screened_limit: usize,
 }
 
 impl MatchBatch {
@@ -596,17 +649,24 @@ impl MatchBatch {
         limits: Limits,
     ) -> Result<MatchBatch, YenteError> {
         let dataset_lists = dataset_lists(dataset, lists)?;
-        let (algorithm, reading) = algorithm(params.algorithm.as_deref())?;
-        if let Some(key) = request.config.keys().next() {
+        let (algorithm, reading, config_keys) = algorithm(params.algorithm.as_deref())?;
+        let asked_name = params.algorithm.as_deref().unwrap_or("best").trim();
+        if let Some(key) = request
+            .config
+            .keys()
+            .find(|key| !config_keys.contains(&key.as_str()))
+        {
             return Err(YenteError::BadRequest(format!(
-                "Invalid configuration parameter: {key} for algorithm {algorithm}"
+                "Invalid configuration parameter: {key} for algorithm {asked_name}"
             )));
         }
-        if let Some(key) = request.weights.keys().next() {
-            return Err(YenteError::BadRequest(format!(
-                "Invalid weight: {key}; interdict's matcher has no per-feature weights"
-            )));
-        }
+        // Accepted as yente accepts them, applied by neither: said in the answer.
+        let not_applied = request
+            .weights
+            .keys()
+            .map(|key| format!("weights.{key}"))
+            .chain(request.config.keys().map(|key| format!("config.{key}")))
+            .collect();
         let queries: Vec<(String, EntityExample)> = request
             .queries
             .into_iter()
@@ -621,10 +681,9 @@ impl MatchBatch {
             return Err(YenteError::BadRequest("No queries provided.".into()));
         }
         let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
-        if limit == 0 || limit > limits.max_matches {
+        if limit == 0 || limit > MAX_MATCHES {
             return Err(YenteError::Invalid(format!(
-                "limit: {limit} is not in [1, {}]",
-                limits.max_matches
+                "limit: {limit} is not in [1, {MAX_MATCHES}]"
             )));
         }
         let threshold = params
@@ -639,21 +698,30 @@ impl MatchBatch {
             }
         }
         let filter = ResultFilter::new(dataset_lists, params);
+        // yente's limit reaches past the screening's own cap (100).
+        let limits = Limits {
+            max_matches: limits.max_matches.max(MAX_MATCHES),
+            ..limits
+        };
         let mut read = Vec::new();
         for (key, example) in queries {
             let query = read_query(&example, reading)
                 .map_err(|e| YenteError::BadRequest(format!("Cannot parse example entity: {e}")))?;
             read.push((key, query));
         }
-        // A filter may remove results: each screening then asks for as many as the batch's
-        // budget of matches allows (at least `limit`), so that filtering rarely leaves a
-        // query fewer results than it would have had.
+        // Each name is screened for yente's number of candidates (ten per result asked,
+        // at least 20, at most 500 unless `limit` is larger), so that `total.value` counts
+        // the matches beyond `limit` as yente's does and a filter rarely leaves a query
+        // fewer results than it would have had. The batch's budget of matches bounds the
+        // work (and the audit record): a batch of 100 queries at limit 500 screens each name
+        // for at most 10,000 / 100 matches, and a count cut short says `gte`.
         let names: usize = read.iter().map(|(_, q)| q.requests.len()).sum();
-        let screened_limit = if filter.narrows(lists.versions.len()) {
-            (limits.max_batch_matches / names.max(1)).clamp(limit, limits.max_matches)
-        } else {
-            limit
-        };
+        let candidates = (limit * MATCH_CANDIDATES)
+            .max(MIN_CANDIDATES)
+            .min(MAX_MATCH_CANDIDATES.max(limit));
+        let screened_limit = candidates
+            .min(limits.max_batch_matches / names.max(1))
+            .max(1);
         let mut screenings = Vec::with_capacity(names);
         let mut queries = Vec::with_capacity(read.len());
         for (key, query) in read {
@@ -671,6 +739,8 @@ impl MatchBatch {
         }
         crate::screening::check_batch(&screenings, limits)
             .map_err(|e| YenteError::BadRequest(e.to_string()))?;
+        let weight = (names as u64)
+            .saturating_mul(limit.div_ceil(crate::screening::DEFAULT_LIMIT).max(1) as u64);
         Ok(MatchBatch {
             screenings,
             queries,
@@ -678,6 +748,9 @@ impl MatchBatch {
             limit,
             threshold,
             filter,
+            not_applied,
+            weight,
+            screened_limit,
         })
     }
 
@@ -686,9 +759,17 @@ impl MatchBatch {
         &self.screenings
     }
 
-    /// What the batch weighs against a caller's request budget ([`crate::screening::weight`]).
+    /// What the batch weighs against a caller's request budget: as [`crate::screening::weight`]
+    /// weighs screenings at the `limit` the caller asked for (the extra candidates screened
+    /// for `total.value` are bounded by the batch's budget of matches, not charged).
     pub fn weight(&self) -> u64 {
-        crate::screening::weight(&self.screenings)
+        self.weight
+    }
+
+    /// The `weights` and `config` entries the request gave (`weights.NAME`, `config.KEY`),
+    /// accepted as yente accepts them and applied by interdict's matcher to nothing.
+    pub fn not_applied(&self) -> &[String] {
+        &self.not_applied
     }
 
     /// Records the screenings and their results by `actor` (one audit append, as any batch
@@ -708,6 +789,10 @@ impl MatchBatch {
         for (key, echo, range) in self.queries {
             // The best score of each listed entity over the query's names.
             let mut best: BTreeMap<&str, (&Arc<Entity>, &MatchJson, &str)> = BTreeMap::new();
+            // A screening that filled its limit may have left matches uncounted.
+            let cut_short = range
+                .clone()
+                .any(|index| results.get(index).map_or(0, Vec::len) >= self.screened_limit);
             for index in range {
                 let (Some(matches), Some(response)) = (results.get(index), recorded.get(index))
                 else {
@@ -734,12 +819,15 @@ impl MatchBatch {
                     .total_cmp(&a.1.score)
                     .then(a.1.entity_id.cmp(&b.1.entity_id))
             });
+            // yente counts every candidate that matches, before the limit.
+            let matched = ranked
+                .iter()
+                .filter(|(_, json, _)| json.score >= self.threshold)
+                .count();
             ranked.truncate(self.limit);
             let mut results = Vec::with_capacity(ranked.len());
-            let mut matched = 0;
             for (entity, json, screening_id) in ranked {
                 let is_match = json.score >= self.threshold;
-                matched += usize::from(is_match);
                 results.push(scored_entity(
                     entity,
                     json,
@@ -755,7 +843,7 @@ impl MatchBatch {
                     results,
                     total: TotalSpec {
                         value: matched,
-                        relation: "eq".into(),
+                        relation: if cut_short { "gte" } else { "eq" }.into(),
                     },
                     query: echo,
                 },
@@ -974,11 +1062,44 @@ pub fn algorithms() -> Value {
     let algorithms: Vec<Value> = ALGORITHMS
         .iter()
         .map(|(name, _, description)| {
+            // logic-v2's names are accepted (and not applied) so that its clients work.
+            let (features, config) = if *name == "logic-v2" {
+                let features: Map<String, Value> = LOGIC_V2_FEATURES
+                    .iter()
+                    .map(|f| {
+                        let doc = json!({
+                            "description": "accepted in `weights`; not applied by interdict",
+                            "coefficient": null,
+                            "url": null,
+                        });
+                        ((*f).to_owned(), doc)
+                    })
+                    .collect();
+                let config: Map<String, Value> = LOGIC_V2_CONFIG
+                    .iter()
+                    .map(|k| {
+                        let doc = json!({
+                            "description": "accepted in `config`; not applied by interdict",
+                            "type": null,
+                            "default": null,
+                        });
+                        ((*k).to_owned(), doc)
+                    })
+                    .collect();
+                (features, config)
+            } else {
+                (Map::new(), Map::new())
+            };
             json!({
                 "name": name,
                 "description": description,
-                "features": {},
-                "docs": { "name": name, "description": description, "features": {}, "config": {} },
+                "features": features,
+                "docs": {
+                    "name": name,
+                    "description": description,
+                    "features": features,
+                    "config": config,
+                },
             })
         })
         .collect();

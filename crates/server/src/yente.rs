@@ -25,6 +25,10 @@ use crate::body::read_body;
 use crate::error::ApiError;
 use crate::{AppState, metrics};
 
+/// The response header naming the request's `weights` and `config` entries that were
+/// accepted, as yente accepts them, and not applied (`weights.name_match, config.nm_...`).
+pub(crate) const NOT_APPLIED_HEADER: &str = "x-interdict-not-applied";
+
 /// A failure answered in yente's shape.
 #[derive(Debug)]
 pub(crate) enum Failure {
@@ -109,7 +113,7 @@ fn pairs(
     tag = "yente",
     params(
         ("dataset" = String, Path, description = "`default` (every active list) or a list id"),
-        ("limit" = Option<usize>, Query, description = "Results per query (default 5, at most 100)"),
+        ("limit" = Option<usize>, Query, description = "Results per query (default 5, at most 500); `total.value` counts every match among the candidates screened, before the limit"),
         ("threshold" = Option<f64>, Query, description = "Score from which a result is a match (default 0.7)"),
         ("cutoff" = Option<f64>, Query, description = "Deprecated: lowest score returned (never above threshold)"),
         ("algorithm" = Option<String>, Query, description = "best, interdict, logic-v2, logic-v1, name-qualified or name-based"),
@@ -122,8 +126,8 @@ fn pairs(
     ),
     request_body = MatchRequest,
     responses(
-        (status = 200, description = "One answer per query, recorded in the audit trail", body = EntityMatchResponse),
-        (status = 400, description = "Empty or too large batch, unknown algorithm, configuration or weight, unreadable query", body = ErrorResponse),
+        (status = 200, description = "One answer per query, recorded in the audit trail; `weights` and logic-v2 `config` keys are accepted and not applied, and the `x-interdict-not-applied` header names them", body = EntityMatchResponse),
+        (status = 400, description = "Empty or too large batch, unknown algorithm or configuration key, unreadable query", body = ErrorResponse),
         (status = 404, description = "No such dataset", body = ErrorResponse),
         (status = 422, description = "A parameter or the body is malformed or out of range", body = ErrorResponse),
     ),
@@ -163,6 +167,7 @@ pub(crate) async fn match_entities(
         })
         .await?;
     let screened = batch.screenings().len();
+    let not_applied = batch.not_applied().to_vec();
     let matches = results.iter().map(Vec::len).sum();
     let answer = batch
         .record(
@@ -178,6 +183,11 @@ pub(crate) async fn match_entities(
     let mut response = Json(answer).into_response();
     if let Ok(value) = HeaderValue::from_str(&batch_size) {
         response.headers_mut().insert("x-batch-size", value);
+    }
+    if !not_applied.is_empty()
+        && let Ok(value) = HeaderValue::from_str(&not_applied.join(", "))
+    {
+        response.headers_mut().insert(NOT_APPLIED_HEADER, value);
     }
     Ok(response)
 }

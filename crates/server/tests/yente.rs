@@ -381,15 +381,16 @@ async fn errors_have_yentes_statuses_and_detail() {
         ),
         (
             "/match/default",
+            json!({"queries": {"q": person_query()}, "config": {"nm_no_such_key": 0.4}}),
+            StatusCode::BAD_REQUEST,
+            "Invalid configuration parameter: nm_no_such_key for algorithm best",
+        ),
+        // logic-v2's keys are not interdict's algorithm's.
+        (
+            "/match/default?algorithm=interdict",
             json!({"queries": {"q": person_query()}, "config": {"nm_number_mismatch": 0.4}}),
             StatusCode::BAD_REQUEST,
-            "Invalid configuration parameter: nm_number_mismatch",
-        ),
-        (
-            "/match/default",
-            json!({"queries": {"q": person_query()}, "weights": {"name_literal": 0.8}}),
-            StatusCode::BAD_REQUEST,
-            "name_literal",
+            "Invalid configuration parameter: nm_number_mismatch for algorithm interdict",
         ),
         (
             "/match/default",
@@ -422,10 +423,10 @@ async fn errors_have_yentes_statuses_and_detail() {
             "limit",
         ),
         (
-            "/match/default?limit=101",
+            "/match/default?limit=501",
             one.clone(),
             StatusCode::UNPROCESSABLE_ENTITY,
-            "limit",
+            "limit: 501 is not in [1, 500]",
         ),
         (
             "/match/default?limit=five",
@@ -731,4 +732,163 @@ async fn a_list_exported_over_http_parses_back_to_the_same_version() {
         "invalid_field",
     );
     drop(guard);
+}
+
+/// Posts a `/match` and returns the status, the response's headers and the body.
+async fn post_match_with_headers(
+    harness: &Harness,
+    path: &str,
+    body: Value,
+) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let request = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header("authorization", format!("ApiKey {}", harness.admin))
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    let response = tower::ServiceExt::oneshot(harness.router.clone(), request)
+        .await
+        .expect("infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .expect("body")
+        .to_bytes();
+    (
+        status,
+        headers,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+fn ids(results: &[Value]) -> Vec<(Value, Value)> {
+    results
+        .iter()
+        .map(|r| (r["id"].clone(), r["score"].clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn total_counts_matches_past_the_limit_up_to_yentes_500() {
+    let (harness, _guard) = harness().await;
+    // "Ali Hassan" matches several listed people (OFAC and UN).
+    let body =
+        json!({"queries": {"q": {"schema": "Person", "properties": {"name": ["Ali Hassan"]}}}});
+    let (status, wide) = post_match(&harness, "/match/default?limit=50", body.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{wide}");
+    let everything = results(&wide, "q");
+    let matching = matched(&everything);
+    assert!(matching >= 2, "{wide}");
+    assert_eq!(wide["responses"]["q"]["total"]["value"], matching);
+    assert_eq!(wide["responses"]["q"]["total"]["relation"], "eq");
+
+    // limit=1: one result, and the count of every match, as yente's score_results counts.
+    let (status, one) = post_match(&harness, "/match/default?limit=1", body.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{one}");
+    let first = results(&one, "q");
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0]["id"], everything[0]["id"]);
+    assert_eq!(one["responses"]["q"]["total"]["value"], matching);
+
+    // Below the cutoff nothing is counted; between cutoff and threshold results are
+    // returned and not counted.
+    let (_, strict) = post_match(
+        &harness,
+        "/match/default?limit=1&threshold=0.9&cutoff=0.5",
+        body.clone(),
+    )
+    .await;
+    let above = everything
+        .iter()
+        .filter(|r| r["score"].as_f64() >= Some(0.9))
+        .count();
+    assert_eq!(strict["responses"]["q"]["total"]["value"], above);
+
+    // yente's largest limit is accepted for one query ...
+    let (status, most) = post_match(&harness, "/match/default?limit=500", body.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{most}");
+    assert_eq!(most["limit"], 500);
+    assert_eq!(ids(&results(&most, "q")), ids(&everything));
+    // ... and for a full batch, whose screenings the batch's budget of matches bounds (100
+    // per name here): the answers are the same.
+    let batch: serde_json::Map<String, Value> = (0..100)
+        .map(|i| (format!("q{i}"), body["queries"]["q"].clone()))
+        .collect();
+    let (status, full) = post_match(
+        &harness,
+        "/match/default?limit=500",
+        json!({"queries": batch}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{full}");
+    assert_eq!(full["responses"].as_object().map(|r| r.len()), Some(100));
+    assert_eq!(ids(&results(&full, "q99")), ids(&everything));
+    assert_eq!(full["responses"]["q99"]["total"]["value"], matching);
+}
+
+#[tokio::test]
+async fn weights_and_logic_v2_config_are_accepted_and_said_not_applied() {
+    let (harness, _guard) = harness().await;
+    let plain = json!({"queries": {"q": person_query()}});
+    let (status, headers, expected) =
+        post_match_with_headers(&harness, "/match/default", plain).await;
+    assert_eq!(status, StatusCode::OK, "{expected}");
+    assert!(headers.get("x-interdict-not-applied").is_none());
+
+    // What a yente client sends (yente's documented examples): the same answer, and a header
+    // naming what interdict did not apply.
+    let tuned = json!({
+        "queries": {"q": person_query()},
+        "weights": {"name_literal": 0.8, "country_mismatch": -0.5},
+        "config": {"nm_number_mismatch": 0.4},
+    });
+    for path in ["/match/default", "/match/default?algorithm=logic-v2"] {
+        let (status, headers, answer) =
+            post_match_with_headers(&harness, path, tuned.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert_eq!(
+            ids(&results(&answer, "q")),
+            ids(&results(&expected, "q")),
+            "{path}"
+        );
+        assert_eq!(
+            headers
+                .get("x-interdict-not-applied")
+                .and_then(|v| v.to_str().ok()),
+            Some("weights.country_mismatch, weights.name_literal, config.nm_number_mismatch"),
+            "{path}"
+        );
+    }
+    // Weights alone are accepted whatever the algorithm, as yente's are.
+    let weighted = json!({"queries": {"q": person_query()}, "weights": {"name_match": 1.0}});
+    let (status, headers, _) =
+        post_match_with_headers(&harness, "/match/default?algorithm=name-based", weighted).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers
+            .get("x-interdict-not-applied")
+            .and_then(|v| v.to_str().ok()),
+        Some("weights.name_match")
+    );
+    // A weight that is not a number is malformed, as in yente.
+    let bad = json!({"queries": {"q": person_query()}, "weights": {"name_match": "high"}});
+    let (status, response) = post_match(&harness, "/match/default", bad).await;
+    assert_detail(status, &response, StatusCode::UNPROCESSABLE_ENTITY, "body");
+
+    // /algorithms documents logic-v2's features and configuration keys, as not applied.
+    let (status, _, algorithms) = yente(&harness, "GET", "/algorithms", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let logic_v2 = algorithms["algorithms"]
+        .as_array()
+        .and_then(|all| all.iter().find(|a| a["name"] == "logic-v2"))
+        .cloned()
+        .expect("logic-v2 listed");
+    assert!(logic_v2["docs"]["config"]["nm_number_mismatch"].is_object());
+    assert!(
+        logic_v2["docs"]["features"]["name_match"]["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("not applied"))
+    );
 }
