@@ -471,6 +471,9 @@ pub struct ActiveLists {
     /// The registry parties indexed because their owners block them, with the paths: a
     /// match on one of them has basis `ownership` ([`crate::ownership::screenable`]).
     pub ownership: Arc<OwnershipHits>,
+    /// When each entity was first seen, last seen and last changed, computed on first use
+    /// ([`ActiveLists::entity_history`]).
+    history: std::sync::OnceLock<Arc<crate::entity_history::EntityHistory>>,
 }
 
 impl ActiveLists {
@@ -510,7 +513,22 @@ impl ActiveLists {
             versions,
             entities: count,
             ownership: Arc::new(OwnershipHits::new()),
+            history: std::sync::OnceLock::new(),
         }
+    }
+
+    /// When each active entity was first seen, last seen and last changed: walked from the
+    /// store's versions of these lists on first use, then kept with this snapshot (so once
+    /// per set of active versions). Two first uses at once may both walk; one result stays.
+    pub async fn entity_history(
+        &self,
+        store: &Store,
+    ) -> Result<Arc<crate::entity_history::EntityHistory>, Error> {
+        if let Some(history) = self.history.get() {
+            return Ok(Arc::clone(history));
+        }
+        let loaded = crate::entity_history::EntityHistory::load(store, &self.versions).await?;
+        Ok(Arc::clone(self.history.get_or_init(|| Arc::new(loaded))))
     }
 
     /// The free-text scanner, built on first use.

@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::cross_list::PartyMatch;
+use crate::entity_history::EntityHistory;
 use crate::ownership::OwnershipHits;
 use interdict_model::{Entity, country_code};
 use interdict_sources::ftm_export::{ftm_entity, ftm_id, ftm_schema};
@@ -181,7 +182,8 @@ pub struct MatchParams {
     pub exclude_schema: Vec<String>,
     /// Only results with one of these topics.
     pub topics: Vec<String>,
-    /// Only entities changed since this date (accepted; see [`MatchParams::from_pairs`]).
+    /// Only entities whose `last_change` is at or after this time (`YYYY-MM-DDTHH:MM:SS`,
+    /// completed from yente's shorter forms).
     pub changed_since: Option<String>,
     /// No results with these ids (interdict or FtM ids).
     pub exclude_entity_ids: Vec<String>,
@@ -228,9 +230,8 @@ fn is_timestamp(text: &str) -> bool {
 impl MatchParams {
     /// Reads the parameters from a query string's decoded pairs (list parameters repeat,
     /// `?exclude_schema=Vessel&exclude_schema=Airplane`). Unknown parameters are ignored, as
-    /// yente ignores them. `changed_since` must have yente's form; it is accepted and every
-    /// entity counts as changed (interdict keeps list versions, not per-entity change times),
-    /// which can only add results.
+    /// yente ignores them. `changed_since` must have yente's form
+    /// (`YYYY-MM-DD[THH[:MM[:SS]]]`).
     pub fn from_pairs(pairs: &[(String, String)]) -> Result<MatchParams, YenteError> {
         let mut params = MatchParams::default();
         for (key, value) in pairs {
@@ -250,7 +251,10 @@ impl MatchParams {
                             "changed_since: {value:?} does not match YYYY-MM-DD[THH[:MM[:SS]]]"
                         )));
                     }
-                    params.changed_since = Some(value.clone());
+                    // Completed to the seconds, it compares as text with the history's times.
+                    let rest = "T00:00:00".get(value.len().saturating_sub(10)..);
+                    let completed = format!("{value}{}", rest.unwrap_or_default());
+                    params.changed_since = Some(completed);
                 }
                 _ => {}
             }
@@ -588,10 +592,16 @@ struct ResultFilter {
     exclude_schema: Vec<String>,
     exclude_ids: Vec<String>,
     topics: Vec<String>,
+    changed_since: Option<String>,
+    history: Arc<EntityHistory>,
 }
 
 impl ResultFilter {
-    fn new(dataset_lists: Vec<String>, params: &MatchParams) -> ResultFilter {
+    fn new(
+        dataset_lists: Vec<String>,
+        params: &MatchParams,
+        history: Arc<EntityHistory>,
+    ) -> ResultFilter {
         let mut lists = dataset_lists;
         if !params.include_dataset.is_empty() {
             lists.retain(|l| params.include_dataset.contains(l));
@@ -602,6 +612,8 @@ impl ResultFilter {
             exclude_schema: params.exclude_schema.clone(),
             exclude_ids: params.exclude_entity_ids.clone(),
             topics: params.topics.clone(),
+            changed_since: params.changed_since.clone(),
+            history,
         }
     }
 
@@ -618,6 +630,12 @@ impl ResultFilter {
                 .any(|x| x == id || *x == ftm_id(&entity.id))
             // Every listed entity carries the topic `sanction`.
             && (self.topics.is_empty() || self.topics.iter().any(|t| t == "sanction"))
+            // An entity the history does not know is kept: the filter only ever narrows.
+            && self.changed_since.as_deref().is_none_or(|since| {
+                self.history
+                    .get(id)
+                    .is_none_or(|seen| seen.last_change >= since)
+            })
     }
 }
 
@@ -646,6 +664,7 @@ impl MatchBatch {
         request: MatchRequest,
         params: &MatchParams,
         lists: &ActiveLists,
+        history: Arc<EntityHistory>,
         limits: Limits,
     ) -> Result<MatchBatch, YenteError> {
         let dataset_lists = dataset_lists(dataset, lists)?;
@@ -697,7 +716,7 @@ impl MatchBatch {
                 )));
             }
         }
-        let filter = ResultFilter::new(dataset_lists, params);
+        let filter = ResultFilter::new(dataset_lists, params, history);
         // yente's limit reaches past the screening's own cap (100).
         let limits = Limits {
             max_matches: limits.max_matches.max(MAX_MATCHES),
@@ -828,13 +847,10 @@ impl MatchBatch {
             let mut results = Vec::with_capacity(ranked.len());
             for (entity, json, screening_id) in ranked {
                 let is_match = json.score >= self.threshold;
-                results.push(scored_entity(
-                    entity,
-                    json,
-                    is_match,
-                    self.algorithm,
-                    screening_id,
-                )?);
+                let mut value =
+                    scored_entity(entity, json, is_match, self.algorithm, screening_id)?;
+                with_times(&mut value, &self.filter.history, entity.id.as_str());
+                results.push(value);
             }
             responses.insert(
                 key,
@@ -921,26 +937,36 @@ fn scored_entity(
         object.insert("score".into(), json!(json.score));
         object.insert("match".into(), json!(is_match));
         object.insert("explanations".into(), Value::Object(explanations));
-        for key in ["first_seen", "last_seen", "last_change"] {
-            object.insert(key.into(), Value::Null);
-        }
     }
     Ok(value)
 }
 
-/// `GET /entities/{id}`: an active entity by its interdict id or its FtM id, in FtM.
-pub fn entity(lists: &ActiveLists, id: &str) -> Result<Value, YenteError> {
+/// Sets yente's `first_seen`, `last_seen` and `last_change` on an FtM entity from the
+/// history (null for an entity it does not know).
+fn with_times(value: &mut Value, history: &EntityHistory, entity_id: &str) {
+    let seen = history.get(entity_id);
+    if let Some(object) = value.as_object_mut() {
+        let times = [
+            ("first_seen", seen.map(|s| s.first_seen)),
+            ("last_seen", seen.map(|s| s.last_seen)),
+            ("last_change", seen.map(|s| s.last_change)),
+        ];
+        for (key, time) in times {
+            object.insert(key.into(), time.map_or(Value::Null, |t| json!(t)));
+        }
+    }
+}
+
+/// `GET /entities/{id}`: an active entity by its interdict id or its FtM id, in FtM, with
+/// its times from `history`.
+pub fn entity(lists: &ActiveLists, history: &EntityHistory, id: &str) -> Result<Value, YenteError> {
     let found = lists
         .index
         .entities()
         .find(|e| e.id.as_str() == id || ftm_id(&e.id) == id)
         .ok_or_else(|| YenteError::NotFound(format!("No such entity: {id}")))?;
     let mut value = ftm_entity(found, false).map_err(Error::internal)?;
-    if let Some(object) = value.as_object_mut() {
-        for key in ["first_seen", "last_seen", "last_change"] {
-            object.insert(key.into(), Value::Null);
-        }
-    }
+    with_times(&mut value, history, found.id.as_str());
     Ok(value)
 }
 
@@ -963,9 +989,10 @@ pub struct SearchResponse {
 
 /// `GET /search/{dataset}?q=`: the active entities whose names are near `q` (a lookup by
 /// name, not a screening, so not recorded), at most `limit`, best first; `schema` narrows to
-/// one FtM schema.
+/// one FtM schema; results carry their times from `history`.
 pub fn search(
     lists: &ActiveLists,
+    history: &EntityHistory,
     dataset: &str,
     q: &str,
     schema: Option<&str>,
@@ -1003,6 +1030,7 @@ pub fn search(
             break;
         }
         let mut value = ftm_entity(&m.entity, false).map_err(Error::internal)?;
+        with_times(&mut value, history, m.entity.id.as_str());
         if let Some(object) = value.as_object_mut() {
             object.insert(
                 "score".into(),

@@ -121,7 +121,7 @@ fn pairs(
         ("exclude_dataset" = Option<Vec<String>>, Query, description = "Not these lists"),
         ("exclude_schema" = Option<Vec<String>>, Query, description = "Not these FtM schemata"),
         ("topics" = Option<Vec<String>>, Query, description = "Only entities with one of these topics (every listed entity has `sanction`)"),
-        ("changed_since" = Option<String>, Query, description = "Accepted; every entity counts as changed"),
+        ("changed_since" = Option<String>, Query, description = "Only entities whose `last_change` (the list version in which their content last changed, by publication date else import time) is at or after this time: YYYY-MM-DD[THH[:MM[:SS]]]"),
         ("exclude_entity_ids" = Option<Vec<String>>, Query, description = "Not these entities (interdict or FtM ids)"),
     ),
     request_body = MatchRequest,
@@ -154,7 +154,18 @@ pub(crate) async fn match_entities(
     let body: MatchRequest = serde_json::from_slice(&bytes)
         .map_err(|e| Failure::Yente(YenteError::Invalid(format!("body: {e}"))))?;
     let snapshot = state.index().require()?;
-    let batch = MatchBatch::new(&dataset, body, &params, &snapshot, state.screening_limits())?;
+    let history = snapshot
+        .entity_history(state.store())
+        .await
+        .map_err(YenteError::from)?;
+    let batch = MatchBatch::new(
+        &dataset,
+        body,
+        &params,
+        &snapshot,
+        history,
+        state.screening_limits(),
+    )?;
     state
         .rate_limiter()
         .charge_more(&caller.actor, batch.weight().saturating_sub(1))?;
@@ -213,7 +224,13 @@ pub(crate) async fn entity(
     screener(caller)?;
     let id = path(id)?;
     let snapshot = state.index().require()?;
-    Ok(Json(interdict_app::yente::entity(&snapshot, &id)?))
+    let history = snapshot
+        .entity_history(state.store())
+        .await
+        .map_err(YenteError::from)?;
+    Ok(Json(interdict_app::yente::entity(
+        &snapshot, &history, &id,
+    )?))
 }
 
 /// Entities whose names are near `q` (a lookup, not recorded as a screening).
@@ -260,10 +277,22 @@ pub(crate) async fn search(
         None => None,
     };
     let snapshot = state.index().require()?;
+    let history = snapshot
+        .entity_history(state.store())
+        .await
+        .map_err(YenteError::from)?;
     let limits = state.screening_limits();
     let answer = state
         .on_screening_pool(move || {
-            interdict_app::yente::search(&snapshot, &dataset, &q, schema.as_deref(), limit, limits)
+            interdict_app::yente::search(
+                &snapshot,
+                &history,
+                &dataset,
+                &q,
+                schema.as_deref(),
+                limit,
+                limits,
+            )
         })
         .await??;
     Ok(Json(answer))

@@ -892,3 +892,109 @@ async fn weights_and_logic_v2_config_are_accepted_and_said_not_applied() {
             .is_some_and(|d| d.contains("not applied"))
     );
 }
+
+/// Imports an OFAC SDN file with its publication date, as `lists import --published` does.
+async fn import_published(store: &interdict_store::Store, relative: &str, published: &str) {
+    let path = common::shared(relative);
+    let bytes = std::fs::read(&path).expect("read list file");
+    let file = interdict_sources::SourceFile {
+        name: "sdn.csv".into(),
+        bytes,
+    };
+    let parsed = interdict_sources::parse(&[file], None, None).expect("parse");
+    let request = interdict_store::ImportRequest {
+        published: Some(published.parse().expect("a date")),
+        source_files: &[],
+        actor: "test",
+        activation: interdict_store::Activation::Always,
+        notes: json!({}),
+    };
+    store
+        .import(
+            &parsed.list,
+            parsed.format.name(),
+            &parsed.entities,
+            &request,
+        )
+        .await
+        .expect("import");
+}
+
+#[tokio::test]
+async fn entities_carry_their_times_and_changed_since_keeps_only_the_changed() {
+    let (guard, store) = sqlite().await;
+    import_published(&store, "lists/ofac-sdn-2022-03-21/sdn.csv", "2022-03-21").await;
+    import_published(&store, "lists/ofac-sdn-2022-03-24/sdn.csv", "2022-03-24").await;
+    let harness = Harness::new(store, ServerConfig::default()).await;
+    let _guard = guard;
+
+    // A State Duma member OFAC added on 2022-03-24.
+    let duma = json!({"queries": {"q": {"schema": "Person", "properties": {
+        "name": ["Nikolay Mikhaylovich Kharitonov"], "birthDate": ["1948-10-30"]}}}});
+    // A person listed since long before, unchanged between the two files.
+    let unchanged = json!({"queries": {"q": {"schema": "Person", "properties": {
+        "name": ["Umar Abd Al Rahman"]}}}});
+
+    let (status, response) = post_match(&harness, "/match/ofac-sdn", duma.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{response}");
+    let found = results(&response, "q");
+    assert_eq!(found[0]["id"], "ofac-sdn-35389", "{response}");
+    assert_eq!(found[0]["first_seen"], "2022-03-24T00:00:00");
+    assert_eq!(found[0]["last_seen"], "2022-03-24T00:00:00");
+    assert_eq!(found[0]["last_change"], "2022-03-24T00:00:00");
+
+    let (status, _, old) = yente(&harness, "GET", "/entities/ofac-sdn-2675", None).await;
+    assert_eq!(status, StatusCode::OK, "{old}");
+    assert_eq!(old["first_seen"], "2022-03-21T00:00:00");
+    assert_eq!(old["last_seen"], "2022-03-24T00:00:00");
+    assert_eq!(old["last_change"], "2022-03-21T00:00:00");
+    let (_, _, search) = yente(&harness, "GET", "/search/default?q=Kharitonov", None).await;
+    let hit = search["results"]
+        .as_array()
+        .and_then(|r| r.iter().find(|e| e["id"] == "ofac-sdn-35389"))
+        .cloned()
+        .expect("found by search");
+    assert_eq!(hit["first_seen"], "2022-03-24T00:00:00");
+
+    // An entity whose content changed between the files: last changed on 03-24, first seen
+    // on 03-21.
+    let (_, _, changed) = yente(&harness, "GET", "/entities/ofac-sdn-16666", None).await;
+    assert_eq!(changed["first_seen"], "2022-03-21T00:00:00");
+    assert_eq!(changed["last_change"], "2022-03-24T00:00:00");
+
+    // changed_since between the two publications keeps the new member and drops the
+    // unchanged one; before both, it keeps both.
+    let (_, kept) = post_match(
+        &harness,
+        "/match/default?changed_since=2022-03-22",
+        duma.clone(),
+    )
+    .await;
+    assert_eq!(results(&kept, "q")[0]["id"], "ofac-sdn-35389");
+    let (_, plain) = post_match(&harness, "/match/default", unchanged.clone()).await;
+    assert!(
+        results(&plain, "q")
+            .iter()
+            .any(|r| r["id"] == "ofac-sdn-2675"),
+        "{plain}"
+    );
+    let (_, dropped) = post_match(
+        &harness,
+        "/match/default?changed_since=2022-03-22T12:00",
+        unchanged.clone(),
+    )
+    .await;
+    assert!(results(&dropped, "q").is_empty(), "{dropped}");
+    assert_eq!(dropped["responses"]["q"]["total"]["value"], 0);
+    let (_, before) = post_match(
+        &harness,
+        "/match/default?changed_since=2022-03-21",
+        unchanged,
+    )
+    .await;
+    assert!(
+        results(&before, "q")
+            .iter()
+            .any(|r| r["id"] == "ofac-sdn-2675")
+    );
+}
