@@ -657,11 +657,34 @@ pub async fn record(
     screenings: &[Screening],
     results: &[Vec<PartyMatch>],
 ) -> Result<Vec<ScreenResponse>, Error> {
+    record_noted(store, actor, versions, ownership, screenings, results, &[]).await
+}
+
+/// [`record`], with a note per screening (by index; none where `notes` is shorter or the
+/// note is null) recorded under the payload's `notes`: what the caller did with the result
+/// beyond the screening itself (yente's `/match` leaving out cleared entities). A replay
+/// ignores it.
+pub async fn record_noted(
+    store: &Store,
+    actor: &str,
+    versions: &BTreeMap<String, String>,
+    ownership: &OwnershipHits,
+    screenings: &[Screening],
+    results: &[Vec<PartyMatch>],
+    notes: &[Value],
+) -> Result<Vec<ScreenResponse>, Error> {
     let mut records = Vec::with_capacity(screenings.len());
     let mut responses = Vec::with_capacity(screenings.len());
-    for (screening, matches) in screenings.iter().zip(results) {
+    for (index, (screening, matches)) in screenings.iter().zip(results).enumerate() {
         let matches = matches_json(matches, ownership)?;
-        records.push(screening_record(actor, screening, versions, &matches));
+        let mut record = screening_record(actor, screening, versions, &matches);
+        if let (Some(note), Some(payload)) = (
+            notes.get(index).filter(|n| !n.is_null()),
+            record.payload.as_object_mut(),
+        ) {
+            payload.insert("notes".into(), note.clone());
+        }
+        records.push(record);
         responses.push(ScreenResponse {
             screening_id: String::new(),
             query: screening.query_json(),

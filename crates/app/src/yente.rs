@@ -26,7 +26,7 @@ use crate::entity_history::EntityHistory;
 use crate::ownership::OwnershipHits;
 use interdict_model::{Entity, country_code};
 use interdict_sources::ftm_export::{ftm_entity, ftm_id, ftm_schema};
-use interdict_store::Store;
+use interdict_store::{AlertFilter, AlertStatus, AlertSubjectKind, Store};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
@@ -187,6 +187,10 @@ pub struct MatchParams {
     pub changed_since: Option<String>,
     /// No results with these ids (interdict or FtM ids).
     pub exclude_entity_ids: Vec<String>,
+    /// interdict's extension (`exclude_cleared=true`): for a query with an `id` (the
+    /// caller's customer id), no results whose alert for that customer was decided
+    /// `false_positive` through the four-eyes review; the audit record names them.
+    pub exclude_cleared: bool,
 }
 
 fn parse_number<T: std::str::FromStr>(name: &str, value: &str) -> Result<T, YenteError> {
@@ -245,6 +249,17 @@ impl MatchParams {
                 "exclude_schema" => params.exclude_schema.push(value.clone()),
                 "topics" => params.topics.push(value.clone()),
                 "exclude_entity_ids" => params.exclude_entity_ids.push(value.clone()),
+                "exclude_cleared" => {
+                    params.exclude_cleared = match value.trim() {
+                        "true" | "1" => true,
+                        "false" | "0" => false,
+                        other => {
+                            return Err(YenteError::Invalid(format!(
+                                "exclude_cleared: {other:?} is not true or false"
+                            )));
+                        }
+                    }
+                }
                 "changed_since" => {
                     if !is_timestamp(value) {
                         return Err(YenteError::Invalid(format!(
@@ -653,6 +668,11 @@ pub struct MatchBatch {
     weight: u64,
     /// The matches each screening asked for (yente's candidates, within the budget).
     screened_limit: usize,
+    /// Whether to leave out entities cleared for the query's customer.
+    exclude_cleared: bool,
+    /// Per query (in `queries` order): the entities cleared for its customer, with the
+    /// alert that cleared each ([`MatchBatch::load_cleared`]).
+    cleared: Vec<BTreeMap<String, i64>>,
 }
 
 impl MatchBatch {
@@ -770,6 +790,8 @@ impl MatchBatch {
             not_applied,
             weight,
             screened_limit,
+            exclude_cleared: params.exclude_cleared,
+            cleared: Vec::new(),
         })
     }
 
@@ -791,8 +813,36 @@ impl MatchBatch {
         &self.not_applied
     }
 
+    /// With `exclude_cleared`, reads each query's cleared entities: those whose alert for
+    /// the customer the query's `id` names was decided `false_positive` (approved through
+    /// the four-eyes review). A query without an `id` has none.
+    pub async fn load_cleared(&mut self, store: &Store) -> Result<(), YenteError> {
+        if !self.exclude_cleared {
+            return Ok(());
+        }
+        let mut cleared = Vec::with_capacity(self.queries.len());
+        for (_, echo, _) in &self.queries {
+            let Some(customer) = echo.id.as_deref().filter(|id| !id.trim().is_empty()) else {
+                cleared.push(BTreeMap::new());
+                continue;
+            };
+            let filter = AlertFilter {
+                status: Some(AlertStatus::FalsePositive),
+                customer_id: Some(customer.to_owned()),
+                subject_kind: Some(AlertSubjectKind::Customer),
+                awaiting_approval: false,
+            };
+            let alerts = store.alerts(&filter).await.map_err(Error::from)?;
+            cleared.push(alerts.into_iter().map(|a| (a.entity_id, a.id)).collect());
+        }
+        self.cleared = cleared;
+        Ok(())
+    }
+
     /// Records the screenings and their results by `actor` (one audit append, as any batch
-    /// of screenings) and answers in yente's shape.
+    /// of screenings) and answers in yente's shape. Entities cleared for a query's customer
+    /// ([`MatchBatch::load_cleared`]) are recorded as found and left out of the answer; the
+    /// screening's record says so under `notes.exclude_cleared`.
     pub async fn record(
         self,
         store: &Store,
@@ -801,11 +851,21 @@ impl MatchBatch {
         ownership: &OwnershipHits,
         results: &[Vec<PartyMatch>],
     ) -> Result<EntityMatchResponse, YenteError> {
-        let recorded =
-            crate::screening::record(store, actor, versions, ownership, &self.screenings, results)
-                .await?;
+        let notes = self.cleared_notes(results);
+        let recorded = crate::screening::record_noted(
+            store,
+            actor,
+            versions,
+            ownership,
+            &self.screenings,
+            results,
+            &notes,
+        )
+        .await?;
+        let no_cleared = BTreeMap::new();
         let mut responses = BTreeMap::new();
-        for (key, echo, range) in self.queries {
+        for (query_index, (key, echo, range)) in self.queries.into_iter().enumerate() {
+            let cleared = self.cleared.get(query_index).unwrap_or(&no_cleared);
             // The best score of each listed entity over the query's names.
             let mut best: BTreeMap<&str, (&Arc<Entity>, &MatchJson, &str)> = BTreeMap::new();
             // A screening that filled its limit may have left matches uncounted.
@@ -819,7 +879,9 @@ impl MatchBatch {
                 };
                 for (found, json) in matches.iter().zip(&response.matches) {
                     let found = &found.lead;
-                    if !self.filter.keeps(&found.entity) {
+                    if !self.filter.keeps(&found.entity)
+                        || cleared.contains_key(found.entity.id.as_str())
+                    {
                         continue;
                     }
                     let slot = best.entry(found.entity.id.as_str()).or_insert((
@@ -869,6 +931,44 @@ impl MatchBatch {
             responses,
             limit: self.limit,
         })
+    }
+}
+
+impl MatchBatch {
+    /// Per screening, the note its audit record carries when `exclude_cleared` left some
+    /// of its matches out: the customer and each entity left out with the alert that
+    /// cleared it (null where nothing was left out).
+    fn cleared_notes(&self, results: &[Vec<PartyMatch>]) -> Vec<Value> {
+        let mut notes = vec![Value::Null; self.screenings.len()];
+        if !self.exclude_cleared {
+            return notes;
+        }
+        for ((_, echo, range), cleared) in self.queries.iter().zip(&self.cleared) {
+            if cleared.is_empty() {
+                continue;
+            }
+            for index in range.clone() {
+                let left_out: Vec<Value> = results
+                    .get(index)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|party| {
+                        let id = party.lead.entity.id.as_str();
+                        cleared
+                            .get(id)
+                            .map(|alert| json!({"entity_id": id, "alert_id": alert}))
+                    })
+                    .collect();
+                if let (false, Some(note)) = (left_out.is_empty(), notes.get_mut(index)) {
+                    *note = json!({"exclude_cleared": {
+                        "customer_id": echo.id,
+                        "decision": "false_positive",
+                        "left_out": left_out,
+                    }});
+                }
+            }
+        }
+        notes
     }
 }
 

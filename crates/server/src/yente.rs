@@ -123,6 +123,7 @@ fn pairs(
         ("topics" = Option<Vec<String>>, Query, description = "Only entities with one of these topics (every listed entity has `sanction`)"),
         ("changed_since" = Option<String>, Query, description = "Only entities whose `last_change` (the list version in which their content last changed, by publication date else import time) is at or after this time: YYYY-MM-DD[THH[:MM[:SS]]]"),
         ("exclude_entity_ids" = Option<Vec<String>>, Query, description = "Not these entities (interdict or FtM ids)"),
+        ("exclude_cleared" = Option<bool>, Query, description = "interdict's extension: for a query with an `id` (your customer id), leave out the entities whose alert for that customer was decided `false_positive` through the four-eyes review; each screening's audit record names them under `notes.exclude_cleared`"),
     ),
     request_body = MatchRequest,
     responses(
@@ -158,7 +159,7 @@ pub(crate) async fn match_entities(
         .entity_history(state.store())
         .await
         .map_err(YenteError::from)?;
-    let batch = MatchBatch::new(
+    let mut batch = MatchBatch::new(
         &dataset,
         body,
         &params,
@@ -169,6 +170,7 @@ pub(crate) async fn match_entities(
     state
         .rate_limiter()
         .charge_more(&caller.actor, batch.weight().saturating_sub(1))?;
+    batch.load_cleared(state.store()).await?;
     let versions = snapshot.versions.clone();
     let ownership = Arc::clone(&snapshot.ownership);
     let (batch, results) = state

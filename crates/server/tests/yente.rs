@@ -998,3 +998,149 @@ async fn entities_carry_their_times_and_changed_since_keeps_only_the_changed() {
             .any(|r| r["id"] == "ofac-sdn-2675")
     );
 }
+
+#[tokio::test]
+async fn exclude_cleared_leaves_out_what_four_eyes_cleared_for_the_customer() {
+    let (guard, store) = sqlite().await;
+    import(&store, UN).await;
+    import(&store, OFAC).await;
+    let harness = Harness::new(store.clone(), ServerConfig::default()).await;
+    let _guard = guard;
+    let analyst = harness.key(interdict_store::Role::Analyst).await;
+    let reviewer = harness.key(interdict_store::Role::Reviewer).await;
+
+    // Monitoring raised alerts on the UN's Floribert Ngabu Njabu for customers C-1 and C-2;
+    // C-1's was cleared as a false positive by an analyst and a reviewer, C-2's is only
+    // proposed.
+    for customer in ["C-1", "C-2"] {
+        let (status, body) = harness
+            .call(
+                "PUT",
+                &format!("/v1/portfolio/{customer}"),
+                Some(&analyst),
+                Some(json!({"name": "Floribert Ngabu Njabu"})),
+            )
+            .await;
+        assert!(status.is_success(), "{body}");
+    }
+    let raised = ["C-1", "C-2"]
+        .iter()
+        .map(|customer| interdict_store::NewAlert {
+            customer_id: (*customer).into(),
+            entity_id: "un-sc:CDi.021".into(),
+            list_version: "v1".into(),
+            score: 1.0,
+            matched_name: "Floribert Ngabu Njabu".into(),
+            explanation: json!({"score": 1.0}),
+            customer_fingerprint: "c".into(),
+            entity_fingerprint: "e".into(),
+            reason: interdict_store::AlertReason::NewCustomer,
+        })
+        .collect();
+    store
+        .record_monitor_run(&interdict_store::MonitorRun {
+            create: raised,
+            actor: "monitor".into(),
+            ..interdict_store::MonitorRun::default()
+        })
+        .await
+        .expect("monitor run");
+    let (_, alerts) = harness
+        .call("GET", "/v1/alerts?status=open", Some(&analyst), None)
+        .await;
+    let alert_of = |customer: &str| {
+        alerts
+            .as_array()
+            .and_then(|all| all.iter().find(|a| a["customer_id"] == customer))
+            .and_then(|a| a["id"].as_i64())
+            .unwrap_or_else(|| panic!("an alert of {customer}: {alerts}"))
+    };
+    let (cleared_alert, proposed_alert) = (alert_of("C-1"), alert_of("C-2"));
+    let decision = json!({"decision": "false_positive", "note": "born 1990, not 1971"});
+    for alert in [cleared_alert, proposed_alert] {
+        let (status, body) = harness
+            .call(
+                "POST",
+                &format!("/v1/alerts/{alert}/decision"),
+                Some(&analyst),
+                Some(decision.clone()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (status, body) = harness
+        .call(
+            "POST",
+            &format!("/v1/alerts/{cleared_alert}/approve"),
+            Some(&reviewer),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let query = |id: Option<&str>| {
+        let mut query = person_query();
+        if let Some(id) = id {
+            query["id"] = json!(id);
+        }
+        query
+    };
+    let body = json!({"queries": {
+        "c1": query(Some("C-1")), "c2": query(Some("C-2")), "anonymous": query(None)}});
+    let has_un = |response: &Value, key: &str| {
+        results(response, key)
+            .iter()
+            .any(|r| r["id"] == "un-sc-CDi.021")
+    };
+    // Without the extension, yente's behaviour: every query finds him.
+    let (status, plain) = post_match(&harness, "/match/default", body.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{plain}");
+    for key in ["c1", "c2", "anonymous"] {
+        assert!(has_un(&plain, key), "{key}: {plain}");
+    }
+    // With it, only C-1's cleared entity is left out (C-2's decision awaits its reviewer).
+    let (status, excluded) =
+        post_match(&harness, "/match/default?exclude_cleared=true", body).await;
+    assert_eq!(status, StatusCode::OK, "{excluded}");
+    assert!(!has_un(&excluded, "c1"), "{excluded}");
+    assert!(has_un(&excluded, "c2"));
+    assert!(has_un(&excluded, "anonymous"));
+    assert_eq!(excluded["responses"]["c1"]["query"]["id"], "C-1");
+
+    // The screening of C-1's name is on record with the match, and says it was left out.
+    let records = store
+        .audit_records_between(
+            chrono::Utc::now() - chrono::TimeDelta::days(1),
+            chrono::Utc::now() + chrono::TimeDelta::days(1),
+            0,
+            10_000,
+        )
+        .await
+        .expect("audit");
+    let noted: Vec<Value> = records
+        .iter()
+        .filter(|r| r.kind == "screening")
+        .filter_map(|r| serde_json::from_str::<Value>(r.payload.get()).ok())
+        .filter(|p| !p["notes"].is_null())
+        .collect();
+    assert_eq!(noted.len(), 1, "{noted:?}");
+    let note = &noted[0]["notes"]["exclude_cleared"];
+    assert_eq!(note["customer_id"], "C-1");
+    assert_eq!(note["left_out"][0]["entity_id"], "un-sc:CDi.021");
+    assert_eq!(note["left_out"][0]["alert_id"], cleared_alert);
+    let matches = noted[0]["result"]["matches"].as_array().expect("matches");
+    assert!(matches.iter().any(|m| m["entity_id"] == "un-sc:CDi.021"));
+
+    let (status, response) = post_match(
+        &harness,
+        "/match/default?exclude_cleared=maybe",
+        json!({"queries": {"q": person_query()}}),
+    )
+    .await;
+    assert_detail(
+        status,
+        &response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "exclude_cleared",
+    );
+}
