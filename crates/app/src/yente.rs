@@ -14,8 +14,8 @@
 //! `match` (score ≥ `threshold`) and `explanations`; `total.value` counts every candidate with
 //! `match` true before `limit` is applied, as yente's does.
 //!
-//! Datasets are interdict's lists: `default` is every active list, and each list id is a
-//! dataset of its own. Errors carry yente's status codes and its `{"detail"}` body
+//! Datasets are interdict's lists: `default` is every active list, each list id is a
+//! dataset of its own, and each stored collection ([`crate::datasets`]) names a set of lists. Errors carry yente's status codes and its `{"detail"}` body
 //! ([`YenteError::status`]).
 
 use std::collections::BTreeMap;
@@ -26,7 +26,7 @@ use crate::entity_history::EntityHistory;
 use crate::ownership::OwnershipHits;
 use interdict_model::{Entity, country_code};
 use interdict_sources::ftm_export::{ftm_entity, ftm_id, ftm_schema};
-use interdict_store::{AlertFilter, AlertStatus, AlertSubjectKind, Store};
+use interdict_store::{AlertFilter, AlertStatus, AlertSubjectKind, DatasetCollection, Store};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
@@ -52,7 +52,7 @@ const MAX_MATCH_CANDIDATES: usize = 500;
 /// Results of `/search` when `limit` is not given (yente's search page).
 pub const DEFAULT_SEARCH_LIMIT: usize = 10;
 /// The dataset that holds every active list.
-pub const DEFAULT_DATASET: &str = "default";
+pub const DEFAULT_DATASET: &str = crate::datasets::DEFAULT_DATASET;
 /// interdict's own algorithm name.
 pub const ALGORITHM: &str = "interdict";
 /// The lowest score `/search` lists: a search shows near names a screening would not.
@@ -383,15 +383,32 @@ fn algorithm(
         })
 }
 
-/// The list ids a dataset names: every active list for `default`, else the list itself.
-fn dataset_lists(dataset: &str, lists: &ActiveLists) -> Result<Vec<String>, YenteError> {
+/// The list ids a dataset names: every active list for `default`, the list itself for a
+/// list id, the active lists of a stored collection ([`crate::datasets`]); else yente's 404.
+pub async fn dataset_lists(
+    store: &Store,
+    dataset: &str,
+    lists: &ActiveLists,
+) -> Result<Vec<String>, YenteError> {
     if dataset == DEFAULT_DATASET {
         return Ok(lists.versions.keys().cloned().collect());
     }
     if lists.versions.contains_key(dataset) {
         return Ok(vec![dataset.to_owned()]);
     }
-    Err(YenteError::NotFound("No such dataset.".into()))
+    // Only a name that is neither asks the store.
+    match store
+        .dataset_collection(dataset)
+        .await
+        .map_err(Error::from)?
+    {
+        Some(collection) => Ok(collection
+            .lists
+            .into_iter()
+            .filter(|list| lists.versions.contains_key(list))
+            .collect()),
+        None => Err(YenteError::NotFound("No such dataset.".into())),
+    }
 }
 
 /// FtM schemata a query may have, as interdict's schema names (`any` for both people and
@@ -676,18 +693,17 @@ pub struct MatchBatch {
 }
 
 impl MatchBatch {
-    /// Validates a `/match` request against the active lists: yente's checks in yente's
-    /// order (dataset, algorithm and its configuration, batch size, then each query), and
-    /// interdict's limits. Each name of each query becomes one [`Screening`].
+    /// Validates a `/match` request for the (active) lists its dataset
+    /// names ([`dataset_lists`], yente's first check): yente's checks in yente's order
+    /// (algorithm and its configuration, batch size, then each query), and interdict's
+    /// limits. Each name of each query becomes one [`Screening`].
     pub fn new(
-        dataset: &str,
+        dataset_lists: Vec<String>,
         request: MatchRequest,
         params: &MatchParams,
-        lists: &ActiveLists,
         history: Arc<EntityHistory>,
         limits: Limits,
     ) -> Result<MatchBatch, YenteError> {
-        let dataset_lists = dataset_lists(dataset, lists)?;
         let (algorithm, reading, config_keys) = algorithm(params.algorithm.as_deref())?;
         let asked_name = params.algorithm.as_deref().unwrap_or("best").trim();
         if let Some(key) = request
@@ -1089,17 +1105,17 @@ pub struct SearchResponse {
 
 /// `GET /search/{dataset}?q=`: the active entities whose names are near `q` (a lookup by
 /// name, not a screening, so not recorded), at most `limit`, best first; `schema` narrows to
-/// one FtM schema; results carry their times from `history`.
+/// one FtM schema; results carry their times from `history`. Only entities of
+/// `dataset_lists` ([`dataset_lists`]) are answered.
 pub fn search(
     lists: &ActiveLists,
     history: &EntityHistory,
-    dataset: &str,
+    dataset_lists: &[String],
     q: &str,
     schema: Option<&str>,
     limit: Option<usize>,
     limits: Limits,
 ) -> Result<SearchResponse, YenteError> {
-    let dataset_lists = dataset_lists(dataset, lists)?;
     let limit = limit.unwrap_or(DEFAULT_SEARCH_LIMIT);
     if limit == 0 || limit > limits.max_matches {
         return Err(YenteError::Invalid(format!(
@@ -1151,12 +1167,14 @@ pub fn search(
     })
 }
 
-/// `GET /catalog`: one dataset per active list, and `default` holding them all.
-pub fn catalog(lists: &ActiveLists) -> Value {
+/// `GET /catalog`: `default` holding every active list, one dataset per active list, and
+/// each stored collection with its lists as `children` (those not active are left out).
+pub fn catalog(lists: &ActiveLists, collections: &[DatasetCollection]) -> Value {
+    let short = |v: &String| v[..v.len().min(12)].to_owned();
     let mut datasets = vec![json!({
         "name": DEFAULT_DATASET,
         "title": "All active lists",
-        "version": lists.versions.values().map(|v| &v[..v.len().min(12)]).collect::<Vec<_>>().join("-"),
+        "version": lists.versions.values().map(short).collect::<Vec<_>>().join("-"),
         "children": lists.versions.keys().collect::<Vec<_>>(),
         "load": false,
         "namespace": false,
@@ -1177,6 +1195,29 @@ pub fn catalog(lists: &ActiveLists) -> Value {
     }
     let mut names: Vec<String> = vec![DEFAULT_DATASET.to_owned()];
     names.extend(lists.versions.keys().cloned());
+    for collection in collections {
+        let children: Vec<&String> = collection
+            .lists
+            .iter()
+            .filter(|l| lists.versions.contains_key(*l))
+            .collect();
+        let version: Vec<String> = children
+            .iter()
+            .filter_map(|l| lists.versions.get(*l).map(short))
+            .collect();
+        datasets.push(json!({
+            "name": collection.name,
+            "title": collection.title,
+            "version": version.join("-"),
+            "children": children,
+            "load": false,
+            "namespace": false,
+            "index_version": null,
+            "index_current": true,
+            "updated_at": collection.updated_at,
+        }));
+        names.push(collection.name.clone());
+    }
     json!({
         "datasets": datasets,
         "current": names,

@@ -112,7 +112,7 @@ fn pairs(
     path = "/match/{dataset}",
     tag = "yente",
     params(
-        ("dataset" = String, Path, description = "`default` (every active list) or a list id"),
+        ("dataset" = String, Path, description = "`default` (every active list), a list id, or a collection (`GET /v1/datasets`)"),
         ("limit" = Option<usize>, Query, description = "Results per query (default 5, at most 500); `total.value` counts every match among the candidates screened, before the limit"),
         ("threshold" = Option<f64>, Query, description = "Score from which a result is a match (default 0.7)"),
         ("cutoff" = Option<f64>, Query, description = "Deprecated: lowest score returned (never above threshold)"),
@@ -155,15 +155,16 @@ pub(crate) async fn match_entities(
     let body: MatchRequest = serde_json::from_slice(&bytes)
         .map_err(|e| Failure::Yente(YenteError::Invalid(format!("body: {e}"))))?;
     let snapshot = state.index().require()?;
+    let dataset_lists =
+        interdict_app::yente::dataset_lists(state.store(), &dataset, &snapshot).await?;
     let history = snapshot
         .entity_history(state.store())
         .await
         .map_err(YenteError::from)?;
     let mut batch = MatchBatch::new(
-        &dataset,
+        dataset_lists,
         body,
         &params,
-        &snapshot,
         history,
         state.screening_limits(),
     )?;
@@ -241,7 +242,7 @@ pub(crate) async fn entity(
     path = "/search/{dataset}",
     tag = "yente",
     params(
-        ("dataset" = String, Path, description = "`default` or a list id"),
+        ("dataset" = String, Path, description = "`default`, a list id, or a collection"),
         ("q" = String, Query, description = "A name"),
         ("schema" = Option<String>, Query, description = "An FtM schema to narrow to"),
         ("limit" = Option<usize>, Query, description = "At most this many (default 10)"),
@@ -279,6 +280,8 @@ pub(crate) async fn search(
         None => None,
     };
     let snapshot = state.index().require()?;
+    let dataset_lists =
+        interdict_app::yente::dataset_lists(state.store(), &dataset, &snapshot).await?;
     let history = snapshot
         .entity_history(state.store())
         .await
@@ -289,7 +292,7 @@ pub(crate) async fn search(
             interdict_app::yente::search(
                 &snapshot,
                 &history,
-                &dataset,
+                &dataset_lists,
                 &q,
                 schema.as_deref(),
                 limit,
@@ -300,7 +303,7 @@ pub(crate) async fn search(
     Ok(Json(answer))
 }
 
-/// The datasets: `default` and one per active list.
+/// The datasets: `default`, one per active list, and each collection with its `children`.
 #[utoipa::path(
     get,
     path = "/catalog",
@@ -314,7 +317,12 @@ pub(crate) async fn catalog(
 ) -> Result<Json<Value>, Failure> {
     screener(caller)?;
     let snapshot = state.index().require()?;
-    Ok(Json(interdict_app::yente::catalog(&snapshot)))
+    let collections = state
+        .store()
+        .dataset_collections()
+        .await
+        .map_err(|e| YenteError::from(interdict_app::Error::from(e)))?;
+    Ok(Json(interdict_app::yente::catalog(&snapshot, &collections)))
 }
 
 /// The algorithm names `/match` answers for.

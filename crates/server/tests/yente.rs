@@ -1144,3 +1144,246 @@ async fn exclude_cleared_leaves_out_what_four_eyes_cleared_for_the_customer() {
         "exclude_cleared",
     );
 }
+
+#[tokio::test]
+async fn collections_are_datasets_of_match_search_and_catalog() {
+    let (harness, _guard) = harness().await;
+    let screener = harness.key(interdict_store::Role::Screener).await;
+    let one = json!({"queries": {"q": person_query()}});
+    let (status, response) = post_match(&harness, "/match/sanctions", one.clone()).await;
+    assert_detail(status, &response, StatusCode::NOT_FOUND, "No such dataset.");
+
+    // An admin names a collection; a screener may read, not change, them.
+    let (status, set) = harness
+        .admin(
+            "PUT",
+            "/v1/datasets/sanctions",
+            Some(json!({"lists": ["un-sc", "ofac-sdn"], "title": "Sanctions"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{set}");
+    assert_eq!(set["lists"], json!(["ofac-sdn", "un-sc"]));
+    let (status, body) = harness
+        .call(
+            "PUT",
+            "/v1/datasets/other",
+            Some(&screener),
+            Some(json!({"lists": ["un-sc"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, listed) = harness
+        .call("GET", "/v1/datasets", Some(&screener), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    assert_eq!(listed[0]["name"], "sanctions");
+    assert_eq!(listed[0]["title"], "Sanctions");
+
+    // Refusals name what is wrong.
+    for (name, body, says) in [
+        (
+            "uk",
+            json!({"lists": ["un-sc", "uk-hmt"]}),
+            "no list \"uk-hmt\" is imported",
+        ),
+        ("default", json!({"lists": ["un-sc"]}), "default"),
+        ("un-sc", json!({"lists": ["ofac-sdn"]}), "is a list id"),
+        (
+            "Bad%20Name",
+            json!({"lists": ["un-sc"]}),
+            "not a collection name",
+        ),
+        ("empty", json!({"lists": []}), "at least one list"),
+    ] {
+        let (status, body) = harness
+            .admin("PUT", &format!("/v1/datasets/{name}"), Some(body))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {body}");
+        let message = body["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(says), "{name}: {message:?}");
+    }
+
+    // /match and /search on the collection; a collection of OFAC alone does not answer
+    // with the UN's entity.
+    let (status, response) = post_match(&harness, "/match/sanctions", one.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{response}");
+    assert_eq!(results(&response, "q")[0]["id"], "un-sc-CDi.021");
+    let (status, _) = harness
+        .admin(
+            "PUT",
+            "/v1/datasets/us",
+            Some(json!({"lists": ["ofac-sdn"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, response) = post_match(&harness, "/match/us", one.clone()).await;
+    assert!(
+        !results(&response, "q")
+            .iter()
+            .any(|r| r["id"] == "un-sc-CDi.021")
+    );
+    // A name both lists carry: from the collection, only OFAC's.
+    let both =
+        json!({"queries": {"q": {"schema": "Person", "properties": {"name": ["Ali Hassan"]}}}});
+    let (_, everywhere) = post_match(&harness, "/match/default?limit=50", both.clone()).await;
+    assert!(
+        results(&everywhere, "q")
+            .iter()
+            .any(|r| r["datasets"] == json!(["un-sc"]))
+    );
+    let (_, response) = post_match(&harness, "/match/us?limit=50", both).await;
+    let found = results(&response, "q");
+    assert!(!found.is_empty(), "{response}");
+    assert!(
+        found.iter().all(|r| r["datasets"] == json!(["ofac-sdn"])),
+        "{response}"
+    );
+    let (status, _, search) = yente(
+        &harness,
+        "GET",
+        "/search/sanctions?q=Floribert%20Ngabu",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{search}");
+    assert_eq!(search["results"][0]["id"], "un-sc-CDi.021");
+
+    // /catalog shows them as yente shows a collection: its lists as children.
+    let (_, _, catalog) = yente(&harness, "GET", "/catalog", None).await;
+    let sanctions = catalog["datasets"]
+        .as_array()
+        .and_then(|all| all.iter().find(|d| d["name"] == "sanctions"))
+        .cloned()
+        .expect("in the catalog");
+    assert_eq!(sanctions["children"], json!(["ofac-sdn", "un-sc"]));
+    assert_eq!(sanctions["title"], "Sanctions");
+    assert_eq!(sanctions["load"], false);
+    assert!(
+        catalog["current"]
+            .as_array()
+            .is_some_and(|c| c.contains(&json!("us")))
+    );
+
+    // Removed, it is no dataset any more.
+    let (status, _) = harness
+        .admin("DELETE", "/v1/datasets/sanctions", None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = harness
+        .admin("DELETE", "/v1/datasets/sanctions", None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (status, response) = post_match(&harness, "/match/sanctions", one).await;
+    assert_detail(status, &response, StatusCode::NOT_FOUND, "No such dataset.");
+}
+
+/// A UI request: `method path` with the cookies and a form body; the status, the
+/// `Set-Cookie` values (`name=value`) and the body as text.
+async fn ui(
+    harness: &Harness,
+    method: &str,
+    path: &str,
+    cookies: &str,
+    form: Option<String>,
+) -> (StatusCode, Vec<String>, String) {
+    let mut builder = Request::builder().method(method).uri(path);
+    if !cookies.is_empty() {
+        builder = builder.header("cookie", cookies);
+    }
+    if form.is_some() {
+        builder = builder.header("content-type", "application/x-www-form-urlencoded");
+    }
+    let request = builder
+        .body(form.map_or_else(Body::empty, Body::from))
+        .expect("request");
+    let response = tower::ServiceExt::oneshot(harness.router.clone(), request)
+        .await
+        .expect("infallible");
+    let status = response.status();
+    let set: Vec<String> = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .map(str::to_owned)
+        .collect();
+    let bytes = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .expect("body")
+        .to_bytes();
+    (status, set, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The value of the first `name="csrf" value="..."` on a page.
+fn csrf_of(page: &str) -> String {
+    let after = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .expect("a CSRF field");
+    after.split('"').next().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn an_admin_sets_and_removes_collections_on_the_lists_page() {
+    let (harness, _guard) = harness().await;
+    // Sign in as the admin, as a browser does.
+    let (_, set, form) = ui(&harness, "GET", "/ui/signin", "", None).await;
+    let signin_cookie = set.join("; ");
+    let body = format!("csrf={}&api_key={}", csrf_of(&form), harness.admin);
+    let (status, set, _) = ui(&harness, "POST", "/ui/signin", &signin_cookie, Some(body)).await;
+    assert!(status.is_redirection(), "{status}");
+    let session = set
+        .iter()
+        .find(|c| c.starts_with("interdict_session=") && c.len() > "interdict_session=".len())
+        .cloned()
+        .expect("a session cookie");
+
+    let (status, _, page) = ui(&harness, "GET", "/ui/lists", &session, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Dataset collections"), "{page}");
+    assert!(page.contains("No collection yet."));
+    let csrf = csrf_of(&page);
+
+    let form = format!("csrf={csrf}&name=sanctions&lists=un-sc%2C+ofac-sdn&title=Sanctions");
+    let (status, _, _) = ui(&harness, "POST", "/ui/datasets", &session, Some(form)).await;
+    assert!(status.is_redirection(), "{status}");
+    let (_, _, page) = ui(&harness, "GET", "/ui/lists", &session, None).await;
+    assert!(page.contains("<td>ofac-sdn, un-sc</td>"), "{page}");
+    assert!(page.contains("aria-label=\"Remove collection sanctions\""));
+    assert!(page.contains("/match/sanctions answers for it now"));
+
+    // A refusal is shown, naming the list; nothing is stored.
+    let form = format!("csrf={csrf}&name=eu&lists=eu-fsf");
+    let (status, _, _) = ui(&harness, "POST", "/ui/datasets", &session, Some(form)).await;
+    assert!(status.is_redirection());
+    let (_, _, page) = ui(&harness, "GET", "/ui/lists", &session, None).await;
+    assert!(
+        page.contains("no list &quot;eu-fsf&quot; is imported"),
+        "{page}"
+    );
+    // Without the session's token, nothing happens.
+    let (status, _, _) = ui(
+        &harness,
+        "POST",
+        "/ui/datasets/sanctions/remove",
+        &session,
+        Some("csrf=forged".into()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let form = format!("csrf={csrf}");
+    let (status, _, _) = ui(
+        &harness,
+        "POST",
+        "/ui/datasets/sanctions/remove",
+        &session,
+        Some(form),
+    )
+    .await;
+    assert!(status.is_redirection());
+    let (_, _, page) = ui(&harness, "GET", "/ui/lists", &session, None).await;
+    assert!(page.contains("collection sanctions removed"), "{page}");
+    assert!(page.contains("No collection yet."));
+}

@@ -13,6 +13,7 @@
 
 mod alerts;
 mod audit;
+mod datasets;
 mod explain;
 mod import;
 mod keys;
@@ -92,6 +93,8 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(limits.max_import_bytes)),
         )
         .route("/ui/lists/{list}/activate", post(lists::activate))
+        .route("/ui/datasets", post(datasets::set))
+        .route("/ui/datasets/{name}/remove", post(datasets::remove))
         .route("/ui/lists/{list}/versions/{version}", get(lists::version))
         .route("/ui/entities/{id}", get(lists::entity))
         .route("/ui/portfolio", get(portfolio::portfolio))
