@@ -457,8 +457,8 @@ async fn errors_have_yentes_statuses_and_detail() {
         let (status, response) = post_match(&harness, path, body).await;
         assert_detail(status, &response, expected, contains);
     }
-    // A full batch of queries with two names each, on a dataset-scoped route (a filter, so
-    // each screening asks for more results) fits the batch's budget of matches.
+    // A full batch of queries with two names each, on a dataset-scoped route, fits the
+    // batch's budget of matches (each of its 200 screenings asks for 50 candidates).
     let aliased: serde_json::Map<String, Value> = (0..100)
         .map(|i| {
             let query = json!({"schema": "Person", "properties": {
