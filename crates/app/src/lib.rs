@@ -18,6 +18,8 @@ pub mod alert_queue;
 pub mod alerts;
 pub mod contract;
 pub mod cross_list;
+pub mod datasets;
+pub mod entity_history;
 mod error;
 pub mod list_history;
 pub mod lists;

@@ -471,6 +471,9 @@ pub struct ActiveLists {
     /// The registry parties indexed because their owners block them, with the paths: a
     /// match on one of them has basis `ownership` ([`crate::ownership::screenable`]).
     pub ownership: Arc<OwnershipHits>,
+    /// When each entity was first seen, last seen and last changed, computed on first use
+    /// ([`ActiveLists::entity_history`]).
+    history: std::sync::OnceLock<Arc<crate::entity_history::EntityHistory>>,
 }
 
 impl ActiveLists {
@@ -510,7 +513,22 @@ impl ActiveLists {
             versions,
             entities: count,
             ownership: Arc::new(OwnershipHits::new()),
+            history: std::sync::OnceLock::new(),
         }
+    }
+
+    /// When each active entity was first seen, last seen and last changed: walked from the
+    /// store's versions of these lists on first use, then kept with this snapshot (so once
+    /// per set of active versions). Two first uses at once may both walk; one result stays.
+    pub async fn entity_history(
+        &self,
+        store: &Store,
+    ) -> Result<Arc<crate::entity_history::EntityHistory>, Error> {
+        if let Some(history) = self.history.get() {
+            return Ok(Arc::clone(history));
+        }
+        let loaded = crate::entity_history::EntityHistory::load(store, &self.versions).await?;
+        Ok(Arc::clone(self.history.get_or_init(|| Arc::new(loaded))))
     }
 
     /// The free-text scanner, built on first use.
@@ -639,11 +657,34 @@ pub async fn record(
     screenings: &[Screening],
     results: &[Vec<PartyMatch>],
 ) -> Result<Vec<ScreenResponse>, Error> {
+    record_noted(store, actor, versions, ownership, screenings, results, &[]).await
+}
+
+/// [`record`], with a note per screening (by index; none where `notes` is shorter or the
+/// note is null) recorded under the payload's `notes`: what the caller did with the result
+/// beyond the screening itself (yente's `/match` leaving out cleared entities). A replay
+/// ignores it.
+pub async fn record_noted(
+    store: &Store,
+    actor: &str,
+    versions: &BTreeMap<String, String>,
+    ownership: &OwnershipHits,
+    screenings: &[Screening],
+    results: &[Vec<PartyMatch>],
+    notes: &[Value],
+) -> Result<Vec<ScreenResponse>, Error> {
     let mut records = Vec::with_capacity(screenings.len());
     let mut responses = Vec::with_capacity(screenings.len());
-    for (screening, matches) in screenings.iter().zip(results) {
+    for (index, (screening, matches)) in screenings.iter().zip(results).enumerate() {
         let matches = matches_json(matches, ownership)?;
-        records.push(screening_record(actor, screening, versions, &matches));
+        let mut record = screening_record(actor, screening, versions, &matches);
+        if let (Some(note), Some(payload)) = (
+            notes.get(index).filter(|n| !n.is_null()),
+            record.payload.as_object_mut(),
+        ) {
+            payload.insert("notes".into(), note.clone());
+        }
+        records.push(record);
         responses.push(ScreenResponse {
             screening_id: String::new(),
             query: screening.query_json(),

@@ -11,21 +11,22 @@
 //! `swiftBic`, `publicKey`, ...); each screening runs through the ordinary use case and is
 //! recorded in the audit trail, and a listed entity's score for the query is its best score
 //! over the query's names. Results are FtM entities (`ftm_export`) with yente's `score`,
-//! `match` (score ≥ `threshold`) and `explanations`; `total.value` counts the results with
-//! `match` true, as yente's does.
+//! `match` (score ≥ `threshold`) and `explanations`; `total.value` counts every candidate with
+//! `match` true before `limit` is applied, as yente's does.
 //!
-//! Datasets are interdict's lists: `default` is every active list, and each list id is a
-//! dataset of its own. Errors carry yente's status codes and its `{"detail"}` body
+//! Datasets are interdict's lists: `default` is every active list, each list id is a
+//! dataset of its own, and each stored collection ([`crate::datasets`]) names a set of lists. Errors carry yente's status codes and its `{"detail"}` body
 //! ([`YenteError::status`]).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::cross_list::PartyMatch;
+use crate::entity_history::EntityHistory;
 use crate::ownership::OwnershipHits;
 use interdict_model::{Entity, country_code};
 use interdict_sources::ftm_export::{ftm_entity, ftm_id, ftm_schema};
-use interdict_store::Store;
+use interdict_store::{AlertFilter, AlertStatus, AlertSubjectKind, DatasetCollection, Store};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
@@ -38,10 +39,20 @@ use crate::{ActiveLists, Error, Screening};
 pub const MAX_BATCH: usize = 100;
 /// Results per query when `limit` is not given (yente's `MATCH_PAGE`).
 pub const DEFAULT_LIMIT: usize = 5;
+/// The largest `limit` a `/match` accepts (yente's `MAX_MATCHES`).
+pub const MAX_MATCHES: usize = 500;
+/// Candidates scored per result asked for (yente's `MATCH_CANDIDATES`): `total.value`
+/// counts the matches among them, not only among the `limit` returned.
+const MATCH_CANDIDATES: usize = 10;
+/// The fewest candidates scored per query, even for `limit=1` (yente's floor).
+const MIN_CANDIDATES: usize = 20;
+/// The most candidates scored per query unless `limit` is larger (yente's
+/// `MAX_MATCH_CANDIDATES`).
+const MAX_MATCH_CANDIDATES: usize = 500;
 /// Results of `/search` when `limit` is not given (yente's search page).
 pub const DEFAULT_SEARCH_LIMIT: usize = 10;
 /// The dataset that holds every active list.
-pub const DEFAULT_DATASET: &str = "default";
+pub const DEFAULT_DATASET: &str = crate::datasets::DEFAULT_DATASET;
 /// interdict's own algorithm name.
 pub const ALGORITHM: &str = "interdict";
 /// The lowest score `/search` lists: a search shows near names a screening would not.
@@ -102,12 +113,14 @@ pub struct EntityExample {
 /// The body of `POST /match/{dataset}`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct MatchRequest {
-    /// Per-feature weights of yente's algorithms; interdict has none to set, so any given
-    /// is refused.
+    /// Per-feature weights of yente's algorithms ([`LOGIC_V2_FEATURES`]): accepted, as yente
+    /// accepts any, and not applied (interdict's matcher has no per-feature weights); the
+    /// answer's `x-interdict-not-applied` header names them.
     #[serde(default)]
     pub weights: BTreeMap<String, f64>,
-    /// Algorithm configuration; interdict's takes none, so any key is refused (as yente
-    /// refuses a key its algorithm does not know).
+    /// Algorithm configuration: keys of logic-v2's ([`LOGIC_V2_CONFIG`]) are accepted for
+    /// `best` and `logic-v2` and not applied (named in `x-interdict-not-applied`); any other
+    /// key is refused, as yente refuses a key its algorithm does not know.
     #[serde(default)]
     #[schema(value_type = Object)]
     pub config: Map<String, Value>,
@@ -116,7 +129,8 @@ pub struct MatchRequest {
     pub queries: BTreeMap<String, Option<EntityExample>>,
 }
 
-/// The number of results that matched, and how exact that count is (always `eq`).
+/// The number of results that matched, and how exact that count is: `eq`, or `gte` when a
+/// query's candidates ran out before its matches did (there may be more).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct TotalSpec {
     /// The count.
@@ -133,7 +147,7 @@ pub struct EntityMatches {
     /// FtM entities with `score`, `match` and `explanations`, best first.
     #[schema(value_type = Vec<Object>)]
     pub results: Vec<Value>,
-    /// How many results have `match` true.
+    /// How many candidates have `match` true, `limit` aside.
     pub total: TotalSpec,
     /// The query as understood.
     pub query: EntityExample,
@@ -168,10 +182,15 @@ pub struct MatchParams {
     pub exclude_schema: Vec<String>,
     /// Only results with one of these topics.
     pub topics: Vec<String>,
-    /// Only entities changed since this date (accepted; see [`MatchParams::from_pairs`]).
+    /// Only entities whose `last_change` is at or after this time (`YYYY-MM-DDTHH:MM:SS`,
+    /// completed from yente's shorter forms).
     pub changed_since: Option<String>,
     /// No results with these ids (interdict or FtM ids).
     pub exclude_entity_ids: Vec<String>,
+    /// interdict's extension (`exclude_cleared=true`): for a query with an `id` (the
+    /// caller's customer id), no results whose alert for that customer was decided
+    /// `false_positive` through the four-eyes review; the audit record names them.
+    pub exclude_cleared: bool,
 }
 
 fn parse_number<T: std::str::FromStr>(name: &str, value: &str) -> Result<T, YenteError> {
@@ -215,9 +234,8 @@ fn is_timestamp(text: &str) -> bool {
 impl MatchParams {
     /// Reads the parameters from a query string's decoded pairs (list parameters repeat,
     /// `?exclude_schema=Vessel&exclude_schema=Airplane`). Unknown parameters are ignored, as
-    /// yente ignores them. `changed_since` must have yente's form; it is accepted and every
-    /// entity counts as changed (interdict keeps list versions, not per-entity change times),
-    /// which can only add results.
+    /// yente ignores them. `changed_since` must have yente's form
+    /// (`YYYY-MM-DD[THH[:MM[:SS]]]`).
     pub fn from_pairs(pairs: &[(String, String)]) -> Result<MatchParams, YenteError> {
         let mut params = MatchParams::default();
         for (key, value) in pairs {
@@ -231,13 +249,27 @@ impl MatchParams {
                 "exclude_schema" => params.exclude_schema.push(value.clone()),
                 "topics" => params.topics.push(value.clone()),
                 "exclude_entity_ids" => params.exclude_entity_ids.push(value.clone()),
+                "exclude_cleared" => {
+                    params.exclude_cleared = match value.trim() {
+                        "true" | "1" => true,
+                        "false" | "0" => false,
+                        other => {
+                            return Err(YenteError::Invalid(format!(
+                                "exclude_cleared: {other:?} is not true or false"
+                            )));
+                        }
+                    }
+                }
                 "changed_since" => {
                     if !is_timestamp(value) {
                         return Err(YenteError::Invalid(format!(
                             "changed_since: {value:?} does not match YYYY-MM-DD[THH[:MM[:SS]]]"
                         )));
                     }
-                    params.changed_since = Some(value.clone());
+                    // Completed to the seconds, it compares as text with the history's times.
+                    let rest = "T00:00:00".get(value.len().saturating_sub(10)..);
+                    let completed = format!("{value}{}", rest.unwrap_or_default());
+                    params.changed_since = Some(completed);
                 }
                 _ => {}
             }
@@ -293,29 +325,90 @@ const ALGORITHMS: &[(&str, Reading, &str)] = &[
     ),
 ];
 
-/// The algorithm asked for (`best` when none), as interdict answers it: its canonical name
-/// and reading; an unknown name is yente's 400.
-fn algorithm(name: Option<&str>) -> Result<(&'static str, Reading), YenteError> {
+/// logic-v2's features (nomenklatura's `LogicV2.features`): the names a yente client gives
+/// `weights` under. yente passes weights to the algorithm, which ignores names it does not
+/// know, so any name is accepted; interdict's matcher has no per-feature weights, so none is
+/// applied, and the answer says so ([`MatchBatch::not_applied`]).
+pub const LOGIC_V2_FEATURES: &[&str] = &[
+    "name_match",
+    "address_entity_match",
+    "crypto_wallet_address",
+    "isin_security_match",
+    "lei_code_match",
+    "ogrn_code_match",
+    "vessel_imo_mmsi_match",
+    "inn_code_match",
+    "bic_code_match",
+    "uei_code_match",
+    "npi_code_match",
+    "identifier_match",
+    "weak_alias_match",
+    "address_prop_match",
+    "country_mismatch",
+    "dob_year_disjoint",
+    "dob_day_disjoint",
+    "gender_mismatch",
+];
+
+/// logic-v2's configuration keys (nomenklatura's `LogicV2.CONFIG`): yente refuses any other
+/// key, so interdict does too when the algorithm asked is `best` or `logic-v2` (yente's
+/// `best` is logic-v2); accepted keys are not applied ([`MatchBatch::not_applied`]).
+pub const LOGIC_V2_CONFIG: &[&str] = &[
+    "nm_name_property",
+    "nm_number_mismatch",
+    "nm_extra_query_name",
+    "nm_extra_result_name",
+    "nm_family_name_weight",
+    "nm_fuzzy_cutoff_factor",
+];
+
+/// The algorithm asked for (`best` when none), as interdict answers it: its canonical name,
+/// reading, and the configuration keys yente's algorithm of that name accepts; an unknown
+/// name is yente's 400.
+fn algorithm(
+    name: Option<&str>,
+) -> Result<(&'static str, Reading, &'static [&'static str]), YenteError> {
     let asked = name.map(str::trim).unwrap_or("best").to_ascii_lowercase();
+    let config: &[&str] = match asked.as_str() {
+        "best" | "logic-v2" => LOGIC_V2_CONFIG,
+        _ => &[],
+    };
     let asked = if asked == "best" { ALGORITHM } else { &asked };
     ALGORITHMS
         .iter()
         .find(|(known, ..)| *known == asked)
-        .map(|&(known, reading, _)| (known, reading))
+        .map(|&(known, reading, _)| (known, reading, config))
         .ok_or_else(|| {
             YenteError::BadRequest(format!("Invalid algorithm: {}", name.unwrap_or("best")))
         })
 }
 
-/// The list ids a dataset names: every active list for `default`, else the list itself.
-fn dataset_lists(dataset: &str, lists: &ActiveLists) -> Result<Vec<String>, YenteError> {
+/// The list ids a dataset names: every active list for `default`, the list itself for a
+/// list id, the active lists of a stored collection ([`crate::datasets`]); else yente's 404.
+pub async fn dataset_lists(
+    store: &Store,
+    dataset: &str,
+    lists: &ActiveLists,
+) -> Result<Vec<String>, YenteError> {
     if dataset == DEFAULT_DATASET {
         return Ok(lists.versions.keys().cloned().collect());
     }
     if lists.versions.contains_key(dataset) {
         return Ok(vec![dataset.to_owned()]);
     }
-    Err(YenteError::NotFound("No such dataset.".into()))
+    // Only a name that is neither asks the store.
+    match store
+        .dataset_collection(dataset)
+        .await
+        .map_err(Error::from)?
+    {
+        Some(collection) => Ok(collection
+            .lists
+            .into_iter()
+            .filter(|list| lists.versions.contains_key(list))
+            .collect()),
+        None => Err(YenteError::NotFound("No such dataset.".into())),
+    }
 }
 
 /// FtM schemata a query may have, as interdict's schema names (`any` for both people and
@@ -531,10 +624,16 @@ struct ResultFilter {
     exclude_schema: Vec<String>,
     exclude_ids: Vec<String>,
     topics: Vec<String>,
+    changed_since: Option<String>,
+    history: Arc<EntityHistory>,
 }
 
 impl ResultFilter {
-    fn new(dataset_lists: Vec<String>, params: &MatchParams) -> ResultFilter {
+    fn new(
+        dataset_lists: Vec<String>,
+        params: &MatchParams,
+        history: Arc<EntityHistory>,
+    ) -> ResultFilter {
         let mut lists = dataset_lists;
         if !params.include_dataset.is_empty() {
             lists.retain(|l| params.include_dataset.contains(l));
@@ -545,15 +644,9 @@ impl ResultFilter {
             exclude_schema: params.exclude_schema.clone(),
             exclude_ids: params.exclude_entity_ids.clone(),
             topics: params.topics.clone(),
+            changed_since: params.changed_since.clone(),
+            history,
         }
-    }
-
-    /// Whether the filter may remove results a plain screening of every list would give.
-    fn narrows(&self, all_lists: usize) -> bool {
-        self.lists.len() < all_lists
-            || !self.exclude_schema.is_empty()
-            || !self.exclude_ids.is_empty()
-            || !self.topics.is_empty()
     }
 
     fn keeps(&self, entity: &Entity) -> bool {
@@ -569,6 +662,12 @@ impl ResultFilter {
                 .any(|x| x == id || *x == ftm_id(&entity.id))
             // Every listed entity carries the topic `sanction`.
             && (self.topics.is_empty() || self.topics.iter().any(|t| t == "sanction"))
+            // An entity the history does not know is kept: the filter only ever narrows.
+            && self.changed_since.as_deref().is_none_or(|since| {
+                self.history
+                    .get(id)
+                    .is_none_or(|seen| seen.last_change >= since)
+            })
     }
 }
 
@@ -582,31 +681,47 @@ pub struct MatchBatch {
     limit: usize,
     threshold: f64,
     filter: ResultFilter,
+    not_applied: Vec<String>,
+    weight: u64,
+    /// The matches each screening asked for (yente's candidates, within the budget).
+    screened_limit: usize,
+    /// Whether to leave out entities cleared for the query's customer.
+    exclude_cleared: bool,
+    /// Per query (in `queries` order): the entities cleared for its customer, with the
+    /// alert that cleared each ([`MatchBatch::load_cleared`]).
+    cleared: Vec<BTreeMap<String, i64>>,
 }
 
 impl MatchBatch {
-    /// Validates a `/match` request against the active lists: yente's checks in yente's
-    /// order (dataset, algorithm and its configuration, batch size, then each query), and
-    /// interdict's limits. Each name of each query becomes one [`Screening`].
+    /// Validates a `/match` request for the (active) lists its dataset
+    /// names ([`dataset_lists`], yente's first check): yente's checks in yente's order
+    /// (algorithm and its configuration, batch size, then each query), and interdict's
+    /// limits. Each name of each query becomes one [`Screening`].
     pub fn new(
-        dataset: &str,
+        dataset_lists: Vec<String>,
         request: MatchRequest,
         params: &MatchParams,
-        lists: &ActiveLists,
+        history: Arc<EntityHistory>,
         limits: Limits,
     ) -> Result<MatchBatch, YenteError> {
-        let dataset_lists = dataset_lists(dataset, lists)?;
-        let (algorithm, reading) = algorithm(params.algorithm.as_deref())?;
-        if let Some(key) = request.config.keys().next() {
+        let (algorithm, reading, config_keys) = algorithm(params.algorithm.as_deref())?;
+        let asked_name = params.algorithm.as_deref().unwrap_or("best").trim();
+        if let Some(key) = request
+            .config
+            .keys()
+            .find(|key| !config_keys.contains(&key.as_str()))
+        {
             return Err(YenteError::BadRequest(format!(
-                "Invalid configuration parameter: {key} for algorithm {algorithm}"
+                "Invalid configuration parameter: {key} for algorithm {asked_name}"
             )));
         }
-        if let Some(key) = request.weights.keys().next() {
-            return Err(YenteError::BadRequest(format!(
-                "Invalid weight: {key}; interdict's matcher has no per-feature weights"
-            )));
-        }
+        // Accepted as yente accepts them, applied by neither: said in the answer.
+        let not_applied = request
+            .weights
+            .keys()
+            .map(|key| format!("weights.{key}"))
+            .chain(request.config.keys().map(|key| format!("config.{key}")))
+            .collect();
         let queries: Vec<(String, EntityExample)> = request
             .queries
             .into_iter()
@@ -621,10 +736,9 @@ impl MatchBatch {
             return Err(YenteError::BadRequest("No queries provided.".into()));
         }
         let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
-        if limit == 0 || limit > limits.max_matches {
+        if limit == 0 || limit > MAX_MATCHES {
             return Err(YenteError::Invalid(format!(
-                "limit: {limit} is not in [1, {}]",
-                limits.max_matches
+                "limit: {limit} is not in [1, {MAX_MATCHES}]"
             )));
         }
         let threshold = params
@@ -638,22 +752,31 @@ impl MatchBatch {
                 )));
             }
         }
-        let filter = ResultFilter::new(dataset_lists, params);
+        let filter = ResultFilter::new(dataset_lists, params, history);
+        // yente's limit reaches past the screening's own cap (100).
+        let limits = Limits {
+            max_matches: limits.max_matches.max(MAX_MATCHES),
+            ..limits
+        };
         let mut read = Vec::new();
         for (key, example) in queries {
             let query = read_query(&example, reading)
                 .map_err(|e| YenteError::BadRequest(format!("Cannot parse example entity: {e}")))?;
             read.push((key, query));
         }
-        // A filter may remove results: each screening then asks for as many as the batch's
-        // budget of matches allows (at least `limit`), so that filtering rarely leaves a
-        // query fewer results than it would have had.
+        // Each name is screened for yente's number of candidates (ten per result asked,
+        // at least 20, at most 500 unless `limit` is larger), so that `total.value` counts
+        // the matches beyond `limit` as yente's does and a filter rarely leaves a query
+        // fewer results than it would have had. The batch's budget of matches bounds the
+        // work (and the audit record): a batch of 100 queries at limit 500 screens each name
+        // for at most 10,000 / 100 matches, and a count cut short says `gte`.
         let names: usize = read.iter().map(|(_, q)| q.requests.len()).sum();
-        let screened_limit = if filter.narrows(lists.versions.len()) {
-            (limits.max_batch_matches / names.max(1)).clamp(limit, limits.max_matches)
-        } else {
-            limit
-        };
+        let candidates = (limit * MATCH_CANDIDATES)
+            .max(MIN_CANDIDATES)
+            .min(MAX_MATCH_CANDIDATES.max(limit));
+        let screened_limit = candidates
+            .min(limits.max_batch_matches / names.max(1))
+            .max(1);
         let mut screenings = Vec::with_capacity(names);
         let mut queries = Vec::with_capacity(read.len());
         for (key, query) in read {
@@ -671,6 +794,8 @@ impl MatchBatch {
         }
         crate::screening::check_batch(&screenings, limits)
             .map_err(|e| YenteError::BadRequest(e.to_string()))?;
+        let weight = (names as u64)
+            .saturating_mul(limit.div_ceil(crate::screening::DEFAULT_LIMIT).max(1) as u64);
         Ok(MatchBatch {
             screenings,
             queries,
@@ -678,6 +803,11 @@ impl MatchBatch {
             limit,
             threshold,
             filter,
+            not_applied,
+            weight,
+            screened_limit,
+            exclude_cleared: params.exclude_cleared,
+            cleared: Vec::new(),
         })
     }
 
@@ -686,13 +816,49 @@ impl MatchBatch {
         &self.screenings
     }
 
-    /// What the batch weighs against a caller's request budget ([`crate::screening::weight`]).
+    /// What the batch weighs against a caller's request budget: as [`crate::screening::weight`]
+    /// weighs screenings at the `limit` the caller asked for (the extra candidates screened
+    /// for `total.value` are bounded by the batch's budget of matches, not charged).
     pub fn weight(&self) -> u64 {
-        crate::screening::weight(&self.screenings)
+        self.weight
+    }
+
+    /// The `weights` and `config` entries the request gave (`weights.NAME`, `config.KEY`),
+    /// accepted as yente accepts them and applied by interdict's matcher to nothing.
+    pub fn not_applied(&self) -> &[String] {
+        &self.not_applied
+    }
+
+    /// With `exclude_cleared`, reads each query's cleared entities: those whose alert for
+    /// the customer the query's `id` names was decided `false_positive` (approved through
+    /// the four-eyes review). A query without an `id` has none.
+    pub async fn load_cleared(&mut self, store: &Store) -> Result<(), YenteError> {
+        if !self.exclude_cleared {
+            return Ok(());
+        }
+        let mut cleared = Vec::with_capacity(self.queries.len());
+        for (_, echo, _) in &self.queries {
+            let Some(customer) = echo.id.as_deref().filter(|id| !id.trim().is_empty()) else {
+                cleared.push(BTreeMap::new());
+                continue;
+            };
+            let filter = AlertFilter {
+                status: Some(AlertStatus::FalsePositive),
+                customer_id: Some(customer.to_owned()),
+                subject_kind: Some(AlertSubjectKind::Customer),
+                awaiting_approval: false,
+            };
+            let alerts = store.alerts(&filter).await.map_err(Error::from)?;
+            cleared.push(alerts.into_iter().map(|a| (a.entity_id, a.id)).collect());
+        }
+        self.cleared = cleared;
+        Ok(())
     }
 
     /// Records the screenings and their results by `actor` (one audit append, as any batch
-    /// of screenings) and answers in yente's shape.
+    /// of screenings) and answers in yente's shape. Entities cleared for a query's customer
+    /// ([`MatchBatch::load_cleared`]) are recorded as found and left out of the answer; the
+    /// screening's record says so under `notes.exclude_cleared`.
     pub async fn record(
         self,
         store: &Store,
@@ -701,13 +867,27 @@ impl MatchBatch {
         ownership: &OwnershipHits,
         results: &[Vec<PartyMatch>],
     ) -> Result<EntityMatchResponse, YenteError> {
-        let recorded =
-            crate::screening::record(store, actor, versions, ownership, &self.screenings, results)
-                .await?;
+        let notes = self.cleared_notes(results);
+        let recorded = crate::screening::record_noted(
+            store,
+            actor,
+            versions,
+            ownership,
+            &self.screenings,
+            results,
+            &notes,
+        )
+        .await?;
+        let no_cleared = BTreeMap::new();
         let mut responses = BTreeMap::new();
-        for (key, echo, range) in self.queries {
+        for (query_index, (key, echo, range)) in self.queries.into_iter().enumerate() {
+            let cleared = self.cleared.get(query_index).unwrap_or(&no_cleared);
             // The best score of each listed entity over the query's names.
             let mut best: BTreeMap<&str, (&Arc<Entity>, &MatchJson, &str)> = BTreeMap::new();
+            // A screening that filled its limit may have left matches uncounted.
+            let cut_short = range
+                .clone()
+                .any(|index| results.get(index).map_or(0, Vec::len) >= self.screened_limit);
             for index in range {
                 let (Some(matches), Some(response)) = (results.get(index), recorded.get(index))
                 else {
@@ -715,7 +895,9 @@ impl MatchBatch {
                 };
                 for (found, json) in matches.iter().zip(&response.matches) {
                     let found = &found.lead;
-                    if !self.filter.keeps(&found.entity) {
+                    if !self.filter.keeps(&found.entity)
+                        || cleared.contains_key(found.entity.id.as_str())
+                    {
                         continue;
                     }
                     let slot = best.entry(found.entity.id.as_str()).or_insert((
@@ -734,19 +916,19 @@ impl MatchBatch {
                     .total_cmp(&a.1.score)
                     .then(a.1.entity_id.cmp(&b.1.entity_id))
             });
+            // yente counts every candidate that matches, before the limit.
+            let matched = ranked
+                .iter()
+                .filter(|(_, json, _)| json.score >= self.threshold)
+                .count();
             ranked.truncate(self.limit);
             let mut results = Vec::with_capacity(ranked.len());
-            let mut matched = 0;
             for (entity, json, screening_id) in ranked {
                 let is_match = json.score >= self.threshold;
-                matched += usize::from(is_match);
-                results.push(scored_entity(
-                    entity,
-                    json,
-                    is_match,
-                    self.algorithm,
-                    screening_id,
-                )?);
+                let mut value =
+                    scored_entity(entity, json, is_match, self.algorithm, screening_id)?;
+                with_times(&mut value, &self.filter.history, entity.id.as_str());
+                results.push(value);
             }
             responses.insert(
                 key,
@@ -755,7 +937,7 @@ impl MatchBatch {
                     results,
                     total: TotalSpec {
                         value: matched,
-                        relation: "eq".into(),
+                        relation: if cut_short { "gte" } else { "eq" }.into(),
                     },
                     query: echo,
                 },
@@ -765,6 +947,44 @@ impl MatchBatch {
             responses,
             limit: self.limit,
         })
+    }
+}
+
+impl MatchBatch {
+    /// Per screening, the note its audit record carries when `exclude_cleared` left some
+    /// of its matches out: the customer and each entity left out with the alert that
+    /// cleared it (null where nothing was left out).
+    fn cleared_notes(&self, results: &[Vec<PartyMatch>]) -> Vec<Value> {
+        let mut notes = vec![Value::Null; self.screenings.len()];
+        if !self.exclude_cleared {
+            return notes;
+        }
+        for ((_, echo, range), cleared) in self.queries.iter().zip(&self.cleared) {
+            if cleared.is_empty() {
+                continue;
+            }
+            for index in range.clone() {
+                let left_out: Vec<Value> = results
+                    .get(index)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|party| {
+                        let id = party.lead.entity.id.as_str();
+                        cleared
+                            .get(id)
+                            .map(|alert| json!({"entity_id": id, "alert_id": alert}))
+                    })
+                    .collect();
+                if let (false, Some(note)) = (left_out.is_empty(), notes.get_mut(index)) {
+                    *note = json!({"exclude_cleared": {
+                        "customer_id": echo.id,
+                        "decision": "false_positive",
+                        "left_out": left_out,
+                    }});
+                }
+            }
+        }
+        notes
     }
 }
 
@@ -833,26 +1053,36 @@ fn scored_entity(
         object.insert("score".into(), json!(json.score));
         object.insert("match".into(), json!(is_match));
         object.insert("explanations".into(), Value::Object(explanations));
-        for key in ["first_seen", "last_seen", "last_change"] {
-            object.insert(key.into(), Value::Null);
-        }
     }
     Ok(value)
 }
 
-/// `GET /entities/{id}`: an active entity by its interdict id or its FtM id, in FtM.
-pub fn entity(lists: &ActiveLists, id: &str) -> Result<Value, YenteError> {
+/// Sets yente's `first_seen`, `last_seen` and `last_change` on an FtM entity from the
+/// history (null for an entity it does not know).
+fn with_times(value: &mut Value, history: &EntityHistory, entity_id: &str) {
+    let seen = history.get(entity_id);
+    if let Some(object) = value.as_object_mut() {
+        let times = [
+            ("first_seen", seen.map(|s| s.first_seen)),
+            ("last_seen", seen.map(|s| s.last_seen)),
+            ("last_change", seen.map(|s| s.last_change)),
+        ];
+        for (key, time) in times {
+            object.insert(key.into(), time.map_or(Value::Null, |t| json!(t)));
+        }
+    }
+}
+
+/// `GET /entities/{id}`: an active entity by its interdict id or its FtM id, in FtM, with
+/// its times from `history`.
+pub fn entity(lists: &ActiveLists, history: &EntityHistory, id: &str) -> Result<Value, YenteError> {
     let found = lists
         .index
         .entities()
         .find(|e| e.id.as_str() == id || ftm_id(&e.id) == id)
         .ok_or_else(|| YenteError::NotFound(format!("No such entity: {id}")))?;
     let mut value = ftm_entity(found, false).map_err(Error::internal)?;
-    if let Some(object) = value.as_object_mut() {
-        for key in ["first_seen", "last_seen", "last_change"] {
-            object.insert(key.into(), Value::Null);
-        }
-    }
+    with_times(&mut value, history, found.id.as_str());
     Ok(value)
 }
 
@@ -875,16 +1105,17 @@ pub struct SearchResponse {
 
 /// `GET /search/{dataset}?q=`: the active entities whose names are near `q` (a lookup by
 /// name, not a screening, so not recorded), at most `limit`, best first; `schema` narrows to
-/// one FtM schema.
+/// one FtM schema; results carry their times from `history`. Only entities of
+/// `dataset_lists` ([`dataset_lists`]) are answered.
 pub fn search(
     lists: &ActiveLists,
-    dataset: &str,
+    history: &EntityHistory,
+    dataset_lists: &[String],
     q: &str,
     schema: Option<&str>,
     limit: Option<usize>,
     limits: Limits,
 ) -> Result<SearchResponse, YenteError> {
-    let dataset_lists = dataset_lists(dataset, lists)?;
     let limit = limit.unwrap_or(DEFAULT_SEARCH_LIMIT);
     if limit == 0 || limit > limits.max_matches {
         return Err(YenteError::Invalid(format!(
@@ -915,6 +1146,7 @@ pub fn search(
             break;
         }
         let mut value = ftm_entity(&m.entity, false).map_err(Error::internal)?;
+        with_times(&mut value, history, m.entity.id.as_str());
         if let Some(object) = value.as_object_mut() {
             object.insert(
                 "score".into(),
@@ -935,12 +1167,14 @@ pub fn search(
     })
 }
 
-/// `GET /catalog`: one dataset per active list, and `default` holding them all.
-pub fn catalog(lists: &ActiveLists) -> Value {
+/// `GET /catalog`: `default` holding every active list, one dataset per active list, and
+/// each stored collection with its lists as `children` (those not active are left out).
+pub fn catalog(lists: &ActiveLists, collections: &[DatasetCollection]) -> Value {
+    let short = |v: &String| v[..v.len().min(12)].to_owned();
     let mut datasets = vec![json!({
         "name": DEFAULT_DATASET,
         "title": "All active lists",
-        "version": lists.versions.values().map(|v| &v[..v.len().min(12)]).collect::<Vec<_>>().join("-"),
+        "version": lists.versions.values().map(short).collect::<Vec<_>>().join("-"),
         "children": lists.versions.keys().collect::<Vec<_>>(),
         "load": false,
         "namespace": false,
@@ -961,6 +1195,29 @@ pub fn catalog(lists: &ActiveLists) -> Value {
     }
     let mut names: Vec<String> = vec![DEFAULT_DATASET.to_owned()];
     names.extend(lists.versions.keys().cloned());
+    for collection in collections {
+        let children: Vec<&String> = collection
+            .lists
+            .iter()
+            .filter(|l| lists.versions.contains_key(*l))
+            .collect();
+        let version: Vec<String> = children
+            .iter()
+            .filter_map(|l| lists.versions.get(*l).map(short))
+            .collect();
+        datasets.push(json!({
+            "name": collection.name,
+            "title": collection.title,
+            "version": version.join("-"),
+            "children": children,
+            "load": false,
+            "namespace": false,
+            "index_version": null,
+            "index_current": true,
+            "updated_at": collection.updated_at,
+        }));
+        names.push(collection.name.clone());
+    }
     json!({
         "datasets": datasets,
         "current": names,
@@ -974,11 +1231,44 @@ pub fn algorithms() -> Value {
     let algorithms: Vec<Value> = ALGORITHMS
         .iter()
         .map(|(name, _, description)| {
+            // logic-v2's names are accepted (and not applied) so that its clients work.
+            let (features, config) = if *name == "logic-v2" {
+                let features: Map<String, Value> = LOGIC_V2_FEATURES
+                    .iter()
+                    .map(|f| {
+                        let doc = json!({
+                            "description": "accepted in `weights`; not applied by interdict",
+                            "coefficient": null,
+                            "url": null,
+                        });
+                        ((*f).to_owned(), doc)
+                    })
+                    .collect();
+                let config: Map<String, Value> = LOGIC_V2_CONFIG
+                    .iter()
+                    .map(|k| {
+                        let doc = json!({
+                            "description": "accepted in `config`; not applied by interdict",
+                            "type": null,
+                            "default": null,
+                        });
+                        ((*k).to_owned(), doc)
+                    })
+                    .collect();
+                (features, config)
+            } else {
+                (Map::new(), Map::new())
+            };
             json!({
                 "name": name,
                 "description": description,
-                "features": {},
-                "docs": { "name": name, "description": description, "features": {}, "config": {} },
+                "features": features,
+                "docs": {
+                    "name": name,
+                    "description": description,
+                    "features": features,
+                    "config": config,
+                },
             })
         })
         .collect();

@@ -79,6 +79,11 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// Dataset collections of yente's API (`/match/{dataset}`): set, list, remove.
+    Datasets {
+        #[command(subcommand)]
+        command: DatasetsCommand,
+    },
     /// Verify, replay and export the audit trail.
     Audit {
         #[command(subcommand)]
@@ -495,6 +500,32 @@ pub(crate) enum KeysCommand {
     Revoke {
         /// The key id.
         id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DatasetsCommand {
+    /// Create or replace a collection: `/match/NAME` then screens against these lists.
+    Set {
+        /// The collection's name (lowercase letters, digits, '-' and '_').
+        name: String,
+        /// The list ids, comma-separated (each imported), e.g. `ofac-sdn,un-sc`.
+        #[arg(long, value_delimiter = ',', required = true)]
+        lists: Vec<String>,
+        /// A title for people (the name when not given).
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// List the collections.
+    List {
+        /// Print JSON lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a collection.
+    Remove {
+        /// The collection's name.
+        name: String,
     },
 }
 

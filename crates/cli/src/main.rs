@@ -6,6 +6,7 @@ mod alerts;
 mod args;
 mod audit;
 mod csv_input;
+mod datasets;
 mod demo;
 mod export;
 mod input;
@@ -35,7 +36,8 @@ use interdict_store::{OpenOptions, Store};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use crate::args::{
-    AuditCommand, Cli, Command, EvalCommand, KeysCommand, ListsCommand, PaymentsCommand,
+    AuditCommand, Cli, Command, DatasetsCommand, EvalCommand, KeysCommand, ListsCommand,
+    PaymentsCommand,
 };
 use crate::output::outln;
 
@@ -200,6 +202,16 @@ async fn run(cli: Cli) -> Result<()> {
                 }
                 KeysCommand::List { json } => keys::run_list(&store, json).await,
                 KeysCommand::Revoke { id } => keys::run_revoke(&store, &id).await,
+            }
+        }
+        Command::Datasets { command } => {
+            let store = Store::open_with(&cli.db, &options).await?;
+            match command {
+                DatasetsCommand::Set { name, lists, title } => {
+                    datasets::run_set(&store, &name, lists, title).await
+                }
+                DatasetsCommand::List { json } => datasets::run_list(&store, json).await,
+                DatasetsCommand::Remove { name } => datasets::run_remove(&store, &name).await,
             }
         }
         Command::Audit { command } => {

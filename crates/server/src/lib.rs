@@ -334,6 +334,11 @@ pub fn app(state: AppState) -> Router {
             post(handlers::monitoring::approve),
         )
         .route("/v1/alerts/{id}/reject", post(handlers::monitoring::reject))
+        .route("/v1/datasets", get(handlers::datasets::list))
+        .route(
+            "/v1/datasets/{name}",
+            axum::routing::put(handlers::datasets::set).delete(handlers::datasets::remove),
+        )
         .route("/match/{dataset}", post(yente::match_entities))
         .route("/entities/{id}", get(yente::entity))
         .route("/search/{dataset}", get(yente::search))

@@ -77,6 +77,10 @@ impl LiveIndex {
             snapshot
         })
         .await?;
+        // yente's first_seen/last_change: walked here, once per reload, off the request path.
+        if let Err(error) = snapshot.entity_history(store).await {
+            tracing::warn!(%error, "entity history not computed; yente's routes will retry");
+        }
         let (versions, count) = (snapshot.versions.clone(), snapshot.entities);
         let previous = self.current.swap(Some(Arc::new(snapshot)));
         metrics::index_swapped(previous.as_ref().map(|p| &p.versions), &versions, count);

@@ -73,6 +73,9 @@ use interdict_app::yente;
         crate::yente::catalog,
         crate::yente::algorithms,
         crate::yente_export::export,
+        handlers::datasets::list,
+        handlers::datasets::set,
+        handlers::datasets::remove,
     ),
     components(schemas(
         ScreenRequest, ScreenResponse, BatchResponse, QueryJson, MatchJson, AlsoListedJson, ListJson,
@@ -97,6 +100,7 @@ use interdict_app::yente;
         handlers::ownership::OwnershipParams,
         yente::MatchRequest, yente::EntityExample, yente::EntityMatchResponse,
         yente::EntityMatches, yente::TotalSpec, yente::SearchResponse, yente::ErrorResponse,
+        interdict_app::datasets::CollectionJson, interdict_app::datasets::SetCollectionRequest,
     )),
     modifiers(&SecuritySchemes, &CommonErrors),
     tags(

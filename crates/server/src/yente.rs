@@ -25,6 +25,10 @@ use crate::body::read_body;
 use crate::error::ApiError;
 use crate::{AppState, metrics};
 
+/// The response header naming the request's `weights` and `config` entries that were
+/// accepted, as yente accepts them, and not applied (`weights.name_match, config.nm_...`).
+pub(crate) const NOT_APPLIED_HEADER: &str = "x-interdict-not-applied";
+
 /// A failure answered in yente's shape.
 #[derive(Debug)]
 pub(crate) enum Failure {
@@ -108,8 +112,8 @@ fn pairs(
     path = "/match/{dataset}",
     tag = "yente",
     params(
-        ("dataset" = String, Path, description = "`default` (every active list) or a list id"),
-        ("limit" = Option<usize>, Query, description = "Results per query (default 5, at most 100)"),
+        ("dataset" = String, Path, description = "`default` (every active list), a list id, or a collection (`GET /v1/datasets`)"),
+        ("limit" = Option<usize>, Query, description = "Results per query (default 5, at most 500); `total.value` counts every match among the candidates screened, before the limit"),
         ("threshold" = Option<f64>, Query, description = "Score from which a result is a match (default 0.7)"),
         ("cutoff" = Option<f64>, Query, description = "Deprecated: lowest score returned (never above threshold)"),
         ("algorithm" = Option<String>, Query, description = "best, interdict, logic-v2, logic-v1, name-qualified or name-based"),
@@ -117,13 +121,14 @@ fn pairs(
         ("exclude_dataset" = Option<Vec<String>>, Query, description = "Not these lists"),
         ("exclude_schema" = Option<Vec<String>>, Query, description = "Not these FtM schemata"),
         ("topics" = Option<Vec<String>>, Query, description = "Only entities with one of these topics (every listed entity has `sanction`)"),
-        ("changed_since" = Option<String>, Query, description = "Accepted; every entity counts as changed"),
+        ("changed_since" = Option<String>, Query, description = "Only entities whose `last_change` (the list version in which their content last changed, by publication date else import time) is at or after this time: YYYY-MM-DD[THH[:MM[:SS]]]"),
         ("exclude_entity_ids" = Option<Vec<String>>, Query, description = "Not these entities (interdict or FtM ids)"),
+        ("exclude_cleared" = Option<bool>, Query, description = "interdict's extension: for a query with an `id` (your customer id), leave out the entities whose alert for that customer was decided `false_positive` through the four-eyes review; each screening's audit record names them under `notes.exclude_cleared`"),
     ),
     request_body = MatchRequest,
     responses(
-        (status = 200, description = "One answer per query, recorded in the audit trail", body = EntityMatchResponse),
-        (status = 400, description = "Empty or too large batch, unknown algorithm, configuration or weight, unreadable query", body = ErrorResponse),
+        (status = 200, description = "One answer per query, recorded in the audit trail; `weights` and logic-v2 `config` keys are accepted and not applied, and the `x-interdict-not-applied` header names them", body = EntityMatchResponse),
+        (status = 400, description = "Empty or too large batch, unknown algorithm or configuration key, unreadable query", body = ErrorResponse),
         (status = 404, description = "No such dataset", body = ErrorResponse),
         (status = 422, description = "A parameter or the body is malformed or out of range", body = ErrorResponse),
     ),
@@ -150,10 +155,23 @@ pub(crate) async fn match_entities(
     let body: MatchRequest = serde_json::from_slice(&bytes)
         .map_err(|e| Failure::Yente(YenteError::Invalid(format!("body: {e}"))))?;
     let snapshot = state.index().require()?;
-    let batch = MatchBatch::new(&dataset, body, &params, &snapshot, state.screening_limits())?;
+    let dataset_lists =
+        interdict_app::yente::dataset_lists(state.store(), &dataset, &snapshot).await?;
+    let history = snapshot
+        .entity_history(state.store())
+        .await
+        .map_err(YenteError::from)?;
+    let mut batch = MatchBatch::new(
+        dataset_lists,
+        body,
+        &params,
+        history,
+        state.screening_limits(),
+    )?;
     state
         .rate_limiter()
         .charge_more(&caller.actor, batch.weight().saturating_sub(1))?;
+    batch.load_cleared(state.store()).await?;
     let versions = snapshot.versions.clone();
     let ownership = Arc::clone(&snapshot.ownership);
     let (batch, results) = state
@@ -163,6 +181,7 @@ pub(crate) async fn match_entities(
         })
         .await?;
     let screened = batch.screenings().len();
+    let not_applied = batch.not_applied().to_vec();
     let matches = results.iter().map(Vec::len).sum();
     let answer = batch
         .record(
@@ -178,6 +197,11 @@ pub(crate) async fn match_entities(
     let mut response = Json(answer).into_response();
     if let Ok(value) = HeaderValue::from_str(&batch_size) {
         response.headers_mut().insert("x-batch-size", value);
+    }
+    if !not_applied.is_empty()
+        && let Ok(value) = HeaderValue::from_str(&not_applied.join(", "))
+    {
+        response.headers_mut().insert(NOT_APPLIED_HEADER, value);
     }
     Ok(response)
 }
@@ -203,7 +227,13 @@ pub(crate) async fn entity(
     screener(caller)?;
     let id = path(id)?;
     let snapshot = state.index().require()?;
-    Ok(Json(interdict_app::yente::entity(&snapshot, &id)?))
+    let history = snapshot
+        .entity_history(state.store())
+        .await
+        .map_err(YenteError::from)?;
+    Ok(Json(interdict_app::yente::entity(
+        &snapshot, &history, &id,
+    )?))
 }
 
 /// Entities whose names are near `q` (a lookup, not recorded as a screening).
@@ -212,7 +242,7 @@ pub(crate) async fn entity(
     path = "/search/{dataset}",
     tag = "yente",
     params(
-        ("dataset" = String, Path, description = "`default` or a list id"),
+        ("dataset" = String, Path, description = "`default`, a list id, or a collection"),
         ("q" = String, Query, description = "A name"),
         ("schema" = Option<String>, Query, description = "An FtM schema to narrow to"),
         ("limit" = Option<usize>, Query, description = "At most this many (default 10)"),
@@ -250,16 +280,30 @@ pub(crate) async fn search(
         None => None,
     };
     let snapshot = state.index().require()?;
+    let dataset_lists =
+        interdict_app::yente::dataset_lists(state.store(), &dataset, &snapshot).await?;
+    let history = snapshot
+        .entity_history(state.store())
+        .await
+        .map_err(YenteError::from)?;
     let limits = state.screening_limits();
     let answer = state
         .on_screening_pool(move || {
-            interdict_app::yente::search(&snapshot, &dataset, &q, schema.as_deref(), limit, limits)
+            interdict_app::yente::search(
+                &snapshot,
+                &history,
+                &dataset_lists,
+                &q,
+                schema.as_deref(),
+                limit,
+                limits,
+            )
         })
         .await??;
     Ok(Json(answer))
 }
 
-/// The datasets: `default` and one per active list.
+/// The datasets: `default`, one per active list, and each collection with its `children`.
 #[utoipa::path(
     get,
     path = "/catalog",
@@ -273,7 +317,12 @@ pub(crate) async fn catalog(
 ) -> Result<Json<Value>, Failure> {
     screener(caller)?;
     let snapshot = state.index().require()?;
-    Ok(Json(interdict_app::yente::catalog(&snapshot)))
+    let collections = state
+        .store()
+        .dataset_collections()
+        .await
+        .map_err(|e| YenteError::from(interdict_app::Error::from(e)))?;
+    Ok(Json(interdict_app::yente::catalog(&snapshot, &collections)))
 }
 
 /// The algorithm names `/match` answers for.

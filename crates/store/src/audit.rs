@@ -78,6 +78,8 @@ pub enum AuditKind {
     Scan,
     /// An alert was escalated, or a decision on it proposed, approved or rejected.
     Alert,
+    /// A dataset collection (yente's API) was set or removed.
+    Dataset,
     /// The store's audit key was created: records from this one on are keyed.
     #[serde(rename = "audit_key")]
     AuditKey,
@@ -94,6 +96,7 @@ impl AuditKind {
             AuditKind::Payment => "payment",
             AuditKind::Scan => "scan",
             AuditKind::Alert => "alert",
+            AuditKind::Dataset => "dataset",
             AuditKind::AuditKey => "audit_key",
         }
     }

@@ -16,6 +16,7 @@
 mod alerts;
 mod audit;
 mod audit_key;
+mod datasets;
 mod error;
 mod keys;
 mod lists;
@@ -32,6 +33,7 @@ pub use audit::{
     chain_input, keyed_chain_input,
 };
 pub use audit_key::AuditCheckpoint;
+pub use datasets::DatasetCollection;
 pub use error::Error;
 pub use interdict_model::AlertReason;
 pub use keys::{KeyInfo, MAX_KEY_NAME_CHARS, NewKey, Role, check_key_name};

@@ -698,6 +698,29 @@ impl Store {
         .await?)
     }
 
+    /// The entity ids of one version with their content hashes, in id order: what an
+    /// entity's history (first seen, last changed) is computed from without decoding the
+    /// entities.
+    pub async fn version_entity_hashes(
+        &self,
+        list: &str,
+        version: &str,
+    ) -> Result<Vec<(String, String)>, Error> {
+        let rows = sqlx::query(
+            "SELECT ve.entity_id, ve.content_hash FROM version_entities ve \
+             JOIN list_versions v ON v.list_id = ve.list_id AND v.version = ve.version \
+             WHERE ve.list_id = $1 AND ve.version = $2 AND v.complete = 1 \
+             ORDER BY ve.entity_id",
+        )
+        .bind(list)
+        .bind(version)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("entity_id")?, row.try_get("content_hash")?)))
+            .collect()
+    }
+
     /// The entities of one version, in id order.
     pub async fn version_entities(&self, list: &str, version: &str) -> Result<Vec<Entity>, Error> {
         let rows = sqlx::query(

@@ -34,6 +34,8 @@ pub(crate) async fn lists(
             _ => lists.push((&version.list, vec![version])),
         }
     }
+    // yente's dataset collections: a block of its own (ui/datasets.rs).
+    let collections = super::datasets::section(&state, &viewer).await?;
     let content = html! {
         @if viewer.may(Role::Admin) {
             p { a href="/ui/lists/import" { "Import a list file" } }
@@ -79,6 +81,7 @@ pub(crate) async fn lists(
             }
         }
     };
+    let content = html! { (content) (collections) };
     Ok(page(&viewer, "lists", "Lists", content))
 }
 

@@ -13,6 +13,7 @@
 
 mod alerts;
 mod audit;
+mod datasets;
 mod explain;
 mod import;
 mod keys;
@@ -100,6 +101,8 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/ui/alerts/{id}/reject", post(alerts::reject))
         .route("/ui/lists", get(lists::lists))
         .route("/ui/lists/{list}/activate", post(lists::activate))
+        .route("/ui/datasets", post(datasets::set))
+        .route("/ui/datasets/{name}/remove", post(datasets::remove))
         .route("/ui/lists/{list}/versions/{version}", get(lists::version))
         .route("/ui/entities/{id}", get(lists::entity))
         .route("/ui/portfolio", get(portfolio::portfolio))
