@@ -407,7 +407,8 @@ pub struct RegimesJson {
     /// US OFAC: owned 50% or more in the aggregate by blocked persons (FAQ 401: a blocked
     /// intermediate's stake counts in full); control alone does not block.
     pub ofac: RegimeJson,
-    /// European Union: more than 50% in the aggregate, or control.
+    /// European Union: 50% or more in the aggregate from 3 July 2024 (more than 50% on
+    /// earlier screening dates: the Council's update of its Best Practices), or control.
     pub eu: RegimeJson,
     /// United Kingdom: more than 50% held by one designated person (joint holdings added),
     /// or control.

@@ -143,7 +143,8 @@ impl Propagation {
         }
         let nodes = graph.node_count();
         let runs = Regime::ALL.map(|regime| {
-            [Bound::Low, Bound::High].map(|bound| Run::new(regime.rule(), bound, nodes))
+            [Bound::Low, Bound::High]
+                .map(|bound| Run::new(regime.rule_on(graph.date()), bound, nodes))
         });
         let mut propagation = Propagation {
             graph,
@@ -451,7 +452,7 @@ impl Propagation {
             let Some(node) = self.graph.node(&seed.entity_id) else {
                 continue;
             };
-            let group = if seed.regime.rule().aggregates_owners {
+            let group = if self.runs[seed.regime.index()][1].rule().aggregates_owners {
                 0
             } else {
                 let next = u32::try_from(self.persons.len()).unwrap_or(u32::MAX);
@@ -525,7 +526,7 @@ impl Propagation {
                 .into_iter()
                 .filter(|r| mask & (1 << r.index()) != 0)
                 .filter(|r| self.runs[r.index()][1].is_blocked(owner))
-                .filter(|r| !edge.is_control() || r.rule().counts_control)
+                .filter(|r| !edge.is_control() || self.runs[r.index()][1].rule().counts_control)
                 .fold(0u8, |m, r| m | 1 << r.index());
             if counts == 0 {
                 continue;
