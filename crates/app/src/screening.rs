@@ -471,12 +471,27 @@ pub struct ActiveLists {
     /// The registry parties indexed because their owners block them, with the paths: a
     /// match on one of them has basis `ownership` ([`crate::ownership::screenable`]).
     pub ownership: Arc<OwnershipHits>,
+    /// The ownership graph of these versions on `ownership_date`, propagated; `None` when
+    /// none of them holds relations. The next load updates it rather than compute it again.
+    pub ownership_view: Option<Arc<crate::ownership::OwnershipView>>,
+    /// The screening date of the ownership graph and hits.
+    pub ownership_date: interdict_model::PartialDate,
 }
 
 impl ActiveLists {
     /// Loads and indexes the active versions (the index is built off the async workers);
     /// [`Error::NoLists`] when nothing is imported yet.
     pub async fn load(store: &Store) -> Result<ActiveLists, Error> {
+        Self::load_after(store, None).await
+    }
+
+    /// [`ActiveLists::load`], updating the ownership graph of `previous` (the lists loaded
+    /// before) where only the lists of designations changed, on the same day
+    /// ([`crate::ownership::screenable_after`]).
+    pub async fn load_after(
+        store: &Store,
+        previous: Option<&ActiveLists>,
+    ) -> Result<ActiveLists, Error> {
         let (versions, entities) = store.active_entities().await?;
         if entities.is_empty() {
             return Err(Error::NoLists);
@@ -486,10 +501,15 @@ impl ActiveLists {
             .map(|(list, v)| (list, v.version))
             .collect();
         // A registry's parties are screened only when blocked through their owners, today.
-        let screenable = screenable(store, &versions, entities, crate::ownership::today()).await?;
+        let date = crate::ownership::today();
+        let previous = previous.and_then(|p| p.ownership_view.clone());
+        let screenable =
+            crate::ownership::screenable_after(store, &versions, entities, date, previous).await?;
         Ok(tokio::task::spawn_blocking(move || {
             let mut active = ActiveLists::build(screenable.entities, versions);
             active.ownership = Arc::new(screenable.ownership);
+            active.ownership_view = screenable.view;
+            active.ownership_date = date;
             active
         })
         .await?)
@@ -510,6 +530,8 @@ impl ActiveLists {
             versions,
             entities: count,
             ownership: Arc::new(OwnershipHits::new()),
+            ownership_view: None,
+            ownership_date: crate::ownership::today(),
         }
     }
 

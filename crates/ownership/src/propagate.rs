@@ -41,7 +41,7 @@ pub(crate) struct GroupState {
 }
 
 /// One regime's propagation on one bound.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Run {
     rule: RegimeRule,
     bound: Bound,

@@ -114,7 +114,7 @@ pub enum SeedLink {
 }
 
 /// The graph, its seeds, and every regime's verdicts at both bounds of the stakes.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Propagation {
     graph: OwnershipGraph,
     seeds: Vec<Seed>,

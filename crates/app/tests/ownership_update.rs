@@ -1,0 +1,159 @@
+//! The ownership graph brought up to date after a list update (`OwnershipView::update`)
+//! says what computing it again says, on a real update: OFAC's SDN list of 2022-03-21, then
+//! that of 2022-03-24 (which designates SHARGUNOV, `ofac-sdn:35391`), with a registry around
+//! him (`tests/data`: an edges CSV naming him by id, and FollowTheMoney records of a person
+//! the matcher resolves to him once he is listed), and back (a rollback).
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use interdict_app::ownership::{OwnershipView, UpdatedView};
+use interdict_model::{Entity, PartialDate, Relation};
+use interdict_ownership::Regime;
+use interdict_sources::{Format, SourceFile, parse, parse_relations};
+
+fn file(path: &Path) -> SourceFile {
+    SourceFile {
+        name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        bytes: std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display())),
+    }
+}
+
+fn fixture(name: &str) -> SourceFile {
+    file(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(name),
+    )
+}
+
+/// The SDN list of `date`, as the store holds its entities.
+fn sdn(date: &str) -> Vec<Entity> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/lists")
+        .join(format!("ofac-sdn-{date}/sdn.csv"));
+    let parsed =
+        parse(&[file(&path)], Some(Format::OfacSdnCsv), None).unwrap_or_else(|e| panic!("{e}"));
+    parsed.entities
+}
+
+/// The registry: its relations (edges CSV and FtM) and its people and companies.
+fn registry() -> (Vec<Relation>, Vec<Entity>) {
+    let mut relations = Vec::new();
+    for name in ["duma-edges.csv", "registry.ftm.json"] {
+        let parsed = parse_relations(&[fixture(name)], None, Some("registry"))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(parsed.issues.is_empty(), "{name}: {:?}", parsed.issues);
+        relations.extend(parsed.relations);
+    }
+    let parties = parse(&[fixture("registry.ftm.json")], None, Some("registry"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .entities;
+    (relations, parties)
+}
+
+fn date() -> PartialDate {
+    PartialDate::parse("2022-03-25").unwrap_or_else(|| panic!("a date"))
+}
+
+fn with(mut listed: Vec<Entity>, parties: &[Entity]) -> Vec<Entity> {
+    listed.extend(parties.iter().cloned());
+    listed
+}
+
+/// Every entity of the graph, with its report.
+fn reports(view: &OwnershipView) -> Vec<String> {
+    let mut ids: Vec<&str> = view.propagation().entity_ids().collect();
+    ids.sort_unstable();
+    ids.into_iter()
+        .map(|id| serde_json::to_string(&view.report(id)).unwrap_or_default())
+        .collect()
+}
+
+fn assert_same(updated: &OwnershipView, computed: &OwnershipView) {
+    assert_eq!(updated.blocked_unlisted(), computed.blocked_unlisted());
+    assert_eq!(reports(updated), reports(computed));
+    let seeds = |view: &OwnershipView| {
+        let mut seeds: Vec<String> = view
+            .propagation()
+            .seeds()
+            .iter()
+            .map(|s| format!("{s:?}"))
+            .collect();
+        seeds.sort_unstable();
+        seeds
+    };
+    assert_eq!(seeds(updated), seeds(computed));
+}
+
+#[test]
+fn an_updated_view_equals_one_computed_again_on_the_2022_03_24_update_and_its_rollback() {
+    let (relations, parties) = registry();
+    let registries = HashSet::from(["registry".to_owned()]);
+    let before_entities = with(sdn("2022-03-21"), &parties);
+    let after_entities = with(sdn("2022-03-24"), &parties);
+
+    let before = OwnershipView::compute(&relations, &before_entities, &registries, date())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(before.blocked_unlisted().is_empty());
+    let after = OwnershipView::compute(&relations, &after_entities, &registries, date())
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let UpdatedView {
+        view: updated,
+        changes,
+        seeds_removed,
+        seeds_added,
+    } = before
+        .update(&after_entities)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_same(&updated, &after);
+    // He is a seed by the edges' reference, and the registry's person with his name and
+    // date of birth by resolution; his namesake is not.
+    assert_eq!((seeds_removed, seeds_added), (0, 2), "{changes:?}");
+    let became: Vec<&str> = changes
+        .iter()
+        .filter(|c| c.blocked && !c.was_blocked && !c.listed && c.regime == Regime::Ofac)
+        .map(|c| c.entity_id.as_str())
+        .collect();
+    for company in [
+        "registry:volga-media",
+        "registry:volga-print",
+        "registry:volga-radio",
+        "registry:c-oka",
+    ] {
+        assert!(became.contains(&company), "{company}: {changes:?}");
+    }
+    assert!(!became.contains(&"registry:c-don"), "{changes:?}");
+    let oka = updated
+        .report("registry:c-oka")
+        .unwrap_or_else(|| panic!("c-oka is in the graph"));
+    assert_eq!(oka.paths[0].steps[0].link.basis, "resolved", "{oka:?}");
+
+    // The rollback to the 2022-03-21 list takes it all back.
+    let rolled_back = updated
+        .update(&before_entities)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_same(&rolled_back.view, &before);
+    assert_eq!((rolled_back.seeds_removed, rolled_back.seeds_added), (2, 0));
+    assert!(rolled_back.view.blocked_unlisted().is_empty());
+}
+
+#[test]
+fn a_view_is_updated_only_on_its_own_relations_and_date() {
+    let (relations, parties) = registry();
+    let registries = HashSet::from(["registry".to_owned()]);
+    let view = OwnershipView::compute(
+        &relations,
+        &with(sdn("2022-03-24"), &parties),
+        &registries,
+        date(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    // A view computed outside `screenable` does not know which versions hold its relations.
+    let versions = [("registry".to_owned(), "v1".to_owned())].into();
+    assert!(!view.can_update(&versions, date()));
+}
