@@ -345,8 +345,8 @@ pub(crate) fn check_limit(limit: usize, max: usize, field: &str) -> Result<usize
 }
 
 /// The entities of the list versions a record names, as they were, less the registry
-/// parties that nothing blocks through their owners today (the payment and scan records
-/// keep no date): what their replay runs against.
+/// parties that nothing blocks through their owners today (scan records keep no date):
+/// what their replay runs against.
 pub(crate) async fn recorded_entities(
     store: &Store,
     versions: &BTreeMap<String, String>,
@@ -361,7 +361,7 @@ pub(crate) async fn recorded_entities(
 }
 
 /// Every entity of the list versions a record names, as they were.
-async fn all_recorded_entities(
+pub(crate) async fn all_recorded_entities(
     store: &Store,
     versions: &BTreeMap<String, String>,
 ) -> Result<Vec<Arc<Entity>>, Error> {
@@ -476,6 +476,9 @@ pub struct ActiveLists {
     pub ownership_view: Option<Arc<crate::ownership::OwnershipView>>,
     /// The screening date of the ownership graph and hits.
     pub ownership_date: interdict_model::PartialDate,
+    /// Whether the ownership graph was updated from the lists loaded before (only the seeds
+    /// that changed) rather than computed.
+    pub ownership_updated: bool,
 }
 
 impl ActiveLists {
@@ -510,6 +513,7 @@ impl ActiveLists {
             active.ownership = Arc::new(screenable.ownership);
             active.ownership_view = screenable.view;
             active.ownership_date = date;
+            active.ownership_updated = screenable.incremental;
             active
         })
         .await?)
@@ -532,6 +536,7 @@ impl ActiveLists {
             ownership: Arc::new(OwnershipHits::new()),
             ownership_view: None,
             ownership_date: crate::ownership::today(),
+            ownership_updated: false,
         }
     }
 

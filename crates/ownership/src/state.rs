@@ -1,6 +1,8 @@
 //! [`Propagation`]: the graph with its blocked seeds and the verdicts of every regime, kept up
 //! to date as seeds come and go.
 
+use std::sync::Arc;
+
 use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 
@@ -116,7 +118,8 @@ pub enum SeedLink {
 /// The graph, its seeds, and every regime's verdicts at both bounds of the stakes.
 #[derive(Debug, Clone)]
 pub struct Propagation {
-    graph: OwnershipGraph,
+    /// Shared by the copies a caller updates (a copy costs the verdicts, not the graph).
+    graph: Arc<OwnershipGraph>,
     seeds: Vec<Seed>,
     /// Per regime, the groups each seed node is blocked for.
     seed_groups: [HashMap<u32, Vec<u32>>; 3],
@@ -147,7 +150,7 @@ impl Propagation {
                 .map(|bound| Run::new(regime.rule_on(graph.date()), bound, nodes))
         });
         let mut propagation = Propagation {
-            graph,
+            graph: Arc::new(graph),
             seeds,
             seed_groups: Default::default(),
             seeds_of: HashMap::new(),

@@ -86,9 +86,14 @@ impl LiveIndex {
         })
         .await?;
         let (versions, count) = (snapshot.versions.clone(), snapshot.entities);
+        let ownership = match (&snapshot.ownership_view, snapshot.ownership_updated) {
+            (None, _) => "none",
+            (Some(_), true) => "updated",
+            (Some(_), false) => "computed",
+        };
         let previous = self.current.swap(Some(Arc::new(snapshot)));
         metrics::index_swapped(previous.as_ref().map(|p| &p.versions), &versions, count);
-        tracing::info!(entities = count, ?versions, "index loaded");
+        tracing::info!(entities = count, ?versions, ownership, "index loaded");
         if let Some(previous) = previous {
             tokio::task::spawn_blocking(move || free_when_unshared(previous));
         }
