@@ -34,7 +34,7 @@ fn active_lists() -> ActiveLists {
     let mut entities = parse(&[file(&sdn)], Some(Format::OfacSdnCsv), None)
         .unwrap_or_else(|e| panic!("{e}"))
         .entities;
-    let parties: Vec<Entity> = parse(&[registry.clone()], None, Some("registry"))
+    let parties: Vec<Entity> = parse(std::slice::from_ref(&registry), None, Some("registry"))
         .unwrap_or_else(|e| panic!("{e}"))
         .entities;
     let relations = parse_relations(&[registry], None, Some("registry"))
