@@ -173,6 +173,60 @@ impl OwnershipView {
         })
     }
 
+    /// The lists (id → version) whose relations make the graph; empty when not known.
+    pub fn relation_versions(&self) -> &BTreeMap<String, String> {
+        &self.relation_versions
+    }
+
+    /// The entities this view blocks (under some regime, without being listed under it)
+    /// that were not blocked before a list update that `added`, `removed` and `changed`
+    /// those listed entity ids, on the same relations: the view before is computed from
+    /// this one with `Propagation::update_seeds` (the added entities' seeds out, the removed
+    /// ones' in), on a copy. A registry party resolved to an added or changed entity counts
+    /// as unresolved before, so that a resolution an amendment made possible is never
+    /// missed (at worst, a company blocked before as well is named). In id order.
+    pub fn became_blocked(
+        &self,
+        added: &HashSet<String>,
+        removed: &[String],
+        changed: &HashSet<String>,
+    ) -> Result<Vec<String>, Error> {
+        let graph = self.propagation.graph();
+        let gone_before: Vec<Seed> = self
+            .propagation
+            .seeds()
+            .iter()
+            .filter(|seed| match seed.link {
+                SeedLink::Listed { .. } => added.contains(&seed.entity_id),
+                SeedLink::Resolved { .. } => {
+                    added.contains(seed.listed_id()) || changed.contains(seed.listed_id())
+                }
+            })
+            .cloned()
+            .collect();
+        let there_before = seeds_in(
+            graph,
+            removed
+                .iter()
+                .map(|id| (id.as_str(), id.split_once(':').map_or("", |(list, _)| list))),
+        );
+        if gone_before.is_empty() && there_before.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut before = self.propagation.clone();
+        let changes = before
+            .update_seeds(there_before, &gone_before)
+            .map_err(Error::internal)?;
+        // The changes go from this view to the one before: blocked here, not there.
+        let mut became: Vec<String> = changes
+            .into_iter()
+            .filter(|change| change.was_blocked && !change.blocked && !change.was_listed)
+            .map(|change| change.entity_id)
+            .collect();
+        became.dedup();
+        Ok(became)
+    }
+
     /// The resolutions of the registry parties against `listed`, the listed entities after
     /// an update: the earlier ones where the listed entity a party was taken for is still
     /// there unchanged, bettered by a higher score against an entity that is new or changed.

@@ -143,6 +143,72 @@ fn an_updated_view_equals_one_computed_again_on_the_2022_03_24_update_and_its_ro
 }
 
 #[test]
+fn the_companies_that_became_blocked_are_found_from_the_view_after_the_update() {
+    let (relations, parties) = registry();
+    let registries = HashSet::from(["registry".to_owned()]);
+    let (old, new) = (sdn("2022-03-21"), sdn("2022-03-24"));
+    let before = OwnershipView::compute(
+        &relations,
+        &with(old.clone(), &parties),
+        &registries,
+        date(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let after = OwnershipView::compute(
+        &relations,
+        &with(new.clone(), &parties),
+        &registries,
+        date(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    // The list diff, as the store gives it.
+    let by_id = |list: &[Entity]| -> std::collections::HashMap<String, Entity> {
+        list.iter()
+            .map(|e| (e.id.as_str().to_owned(), e.clone()))
+            .collect()
+    };
+    let (old, new) = (by_id(&old), by_id(&new));
+    let added: HashSet<String> = new
+        .keys()
+        .filter(|id| !old.contains_key(*id))
+        .cloned()
+        .collect();
+    let removed: Vec<String> = old
+        .keys()
+        .filter(|id| !new.contains_key(*id))
+        .cloned()
+        .collect();
+    let changed: HashSet<String> = new
+        .iter()
+        .filter(|(id, entity)| old.get(*id).is_some_and(|was| was != *entity))
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert!(added.contains("ofac-sdn:35391"), "{} added", added.len());
+
+    let became = after
+        .became_blocked(&added, &removed, &changed)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let blocked = |view: &OwnershipView| -> HashSet<String> {
+        view.blocked_unlisted()
+            .into_iter()
+            .map(|b| b.entity_id)
+            .collect()
+    };
+    let mut expected: Vec<String> = blocked(&after)
+        .difference(&blocked(&before))
+        .cloned()
+        .collect();
+    expected.sort_unstable();
+    assert_eq!(became, expected);
+    assert!(became.contains(&"registry:c-oka".to_owned()), "{became:?}");
+    // Nothing changed: nothing became blocked.
+    let none = after
+        .became_blocked(&HashSet::new(), &[], &HashSet::new())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(none.is_empty());
+}
+
+#[test]
 fn a_view_is_updated_only_on_its_own_relations_and_date() {
     let (relations, parties) = registry();
     let registries = HashSet::from(["registry".to_owned()]);
