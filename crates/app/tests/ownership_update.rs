@@ -2,7 +2,8 @@
 //! says what computing it again says, on a real update: OFAC's SDN list of 2022-03-21, then
 //! that of 2022-03-24 (which designates SHARGUNOV, `ofac-sdn:35391`), with a registry around
 //! him (`tests/data`: an edges CSV naming him by id, and FollowTheMoney records of a person
-//! the matcher resolves to him once he is listed), and back (a rollback).
+//! the matcher resolves to him once he is listed), and back (a rollback); on a store,
+//! `screenable_after` updates the view only on the same relations and day.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -222,4 +223,81 @@ fn a_view_is_updated_only_on_its_own_relations_and_date() {
     // A view computed outside `screenable` does not know which versions hold its relations.
     let versions = [("registry".to_owned(), "v1".to_owned())].into();
     assert!(!view.can_update(&versions, date()));
+}
+
+/// What `screenable_after` gives, with the versions it was given.
+async fn screened(
+    store: &interdict_store::Store,
+    day: &str,
+    previous: Option<std::sync::Arc<OwnershipView>>,
+) -> interdict_app::ownership::Screenable {
+    let (active, entities) = store.active_entities().await.expect("active entities");
+    let versions = active
+        .into_iter()
+        .map(|(list, version)| (list, version.version))
+        .collect();
+    let day = PartialDate::parse(day).unwrap_or_else(|| panic!("{day}"));
+    interdict_app::ownership::screenable_after(store, &versions, entities, day, previous)
+        .await
+        .expect("screenable")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_store_s_lists_update_the_view_on_the_same_relations_and_day_only() {
+    use interdict_app::lists::{ImportOptions, import};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store =
+        interdict_store::Store::open(dir.path().join("store.db").to_str().expect("utf-8 path"))
+            .await
+            .expect("store");
+    let sdn = |date: &str| {
+        file(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../../shared/data/lists")
+                .join(format!("ofac-sdn-{date}/sdn.csv")),
+        )
+    };
+    let options = ImportOptions::new("test");
+    import(&store, vec![sdn("2022-03-21")], "sdn", &options)
+        .await
+        .expect("SDN imported");
+    let mut registry = ImportOptions::new("test");
+    registry.list = Some("registry".into());
+    import(
+        &store,
+        vec![fixture("duma-edges.csv"), fixture("registry.ftm.json")],
+        "registry",
+        &registry,
+    )
+    .await
+    .expect("registry imported");
+
+    let before = screened(&store, "2022-03-25", None).await;
+    assert!(!before.incremental && before.ownership.is_empty());
+    let view = before.view.expect("the registry holds relations");
+
+    // A new day: computed again, whatever the lists.
+    let next_day = screened(&store, "2022-03-26", Some(view.clone())).await;
+    assert!(!next_day.incremental);
+
+    // The 2022-03-24 list on the same relations and day: updated, and the same as computed.
+    import(&store, vec![sdn("2022-03-24")], "sdn", &options)
+        .await
+        .expect("update imported");
+    let updated = screened(&store, "2022-03-25", Some(view)).await;
+    assert!(updated.incremental);
+    let computed = screened(&store, "2022-03-25", None).await;
+    assert_eq!(
+        serde_json::to_value(&updated.ownership).unwrap_or_default(),
+        serde_json::to_value(&computed.ownership).unwrap_or_default()
+    );
+    let ids = |s: &interdict_app::ownership::Screenable| -> Vec<String> {
+        s.entities.iter().map(|e| e.id.to_string()).collect()
+    };
+    assert_eq!(ids(&updated), ids(&computed));
+    assert!(
+        updated.ownership.contains_key("registry:c-oka"),
+        "{:?}",
+        updated.ownership.keys()
+    );
 }
