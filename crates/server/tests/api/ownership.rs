@@ -204,6 +204,15 @@ async fn a_payment_to_a_company_blocked_after_a_list_update_hits_with_its_owners
     assert_eq!(steps[0]["link"]["basis"], "listed");
     assert_eq!(steps[1]["owner"], "registry:volga-media");
     assert_eq!(steps[1]["asset"], "registry:volga-print");
+    // Replayed on its recorded date, with the ownership object, identically.
+    let id = after["results"][0]["screening_id"]
+        .as_str()
+        .expect("screening id");
+    let (status, replay) = app
+        .admin("POST", &format!("/v1/audit/{id}/replay"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{replay}");
+    assert_eq!(replay["identical"], true, "{replay}");
 
     // The ownership endpoint answers from the same graph, as the use case computes it.
     let (status, print) = app
