@@ -30,6 +30,12 @@ impl Regime {
         }
     }
 
+    /// The regime's ownership rule as last amended (in force since [`EU_HALF_COUNTS_FROM`]);
+    /// a screening applies [`Regime::rule_on`] its date.
+    pub fn rule(self) -> RegimeRule {
+        self.rule_on(EU_HALF_COUNTS_FROM)
+    }
+
     /// The regime's ownership rule as in force on `date`, the screening date (a replay
     /// passes the recorded one, so that it answers as the screening did).
     ///
@@ -201,6 +207,7 @@ mod tests {
             assert!(!Regime::Uk.rule_on(date(day)).meets(half));
             assert!(Regime::Ofac.rule_on(date(day)).meets(half));
         }
+        assert!(Regime::Eu.rule().meets(half));
     }
 
     #[test]
