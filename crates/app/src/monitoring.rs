@@ -150,11 +150,21 @@ pub async fn run_after(
     // What changed on the lists since they were last monitored.
     let mut changes = Changes::default();
     let mut removed = Vec::new();
+    // The last run came after every version it monitored was imported: the latest such
+    // import is a day on or before it.
+    let mut monitored_since: Option<String> = None;
+    let mut note_import = |imported_at: &str| {
+        let day = imported_at.get(..10).unwrap_or_default().to_owned();
+        if monitored_since.as_ref().is_none_or(|since| *since < day) {
+            monitored_since = Some(day);
+        }
+    };
     for (list, version) in &active {
         match state.lists.get(list) {
-            Some(old) if *old == version.version => {}
+            Some(old) if *old == version.version => note_import(&version.imported_at),
             Some(old) => {
                 let old = store.version(list, old).await?;
+                note_import(&old.imported_at);
                 let diff = store.diff(&old, version).await?;
                 changes.added_entities.extend(diff.added);
                 changes
@@ -172,14 +182,21 @@ pub async fn run_after(
     }
     if lists_changed {
         // Blocked through owners a list update may have designated: the company itself did
-        // not change. On the relations last monitored, the graph before the update is
-        // computed from this one (`update_seeds`) and only the companies that became
-        // blocked are screened; on new relations, every blocked company. Pairs already
+        // not change. On the graph last monitored, the graph before the update is computed
+        // from this one (`update_seeds`) and only the companies that became blocked are
+        // screened; on new relations, or relations that began or ended since, every
+        // blocked company. Pairs already
         // raised are the planner's to suppress.
+        // The same graph as the last run's: the same ownership data, and no relation that
+        // began or ended since (the last run is no earlier than `monitored_since`).
+        let monitored_since = monitored_since
+            .as_deref()
+            .and_then(interdict_model::PartialDate::parse);
         let same_relations = view.as_deref().is_some_and(|view| {
             view.relation_versions()
                 .iter()
                 .all(|(list, version)| state.lists.get(list) == Some(version))
+                && monitored_since.is_some_and(|since| view.same_graph_since(since))
         });
         match view.as_deref().filter(|_| same_relations) {
             Some(view) => {

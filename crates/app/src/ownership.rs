@@ -41,6 +41,15 @@ pub struct OwnershipView {
     listed: HashMap<String, Entity>,
     /// The registry parties taken for listed entities.
     resolutions: Vec<Resolution>,
+    /// The latest day, up to the screening date, on which a relation began or ended (each
+    /// date read at the last day it allows); `None` when no relation says.
+    last_dated_change: Option<(u16, u8, u8)>,
+}
+
+/// A date read at the last day it allows (`2020` as 31 December 2020), as a tuple that
+/// orders.
+fn last_day(date: PartialDate) -> (u16, u8, u8) {
+    (date.year, date.month.unwrap_or(12), date.day.unwrap_or(31))
 }
 
 /// A view brought up to date by [`OwnershipView::update`], and what changed.
@@ -85,6 +94,14 @@ impl OwnershipView {
             let resolutions = resolve(&parties, listed_in_order(entities));
             (listed_by_id(entities), resolutions)
         };
+        let today = last_day(date);
+        let last_dated_change = relations
+            .iter()
+            .flat_map(|r| [r.start, r.end])
+            .flatten()
+            .map(last_day)
+            .filter(|day| *day <= today)
+            .max();
         let seeds = seeds_of(&graph, entities, &resolutions);
         let propagation = Propagation::compute(graph, seeds).map_err(Error::internal)?;
         Ok(OwnershipView {
@@ -94,6 +111,7 @@ impl OwnershipView {
             registries: registries.clone(),
             listed,
             resolutions,
+            last_dated_change,
         })
     }
 
@@ -166,11 +184,20 @@ impl OwnershipView {
                 registries: self.registries.clone(),
                 listed,
                 resolutions,
+                last_dated_change: self.last_dated_change,
             },
             changes,
             seeds_removed,
             seeds_added,
         })
+    }
+
+    /// Whether the graph is the same on every day from `day` to the screening date: no
+    /// relation began or ended from `day` on (a date given to the month or year counts as
+    /// its last day, so that a doubt answers `false`).
+    pub fn same_graph_since(&self, day: PartialDate) -> bool {
+        self.last_dated_change
+            .is_none_or(|change| change < (day.year, day.month.unwrap_or(1), day.day.unwrap_or(1)))
     }
 
     /// The lists (id → version) whose relations make the graph; empty when not known.

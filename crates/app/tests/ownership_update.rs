@@ -223,6 +223,13 @@ fn a_view_is_updated_only_on_its_own_relations_and_date() {
     // A view computed outside `screenable` does not know which versions hold its relations.
     let versions = [("registry".to_owned(), "v1".to_owned())].into();
     assert!(!view.can_update(&versions, date()));
+    // The latest holding began in 2020 (read as its last day): the graph is the same on any
+    // day since 2021, not on one in 2020.
+    let day = |text: &str| PartialDate::parse(text).unwrap_or_else(|| panic!("{text}"));
+    assert!(view.same_graph_since(day("2021-01-01")));
+    assert!(view.same_graph_since(day("2022-03-25")));
+    assert!(!view.same_graph_since(day("2020-12-31")));
+    assert!(!view.same_graph_since(day("2020-02-01")));
 }
 
 /// What `screenable_after` gives, with the versions it was given.
