@@ -13,9 +13,10 @@
 //! parties that became blocked through their owners are screened against the portfolio — a
 //! list update that designates an owner blocks its companies without changing them: the
 //! graph before the update is computed from the one after by updating its seeds
-//! ([`OwnershipView::became_blocked`]); after a new version of the ownership data, every
-//! blocked party — and the planner raises each (customer, company) pair once; the alert's
-//! explanation carries the ownership hit (regimes, share, paths).
+//! ([`OwnershipView::became_blocked`]); after a new version of the ownership data, or when a
+//! relation began or ended since the last run, every blocked party — and the planner raises
+//! each (customer, company) pair once; the alert's explanation carries the ownership hit
+//! (regimes, share, paths).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -182,13 +183,11 @@ pub async fn run_after(
     }
     if lists_changed {
         // Blocked through owners a list update may have designated: the company itself did
-        // not change. On the graph last monitored, the graph before the update is computed
-        // from this one (`update_seeds`) and only the companies that became blocked are
-        // screened; on new relations, or relations that began or ended since, every
-        // blocked company. Pairs already
-        // raised are the planner's to suppress.
-        // The same graph as the last run's: the same ownership data, and no relation that
-        // began or ended since (the last run is no earlier than `monitored_since`).
+        // not change. On the graph last monitored (the same ownership data, and no relation
+        // that began or ended since: the last run is no earlier than `monitored_since`), the
+        // graph before the update is computed from this one (`update_seeds`) and only the
+        // companies that became blocked are screened; otherwise every blocked company. Pairs
+        // already raised are the planner's to suppress.
         let monitored_since = monitored_since
             .as_deref()
             .and_then(interdict_model::PartialDate::parse);
