@@ -932,6 +932,11 @@ pub struct PaymentHitJson {
     pub explanation: Value,
     /// The line of the input the value is on.
     pub line: usize,
+    /// For a party on no list but blocked through its owners (a registry company): basis
+    /// `ownership`, the regimes, the share blocked owners hold and the paths, as on a
+    /// screening's match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ownership: Option<crate::ownership::OwnershipHitJson>,
 }
 
 /// The screening of one payment message: the shape of `interdict payments screen --json` and

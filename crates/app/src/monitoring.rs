@@ -9,11 +9,14 @@
 //! function.
 //!
 //! Ownership: a registry's parties are screened only while the ownership graph blocks them
-//! ([`crate::ownership::screenable`]). In delta mode every party blocked through its owners
-//! is screened against the portfolio on each run in which a list changed — a list update
-//! that designates an owner blocks its companies without changing them — and the planner
-//! raises each (customer, company) pair once; the alert's explanation carries the ownership
-//! hit (regimes, share, paths).
+//! ([`crate::ownership::screenable`]). In delta mode, on a run in which a list changed, the
+//! parties that became blocked through their owners are screened against the portfolio — a
+//! list update that designates an owner blocks its companies without changing them: the
+//! graph before the update is computed from the one after by updating its seeds
+//! ([`OwnershipView::became_blocked`]); after a new version of the ownership data, or when a
+//! relation began or ended since the last run, every blocked party — and the planner raises
+//! each (customer, company) pair once; the alert's explanation carries the ownership hit
+//! (regimes, share, paths).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -27,7 +30,7 @@ use interdict_store::{AlertReason, AlertStatus, MonitorRun, NewAlert, Pending, S
 use crate::Error;
 use crate::contract::MonitorReport;
 use crate::cross_list::CrossListParties;
-use crate::ownership::{OwnershipHits, screenable};
+use crate::ownership::{OwnershipHits, OwnershipView, screenable_after};
 
 impl MonitorReport {
     /// Nothing changed since the last run: nothing screened.
@@ -105,6 +108,18 @@ fn new_alert(
 /// customer against every active entity when `full`. Monitoring runs of one store are
 /// serialised by the store's recording transaction; a run answers what it did.
 pub async fn run(store: &Store, full: bool, actor: &str) -> Result<MonitorReport, Error> {
+    run_after(store, full, actor, None).await
+}
+
+/// [`run`], starting from `loaded`, the ownership graph of the lists the caller has loaded
+/// (the service's live index): it is updated to the active versions, or used as it is,
+/// rather than computed again, when only lists of designations changed on the same day.
+pub async fn run_after(
+    store: &Store,
+    full: bool,
+    actor: &str,
+    loaded: Option<Arc<OwnershipView>>,
+) -> Result<MonitorReport, Error> {
     let started = Instant::now();
     let (active, entities) = store.active_entities().await?;
     if entities.is_empty() {
@@ -118,8 +133,15 @@ pub async fn run(store: &Store, full: bool, actor: &str) -> Result<MonitorReport
     let lists_changed = versions
         .iter()
         .any(|(list, version)| state.lists.get(list) != Some(version));
-    let screenable = screenable(store, &versions, entities, crate::ownership::today()).await?;
-    let (entities, ownership) = (screenable.entities, screenable.ownership);
+    let screenable = screenable_after(
+        store,
+        &versions,
+        entities,
+        crate::ownership::today(),
+        loaded,
+    )
+    .await?;
+    let (entities, ownership, view) = (screenable.entities, screenable.ownership, screenable.view);
     // With no list changed, only new and changed customers need screening.
     let snapshot = store.portfolio(!full && !lists_changed).await?;
     if !full && !lists_changed && snapshot.customers.is_empty() {
@@ -128,16 +150,28 @@ pub async fn run(store: &Store, full: bool, actor: &str) -> Result<MonitorReport
 
     // What changed on the lists since they were last monitored.
     let mut changes = Changes::default();
+    let mut removed = Vec::new();
+    // The last run came after every version it monitored was imported: the latest such
+    // import is a day on or before it.
+    let mut monitored_since: Option<String> = None;
+    let mut note_import = |imported_at: &str| {
+        let day = imported_at.get(..10).unwrap_or_default().to_owned();
+        if monitored_since.as_ref().is_none_or(|since| *since < day) {
+            monitored_since = Some(day);
+        }
+    };
     for (list, version) in &active {
         match state.lists.get(list) {
-            Some(old) if *old == version.version => {}
+            Some(old) if *old == version.version => note_import(&version.imported_at),
             Some(old) => {
                 let old = store.version(list, old).await?;
+                note_import(&old.imported_at);
                 let diff = store.diff(&old, version).await?;
                 changes.added_entities.extend(diff.added);
                 changes
                     .changed_entities
                     .extend(diff.changed.into_iter().map(|c| c.id));
+                removed.extend(diff.removed);
             }
             None => changes.added_entities.extend(
                 entities
@@ -149,8 +183,35 @@ pub async fn run(store: &Store, full: bool, actor: &str) -> Result<MonitorReport
     }
     if lists_changed {
         // Blocked through owners a list update may have designated: the company itself did
-        // not change. Pairs already raised are the planner's to suppress.
-        changes.added_entities.extend(ownership.keys().cloned());
+        // not change. On the graph last monitored (the same ownership data, and no relation
+        // that began or ended since: the last run is no earlier than `monitored_since`), the
+        // graph before the update is computed from this one (`update_seeds`) and only the
+        // companies that became blocked are screened; otherwise every blocked company. Pairs
+        // already raised are the planner's to suppress.
+        let monitored_since = monitored_since
+            .as_deref()
+            .and_then(interdict_model::PartialDate::parse);
+        let same_relations = view.as_deref().is_some_and(|view| {
+            view.relation_versions()
+                .iter()
+                .all(|(list, version)| state.lists.get(list) == Some(version))
+                && monitored_since.is_some_and(|since| view.same_graph_since(since))
+        });
+        match view.as_deref().filter(|_| same_relations) {
+            Some(view) => {
+                let became = view.became_blocked(
+                    &changes.added_entities,
+                    &removed,
+                    &changes.changed_entities,
+                )?;
+                changes.added_entities.extend(
+                    became
+                        .into_iter()
+                        .filter(|id| ownership.contains_key(id.as_str())),
+                );
+            }
+            None => changes.added_entities.extend(ownership.keys().cloned()),
+        }
     }
     let mut pending = Vec::new();
     let mut rest = Vec::new();

@@ -15,7 +15,7 @@ use interdict_model::{DateOfBirth, Entity, PartialDate, Relation, Schema};
 use interdict_monitor::query_for;
 use interdict_ownership::{
     BlockedEntity, OwnershipGraph, OwnershipPath, OwnershipReport, PathStep, Propagation, Regime,
-    RegimeVerdict, Seed, StatusChange, StepLink,
+    RegimeVerdict, Seed, SeedLink, StatusChange, StepLink,
 };
 use interdict_store::Store;
 use serde::{Deserialize, Serialize};
@@ -24,10 +24,45 @@ use utoipa::ToSchema;
 use crate::Error;
 
 /// The ownership graph of a store's active versions on one date, propagated to its fixed
-/// point under every regime.
-#[derive(Debug)]
+/// point under every regime; kept with what it was computed from, so that the next version
+/// of the lists can [`OwnershipView::update`] it rather than compute it again.
+#[derive(Debug, Clone)]
 pub struct OwnershipView {
     propagation: Propagation,
+    /// The lists (id → version) whose relations make the graph; empty when not known.
+    relation_versions: BTreeMap<String, String>,
+    /// Entity ids that only relations not holding on the date name: known to the ownership
+    /// data, though not to the graph.
+    off_date: HashSet<Box<str>>,
+    /// The lists whose people and organisations are resolved to listed ones.
+    registries: HashSet<String>,
+    /// The listed entities the registry parties were resolved against, by id; empty when
+    /// the graph names no registry party (nothing to resolve, now or after an update).
+    listed: HashMap<String, Entity>,
+    /// The registry parties taken for listed entities.
+    resolutions: Vec<Resolution>,
+    /// The latest day, up to the screening date, on which a relation began or ended (each
+    /// date read at the last day it allows); `None` when no relation says.
+    last_dated_change: Option<(u16, u8, u8)>,
+}
+
+/// A date read at the last day it allows (`2020` as 31 December 2020), as a tuple that
+/// orders.
+fn last_day(date: PartialDate) -> (u16, u8, u8) {
+    (date.year, date.month.unwrap_or(12), date.day.unwrap_or(31))
+}
+
+/// A view brought up to date by [`OwnershipView::update`], and what changed.
+#[derive(Debug)]
+pub struct UpdatedView {
+    /// The view of the new entities.
+    pub view: OwnershipView,
+    /// The entities whose status changed, per regime, in id and regime order.
+    pub changes: Vec<StatusChange>,
+    /// Seeds taken out and put in (a resolution whose score changed counts in both).
+    pub seeds_removed: usize,
+    /// See `seeds_removed`.
+    pub seeds_added: usize,
 }
 
 impl OwnershipView {
@@ -42,39 +77,249 @@ impl OwnershipView {
         date: PartialDate,
     ) -> Result<OwnershipView, Error> {
         let graph = OwnershipGraph::from_relations(relations, date);
-        let mut seeds = seeds_in(
-            &graph,
-            entities.iter().map(|e| (e.id.as_str(), e.id.list())),
-        );
-        let parties: Vec<&Entity> = entities
-            .iter()
-            .filter(|e| {
-                registries.contains(e.id.list())
-                    && graph.contains(e.id.as_str())
-                    && matches!(e.schema, Schema::Person | Schema::Organization)
-            })
-            .collect();
-        if !parties.is_empty() {
-            let listed: Vec<Arc<Entity>> = entities
-                .iter()
-                .filter(|e| !Regime::for_list(e.id.list()).is_empty())
-                .cloned()
-                .map(Arc::new)
-                .collect();
-            for resolution in resolve(&parties, listed) {
-                let list = resolution.listed_id.split_once(':').map_or("", |(l, _)| l);
-                for regime in Regime::for_list(list) {
-                    seeds.push(Seed::resolved(
-                        &resolution.party_id,
-                        &resolution.listed_id,
-                        resolution.score,
-                        regime,
-                    ));
+        let mut off_date = HashSet::new();
+        if graph.skipped_relations() > 0 {
+            for relation in relations {
+                for id in [&relation.owner, &relation.asset] {
+                    if !graph.contains(id) {
+                        off_date.insert(id.as_str().into());
+                    }
                 }
             }
         }
+        let parties = registry_parties(&graph, entities, registries);
+        let (listed, resolutions) = if parties.is_empty() {
+            (HashMap::new(), Vec::new())
+        } else {
+            let resolutions = resolve(&parties, listed_in_order(entities));
+            (listed_by_id(entities), resolutions)
+        };
+        let today = last_day(date);
+        let last_dated_change = relations
+            .iter()
+            .flat_map(|r| [r.start, r.end])
+            .flatten()
+            .map(last_day)
+            .filter(|day| *day <= today)
+            .max();
+        let seeds = seeds_of(&graph, entities, &resolutions);
         let propagation = Propagation::compute(graph, seeds).map_err(Error::internal)?;
-        Ok(OwnershipView { propagation })
+        Ok(OwnershipView {
+            propagation,
+            relation_versions: BTreeMap::new(),
+            off_date,
+            registries: registries.clone(),
+            listed,
+            resolutions,
+            last_dated_change,
+        })
+    }
+
+    /// Whether [`OwnershipView::update`] can bring this view to the given relations (list id
+    /// → version of the lists holding them) and screening date: only the same ones; a new
+    /// version of the ownership data, or a new day (relations begin and end), is computed
+    /// again.
+    pub fn can_update(
+        &self,
+        relation_versions: &BTreeMap<String, String>,
+        date: PartialDate,
+    ) -> bool {
+        !self.relation_versions.is_empty()
+            && self.relation_versions == *relation_versions
+            && self.date() == date
+    }
+
+    /// The view of the same relations and date with `entities` as the active entities (a
+    /// new version of a list became active: import, activation, rollback): the seeds of
+    /// the entities that left are taken out and those of the new ones put in
+    /// (`Propagation::update_seeds` on a copy, touching only what they reach), and the
+    /// registry parties are resolved again only against the listed entities that changed
+    /// (all of them against every listed entity only when the one a party was resolved to
+    /// changed or left). Gives what [`OwnershipView::compute`] gives, with what changed.
+    pub fn update(&self, entities: &[Entity]) -> Result<UpdatedView, Error> {
+        let graph = self.propagation.graph();
+        let (listed, resolutions) = if self.listed.is_empty() {
+            (HashMap::new(), Vec::new())
+        } else {
+            let listed = listed_by_id(entities);
+            let resolutions = self.resolve_again(graph, entities, &listed);
+            (listed, resolutions)
+        };
+        let seeds = seeds_of(graph, entities, &resolutions);
+        let key = |seed: &Seed| {
+            let resolved = match seed.link {
+                SeedLink::Resolved { score, .. } => Some(score.to_bits()),
+                SeedLink::Listed { .. } => None,
+            };
+            (
+                seed.entity_id.clone(),
+                seed.regime,
+                seed.listed_id().to_owned(),
+                resolved,
+            )
+        };
+        let old: HashSet<_> = self.propagation.seeds().iter().map(key).collect();
+        let new: HashSet<_> = seeds.iter().map(key).collect();
+        let removed: Vec<Seed> = self
+            .propagation
+            .seeds()
+            .iter()
+            .filter(|seed| !new.contains(&key(seed)))
+            .cloned()
+            .collect();
+        let added: Vec<Seed> = seeds
+            .into_iter()
+            .filter(|seed| !old.contains(&key(seed)))
+            .collect();
+        let (seeds_removed, seeds_added) = (removed.len(), added.len());
+        let mut propagation = self.propagation.clone();
+        let changes = propagation
+            .update_seeds(added, &removed)
+            .map_err(Error::internal)?;
+        Ok(UpdatedView {
+            view: OwnershipView {
+                propagation,
+                relation_versions: self.relation_versions.clone(),
+                off_date: self.off_date.clone(),
+                registries: self.registries.clone(),
+                listed,
+                resolutions,
+                last_dated_change: self.last_dated_change,
+            },
+            changes,
+            seeds_removed,
+            seeds_added,
+        })
+    }
+
+    /// Whether the graph is the same on every day from `day` to the screening date: no
+    /// relation began or ended from `day` on (a date given to the month or year counts as
+    /// its last day, so that a doubt answers `false`).
+    pub fn same_graph_since(&self, day: PartialDate) -> bool {
+        self.last_dated_change
+            .is_none_or(|change| change < (day.year, day.month.unwrap_or(1), day.day.unwrap_or(1)))
+    }
+
+    /// The lists (id → version) whose relations make the graph; empty when not known.
+    pub fn relation_versions(&self) -> &BTreeMap<String, String> {
+        &self.relation_versions
+    }
+
+    /// The entities this view blocks (under some regime, without being listed under it)
+    /// that were not blocked before a list update that `added`, `removed` and `changed`
+    /// those listed entity ids, on the same relations: the view before is computed from
+    /// this one with `Propagation::update_seeds` (the added entities' seeds out, the removed
+    /// ones' in), on a copy. A registry party resolved to an added or changed entity counts
+    /// as unresolved before, so that a resolution an amendment made possible is never
+    /// missed (at worst, a company blocked before as well is named). In id order.
+    pub fn became_blocked(
+        &self,
+        added: &HashSet<String>,
+        removed: &[String],
+        changed: &HashSet<String>,
+    ) -> Result<Vec<String>, Error> {
+        let graph = self.propagation.graph();
+        let gone_before: Vec<Seed> = self
+            .propagation
+            .seeds()
+            .iter()
+            .filter(|seed| match seed.link {
+                SeedLink::Listed { .. } => added.contains(&seed.entity_id),
+                SeedLink::Resolved { .. } => {
+                    added.contains(seed.listed_id()) || changed.contains(seed.listed_id())
+                }
+            })
+            .cloned()
+            .collect();
+        let there_before = seeds_in(
+            graph,
+            removed
+                .iter()
+                .map(|id| (id.as_str(), id.split_once(':').map_or("", |(list, _)| list))),
+        );
+        if gone_before.is_empty() && there_before.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut before = self.propagation.clone();
+        let changes = before
+            .update_seeds(there_before, &gone_before)
+            .map_err(Error::internal)?;
+        // The changes go from this view to the one before: blocked here, not there.
+        let mut became: Vec<String> = changes
+            .into_iter()
+            .filter(|change| change.was_blocked && !change.blocked && !change.was_listed)
+            .map(|change| change.entity_id)
+            .collect();
+        became.dedup();
+        Ok(became)
+    }
+
+    /// The resolutions of the registry parties against `listed`, the listed entities after
+    /// an update: the earlier ones where the listed entity a party was taken for is still
+    /// there unchanged, bettered by a higher score against an entity that is new or changed.
+    fn resolve_again(
+        &self,
+        graph: &OwnershipGraph,
+        entities: &[Entity],
+        listed: &HashMap<String, Entity>,
+    ) -> Vec<Resolution> {
+        let changed: HashSet<&str> = self
+            .listed
+            .iter()
+            .filter(|(id, entity)| listed.get(*id) != Some(entity))
+            .map(|(id, _)| id.as_str())
+            .chain(
+                listed
+                    .keys()
+                    .filter(|id| !self.listed.contains_key(*id))
+                    .map(String::as_str),
+            )
+            .collect();
+        if changed.is_empty() {
+            return self.resolutions.clone();
+        }
+        let parties = registry_parties(graph, entities, &self.registries);
+        if self
+            .resolutions
+            .iter()
+            .any(|r| changed.contains(r.listed_id.as_str()))
+        {
+            // A party's listed entity was amended or delisted: what it resolves to now may
+            // be any listed entity.
+            return resolve(&parties, listed_in_order(entities));
+        }
+        let fresh: Vec<Arc<Entity>> = listed_in_order(entities)
+            .into_iter()
+            .filter(|e| changed.contains(e.id.as_str()))
+            .collect();
+        let mut best: BTreeMap<String, Resolution> = self
+            .resolutions
+            .iter()
+            .map(|r| (r.party_id.clone(), r.clone()))
+            .collect();
+        for found in resolve(&parties, fresh) {
+            match best.get(&found.party_id) {
+                Some(kept) if kept.score >= found.score => {}
+                _ => {
+                    best.insert(found.party_id.clone(), found);
+                }
+            }
+        }
+        // In the order `resolve` gives, that of the parties.
+        parties
+            .iter()
+            .filter_map(|party| best.remove(party.id.as_str()))
+            .collect()
+    }
+
+    /// The screening date.
+    pub fn date(&self) -> PartialDate {
+        self.propagation.graph().date()
+    }
+
+    /// Whether the ownership data names `entity_id`, on the date or on another.
+    pub fn names(&self, entity_id: &str) -> bool {
+        self.propagation.graph().contains(entity_id) || self.off_date.contains(entity_id)
     }
 
     /// The propagation, for what the report does not say.
@@ -98,6 +343,61 @@ impl OwnershipView {
     pub fn changes_since(&self, earlier: &OwnershipView) -> Vec<StatusChange> {
         self.propagation.changes_since(&earlier.propagation)
     }
+}
+
+/// The people and organisations of `registries` that `graph` names: the parties resolved to
+/// listed entities.
+fn registry_parties<'a>(
+    graph: &OwnershipGraph,
+    entities: &'a [Entity],
+    registries: &HashSet<String>,
+) -> Vec<&'a Entity> {
+    entities
+        .iter()
+        .filter(|e| {
+            registries.contains(e.id.list())
+                && graph.contains(e.id.as_str())
+                && matches!(e.schema, Schema::Person | Schema::Organization)
+        })
+        .collect()
+}
+
+/// The entities whose list carries a regime, in the order given (so that the resolutions do
+/// not depend on a map's order).
+fn listed_in_order(entities: &[Entity]) -> Vec<Arc<Entity>> {
+    entities
+        .iter()
+        .filter(|e| !Regime::for_list(e.id.list()).is_empty())
+        .cloned()
+        .map(Arc::new)
+        .collect()
+}
+
+/// The entities whose list carries a regime, by id.
+fn listed_by_id(entities: &[Entity]) -> HashMap<String, Entity> {
+    entities
+        .iter()
+        .filter(|e| !Regime::for_list(e.id.list()).is_empty())
+        .map(|e| (e.id.as_str().to_owned(), e.clone()))
+        .collect()
+}
+
+/// The seeds of `graph`: the listed entities it names, and the resolved registry parties,
+/// under each regime of the list.
+fn seeds_of(graph: &OwnershipGraph, entities: &[Entity], resolutions: &[Resolution]) -> Vec<Seed> {
+    let mut seeds = seeds_in(graph, entities.iter().map(|e| (e.id.as_str(), e.id.list())));
+    for resolution in resolutions {
+        let list = resolution.listed_id.split_once(':').map_or("", |(l, _)| l);
+        for regime in Regime::for_list(list) {
+            seeds.push(Seed::resolved(
+                &resolution.party_id,
+                &resolution.listed_id,
+                resolution.score,
+                regime,
+            ));
+        }
+    }
+    seeds
 }
 
 /// The seeds of `graph`: every listed entity it names, under each regime of its list.
@@ -296,6 +596,35 @@ pub async fn report(
     Ok(json)
 }
 
+/// [`report`] from the ownership graph the screenings use (`active`, the loaded lists):
+/// answered from it when `date` (today when `None`) is its date, without loading the store's
+/// entities and relations; computed on demand, as [`report`] does, for another date.
+pub async fn report_loaded(
+    store: &Store,
+    active: &crate::ActiveLists,
+    entity_id: &str,
+    date: Option<PartialDate>,
+) -> Result<OwnershipJson, Error> {
+    let entity_id = entity_id.trim();
+    if entity_id.is_empty() {
+        return Err(Error::invalid("entity_id", "must not be blank"));
+    }
+    let date = date.unwrap_or_else(today);
+    if date != active.ownership_date {
+        return report(store, entity_id, Some(date)).await;
+    }
+    let view = active.ownership_view.as_deref();
+    let mut json = match view.and_then(|view| view.report(entity_id)) {
+        Some(json) => json,
+        None => {
+            let named = view.is_some_and(|view| view.names(entity_id));
+            unconnected(store, entity_id, date, named).await?
+        }
+    };
+    name_parties(store, &mut json).await?;
+    Ok(json)
+}
+
 /// The report of an entity no relation holding on `date` names: listed under its list's
 /// regimes, or nothing. Unknown unless the store has it or a relation on another date
 /// (`named`) names it.
@@ -407,7 +736,8 @@ pub struct RegimesJson {
     /// US OFAC: owned 50% or more in the aggregate by blocked persons (FAQ 401: a blocked
     /// intermediate's stake counts in full); control alone does not block.
     pub ofac: RegimeJson,
-    /// European Union: more than 50% in the aggregate, or control.
+    /// European Union: 50% or more in the aggregate from 3 July 2024 (more than 50% on
+    /// earlier screening dates: the Council's update of its Best Practices), or control.
     pub eu: RegimeJson,
     /// United Kingdom: more than 50% held by one designated person (joint holdings added),
     /// or control.
@@ -644,6 +974,10 @@ pub struct Screenable {
     pub entities: Vec<Entity>,
     /// The ownership hit of each registry party kept.
     pub ownership: OwnershipHits,
+    /// The ownership graph they come from; `None` when no version holds relations.
+    pub view: Option<Arc<OwnershipView>>,
+    /// Whether `view` was updated from the previous one rather than computed.
+    pub incremental: bool,
 }
 
 /// Filters `entities` (those of `versions`, list id → version) for screening on `date`: a
@@ -656,46 +990,55 @@ pub async fn screenable(
     entities: Vec<Entity>,
     date: PartialDate,
 ) -> Result<Screenable, Error> {
-    let mut relations = Vec::new();
+    screenable_after(store, versions, entities, date, None).await
+}
+
+/// [`screenable`], updating `previous` (the view of the versions active before) when it
+/// stands on the same relations and date ([`OwnershipView::can_update`]): only the seeds
+/// that changed are recomputed. Otherwise the graph is built and propagated afresh.
+pub async fn screenable_after(
+    store: &Store,
+    versions: &BTreeMap<String, String>,
+    entities: Vec<Entity>,
+    date: PartialDate,
+    previous: Option<Arc<OwnershipView>>,
+) -> Result<Screenable, Error> {
+    let mut relation_versions = BTreeMap::new();
     let mut registries = HashSet::new();
     for (list, version) in versions {
         if store.relation_count(list, version).await? == 0 {
             continue;
         }
-        relations.extend(store.version_relations(list, version).await?);
+        relation_versions.insert(list.clone(), version.clone());
         if Regime::for_list(list).is_empty() {
             registries.insert(list.clone());
         }
     }
-    if relations.is_empty() {
+    if relation_versions.is_empty() {
         return Ok(Screenable {
             entities,
-            ownership: BTreeMap::new(),
+            ..Screenable::default()
         });
     }
-    tokio::task::spawn_blocking(move || {
-        let view = OwnershipView::compute(&relations, &entities, &registries, date)?;
-        let names: HashMap<&str, &str> = entities
-            .iter()
-            .map(|e| (e.id.as_str(), e.name.as_str()))
-            .collect();
-        let mut ownership = BTreeMap::new();
-        for blocked in view.blocked_unlisted() {
-            let Some(list) = blocked.entity_id.split_once(':').map(|(list, _)| list) else {
-                continue;
-            };
-            if !registries.contains(list) || !names.contains_key(blocked.entity_id.as_str()) {
-                continue;
-            }
-            let Some(mut report) = view.report(&blocked.entity_id) else {
-                continue;
-            };
-            name_from(&names, &mut report);
-            if let Some(hit) = OwnershipHitJson::from_report(&report) {
-                ownership.insert(blocked.entity_id, hit);
-            }
+    let previous = previous.filter(|view| view.can_update(&relation_versions, date));
+    let mut relations = Vec::new();
+    if previous.is_none() {
+        for (list, version) in &relation_versions {
+            relations.extend(store.version_relations(list, version).await?);
         }
-        drop(names);
+    }
+    tokio::task::spawn_blocking(move || {
+        let incremental = previous.is_some();
+        let view = match previous {
+            Some(previous) => previous.update(&entities)?.view,
+            None => {
+                let mut view = OwnershipView::compute(&relations, &entities, &registries, date)?;
+                view.relation_versions = relation_versions;
+                view
+            }
+        };
+        drop(relations);
+        let ownership = ownership_hits(&view, &entities, &registries);
         let entities = entities
             .into_iter()
             .filter(|e| !registries.contains(e.id.list()) || ownership.contains_key(e.id.as_str()))
@@ -703,9 +1046,41 @@ pub async fn screenable(
         Ok(Screenable {
             entities,
             ownership,
+            view: Some(Arc::new(view)),
+            incremental,
         })
     })
     .await?
+}
+
+/// The ownership hit of every registry party of `entities` that `view` blocks through its
+/// owners.
+fn ownership_hits(
+    view: &OwnershipView,
+    entities: &[Entity],
+    registries: &HashSet<String>,
+) -> OwnershipHits {
+    let names: HashMap<&str, &str> = entities
+        .iter()
+        .map(|e| (e.id.as_str(), e.name.as_str()))
+        .collect();
+    let mut ownership = BTreeMap::new();
+    for blocked in view.blocked_unlisted() {
+        let Some(list) = blocked.entity_id.split_once(':').map(|(list, _)| list) else {
+            continue;
+        };
+        if !registries.contains(list) || !names.contains_key(blocked.entity_id.as_str()) {
+            continue;
+        }
+        let Some(mut report) = view.report(&blocked.entity_id) else {
+            continue;
+        };
+        name_from(&names, &mut report);
+        if let Some(hit) = OwnershipHitJson::from_report(&report) {
+            ownership.insert(blocked.entity_id, hit);
+        }
+    }
+    ownership
 }
 
 /// Names the parties of a report from entities in memory.

@@ -13,9 +13,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use interdict_matching::{Index, MentionKind, Query, ScanOptions, Scanner, ScreenOptions};
-use interdict_model::Entity;
+use interdict_model::{Entity, PartialDate};
 /// The bounds on a message (size, depth, elements, fields), as the payments crate sets them.
 pub use interdict_payments::Limits as MessageLimits;
 use interdict_payments::{HitKind, Message, Screener};
@@ -24,7 +24,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::contract::{PaymentAlertSubjectJson, PaymentHitJson, PaymentScreeningJson};
-use crate::screening::{ENGINE_VERSION, Replayed, check_threshold, match_json, recorded_entities};
+use crate::ownership::{OwnershipHits, screenable};
+use crate::screening::{
+    ENGINE_VERSION, Replayed, all_recorded_entities, check_threshold, match_json,
+};
 use crate::{ActiveLists, Error};
 
 /// Matches per party name considered before the best per entity is kept.
@@ -148,6 +151,7 @@ pub fn screen_message(
                 score: (mention.score * 10_000.0).round() / 10_000.0,
                 explanation: serde_json::to_value(&mention.explanation).map_err(Error::internal)?,
                 line: value.line,
+                ownership: None,
             });
         }
     }
@@ -163,6 +167,7 @@ pub fn screen_message(
             score: hit.score,
             explanation: Value::String(hit.explanation),
             line: hit.line,
+            ownership: None,
         });
     }
     Ok(PaymentScreeningJson {
@@ -209,7 +214,21 @@ fn name_hit(
         score: json.score,
         explanation: json.explanation,
         line,
+        ownership: None,
     })
+}
+
+/// Gives each hit on a party blocked through its owners (a registry company on no list)
+/// its ownership object, as screening matches carry it (basis `ownership`, regimes, share,
+/// paths).
+pub fn attach_ownership(screening: &mut PaymentScreeningJson, ownership: &OwnershipHits) {
+    for hit in &mut screening.hits {
+        hit.ownership = hit
+            .entity_id
+            .as_deref()
+            .and_then(|id| ownership.get(id))
+            .cloned();
+    }
 }
 
 /// Messages parsed and screened, with the audit records still to write: what
@@ -268,6 +287,7 @@ pub fn screen_inputs_on(
                 threshold,
                 date,
             )?;
+            attach_ownership(&mut result, &active.ownership);
             result.list_versions = active.versions.clone();
             records.push(NewAuditRecord {
                 kind: AuditKind::Payment,
@@ -293,6 +313,13 @@ pub fn screen_inputs_on(
         records,
         actor: actor.to_owned(),
     })
+}
+
+impl ScreenedPayments {
+    /// Every outcome, in input order, before it is recorded.
+    pub fn outcomes(&self) -> &[PaymentOutcome] {
+        &self.outcomes
+    }
 }
 
 /// Whether screening opens alerts for the messages that hit.
@@ -507,7 +534,24 @@ pub(crate) async fn replay(
             .map_err(|e| Error::internal(format!("record time {recorded_at:?}: {e}")))?
             .date_naive(),
     };
-    let entities = recorded_entities(store, &recorded.list_versions).await?;
+    // The registry parties blocked through their owners on the screening date, with their
+    // paths as they stood that day.
+    let ownership_date = PartialDate::ymd(
+        u16::try_from(date.year()).unwrap_or(1970),
+        u8::try_from(date.month()).unwrap_or(1),
+        u8::try_from(date.day()).unwrap_or(1),
+    )
+    .unwrap_or_else(crate::ownership::today);
+    let all = all_recorded_entities(store, &recorded.list_versions).await?;
+    let screenable = screenable(
+        store,
+        &recorded.list_versions,
+        all.into_iter().map(Arc::unwrap_or_clone).collect(),
+        ownership_date,
+    )
+    .await?;
+    let ownership = screenable.ownership;
+    let entities: Vec<Arc<Entity>> = screenable.entities.into_iter().map(Arc::new).collect();
     let request = recorded.request;
     let threshold = recorded.threshold;
     let result = tokio::task::spawn_blocking(move || {
@@ -528,7 +572,11 @@ pub(crate) async fn replay(
                 &request.message,
                 threshold,
                 date,
-            ),
+            )
+            .map(|mut screened| {
+                attach_ownership(&mut screened, &ownership);
+                screened
+            }),
             _ => Err(Error::internal("the recorded message no longer parses")),
         }
     })

@@ -345,8 +345,8 @@ pub(crate) fn check_limit(limit: usize, max: usize, field: &str) -> Result<usize
 }
 
 /// The entities of the list versions a record names, as they were, less the registry
-/// parties that nothing blocks through their owners today (the payment and scan records
-/// keep no date): what their replay runs against.
+/// parties that nothing blocks through their owners today (scan records keep no date):
+/// what their replay runs against.
 pub(crate) async fn recorded_entities(
     store: &Store,
     versions: &BTreeMap<String, String>,
@@ -361,7 +361,7 @@ pub(crate) async fn recorded_entities(
 }
 
 /// Every entity of the list versions a record names, as they were.
-async fn all_recorded_entities(
+pub(crate) async fn all_recorded_entities(
     store: &Store,
     versions: &BTreeMap<String, String>,
 ) -> Result<Vec<Arc<Entity>>, Error> {
@@ -474,12 +474,30 @@ pub struct ActiveLists {
     /// When each entity was first seen, last seen and last changed, computed on first use
     /// ([`ActiveLists::entity_history`]).
     history: std::sync::OnceLock<Arc<crate::entity_history::EntityHistory>>,
+    /// The ownership graph of these versions on `ownership_date`, propagated; `None` when
+    /// none of them holds relations. The next load updates it rather than compute it again.
+    pub ownership_view: Option<Arc<crate::ownership::OwnershipView>>,
+    /// The screening date of the ownership graph and hits.
+    pub ownership_date: interdict_model::PartialDate,
+    /// Whether the ownership graph was updated from the lists loaded before (only the seeds
+    /// that changed) rather than computed.
+    pub ownership_updated: bool,
 }
 
 impl ActiveLists {
     /// Loads and indexes the active versions (the index is built off the async workers);
     /// [`Error::NoLists`] when nothing is imported yet.
     pub async fn load(store: &Store) -> Result<ActiveLists, Error> {
+        Self::load_after(store, None).await
+    }
+
+    /// [`ActiveLists::load`], updating the ownership graph of `previous` (the lists loaded
+    /// before) where only the lists of designations changed, on the same day
+    /// ([`crate::ownership::screenable_after`]).
+    pub async fn load_after(
+        store: &Store,
+        previous: Option<&ActiveLists>,
+    ) -> Result<ActiveLists, Error> {
         let (versions, entities) = store.active_entities().await?;
         if entities.is_empty() {
             return Err(Error::NoLists);
@@ -489,10 +507,16 @@ impl ActiveLists {
             .map(|(list, v)| (list, v.version))
             .collect();
         // A registry's parties are screened only when blocked through their owners, today.
-        let screenable = screenable(store, &versions, entities, crate::ownership::today()).await?;
+        let date = crate::ownership::today();
+        let previous = previous.and_then(|p| p.ownership_view.clone());
+        let screenable =
+            crate::ownership::screenable_after(store, &versions, entities, date, previous).await?;
         Ok(tokio::task::spawn_blocking(move || {
             let mut active = ActiveLists::build(screenable.entities, versions);
             active.ownership = Arc::new(screenable.ownership);
+            active.ownership_view = screenable.view;
+            active.ownership_date = date;
+            active.ownership_updated = screenable.incremental;
             active
         })
         .await?)
@@ -514,6 +538,9 @@ impl ActiveLists {
             entities: count,
             ownership: Arc::new(OwnershipHits::new()),
             history: std::sync::OnceLock::new(),
+            ownership_view: None,
+            ownership_date: crate::ownership::today(),
+            ownership_updated: false,
         }
     }
 

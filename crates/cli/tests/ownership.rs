@@ -219,7 +219,7 @@ fn a_registry_owner_is_resolved_to_the_listed_person_only_with_an_agreeing_birth
     assert_eq!(imported["relations"], 2, "{imported}");
 
     // His name and date of birth: resolved, shown with the score. Exactly 50% blocks under
-    // OFAC (50% or more) and not under the EU's "more than 50%".
+    // OFAC (50% or more); the SDN list is OFAC's alone, so not under the EU.
     let oka = ownership(&env, "registry:c-oka");
     assert_eq!(oka["regimes"]["ofac"]["blocked"], true, "{oka}");
     assert_eq!(oka["regimes"]["ofac"]["share"], 0.5);

@@ -222,7 +222,7 @@ impl GraphBuilder {
 }
 
 /// Edges grouped by node (compressed sparse rows).
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct Adjacency {
     starts: Vec<usize>,
     edges: Vec<Edge>,
@@ -269,7 +269,7 @@ impl Adjacency {
 }
 
 /// The relations that hold on one date, as a graph of entity ids.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct OwnershipGraph {
     date: PartialDate,
     ids: Vec<Box<str>>,

@@ -29,7 +29,7 @@ mod state;
 
 pub use error::Error;
 pub use graph::{GraphBuilder, OwnershipGraph};
-pub use regime::{Regime, RegimeRule};
+pub use regime::{EU_HALF_COUNTS_FROM, Regime, RegimeRule};
 pub use report::{
     BlockedEntity, OwnershipPath, OwnershipReport, PathStep, RegimeVerdict, RegimeVerdicts,
     StatusChange, StepLink,

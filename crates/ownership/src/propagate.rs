@@ -41,12 +41,12 @@ pub(crate) struct GroupState {
 }
 
 /// One regime's propagation on one bound.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Run {
     rule: RegimeRule,
     bound: Bound,
-    /// Per node, the groups whose blocked parties hold or control it; empty for most nodes.
-    groups: Vec<Vec<GroupState>>,
+    /// Per node, the groups whose blocked parties hold or control it; none for most nodes.
+    groups: Groups,
     /// Per node, the stakes held jointly by blocked parties (rules that do not aggregate).
     joint_pool: Vec<u32>,
     /// Per node, whether it is blocked for some group.
@@ -65,7 +65,7 @@ impl Run {
         Run {
             rule,
             bound,
-            groups: vec![Vec::new(); nodes],
+            groups: Groups::new(nodes),
             joint_pool: if rule.aggregates_owners {
                 Vec::new()
             } else {
@@ -97,9 +97,7 @@ impl Run {
     pub(crate) fn share(&self, node: u32) -> u32 {
         let pool = self.joint_pool.get(node as usize).copied().unwrap_or(0);
         self.groups
-            .get(node as usize)
-            .into_iter()
-            .flatten()
+            .of(node)
             .map(|g| g.share.saturating_add(if g.joint { pool } else { 0 }))
             .max()
             .unwrap_or(0)
@@ -108,9 +106,7 @@ impl Run {
 
     /// Whether a blocked party controls the node.
     pub(crate) fn controlled(&self, node: u32) -> bool {
-        self.groups
-            .get(node as usize)
-            .is_some_and(|groups| groups.iter().any(|g| g.controlled))
+        self.groups.of(node).any(|g| g.controlled)
     }
 
     /// Recomputes the nodes of `region`, which must hold every asset of a region node that
@@ -126,9 +122,7 @@ impl Run {
     ) {
         for &node in region {
             let n = node as usize;
-            if let Some(groups) = self.groups.get_mut(n) {
-                groups.clear();
-            }
+            self.groups.clear(node);
             if let Some(pool) = self.joint_pool.get_mut(n) {
                 *pool = 0;
             }
@@ -147,9 +141,7 @@ impl Run {
                 }
                 let owner_groups: Vec<u32> = self
                     .groups
-                    .get(owner as usize)
-                    .into_iter()
-                    .flatten()
+                    .of(owner)
                     .filter(|g| g.blocked)
                     .map(|g| g.group)
                     .collect();
@@ -262,9 +254,7 @@ impl Run {
             // The pool grew: every group in it may now reach the threshold.
             let joint_groups: Vec<u32> = self
                 .groups
-                .get(asset as usize)
-                .into_iter()
-                .flatten()
+                .of(asset)
                 .filter(|g| g.joint)
                 .map(|g| g.group)
                 .collect();
@@ -316,16 +306,83 @@ impl Run {
             joint: false,
             blocked: false,
         };
-        let Some(groups) = self.groups.get_mut(node as usize) else {
-            self.scratch = fresh;
-            return &mut self.scratch;
-        };
-        match groups.iter().position(|g| g.group == group) {
-            Some(i) => &mut groups[i],
+        match self.groups.get_or_insert(node, fresh) {
+            Some(state) => state,
             None => {
-                groups.push(fresh);
-                let last = groups.len() - 1;
-                &mut groups[last]
+                self.scratch = fresh;
+                &mut self.scratch
+            }
+        }
+    }
+}
+
+/// The groups' states of every node, laid out so that a copy of the run is a few flat
+/// copies: each node's first group in a dense array (most nodes have none or one), the
+/// further ones (UK nodes held by several designated persons) in a map.
+#[derive(Debug, Clone)]
+struct Groups {
+    /// Per node, its first group's state; [`NO_GROUP`] as the group when it has none.
+    first: Vec<GroupState>,
+    /// The groups after the first, of the nodes that have several.
+    more: HashMap<u32, Vec<GroupState>>,
+}
+
+/// The group of a node's empty first slot.
+const NO_GROUP: u32 = u32::MAX;
+
+impl Groups {
+    fn new(nodes: usize) -> Groups {
+        let empty = GroupState {
+            group: NO_GROUP,
+            share: 0,
+            controlled: false,
+            joint: false,
+            blocked: false,
+        };
+        Groups {
+            first: vec![empty; nodes],
+            more: HashMap::new(),
+        }
+    }
+
+    /// The node's groups.
+    fn of(&self, node: u32) -> impl Iterator<Item = &GroupState> {
+        self.first
+            .get(node as usize)
+            .filter(|g| g.group != NO_GROUP)
+            .into_iter()
+            .chain(self.more.get(&node).into_iter().flatten())
+    }
+
+    /// Forgets the node's groups.
+    fn clear(&mut self, node: u32) {
+        if let Some(first) = self.first.get_mut(node as usize) {
+            first.group = NO_GROUP;
+            first.share = 0;
+            first.controlled = false;
+            first.joint = false;
+            first.blocked = false;
+        }
+        self.more.remove(&node);
+    }
+
+    /// The node's state for `fresh.group`, `fresh` added when missing; `None` for a node out
+    /// of range.
+    fn get_or_insert(&mut self, node: u32, fresh: GroupState) -> Option<&mut GroupState> {
+        let first = self.first.get_mut(node as usize)?;
+        if first.group == fresh.group {
+            return Some(first);
+        }
+        if first.group == NO_GROUP {
+            *first = fresh;
+            return Some(first);
+        }
+        let more = self.more.entry(node).or_default();
+        match more.iter().position(|g| g.group == fresh.group) {
+            Some(i) => more.get_mut(i),
+            None => {
+                more.push(fresh);
+                more.last_mut()
             }
         }
     }

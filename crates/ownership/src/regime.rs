@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use interdict_model::Share;
+use interdict_model::{PartialDate, Share};
 use serde::{Deserialize, Serialize};
 
 /// A sanctions regime whose ownership rule the graph applies.
@@ -30,19 +30,29 @@ impl Regime {
         }
     }
 
-    /// The regime's ownership rule.
+    /// The regime's ownership rule as last amended (in force since [`EU_HALF_COUNTS_FROM`]);
+    /// a screening applies [`Regime::rule_on`] its date.
+    pub fn rule(self) -> RegimeRule {
+        self.rule_on(EU_HALF_COUNTS_FROM)
+    }
+
+    /// The regime's ownership rule as in force on `date`, the screening date (a replay
+    /// passes the recorded one, so that it answers as the screening did).
     ///
     /// - OFAC (FAQs 398–401): owned 50% or more, directly or indirectly, in the aggregate, by
     ///   one or more blocked persons. An entity blocked this way is itself a blocked person, so
     ///   its stakes count in full (FAQ 401), never multiplied along the chain. Control alone
     ///   does not block.
-    /// - EU (Council's Best Practices, "ownership and control"): more than 50% of the
-    ///   proprietary rights, the holdings of listed persons aggregated, or control.
+    /// - EU (Council's Best Practices, "ownership and control"): the holdings of listed
+    ///   persons aggregated, or control. The threshold was "more than 50%" of the proprietary
+    ///   rights until the Council's update of the Best Practices of 3 July 2024 (following
+    ///   recital 28 of Regulation (EU) 2024/1745), and is "50% or more" from that day
+    ///   ([`EU_HALF_COUNTS_FROM`]).
     /// - UK (OFSI, "owned or controlled directly or indirectly"): more than 50% held by one
     ///   designated person, directly or through entities that person owns or controls; the
     ///   holdings of different designated persons add up only when held jointly (the joint
     ///   flag of a relation), or control.
-    pub fn rule(self) -> RegimeRule {
+    pub fn rule_on(self, date: PartialDate) -> RegimeRule {
         let half = Share::from_ppm(500_000).unwrap_or(Share::WHOLE);
         match self {
             Regime::Ofac => RegimeRule {
@@ -53,7 +63,7 @@ impl Regime {
             },
             Regime::Eu => RegimeRule {
                 threshold: half,
-                strictly_above: true,
+                strictly_above: !half_counts_in_eu(date),
                 aggregates_owners: true,
                 counts_control: true,
             },
@@ -115,6 +125,28 @@ impl std::str::FromStr for Regime {
     }
 }
 
+/// The first screening date on which exactly 50% held by listed persons blocks under the EU
+/// rule: the Council's "Update of the EU Best Practices for the effective implementation of
+/// restrictive measures" of 3 July 2024 changed "more than 50%" to "50% or more".
+pub const EU_HALF_COUNTS_FROM: PartialDate = PartialDate {
+    year: 2024,
+    month: Some(7),
+    day: Some(3),
+};
+
+/// Whether the EU's "50% or more" applies on `date`. A date given to the month or the year
+/// only is read at its last day, so that a period reaching into 3 July 2024 gets the
+/// stricter (blocking) rule.
+fn half_counts_in_eu(date: PartialDate) -> bool {
+    let last_day = (date.year, date.month.unwrap_or(12), date.day.unwrap_or(31));
+    let from = (
+        EU_HALF_COUNTS_FROM.year,
+        EU_HALF_COUNTS_FROM.month.unwrap_or(1),
+        EU_HALF_COUNTS_FROM.day.unwrap_or(1),
+    );
+    last_day >= from
+}
+
 /// When a regime treats an entity as blocked through its owners.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RegimeRule {
@@ -145,13 +177,37 @@ impl RegimeRule {
 mod tests {
     use super::*;
 
+    fn date(text: &str) -> PartialDate {
+        PartialDate::parse(text).unwrap_or_else(|| panic!("{text} is a date"))
+    }
+
     #[test]
     fn thresholds_are_at_or_above_half() {
         let half = Share::from_ppm(500_000).unwrap_or(Share::ZERO);
         let above = Share::from_ppm(500_001).unwrap_or(Share::ZERO);
-        assert!(Regime::Ofac.rule().meets(half));
-        assert!(!Regime::Eu.rule().meets(half) && Regime::Eu.rule().meets(above));
-        assert!(!Regime::Uk.rule().meets(half) && Regime::Uk.rule().meets(above));
+        let day = date("2022-03-24");
+        assert!(Regime::Ofac.rule_on(day).meets(half));
+        assert!(!Regime::Eu.rule_on(day).meets(half) && Regime::Eu.rule_on(day).meets(above));
+        assert!(!Regime::Uk.rule_on(day).meets(half) && Regime::Uk.rule_on(day).meets(above));
+    }
+
+    #[test]
+    fn the_eu_counts_exactly_half_from_3_july_2024() {
+        let half = Share::from_ppm(500_000).unwrap_or(Share::ZERO);
+        let below = Share::from_ppm(499_999).unwrap_or(Share::ZERO);
+        for before in ["2024-07-02", "2024-06", "2023"] {
+            assert!(!Regime::Eu.rule_on(date(before)).meets(half), "{before}");
+        }
+        for after in ["2024-07-03", "2024-07", "2024", "2026-12-06"] {
+            let rule = Regime::Eu.rule_on(date(after));
+            assert!(rule.meets(half) && !rule.meets(below), "{after}");
+        }
+        // The UK's and OFAC's rules did not change.
+        for day in ["2024-07-02", "2024-07-03"] {
+            assert!(!Regime::Uk.rule_on(date(day)).meets(half));
+            assert!(Regime::Ofac.rule_on(date(day)).meets(half));
+        }
+        assert!(Regime::Eu.rule().meets(half));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! [`Propagation`]: the graph with its blocked seeds and the verdicts of every regime, kept up
 //! to date as seeds come and go.
 
+use std::sync::Arc;
+
 use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 
@@ -114,9 +116,10 @@ pub enum SeedLink {
 }
 
 /// The graph, its seeds, and every regime's verdicts at both bounds of the stakes.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Propagation {
-    graph: OwnershipGraph,
+    /// Shared by the copies a caller updates (a copy costs the verdicts, not the graph).
+    graph: Arc<OwnershipGraph>,
     seeds: Vec<Seed>,
     /// Per regime, the groups each seed node is blocked for.
     seed_groups: [HashMap<u32, Vec<u32>>; 3],
@@ -143,10 +146,11 @@ impl Propagation {
         }
         let nodes = graph.node_count();
         let runs = Regime::ALL.map(|regime| {
-            [Bound::Low, Bound::High].map(|bound| Run::new(regime.rule(), bound, nodes))
+            [Bound::Low, Bound::High]
+                .map(|bound| Run::new(regime.rule_on(graph.date()), bound, nodes))
         });
         let mut propagation = Propagation {
-            graph,
+            graph: Arc::new(graph),
             seeds,
             seed_groups: Default::default(),
             seeds_of: HashMap::new(),
@@ -451,7 +455,7 @@ impl Propagation {
             let Some(node) = self.graph.node(&seed.entity_id) else {
                 continue;
             };
-            let group = if seed.regime.rule().aggregates_owners {
+            let group = if self.runs[seed.regime.index()][1].rule().aggregates_owners {
                 0
             } else {
                 let next = u32::try_from(self.persons.len()).unwrap_or(u32::MAX);
@@ -525,7 +529,7 @@ impl Propagation {
                 .into_iter()
                 .filter(|r| mask & (1 << r.index()) != 0)
                 .filter(|r| self.runs[r.index()][1].is_blocked(owner))
-                .filter(|r| !edge.is_control() || r.rule().counts_control)
+                .filter(|r| !edge.is_control() || self.runs[r.index()][1].rule().counts_control)
                 .fold(0u8, |m, r| m | 1 << r.index());
             if counts == 0 {
                 continue;

@@ -252,7 +252,12 @@ impl AppState {
         actor: &str,
     ) -> Result<interdict_app::contract::MonitorReport, ApiError> {
         let _turn = self.shared.monitoring.lock().await;
-        Ok(interdict_app::monitoring::run(self.store(), full, actor).await?)
+        // The live index's ownership graph: updated, not computed again, by the run.
+        let loaded = self
+            .index()
+            .snapshot()
+            .and_then(|snapshot| snapshot.ownership_view.clone());
+        Ok(interdict_app::monitoring::run_after(self.store(), full, actor, loaded).await?)
     }
 
     /// What follows a change of the active lists made through this service: a delta

@@ -62,14 +62,22 @@ impl LiveIndex {
         if active.is_empty() {
             return Ok(Refresh::Empty);
         }
-        if self.snapshot().is_some_and(|s| s.versions == active) {
+        // A new day starts relations and ends others: the ownership graph is computed again.
+        let today = interdict_app::ownership::today();
+        if self.snapshot().is_some_and(|s| {
+            s.versions == active && (s.ownership_view.is_none() || s.ownership_date == today)
+        }) {
             return Ok(Refresh::Unchanged);
         }
-        let snapshot = match interdict_app::ActiveLists::load(store).await {
-            Ok(snapshot) => snapshot,
-            Err(interdict_app::Error::NoLists) => return Ok(Refresh::Empty),
-            Err(other) => return Err(other.into()),
-        };
+        // The ownership graph of the lists loaded now is updated, not computed again, when
+        // only lists of designations changed on the same day.
+        let previous = self.snapshot();
+        let snapshot =
+            match interdict_app::ActiveLists::load_after(store, previous.as_deref()).await {
+                Ok(snapshot) => snapshot,
+                Err(interdict_app::Error::NoLists) => return Ok(Refresh::Empty),
+                Err(other) => return Err(other.into()),
+            };
         // The free-text scanner takes about a second to build: here, off the request path,
         // rather than in the first scan.
         let snapshot = tokio::task::spawn_blocking(move || {
@@ -82,9 +90,14 @@ impl LiveIndex {
             tracing::warn!(%error, "entity history not computed; yente's routes will retry");
         }
         let (versions, count) = (snapshot.versions.clone(), snapshot.entities);
+        let ownership = match (&snapshot.ownership_view, snapshot.ownership_updated) {
+            (None, _) => "none",
+            (Some(_), true) => "updated",
+            (Some(_), false) => "computed",
+        };
         let previous = self.current.swap(Some(Arc::new(snapshot)));
         metrics::index_swapped(previous.as_ref().map(|p| &p.versions), &versions, count);
-        tracing::info!(entities = count, ?versions, "index loaded");
+        tracing::info!(entities = count, ?versions, ownership, "index loaded");
         if let Some(previous) = previous {
             tokio::task::spawn_blocking(move || free_when_unshared(previous));
         }

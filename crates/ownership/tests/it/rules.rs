@@ -30,6 +30,37 @@ fn two_blocked_owners_of_a_quarter_each_block_under_ofac_only() {
 }
 
 #[test]
+fn exactly_half_blocks_in_the_eu_from_3_july_2024_only() {
+    // Two listed owners of a quarter each, and a chain through the company they block: the
+    // Council's update of the Best Practices of 3 July 2024 made the EU's "more than 50%"
+    // "50% or more", aggregated.
+    let relations = [
+        owns("x", "a", "25"),
+        owns("y", "a", "25"),
+        owns("a", "b", "50"),
+    ];
+    let on = |day: &str| {
+        let date = interdict_model::PartialDate::parse(day).unwrap_or_else(|| panic!("{day}"));
+        let graph = OwnershipGraph::from_relations(&relations, date);
+        let seeds = ["x", "y"]
+            .into_iter()
+            .flat_map(|id| Regime::ALL.map(|regime| Seed::listed(id, regime)));
+        Propagation::compute(graph, seeds).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let before = on("2024-07-02");
+    assert_eq!(blocked(&before, "a"), [true, false, false]);
+    assert_eq!(blocked(&before, "b"), [true, false, false]);
+    let after = on("2024-07-03");
+    assert_eq!(blocked(&after, "a"), [true, true, false]);
+    assert_eq!(blocked(&after, "b"), [true, true, false]);
+    assert_eq!(verdict(&after, "a", Eu).share, percent(50.0));
+    let report = after
+        .report("b")
+        .unwrap_or_else(|| panic!("b is in the graph"));
+    assert_eq!(report.blocked_by_ownership(), [Ofac, Eu]);
+}
+
+#[test]
 fn a_blocked_majority_blocks_everywhere_and_an_unblocked_one_does_not() {
     let p = propagate(&[owns("x", "a", "51"), owns("w", "b", "100")], &["x"]);
     assert_eq!(blocked(&p, "a"), [true, true, true]);
