@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use interdict_app::ownership::{OwnershipJson, parse_date};
+use interdict_model::PartialDate;
 use interdict_store::Role;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -60,12 +61,20 @@ pub(crate) async fn ownership(
         .as_deref()
         .map(|d| parse_date("date", d))
         .transpose()?;
-    // The graph the screenings use answers for its own date; another date is computed.
-    let json = match state.index().snapshot() {
+    Ok(Json(report(&state, &id, date).await?))
+}
+
+/// The entity's ownership report for the API and the UI: the graph the screenings use answers
+/// for its own date; another date, or a service whose index is not loaded yet, is computed.
+pub(crate) async fn report(
+    state: &AppState,
+    id: &str,
+    date: Option<PartialDate>,
+) -> Result<OwnershipJson, interdict_app::Error> {
+    match state.index().snapshot() {
         Some(active) => {
-            interdict_app::ownership::report_loaded(state.store(), &active, &id, date).await?
+            interdict_app::ownership::report_loaded(state.store(), &active, id, date).await
         }
-        None => interdict_app::ownership::report(state.store(), &id, date).await?,
-    };
-    Ok(Json(json))
+        None => interdict_app::ownership::report(state.store(), id, date).await,
+    }
 }

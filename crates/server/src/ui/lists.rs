@@ -221,22 +221,30 @@ async fn ownership_of(
     state: &AppState,
     id: &str,
 ) -> Result<Option<(interdict_app::ownership::OwnershipJson, bool)>, UiError> {
-    let store = state.store();
-    let mut any_relations = false;
-    for version in store.active_versions().await?.values() {
-        if store
-            .relation_count(&version.list, &version.version)
-            .await?
-            > 0
-        {
-            any_relations = true;
-            break;
+    // Without ownership data in the active versions there is nothing to say and no graph to
+    // build; the snapshot knows, and a store without a loaded index is asked.
+    let any_relations = match state.index().snapshot() {
+        Some(active) => active.ownership_view.is_some(),
+        None => {
+            let store = state.store();
+            let mut any = false;
+            for version in store.active_versions().await?.values() {
+                if store
+                    .relation_count(&version.list, &version.version)
+                    .await?
+                    > 0
+                {
+                    any = true;
+                    break;
+                }
+            }
+            any
         }
-    }
+    };
     if !any_relations {
         return Ok(None);
     }
-    let report = match interdict_app::ownership::report(store, id, None).await {
+    let report = match crate::handlers::ownership::report(state, id, None).await {
         Ok(report) => report,
         Err(interdict_app::Error::Store(interdict_store::Error::NotFound { .. })) => {
             return Ok(None);
