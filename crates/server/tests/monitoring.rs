@@ -2,7 +2,7 @@
 //! (`PUT`, `POST`, `DELETE /v1/portfolio`), alerts, and four-eyes decisions where the acting
 //! user is the API key.
 
-#[allow(dead_code, unused_macros, unreachable_pub)]
+#[allow(dead_code, unused_macros, unreachable_pub, unused_imports)]
 #[macro_use]
 #[path = "api/common/mod.rs"]
 mod common;

@@ -7,54 +7,13 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use interdict_server::{AppState, Limits, ServerConfig, serve};
-use interdict_store::{Role, Store};
+use interdict_server::{Limits, ServerConfig};
+use interdict_store::Role;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
-use crate::common::{Guard, Harness, assert_error, import, sqlite};
-
-/// A service on a loopback port, stopped when `stop` is sent.
-struct Running {
-    address: SocketAddr,
-    stop: oneshot::Sender<()>,
-    server: JoinHandle<Result<(), interdict_server::ServeError>>,
-}
-
-impl Running {
-    async fn start(store: Store, limits: Limits) -> Running {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let address = listener.local_addr().expect("address");
-        let config = ServerConfig {
-            limits,
-            ..ServerConfig::default()
-        };
-        let state = AppState::new(store, config).expect("state");
-        state.refresh_index().await.expect("load the index");
-        let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(serve(listener, state, async {
-            stopped.await.ok();
-        }));
-        Running {
-            address,
-            stop,
-            server,
-        }
-    }
-
-    async fn stop(self) {
-        self.stop.send(()).expect("signal");
-        self.server
-            .await
-            .expect("server task")
-            .expect("the server stops cleanly");
-    }
-}
+use crate::common::{Guard, Harness, Running, assert_error, import, sqlite};
 
 /// Sends `request` on a new connection and reads until the service closes it, or at most
 /// `within`.

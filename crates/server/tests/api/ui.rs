@@ -7,57 +7,16 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use interdict_server::{AppState, Limits, ServerConfig, serve};
-use interdict_store::{AlertFilter, AlertReason, Customer, MonitorRun, NewAlert, Role, Store};
+use interdict_server::Limits;
+use interdict_store::{AlertFilter, AlertReason, Customer, MonitorRun, NewAlert, Role};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
-use crate::common::{import, shared, sqlite};
+use crate::common::{Running, import, shared, sqlite};
 
 /// How long a test waits for an answer that must come (a liveness bound, far above the
 /// limits under test).
 const ANSWERED_WITHIN: Duration = Duration::from_secs(60);
-
-/// A service on a loopback port, stopped when `stop` is sent.
-struct Running {
-    address: SocketAddr,
-    stop: oneshot::Sender<()>,
-    server: JoinHandle<Result<(), interdict_server::ServeError>>,
-}
-
-impl Running {
-    async fn start(store: Store, limits: Limits) -> Running {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let address = listener.local_addr().expect("address");
-        let config = ServerConfig {
-            limits,
-            ..ServerConfig::default()
-        };
-        let state = AppState::new(store, config).expect("state");
-        state.refresh_index().await.expect("load the index");
-        let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(serve(listener, state, async {
-            stopped.await.ok();
-        }));
-        Running {
-            address,
-            stop,
-            server,
-        }
-    }
-
-    async fn stop(self) {
-        self.stop.send(()).expect("signal");
-        self.server
-            .await
-            .expect("server task")
-            .expect("the server stops cleanly");
-    }
-}
 
 /// An answer: its status, head (lowercase) and body.
 struct Answer {

@@ -20,6 +20,9 @@ mod backends;
 
 pub(crate) use backends::{Guard, postgres, sqlite};
 
+mod running;
+pub(crate) use running::Running;
+
 /// A file of the shared data.
 pub(crate) fn shared(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
