@@ -284,6 +284,24 @@ pub struct RelationJson {
     pub joint: bool,
 }
 
+impl RelationJson {
+    /// The value of one of its terms as a diff names them (`percentage`, `start`, `end`,
+    /// `kind`, `role`, `joint`, `owner`, `asset`); `None` when the term is unset or unknown.
+    pub fn term(&self, field: &str) -> Option<String> {
+        match field {
+            "percentage" => self.percentage.clone(),
+            "start" => self.start.clone(),
+            "end" => self.end.clone(),
+            "kind" => Some(self.kind.clone()),
+            "role" => self.role.clone(),
+            "joint" => Some(if self.joint { "joint" } else { "not joint" }.to_owned()),
+            "owner" => Some(self.owner.clone()),
+            "asset" => Some(self.asset.clone()),
+            _ => None,
+        }
+    }
+}
+
 /// A relation in both versions whose terms differ, before and after.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct RelationChangeJson {

@@ -582,11 +582,7 @@ pub async fn report(
     entity_id: &str,
     date: Option<PartialDate>,
 ) -> Result<OwnershipJson, Error> {
-    let entity_id = entity_id.trim();
-    if entity_id.is_empty() {
-        return Err(Error::invalid("entity_id", "must not be blank"));
-    }
-    let date = date.unwrap_or_else(today);
+    let (entity_id, date) = report_query(entity_id, date)?;
     let (view, named) = load_named(store, date, entity_id).await?;
     let mut json = match view.report(entity_id) {
         Some(json) => json,
@@ -594,6 +590,15 @@ pub async fn report(
     };
     name_parties(store, &mut json).await?;
     Ok(json)
+}
+
+/// A report's entity id, trimmed and not blank, and its date (today when `None`).
+fn report_query(entity_id: &str, date: Option<PartialDate>) -> Result<(&str, PartialDate), Error> {
+    let entity_id = entity_id.trim();
+    if entity_id.is_empty() {
+        return Err(Error::invalid("entity_id", "must not be blank"));
+    }
+    Ok((entity_id, date.unwrap_or_else(today)))
 }
 
 /// [`report`] from the ownership graph the screenings use (`active`, the loaded lists):
@@ -605,11 +610,7 @@ pub async fn report_loaded(
     entity_id: &str,
     date: Option<PartialDate>,
 ) -> Result<OwnershipJson, Error> {
-    let entity_id = entity_id.trim();
-    if entity_id.is_empty() {
-        return Err(Error::invalid("entity_id", "must not be blank"));
-    }
-    let date = date.unwrap_or_else(today);
+    let (entity_id, date) = report_query(entity_id, date)?;
     if date != active.ownership_date {
         return report(store, entity_id, Some(date)).await;
     }

@@ -428,17 +428,7 @@ pub(crate) fn describe_relation(relation: &RelationJson) -> String {
 /// Each changed term of a relation as `field: old → new`.
 pub(crate) fn describe_relation_change(change: &RelationChangeJson) -> Vec<String> {
     let term = |relation: &RelationJson, field: &str| -> String {
-        let value = match field {
-            "percentage" => relation.percentage.clone(),
-            "start" => relation.start.clone(),
-            "end" => relation.end.clone(),
-            "kind" => Some(relation.kind.clone()),
-            "role" => relation.role.clone(),
-            "joint" => Some(if relation.joint { "joint" } else { "not joint" }.to_owned()),
-            "owner" => Some(relation.owner.clone()),
-            "asset" => Some(relation.asset.clone()),
-            _ => None,
-        };
+        let value = relation.term(field);
         value.map_or_else(|| "(none)".to_owned(), |v| printable(&v).into_owned())
     };
     change

@@ -686,16 +686,8 @@ impl Store {
         list: &str,
         version: &str,
     ) -> Result<Vec<String>, Error> {
-        Ok(sqlx::query_scalar(
-            "SELECT ve.entity_id FROM version_entities ve \
-             JOIN list_versions v ON v.list_id = ve.list_id AND v.version = ve.version \
-             WHERE ve.list_id = $1 AND ve.version = $2 AND v.complete = 1 \
-             ORDER BY ve.entity_id",
-        )
-        .bind(list)
-        .bind(version)
-        .fetch_all(&self.pool)
-        .await?)
+        let hashes = self.version_entity_hashes(list, version).await?;
+        Ok(hashes.into_iter().map(|(id, _)| id).collect())
     }
 
     /// The entity ids of one version with their content hashes, in id order: what an

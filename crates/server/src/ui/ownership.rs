@@ -208,14 +208,7 @@ fn relation_rows(relations: &[RelationJson]) -> Markup {
 fn term_of(relation: &RelationJson, field: &str) -> String {
     let value = match field {
         "percentage" => relation.percentage.as_ref().map(|p| p.replace('%', " %")),
-        "start" => relation.start.clone(),
-        "end" => relation.end.clone(),
-        "kind" => Some(relation.kind.clone()),
-        "role" => relation.role.clone(),
-        "joint" => Some(if relation.joint { "joint" } else { "not joint" }.to_owned()),
-        "owner" => Some(relation.owner.clone()),
-        "asset" => Some(relation.asset.clone()),
-        _ => None,
+        _ => relation.term(field),
     };
     value.unwrap_or_else(|| "—".to_owned())
 }
