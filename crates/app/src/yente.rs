@@ -411,6 +411,28 @@ pub async fn dataset_lists(
     }
 }
 
+/// `include_dataset` and `exclude_dataset` as lists: a stored collection (or `default`) stands
+/// for its lists, a list id for itself; a name that is neither stays as given and so keeps
+/// or drops nothing, as a dataset unknown to yente's index does.
+pub async fn expand_dataset_filters(
+    store: &Store,
+    params: &mut MatchParams,
+    lists: &ActiveLists,
+) -> Result<(), YenteError> {
+    for names in [&mut params.include_dataset, &mut params.exclude_dataset] {
+        let mut expanded = Vec::with_capacity(names.len());
+        for name in names.iter() {
+            match dataset_lists(store, name, lists).await {
+                Ok(members) => expanded.extend(members),
+                Err(YenteError::NotFound(_)) => expanded.push(name.clone()),
+                Err(error) => return Err(error),
+            }
+        }
+        *names = expanded;
+    }
+    Ok(())
+}
+
 /// FtM schemata a query may have, as interdict's schema names (`any` for both people and
 /// organisations). Other FtM schemata (Address, Sanction, Ownership, ...) are not matchable.
 fn query_schema(schema: &str) -> Result<&'static str, String> {

@@ -117,8 +117,8 @@ fn pairs(
         ("threshold" = Option<f64>, Query, description = "Score from which a result is a match (default 0.7)"),
         ("cutoff" = Option<f64>, Query, description = "Deprecated: lowest score returned (never above threshold)"),
         ("algorithm" = Option<String>, Query, description = "best, interdict, logic-v2, logic-v1, name-qualified or name-based"),
-        ("include_dataset" = Option<Vec<String>>, Query, description = "Only these lists"),
-        ("exclude_dataset" = Option<Vec<String>>, Query, description = "Not these lists"),
+        ("include_dataset" = Option<Vec<String>>, Query, description = "Only these lists or collections (a collection stands for its lists)"),
+        ("exclude_dataset" = Option<Vec<String>>, Query, description = "Not these lists or collections"),
         ("exclude_schema" = Option<Vec<String>>, Query, description = "Not these FtM schemata"),
         ("topics" = Option<Vec<String>>, Query, description = "Only entities with one of these topics (every listed entity has `sanction`)"),
         ("changed_since" = Option<String>, Query, description = "Only entities whose `last_change` (the list version in which their content last changed, by publication date else import time) is at or after this time: YYYY-MM-DD[THH[:MM[:SS]]]"),
@@ -143,7 +143,7 @@ pub(crate) async fn match_entities(
 ) -> Result<Response, Failure> {
     let caller = screener(caller)?;
     let dataset = path(dataset)?;
-    let params = MatchParams::from_pairs(&pairs(query)?)?;
+    let mut params = MatchParams::from_pairs(&pairs(query)?)?;
     let limits = state.config().limits;
     let bytes = read_body(
         request,
@@ -157,6 +157,7 @@ pub(crate) async fn match_entities(
     let snapshot = state.index().require()?;
     let dataset_lists =
         interdict_app::yente::dataset_lists(state.store(), &dataset, &snapshot).await?;
+    interdict_app::yente::expand_dataset_filters(state.store(), &mut params, &snapshot).await?;
     let history = snapshot
         .entity_history(state.store())
         .await

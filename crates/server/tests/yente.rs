@@ -1238,6 +1238,41 @@ async fn collections_are_datasets_of_match_search_and_catalog() {
         found.iter().all(|r| r["datasets"] == json!(["ofac-sdn"])),
         "{response}"
     );
+    // include_dataset and exclude_dataset take a collection for its lists, as the path does.
+    let both =
+        json!({"queries": {"q": {"schema": "Person", "properties": {"name": ["Ali Hassan"]}}}});
+    let (status, response) = post_match(
+        &harness,
+        "/match/default?limit=50&include_dataset=us",
+        both.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{response}");
+    let found = results(&response, "q");
+    assert!(!found.is_empty(), "{response}");
+    assert!(
+        found.iter().all(|r| r["datasets"] == json!(["ofac-sdn"])),
+        "{response}"
+    );
+    let (_, response) = post_match(
+        &harness,
+        "/match/default?limit=50&exclude_dataset=us",
+        both.clone(),
+    )
+    .await;
+    let found = results(&response, "q");
+    assert!(!found.is_empty(), "{response}");
+    assert!(
+        found.iter().all(|r| r["datasets"] == json!(["un-sc"])),
+        "{response}"
+    );
+    let (_, response) = post_match(
+        &harness,
+        "/match/default?limit=50&exclude_dataset=sanctions",
+        both,
+    )
+    .await;
+    assert!(results(&response, "q").is_empty(), "{response}");
     let (status, _, search) = yente(
         &harness,
         "GET",
