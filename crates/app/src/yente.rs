@@ -727,7 +727,11 @@ impl MatchBatch {
         limits: Limits,
     ) -> Result<MatchBatch, YenteError> {
         let (algorithm, reading, config_keys) = algorithm(params.algorithm.as_deref())?;
-        let asked_name = params.algorithm.as_deref().unwrap_or("best").trim();
+        // yente names the algorithm `best` stands for (logic-v2) in this message.
+        let asked_name = match params.algorithm.as_deref().unwrap_or("best").trim() {
+            name if name.eq_ignore_ascii_case("best") => "logic-v2",
+            name => name,
+        };
         if let Some(key) = request
             .config
             .keys()

@@ -383,7 +383,7 @@ async fn errors_have_yentes_statuses_and_detail() {
             "/match/default",
             json!({"queries": {"q": person_query()}, "config": {"nm_no_such_key": 0.4}}),
             StatusCode::BAD_REQUEST,
-            "Invalid configuration parameter: nm_no_such_key for algorithm best",
+            "Invalid configuration parameter: nm_no_such_key for algorithm logic-v2",
         ),
         // logic-v2's keys are not interdict's algorithm's.
         (
