@@ -516,27 +516,26 @@ impl Store {
             .await?;
             tx.commit().await?;
         }
+        self.insert_members("version_entities", "entity_id", list, version, rows)
+            .await?;
+        self.insert_members("version_relations", "relation_id", list, version, relations)
+            .await
+    }
+
+    /// Stores which records (`(id, hash, _, source)` of `rows`) `version` of `list` holds in
+    /// `table`, keyed by `id_column`, a batch per transaction.
+    async fn insert_members(
+        &self,
+        table: &str,
+        id_column: &str,
+        list: &str,
+        version: &str,
+        rows: &[(String, String, String, String)],
+    ) -> Result<(), Error> {
         for chunk in rows.chunks(INSERT_BATCH) {
             let sql = format!(
-                "INSERT INTO version_entities (list_id, version, entity_id, content_hash, source) \
-                 VALUES {} ON CONFLICT (list_id, version, entity_id) DO NOTHING",
-                placeholders(self.backend, chunk.len(), 5)
-            );
-            let mut query = sqlx::query(&sql);
-            for (id, hash, _, source) in chunk {
-                query = query
-                    .bind(list)
-                    .bind(version)
-                    .bind(id.as_str())
-                    .bind(hash.as_str())
-                    .bind(source.as_str());
-            }
-            self.write_batch(query).await?;
-        }
-        for chunk in relations.chunks(INSERT_BATCH) {
-            let sql = format!(
-                "INSERT INTO version_relations (list_id, version, relation_id, content_hash, \
-                 source) VALUES {} ON CONFLICT (list_id, version, relation_id) DO NOTHING",
+                "INSERT INTO {table} (list_id, version, {id_column}, content_hash, source) \
+                 VALUES {} ON CONFLICT (list_id, version, {id_column}) DO NOTHING",
                 placeholders(self.backend, chunk.len(), 5)
             );
             let mut query = sqlx::query(&sql);
