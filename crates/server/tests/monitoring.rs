@@ -9,10 +9,10 @@ mod common;
 
 use axum::http::StatusCode;
 use interdict_server::ServerConfig;
-use interdict_store::{AlertReason, MonitorRun, NewAlert, Role, Store};
+use interdict_store::{Role, Store};
 use serde_json::{Value, json};
 
-use common::{Guard, Harness, assert_error, import};
+use common::{Guard, Harness, assert_error, import, raise_alerts};
 
 on_both_backends_with_guard!(
     the_portfolio_is_maintained_by_analysts_with_field_errors_named,
@@ -22,57 +22,13 @@ on_both_backends_with_guard!(
 
 const UN: &str = "lists/un-consolidated-2026-02-27.xml";
 
-/// What a monitoring run recorded before alerts were grouped by party: an alert per
-/// (customer, entity) pair.
-async fn raise_pairs(store: &Store, pairs: &[(&str, &str, &str)]) {
-    let create = pairs
-        .iter()
-        .map(|(customer, entity, name)| NewAlert {
-            customer_id: (*customer).into(),
-            entity_id: (*entity).into(),
-            list_version: "v1".into(),
-            score: 0.9,
-            matched_name: (*name).into(),
-            explanation: json!({ "score": 0.9 }),
-            customer_fingerprint: "c".into(),
-            entity_fingerprint: "e".into(),
-            reason: AlertReason::NewCustomer,
-        })
-        .collect();
-    store
-        .record_monitor_run(&MonitorRun {
-            create,
-            actor: "monitor".into(),
-            ..MonitorRun::default()
-        })
-        .await
-        .expect("run");
-}
-
 /// What `interdict monitor run` would record: an alert per customer on one listed entity.
 async fn raise(store: &Store, customers: &[&str]) {
-    let create = customers
+    let pairs: Vec<_> = customers
         .iter()
-        .map(|id| NewAlert {
-            customer_id: (*id).into(),
-            entity_id: "un-sc:QDi.430".into(),
-            list_version: "v1".into(),
-            score: 0.88,
-            matched_name: "Janan Agha".into(),
-            explanation: json!({ "score": 0.88 }),
-            customer_fingerprint: "c".into(),
-            entity_fingerprint: "e".into(),
-            reason: AlertReason::NewCustomer,
-        })
+        .map(|id| (*id, "un-sc:QDi.430", "Janan Agha"))
         .collect();
-    store
-        .record_monitor_run(&MonitorRun {
-            create,
-            actor: "monitor".into(),
-            ..MonitorRun::default()
-        })
-        .await
-        .expect("run");
+    raise_alerts(store, &pairs, 0.88).await;
 }
 
 async fn the_portfolio_is_maintained_by_analysts_with_field_errors_named(
@@ -374,7 +330,9 @@ async fn a_customers_alerts_on_two_records_of_one_party_name_each_other(
     }
     let un = "un-sc:TAi.002";
     let uk = "uk-sanctions-list:AFG0006";
-    raise_pairs(
+    // What a monitoring run recorded before alerts were grouped by party: an alert per
+    // (customer, entity) pair.
+    raise_alerts(
         &store,
         &[
             ("C-1", un, "Mohammad Hassan Akhund"),
@@ -384,6 +342,7 @@ async fn a_customers_alerts_on_two_records_of_one_party_name_each_other(
             ("C-1", "un-sc:QDi.430", "Janan Agha"),
             ("C-2", uk, "Mohammad Hassan AKHUND"),
         ],
+        0.9,
     )
     .await;
     let (_, alerts) = app.call("GET", "/v1/alerts", Some(&analyst), None).await;

@@ -8,11 +8,11 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use interdict_server::Limits;
-use interdict_store::{AlertFilter, AlertReason, Customer, MonitorRun, NewAlert, Role};
+use interdict_store::{AlertFilter, Customer, Role};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::common::{Running, import, shared, sqlite};
+use crate::common::{Running, import, raise_alerts, shared, sqlite};
 
 /// How long a test waits for an answer that must come (a liveness bound, far above the
 /// limits under test).
@@ -280,28 +280,15 @@ async fn an_alert_page_links_the_customers_alert_on_the_same_partys_other_record
         .await
         .expect("customer");
     let (un, uk) = ("un-sc:TAi.002", "uk-sanctions-list:AFG0006");
-    let create = [un, uk]
-        .into_iter()
-        .map(|entity| NewAlert {
-            customer_id: "C-1".into(),
-            entity_id: entity.into(),
-            list_version: "v1".into(),
-            score: 0.9,
-            matched_name: "Mohammad Hassan Akhund".into(),
-            explanation: serde_json::json!({ "score": 0.9 }),
-            customer_fingerprint: "c".into(),
-            entity_fingerprint: "e".into(),
-            reason: AlertReason::NewCustomer,
-        })
-        .collect();
-    store
-        .record_monitor_run(&MonitorRun {
-            create,
-            actor: "monitor".into(),
-            ..MonitorRun::default()
-        })
-        .await
-        .expect("run");
+    raise_alerts(
+        &store,
+        &[
+            ("C-1", un, "Mohammad Hassan Akhund"),
+            ("C-1", uk, "Mohammad Hassan Akhund"),
+        ],
+        0.9,
+    )
+    .await;
     let alerts = store.alerts(&AlertFilter::default()).await.expect("alerts");
     let id_of = |entity: &str| {
         alerts

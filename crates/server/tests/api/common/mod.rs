@@ -10,7 +10,7 @@ use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use interdict_server::{AppState, ServerConfig, app};
 use interdict_sources::SourceFile;
-use interdict_store::{Role, Store};
+use interdict_store::{AlertReason, MonitorRun, NewAlert, Role, Store};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -151,4 +151,31 @@ pub(crate) fn assert_error(status: StatusCode, body: &Value, expected: StatusCod
             .is_some_and(|m| !m.is_empty()),
         "{body}"
     );
+}
+
+/// What a monitoring run records: an alert per `(customer, entity, matched name)` of
+/// `pairs`, each scored `score`, written straight into the store.
+pub(crate) async fn raise_alerts(store: &Store, pairs: &[(&str, &str, &str)], score: f64) {
+    let create = pairs
+        .iter()
+        .map(|(customer, entity, name)| NewAlert {
+            customer_id: (*customer).into(),
+            entity_id: (*entity).into(),
+            list_version: "v1".into(),
+            score,
+            matched_name: (*name).into(),
+            explanation: serde_json::json!({ "score": score }),
+            customer_fingerprint: "c".into(),
+            entity_fingerprint: "e".into(),
+            reason: AlertReason::NewCustomer,
+        })
+        .collect();
+    store
+        .record_monitor_run(&MonitorRun {
+            create,
+            actor: "monitor".into(),
+            ..MonitorRun::default()
+        })
+        .await
+        .expect("run");
 }
