@@ -118,7 +118,7 @@ async fn start_browser(browser: Browser, profile: &Path) -> Client {
 }
 
 /// The pages whose screenshots the README shows.
-const README_SCREENSHOTS: [&str; 12] = [
+const README_SCREENSHOTS: [&str; 15] = [
     "signin",
     "scan",
     "payment",
@@ -131,6 +131,9 @@ const README_SCREENSHOTS: [&str; 12] = [
     "list-diff",
     "portfolio",
     "audit",
+    "screen-ownership",
+    "entity-ownership",
+    "list-relations",
 ];
 
 /// Saves a screenshot of the page to `target/ui-screenshots/BROWSER/NAME.png`, and, with
